@@ -1,0 +1,111 @@
+import { randomUUID } from "node:crypto";
+import { z } from "zod";
+import type { Db, Tx } from "../db.server";
+import type { SyncRun } from "../generated/prisma/client";
+import { Prisma } from "../generated/prisma/client";
+import { TerminalError } from "./errors.server";
+import { jobKey as makeJobKey, queueName } from "./queues.server";
+import type { SyncJobPayload, SyncTaskDefinition, Trigger } from "./sync-task.server";
+
+export interface EnqueueRequest {
+  shop: string;
+  trigger: Trigger;
+  /** Checked against the task's filter schema; refused (nothing queued) when invalid. */
+  filters?: unknown;
+  /** Overrides the task's default category (the merchant's choice for this shop). */
+  category?: string;
+  /**
+   * De-duplication: while a job with this key is waiting, enqueueing again returns the
+   * waiting run instead of adding another. `true` means the task's standard key
+   * (`task:shop`). Once the job has started, a new one is queued behind it.
+   */
+  jobKey?: string | true;
+  runAt?: Date;
+}
+
+export interface EnqueueResult {
+  run: SyncRun;
+  /** True when an already waiting run absorbed this request. */
+  coalesced: boolean;
+}
+
+function isTx(db: Db | Tx): db is Tx {
+  return !("$transaction" in db);
+}
+
+/**
+ * The one way to queue a sync: validates the request, writes the run record and adds the
+ * graphile-worker job in one transaction (the caller's, when given one), on the shop's queue
+ * for the task's category.
+ */
+export async function enqueueSync<F>(
+  db: Db | Tx,
+  task: SyncTaskDefinition<F>,
+  request: EnqueueRequest,
+): Promise<EnqueueResult> {
+  const filters = task.filters.parse(request.filters ?? {});
+  if (!isTx(db)) return db.$transaction((tx) => enqueueIn(tx, task, request, filters));
+  return enqueueIn(db, task, request, filters);
+}
+
+async function enqueueIn<F>(tx: Tx, task: SyncTaskDefinition<F>, request: EnqueueRequest, filters: F) {
+  const shop = await tx.shop.findUnique({ where: { domain: request.shop } });
+  if (!shop) throw new TerminalError(`unknown shop ${request.shop}`);
+  if (shop.uninstalledAt) throw new TerminalError(`shop ${request.shop} has uninstalled the app`);
+
+  const key =
+    request.jobKey === true ? makeJobKey(task.name, shop.domain) : (request.jobKey ?? null);
+  if (key) {
+    await tx.$executeRaw`select pg_advisory_xact_lock(hashtext(${key}))`;
+    const waiting = await tx.syncRun.findFirst({
+      where: { shopId: shop.id, jobKey: key, status: "queued", startedAt: null },
+      orderBy: { queuedAt: "desc" },
+    });
+    if (waiting?.jobId) {
+      const [job] = await tx.$queryRaw<{ locked_at: Date | null }[]>`
+        select locked_at from graphile_worker.jobs where id = ${BigInt(waiting.jobId)}`;
+      if (job && job.locked_at === null) return { run: waiting, coalesced: true };
+    }
+  }
+
+  const category = request.category ?? task.category;
+  const run = await tx.syncRun.create({
+    data: {
+      id: randomUUID(),
+      shopId: shop.id,
+      task: task.name,
+      trigger: request.trigger,
+      category,
+      filters: filters as Prisma.InputJsonValue,
+      jobKey: key,
+    },
+  });
+  const payload: SyncJobPayload = { shop: shop.domain, runId: run.id };
+  const [job] = await tx.$queryRaw<{ id: bigint }[]>`
+    select id from graphile_worker.add_job(
+      identifier => ${task.name}::text,
+      payload => ${JSON.stringify(payload)}::json,
+      queue_name => ${queueName(shop.domain, category)}::text,
+      run_at => ${request.runAt ?? null}::timestamptz,
+      max_attempts => ${task.maxAttempts}::int,
+      job_key => ${key}::text
+    )`;
+  if (!job) throw new Error("graphile_worker.add_job returned no job");
+  const withJob = await tx.syncRun.update({ where: { id: run.id }, data: { jobId: job.id.toString() } });
+  return { run: withJob, coalesced: false };
+}
+
+/** Parses `key=value` pairs from the CLI or a form into a filter object. */
+export const filterPairs = z
+  .array(z.string().regex(/^[A-Za-z][\w]*=.*$/, "filters are written key=value"))
+  .transform((pairs) => {
+    const filters: Record<string, string | string[]> = {};
+    for (const pair of pairs) {
+      const at = pair.indexOf("=");
+      const key = pair.slice(0, at);
+      const value = pair.slice(at + 1);
+      const existing = filters[key];
+      filters[key] = existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
+    }
+    return filters;
+  });

@@ -1,0 +1,45 @@
+import { ZodError } from "zod";
+
+/**
+ * The one error policy: decides whether a failed job is retried or stops for good.
+ *
+ * Terminal (no retry, shown as failed at once): bad payloads, an uninstalled or unknown shop,
+ * a missing session, and Admin API answers that a retry cannot change (401 unauthorized,
+ * 402 shop frozen, 403 forbidden, 404 not found, 423 shop locked).
+ * Retryable (backoff, then failed when attempts run out): throttling (THROTTLED, 429),
+ * Shopify's 5xx, network errors, and anything we do not recognise.
+ */
+
+export class TerminalError extends Error {
+  override name = "TerminalError";
+}
+
+const TERMINAL_STATUS = new Set([401, 402, 403, 404, 423]);
+
+export interface ErrorVerdict {
+  terminal: boolean;
+  message: string;
+}
+
+function httpStatusOf(error: unknown): number | undefined {
+  if (typeof error !== "object" || error === null) return undefined;
+  const candidate = error as { status?: unknown; response?: { code?: unknown; status?: unknown } };
+  const status = candidate.response?.code ?? candidate.response?.status ?? candidate.status;
+  return typeof status === "number" ? status : undefined;
+}
+
+export function describeError(error: unknown): string {
+  if (error instanceof ZodError) {
+    return `invalid input: ${error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`).join("; ")}`;
+  }
+  if (error instanceof Error) return error.message || error.name;
+  return String(error);
+}
+
+export function classifyError(error: unknown): ErrorVerdict {
+  const message = describeError(error);
+  if (error instanceof TerminalError || error instanceof ZodError) return { terminal: true, message };
+  const status = httpStatusOf(error);
+  if (status !== undefined && TERMINAL_STATUS.has(status)) return { terminal: true, message };
+  return { terminal: false, message };
+}

@@ -1,0 +1,96 @@
+import { randomUUID } from "node:crypto";
+import { CronExpressionParser } from "cron-parser";
+import prisma, { type Db } from "../db.server";
+import { Prisma } from "../generated/prisma/client";
+import { log } from "../log.server";
+import { enqueueSync } from "./enqueue.server";
+import { jobKey } from "./queues.server";
+import { findSyncTask, syncTasks, type AnySyncTask } from "./registry.server";
+
+/**
+ * Recurring schedules. graphile-worker's cron runs `schedule_tick` once a minute (once across
+ * all workers: it records each tick in its known_crontabs table). The tick claims the due
+ * schedules with FOR UPDATE SKIP LOCKED, queues one run each and moves nextRunAt forward in
+ * the same transaction, so a schedule fires once even with several workers. After downtime a
+ * schedule that missed several times fires once, then keeps its rhythm. Schedules of
+ * uninstalled shops are not due: they resume when the shop reinstalls.
+ */
+
+export function nextRun(cron: string, after: Date): Date {
+  return CronExpressionParser.parse(cron, { currentDate: after, tz: "UTC" }).next().toDate();
+}
+
+export function validateCron(cron: string): string | null {
+  try {
+    CronExpressionParser.parse(cron, { tz: "UTC" });
+    return cron.trim().split(/\s+/).length === 5 ? null : "use five fields: minute hour day month weekday";
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+export async function upsertSchedule(
+  db: Db,
+  input: { shopId: string; task: string; cron: string; enabled: boolean; filters?: unknown },
+  tasks: readonly AnySyncTask[] = syncTasks,
+) {
+  const task = findSyncTask(input.task, tasks);
+  if (!task) throw new Error(`unknown task ${input.task}`);
+  const cronError = validateCron(input.cron);
+  if (cronError) throw new Error(`invalid schedule "${input.cron}": ${cronError}`);
+  const filters = task.filters.parse(input.filters ?? {}) as Prisma.InputJsonValue;
+  const nextRunAt = input.enabled ? nextRun(input.cron, new Date()) : null;
+  return db.schedule.upsert({
+    where: { shopId_task: { shopId: input.shopId, task: input.task } },
+    create: { id: randomUUID(), ...input, filters, nextRunAt },
+    update: { cron: input.cron, enabled: input.enabled, filters, nextRunAt },
+  });
+}
+
+interface DueSchedule {
+  id: string;
+  task: string;
+  cron: string;
+  filters: unknown;
+  domain: string;
+}
+
+/** Fires every due schedule once. Returns how many runs it queued. */
+export async function tickSchedules(
+  now = new Date(),
+  tasks: readonly AnySyncTask[] = syncTasks,
+): Promise<number> {
+  let fired = 0;
+  for (;;) {
+    // One schedule per transaction: a bad one cannot hold back the others.
+    const handled = await prisma.$transaction(async (tx) => {
+      const [due] = await tx.$queryRaw<DueSchedule[]>`
+        select s.id, s.task, s.cron, s.filters, sh.domain
+          from "Schedule" s join "Shop" sh on sh.id = s."shopId"
+         where s.enabled and s."nextRunAt" <= ${now} and sh."uninstalledAt" is null
+         order by s."nextRunAt"
+         limit 1
+         for update of s skip locked`;
+      if (!due) return false;
+      const task = findSyncTask(due.task, tasks);
+      try {
+        if (!task) throw new Error(`no task named ${due.task}`);
+        await enqueueSync(tx, task, {
+          shop: due.domain,
+          trigger: "schedule",
+          filters: due.filters,
+          jobKey: jobKey(task.name, due.domain, "schedule"),
+        });
+        fired += 1;
+      } catch (error) {
+        log.error({ scheduleId: due.id, shop: due.domain, error: (error as Error).message }, "schedule could not fire");
+      }
+      await tx.schedule.update({
+        where: { id: due.id },
+        data: { lastRunAt: now, nextRunAt: nextRun(due.cron, now) },
+      });
+      return true;
+    });
+    if (!handled) return fired;
+  }
+}

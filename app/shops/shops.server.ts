@@ -1,0 +1,136 @@
+import { randomUUID } from "node:crypto";
+import type { Db, Tx } from "../db.server";
+import type { Shop } from "../generated/prisma/client";
+import { Prisma } from "../generated/prisma/client";
+import { log } from "../log.server";
+import { queuePrefix } from "../jobs/queues.server";
+
+/**
+ * A shop's life: install, uninstall, reinstall, and the privacy-law requests.
+ */
+
+export class UnknownShopError extends Error {
+  constructor(domain: string) {
+    super(`unknown shop ${domain}: it has never installed the app`);
+  }
+}
+
+export async function findShop(db: Db | Tx, domain: string): Promise<Shop> {
+  const shop = await db.shop.findUnique({ where: { domain } });
+  if (!shop) throw new UnknownShopError(domain);
+  return shop;
+}
+
+/** After OAuth: the shop is installed (again). Settings and schedules kept from before return. */
+export async function recordInstall(db: Db, input: { domain: string; scopes: string }): Promise<Shop> {
+  return db.$transaction(async (tx) => {
+    const shop = await tx.shop.upsert({
+      where: { domain: input.domain },
+      create: { id: randomUUID(), domain: input.domain, scopes: input.scopes, installedAt: new Date() },
+      update: { scopes: input.scopes, uninstalledAt: null, installedAt: new Date() },
+    });
+    await tx.shopSettings.upsert({ where: { shopId: shop.id }, create: { shopId: shop.id }, update: {} });
+    log.info({ shop: shop.domain }, "shop installed");
+    return shop;
+  });
+}
+
+/**
+ * app/uninstalled: the shop is marked uninstalled, its sessions are dropped, its waiting jobs
+ * are cancelled and its schedules stop firing (they are kept for a reinstall).
+ */
+export async function recordUninstall(tx: Tx, domain: string): Promise<void> {
+  await tx.session.deleteMany({ where: { shop: domain } });
+  const shop = await tx.shop.findUnique({ where: { domain } });
+  if (!shop) return;
+  await tx.shop.update({ where: { id: shop.id }, data: { uninstalledAt: new Date() } });
+  // Waiting jobs of the shop go; a job that is running finishes and finds the shop gone.
+  const removed = await tx.$queryRaw<{ id: bigint }[]>`
+    delete from graphile_worker._private_jobs j
+     using graphile_worker._private_job_queues q
+     where j.job_queue_id = q.id and q.queue_name like ${`${queuePrefix(domain)}%`}
+       and j.locked_at is null
+     returning j.id`;
+  await tx.syncRun.updateMany({
+    where: { shopId: shop.id, status: "queued" },
+    data: { status: "cancelled", error: "the shop uninstalled the app", finishedAt: new Date() },
+  });
+  log.info({ shop: domain, cancelledJobs: removed.length }, "shop uninstalled");
+}
+
+export async function recordScopesUpdate(tx: Tx, domain: string, scopes: string[]): Promise<void> {
+  const scope = scopes.join(",");
+  await tx.shop.updateMany({ where: { domain }, data: { scopes: scope } });
+  await tx.session.updateMany({ where: { shop: domain }, data: { scope } });
+}
+
+/**
+ * shop/redact (48 hours after uninstall): every row the shop owns goes. Only the record of
+ * this delivery stays (domain, topic, ids: no personal data), so a repeat is recognised.
+ */
+export async function redactShop(tx: Tx, domain: string, keepWebhookId: string): Promise<void> {
+  await tx.session.deleteMany({ where: { shop: domain } });
+  await tx.webhookDelivery.updateMany({ where: { webhookId: keepWebhookId }, data: { shopId: null } });
+  // Every shop-owned table references Shop with ON DELETE CASCADE.
+  await tx.shop.deleteMany({ where: { domain } });
+  await tx.webhookDelivery.deleteMany({ where: { shopDomain: domain, webhookId: { not: keepWebhookId } } });
+  log.info({ shop: domain }, "shop redacted");
+}
+
+/** customers/redact: the customer's personal data is erased; ids stay so links do not break. */
+export async function redactCustomer(
+  tx: Tx,
+  domain: string,
+  request: { customerId: bigint; orderIds: bigint[] },
+): Promise<number> {
+  const shop = await tx.shop.findUnique({ where: { domain } });
+  if (!shop) return 0;
+  const erased = await tx.shopifyCustomer.updateMany({
+    where: { shopId: shop.id, shopifyId: request.customerId },
+    data: {
+      email: null,
+      phone: null,
+      firstName: null,
+      lastName: null,
+      address1: null,
+      city: null,
+      zip: null,
+      countryCode: null,
+      redactedAt: new Date(),
+    },
+  });
+  await tx.dataRequest.deleteMany({ where: { shopId: shop.id, shopifyCustomerId: request.customerId } });
+  log.info({ shop: domain, erased: erased.count }, "customer redacted");
+  return erased.count;
+}
+
+/**
+ * customers/data_request: what we hold about the customer is compiled and kept for the
+ * merchant, who answers the customer.
+ */
+export async function recordDataRequest(
+  tx: Tx,
+  domain: string,
+  request: { requestId: bigint; customerId: bigint },
+): Promise<void> {
+  const shop = await tx.shop.findUnique({ where: { domain } });
+  if (!shop) return;
+  const customers = await tx.shopifyCustomer.findMany({
+    where: { shopId: shop.id, shopifyId: request.customerId },
+    omit: { id: true, shopId: true },
+  });
+  const data = JSON.parse(
+    JSON.stringify({ customers }, (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value)),
+  ) as Prisma.InputJsonValue;
+  await tx.dataRequest.upsert({
+    where: { shopId_requestId: { shopId: shop.id, requestId: request.requestId } },
+    create: {
+      id: randomUUID(),
+      shopId: shop.id,
+      requestId: request.requestId,
+      shopifyCustomerId: request.customerId,
+      data,
+    },
+    update: { data },
+  });
+}
