@@ -84,7 +84,9 @@ export async function ensureDatabaseExists(serverUrl: string, name: string): Pro
 /**
  * Starts (or finds) the private Postgres in `dataDir` and makes sure the app database exists.
  */
-export async function startLocalDatabase(dataDir = dataDirFrom()): Promise<LocalDatabase> {
+export async function startLocalDatabase(dir?: string): Promise<LocalDatabase> {
+  const dataDir = dataDirFrom(dir);
+  // Absolute: Postgres runs inside its data folder, and the socket path is given to it.
   const pgDir = path.join(dataDir, "pg");
   const existing = runningPort(pgDir);
   if (existing) {
@@ -131,7 +133,7 @@ export async function resolveDatabase(dataDir?: string): Promise<LocalDatabase> 
     url.pathname = "";
     return { url: given, serverUrl: url.toString().replace(/\/$/, ""), stop: async () => {} };
   }
-  const local = await startLocalDatabase(dataDirFrom(dataDir));
+  const local = await startLocalDatabase(dataDir);
   process.env.DATABASE_URL = local.url;
   return local;
 }

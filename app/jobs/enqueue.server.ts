@@ -29,8 +29,8 @@ export interface EnqueueResult {
   coalesced: boolean;
 }
 
-function isTx(db: Db | Tx): db is Tx {
-  return !("$transaction" in db);
+function isClient(db: Db | Tx): db is Db {
+  return "$transaction" in db;
 }
 
 /**
@@ -44,7 +44,7 @@ export async function enqueueSync<F>(
   request: EnqueueRequest,
 ): Promise<EnqueueResult> {
   const filters = task.filters.parse(request.filters ?? {});
-  if (!isTx(db)) return db.$transaction((tx) => enqueueIn(tx, task, request, filters));
+  if (isClient(db)) return db.$transaction((tx) => enqueueIn(tx, task, request, filters));
   return enqueueIn(db, task, request, filters);
 }
 

@@ -1,0 +1,105 @@
+import { randomUUID } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import prisma from "../../app/db.server";
+import { enqueueSync } from "../../app/jobs/enqueue.server";
+import { tickSchedules, upsertSchedule } from "../../app/jobs/schedules.server";
+import { recordInstall } from "../../app/shops/shops.server";
+import { installedShop } from "../support/shops";
+import { probeTask } from "../support/tasks";
+import { deliver, examplePayload } from "../support/webhooks";
+
+async function queuedJobsOf(domain: string): Promise<number> {
+  const [row] = await prisma.$queryRaw<{ count: bigint }[]>`
+    select count(*) from graphile_worker.jobs where queue_name like ${`shop:${domain}:%`}`;
+  return Number(row?.count ?? 0);
+}
+
+describe("when a shop uninstalls the app", () => {
+  it("is marked uninstalled, loses its sessions, its waiting runs are cancelled and schedules stop", async () => {
+    const shop = await installedShop();
+    await prisma.shopSettings.update({ where: { shopId: shop.id }, data: { allowBackgroundSyncs: false } });
+    await upsertSchedule(prisma, { shopId: shop.id, task: probeTask.name, cron: "*/5 * * * *", enabled: true }, [
+      probeTask,
+    ]);
+    const { run } = await enqueueSync(prisma, probeTask, { shop: shop.domain, trigger: "manual" });
+    expect(await queuedJobsOf(shop.domain)).toBe(1);
+
+    const status = await deliver({ topic: "app/uninstalled", shop: shop.domain, payload: examplePayload("app/uninstalled") });
+
+    expect(status).toBe(200);
+    const after = await prisma.shop.findUniqueOrThrow({ where: { id: shop.id } });
+    expect(after.uninstalledAt).not.toBeNull();
+    expect(await prisma.session.count({ where: { shop: shop.domain } })).toBe(0);
+    expect(await queuedJobsOf(shop.domain)).toBe(0);
+    expect(await prisma.syncRun.findUniqueOrThrow({ where: { id: run.id } })).toMatchObject({
+      status: "cancelled",
+      error: "the shop uninstalled the app",
+    });
+    // An hour later the schedule is due, but the shop is gone: nothing fires.
+    expect(await tickSchedules(new Date(Date.now() + 3_600_000), [probeTask])).toBe(0);
+    // And nothing can be queued for it.
+    await expect(enqueueSync(prisma, probeTask, { shop: shop.domain, trigger: "manual" })).rejects.toThrow(
+      /uninstalled/,
+    );
+  });
+
+  it("comes back on reinstall with the settings and schedules it had", async () => {
+    const shop = await installedShop();
+    await prisma.shopSettings.update({ where: { shopId: shop.id }, data: { allowBackgroundSyncs: false } });
+    await upsertSchedule(prisma, { shopId: shop.id, task: probeTask.name, cron: "0 * * * *", enabled: true }, [
+      probeTask,
+    ]);
+    await deliver({ topic: "app/uninstalled", shop: shop.domain, payload: examplePayload("app/uninstalled") });
+
+    const again = await recordInstall(prisma, { domain: shop.domain, scopes: "read_orders" });
+
+    expect(again.id).toBe(shop.id);
+    expect(again.uninstalledAt).toBeNull();
+    expect(await prisma.shopSettings.findUniqueOrThrow({ where: { shopId: shop.id } })).toMatchObject({
+      allowBackgroundSyncs: false,
+    });
+    expect(await tickSchedules(new Date(Date.now() + 3_600_000), [probeTask])).toBe(1);
+  });
+});
+
+describe("when a webhook is delivered twice", () => {
+  it("the repeat with the same webhook id changes nothing", async () => {
+    const shop = await installedShop();
+    const webhookId = randomUUID();
+    const payload = examplePayload("app/uninstalled");
+    expect(await deliver({ topic: "app/uninstalled", shop: shop.domain, payload, webhookId })).toBe(200);
+    await recordInstall(prisma, { domain: shop.domain, scopes: "read_orders" });
+
+    // Shopify retries the old uninstall (same webhook id): the reinstalled shop must stay.
+    expect(await deliver({ topic: "app/uninstalled", shop: shop.domain, payload, webhookId })).toBe(200);
+
+    expect((await prisma.shop.findUniqueOrThrow({ where: { id: shop.id } })).uninstalledAt).toBeNull();
+    expect(await prisma.webhookDelivery.count({ where: { webhookId } })).toBe(1);
+  });
+
+  it("the same event arriving under another webhook id is recognised too", async () => {
+    const shop = await installedShop();
+    const eventId = randomUUID();
+    const payload = examplePayload("app/uninstalled");
+    await deliver({ topic: "app/uninstalled", shop: shop.domain, payload, eventId });
+    await recordInstall(prisma, { domain: shop.domain, scopes: "read_orders" });
+
+    expect(await deliver({ topic: "app/uninstalled", shop: shop.domain, payload, eventId })).toBe(200);
+
+    expect((await prisma.shop.findUniqueOrThrow({ where: { id: shop.id } })).uninstalledAt).toBeNull();
+  });
+});
+
+describe("when the merchant changes the app's scopes", () => {
+  it("the shop and its sessions carry the new scopes", async () => {
+    const shop = await installedShop();
+    const payload = { ...examplePayload("app/scopes_update"), current: ["read_orders", "read_products"] };
+
+    expect(await deliver({ topic: "app/scopes_update", shop: shop.domain, payload })).toBe(200);
+
+    expect((await prisma.shop.findUniqueOrThrow({ where: { id: shop.id } })).scopes).toBe("read_orders,read_products");
+    expect((await prisma.session.findFirstOrThrow({ where: { shop: shop.domain } })).scope).toBe(
+      "read_orders,read_products",
+    );
+  });
+});
