@@ -1,0 +1,103 @@
+import { randomUUID } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import prisma from "../../app/db.server";
+import { enqueueSync } from "../../app/jobs/enqueue.server";
+import { upsertSchedule } from "../../app/jobs/schedules.server";
+import { installedShop } from "../support/shops";
+import { probeTask } from "../support/tasks";
+import { deliver, examplePayload } from "../support/webhooks";
+
+/** Fills every table a shop owns with something. */
+async function populate(shop: { id: string; domain: string }) {
+  await upsertSchedule(prisma, { shopId: shop.id, task: probeTask.name, cron: "0 3 * * *", enabled: true }, [probeTask]);
+  await enqueueSync(prisma, probeTask, { shop: shop.domain, trigger: "manual" });
+  await prisma.shopifyCustomer.createMany({
+    data: [
+      { id: randomUUID(), shopId: shop.id, shopifyId: 191167n, email: "john@example.com", phone: "555-625-1199", firstName: "John", lastName: "Smith", city: "Ottawa" },
+      { id: randomUUID(), shopId: shop.id, shopifyId: 42n, email: "jane@example.com", firstName: "Jane", lastName: "Doe" },
+    ],
+  });
+  await deliver({ topic: "app/scopes_update", shop: shop.domain, payload: examplePayload("app/scopes_update") });
+}
+
+/** Rows per shop-owned table for one shop. */
+async function rowsOf(shopId: string, domain: string) {
+  return {
+    shop: await prisma.shop.count({ where: { id: shopId } }),
+    settings: await prisma.shopSettings.count({ where: { shopId } }),
+    sessions: await prisma.session.count({ where: { shop: domain } }),
+    runs: await prisma.syncRun.count({ where: { shopId } }),
+    schedules: await prisma.schedule.count({ where: { shopId } }),
+    customers: await prisma.shopifyCustomer.count({ where: { shopId } }),
+    dataRequests: await prisma.dataRequest.count({ where: { shopId } }),
+    webhooks: await prisma.webhookDelivery.count({ where: { shopDomain: domain } }),
+  };
+}
+
+describe("when Shopify asks us to redact a shop", () => {
+  it("deletes every row the shop owns and nothing of another shop", async () => {
+    const gone = await installedShop();
+    const kept = await installedShop();
+    await populate(gone);
+    await populate(kept);
+    const keptBefore = await rowsOf(kept.id, kept.domain);
+    expect(keptBefore).toMatchObject({ shop: 1, settings: 1, sessions: 1, runs: 1, schedules: 1, customers: 2, webhooks: 1 });
+
+    const webhookId = randomUUID();
+    const payload = { ...examplePayload("shop/redact"), shop_domain: gone.domain };
+    expect(await deliver({ topic: "shop/redact", shop: gone.domain, payload, webhookId })).toBe(200);
+
+    expect(await rowsOf(gone.id, gone.domain)).toEqual({
+      shop: 0,
+      settings: 0,
+      sessions: 0,
+      runs: 0,
+      schedules: 0,
+      customers: 0,
+      dataRequests: 0,
+      webhooks: 1, // the record of this redaction alone: domain, topic and ids
+    });
+    expect(await rowsOf(kept.id, kept.domain)).toEqual(keptBefore);
+    // A repeat delivery is recognised.
+    expect(await deliver({ topic: "shop/redact", shop: gone.domain, payload, webhookId })).toBe(200);
+    expect(await prisma.webhookDelivery.count({ where: { shopDomain: gone.domain } })).toBe(1);
+  });
+});
+
+describe("when Shopify asks us to redact a customer", () => {
+  it("erases that customer's personal data, in that shop only", async () => {
+    const shop = await installedShop();
+    const other = await installedShop();
+    await populate(shop);
+    await populate(other);
+    const payload = { ...examplePayload("customers/redact"), shop_domain: shop.domain };
+
+    expect(await deliver({ topic: "customers/redact", shop: shop.domain, payload })).toBe(200);
+
+    const redacted = await prisma.shopifyCustomer.findFirstOrThrow({ where: { shopId: shop.id, shopifyId: 191167n } });
+    expect(redacted).toMatchObject({ email: null, phone: null, firstName: null, lastName: null, city: null });
+    expect(redacted.redactedAt).not.toBeNull();
+    const otherCustomer = await prisma.shopifyCustomer.findFirstOrThrow({ where: { shopId: shop.id, shopifyId: 42n } });
+    expect(otherCustomer.email).toBe("jane@example.com");
+    const sameIdOtherShop = await prisma.shopifyCustomer.findFirstOrThrow({
+      where: { shopId: other.id, shopifyId: 191167n },
+    });
+    expect(sameIdOtherShop.email).toBe("john@example.com");
+  });
+});
+
+describe("when a customer asks for their data", () => {
+  it("compiles what we hold about them for the merchant", async () => {
+    const shop = await installedShop();
+    await populate(shop);
+    const payload = { ...examplePayload("customers/data_request"), shop_domain: shop.domain };
+
+    expect(await deliver({ topic: "customers/data_request", shop: shop.domain, payload })).toBe(200);
+
+    const request = await prisma.dataRequest.findFirstOrThrow({ where: { shopId: shop.id } });
+    expect(request.requestId).toBe(9999n);
+    expect(request.data).toMatchObject({
+      customers: [{ shopifyId: "191167", email: "john@example.com", firstName: "John", lastName: "Smith" }],
+    });
+  });
+});
