@@ -2,6 +2,7 @@
 // but without PRISMA_SCHEMA_ENGINE_BINARY the CLI tries to download one (and fails with no
 // network); any existing executable satisfies it, so we point it at Node itself.
 import { spawnSync } from "node:child_process";
+import process from "node:process";
 
 const result = spawnSync("prisma", ["generate"], {
   stdio: "inherit",

@@ -36,7 +36,9 @@ function requireShop(values: Record<string, string | boolean | undefined>): stri
   return shop;
 }
 
-function table(rows: Record<string, unknown>[], io: CliIo): void {
+type Cell = string | number | null | undefined;
+
+function table(rows: Record<string, Cell>[], io: CliIo): void {
   if (rows.length === 0) {
     io.out("(none)");
     return;
@@ -45,7 +47,13 @@ function table(rows: Record<string, unknown>[], io: CliIo): void {
   const cells = rows.map((row) => keys.map((key) => (row[key] == null ? "" : String(row[key]))));
   const widths = keys.map((key, i) => Math.max(key.length, ...cells.map((cell) => (cell[i] ?? "").length)));
   io.out(keys.map((key, i) => key.padEnd(widths[i] ?? 0)).join("  "));
-  for (const cell of cells) io.out(cell.map((value, i) => value.padEnd(widths[i] ?? 0)).join("  ").trimEnd());
+  for (const cell of cells)
+    io.out(
+      cell
+        .map((value, i) => value.padEnd(widths[i] ?? 0))
+        .join("  ")
+        .trimEnd(),
+    );
 }
 
 const COMMANDS: Record<string, Command> = {
@@ -68,7 +76,8 @@ const COMMANDS: Record<string, Command> = {
     async run(db, values, io) {
       const shop = await findShop(db, requireShop(values));
       const limit = values.limit === undefined ? 50 : Number(values.limit);
-      if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new UsageError("--limit must be 1 to 1000");
+      if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+        throw new UsageError("--limit must be 1 to 1000");
       const runs = await recentRuns(db, shop.id, limit);
       const rows = runs.map((run) => ({
         id: run.id,
@@ -106,7 +115,11 @@ const COMMANDS: Record<string, Command> = {
       const shop = await findShop(db, requireShop(values));
       const status = await shopStatus(db, shop.id);
       if (values.json) io.out(JSON.stringify({ shop: shop.domain, ...status }, null, 2));
-      else table(Object.entries(status).map(([tile, count]) => ({ tile, count })), io);
+      else
+        table(
+          Object.entries(status).map(([tile, count]: [string, number]) => ({ tile, count })),
+          io,
+        );
     },
   },
 };
@@ -125,7 +138,8 @@ export function parseCommand(argv: string[]) {
       strict: true,
     });
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-    return { name, command, values, dataDir: values.data as string | undefined };
+    const dataDir = typeof values.data === "string" ? values.data : undefined;
+    return { name, command, values, dataDir };
   } catch (error) {
     if (error instanceof UsageError) throw error;
     throw new UsageError(`${name}: ${(error as Error).message}`);

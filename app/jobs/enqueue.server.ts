@@ -53,8 +53,7 @@ async function enqueueIn<F>(tx: Tx, task: SyncTaskDefinition<F>, request: Enqueu
   if (!shop) throw new TerminalError(`unknown shop ${request.shop}`);
   if (shop.uninstalledAt) throw new TerminalError(`shop ${request.shop} has uninstalled the app`);
 
-  const key =
-    request.jobKey === true ? makeJobKey(task.name, shop.domain) : (request.jobKey ?? null);
+  const key = request.jobKey === true ? makeJobKey(task.name, shop.domain) : (request.jobKey ?? null);
   if (key) {
     await tx.$executeRaw`select pg_advisory_xact_lock(hashtext(${key}))`;
     const waiting = await tx.syncRun.findFirst({
@@ -105,7 +104,8 @@ export const filterPairs = z
       const key = pair.slice(0, at);
       const value = pair.slice(at + 1);
       const existing = filters[key];
-      filters[key] = existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
+      filters[key] =
+        existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
     }
     return filters;
   });

@@ -9,6 +9,9 @@ export type AnySyncTask = SyncTaskDefinition<any>;
 
 export const syncTasks: AnySyncTask[] = [];
 
-export function findSyncTask(name: string, tasks: readonly AnySyncTask[] = syncTasks): AnySyncTask | undefined {
+export function findSyncTask(
+  name: string,
+  tasks: readonly AnySyncTask[] = syncTasks,
+): AnySyncTask | undefined {
   return tasks.find((task) => task.name === name);
 }

@@ -83,7 +83,10 @@ export async function tickSchedules(
         });
         fired += 1;
       } catch (error) {
-        log.error({ scheduleId: due.id, shop: due.domain, error: (error as Error).message }, "schedule could not fire");
+        log.error(
+          { scheduleId: due.id, shop: due.domain, error: (error as Error).message },
+          "schedule could not fire",
+        );
       }
       await tx.schedule.update({
         where: { id: due.id },

@@ -80,7 +80,10 @@ async function executeJob<F>(
   }
   const run = await prisma.syncRun.findUnique({ where: { id: parsed.data.runId } });
   if (!run || run.status === "cancelled" || run.status === "succeeded") {
-    log.warn({ task: definition.name, runId: parsed.data.runId }, "run is gone or already ended; job skipped");
+    log.warn(
+      { task: definition.name, runId: parsed.data.runId },
+      "run is gone or already ended; job skipped",
+    );
     return;
   }
   const last = helpers.job.attempts >= helpers.job.max_attempts;

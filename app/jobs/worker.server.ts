@@ -1,19 +1,30 @@
 import { readdirSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { Logger as GraphileLogger, run, runMigrations, type Runner, type Task, type TaskList } from "graphile-worker";
+import {
+  Logger as GraphileLogger,
+  run,
+  runMigrations,
+  type Runner,
+  type Task,
+  type TaskList,
+} from "graphile-worker";
 import { log } from "../log.server";
 import { SYSTEM_QUEUE } from "./queues.server";
 
 export const TASKS_DIR = path.resolve(import.meta.dirname, "../../tasks");
 
 /** Fixed schedules. Per-shop schedules live in the Schedule table and fan out from the tick. */
-export const CRONTAB = [`* * * * * schedule_tick ?max=1&queue=${SYSTEM_QUEUE}&jobKey=schedule_tick`].join("\n");
+export const CRONTAB = [`* * * * * schedule_tick ?max=1&queue=${SYSTEM_QUEUE}&jobKey=schedule_tick`].join(
+  "\n",
+);
 
 /** Loads tasks/<name>.ts: the file name is the task name, the default export the task. */
 export async function loadTasks(dir = TASKS_DIR): Promise<TaskList> {
   const tasks: TaskList = {};
-  for (const file of readdirSync(dir).filter((name) => /^[a-z][a-z0-9_]*\.ts$/.test(name)).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((name) => /^[a-z][a-z0-9_]*\.ts$/.test(name))
+    .sort()) {
     const module = (await import(pathToFileURL(path.join(dir, file)).href)) as { default?: Task };
     if (typeof module.default !== "function") throw new Error(`tasks/${file} has no default export task`);
     tasks[file.replace(/\.ts$/, "")] = module.default;
@@ -25,7 +36,7 @@ const graphileLogger = new GraphileLogger((scope) => (level, message, meta) => {
   const fields = { component: "graphile-worker", ...scope, ...meta };
   if (level === "error") log.error(fields, message);
   else if (level === "warning") log.warn(fields, message);
-  else if (level === "info") log.info(fields, message);
+  else if (level === "info" && !message.startsWith("Completed task")) log.info(fields, message);
   else log.debug(fields, message);
 });
 

@@ -57,7 +57,12 @@ export default function Home() {
               rows={runs.map((run) => [
                 run.task,
                 run.trigger,
-                <Badge key={run.id} tone={run.status === "failed" ? "critical" : run.status === "succeeded" ? "success" : "info"}>
+                <Badge
+                  key={run.id}
+                  tone={
+                    run.status === "failed" ? "critical" : run.status === "succeeded" ? "success" : "info"
+                  }
+                >
                   {run.status}
                 </Badge>,
                 new Date(run.queuedAt).toLocaleString(),

@@ -120,7 +120,9 @@ export async function recordDataRequest(
     omit: { id: true, shopId: true },
   });
   const data = JSON.parse(
-    JSON.stringify({ customers }, (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value)),
+    JSON.stringify({ customers }, (_key, value: unknown) =>
+      typeof value === "bigint" ? value.toString() : value,
+    ),
   ) as Prisma.InputJsonValue;
   await tx.dataRequest.upsert({
     where: { shopId_requestId: { shopId: shop.id, requestId: request.requestId } },

@@ -35,9 +35,18 @@ export async function receiveWebhook<P>(
       on conflict do nothing
       returning id`;
     if (inserted.length === 0) return false;
-    await handle({ tx, shop: context.shop, topic, payload: context.payload as P, webhookId: context.webhookId });
+    await handle({
+      tx,
+      shop: context.shop,
+      topic,
+      payload: context.payload as P,
+      webhookId: context.webhookId,
+    });
     return true;
   });
-  log.info({ shop: context.shop, topic, webhookId: context.webhookId, duplicate: !fresh }, "webhook received");
+  log.info(
+    { shop: context.shop, topic, webhookId: context.webhookId, duplicate: !fresh },
+    "webhook received",
+  );
   return new Response(null, { status: 200 });
 }

@@ -14,10 +14,14 @@ const run = promisify(execFile);
 /** Runs `npm run cli -- ...` as an operator would, against this test file's database. */
 async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(path.join(ROOT, "node_modules/.bin/tsx"), ["scripts/cli.ts", ...args], {
-      cwd: ROOT,
-      env: { ...process.env, LOG_LEVEL: "warn" },
-    });
+    const { stdout, stderr } = await run(
+      path.join(ROOT, "node_modules/.bin/tsx"),
+      ["scripts/cli.ts", ...args],
+      {
+        cwd: ROOT,
+        env: { ...process.env, LOG_LEVEL: "warn" },
+      },
+    );
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
@@ -32,7 +36,15 @@ describe("the operator CLI", () => {
     await prisma.$transaction((tx) => recordUninstall(tx, gone.domain));
     await enqueueSync(prisma, probeTask, { shop: shop.domain, trigger: "manual", filters: { sleepMs: 5 } });
     await prisma.syncRun.create({
-      data: { id: crypto.randomUUID(), shopId: shop.id, task: "probe", trigger: "schedule", category: "sync", status: "failed", error: "Shopify answered 403" },
+      data: {
+        id: crypto.randomUUID(),
+        shopId: shop.id,
+        task: "probe",
+        trigger: "schedule",
+        category: "sync",
+        status: "failed",
+        error: "Shopify answered 403",
+      },
     });
 
     const shops = await cli("shops", "--json");
@@ -46,18 +58,33 @@ describe("the operator CLI", () => {
 
     const runs = await cli("runs", "--shop", shop.domain, "--json");
     expect(runs.code).toBe(0);
-    const listed = JSON.parse(runs.stdout) as { task: string; trigger: string; status: string; filters: unknown; error: string | null }[];
+    const listed = JSON.parse(runs.stdout) as {
+      task: string;
+      trigger: string;
+      status: string;
+      filters: unknown;
+      error: string | null;
+    }[];
     expect(listed).toHaveLength(2);
     expect(listed).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ task: "probe", trigger: "manual", status: "queued", filters: { sleepMs: 5 } }),
+        expect.objectContaining({
+          task: "probe",
+          trigger: "manual",
+          status: "queued",
+          filters: { sleepMs: 5 },
+        }),
         expect.objectContaining({ trigger: "schedule", status: "failed", error: "Shopify answered 403" }),
       ]),
     );
 
     const status = await cli("status", "--shop", shop.domain, "--json");
     expect(status.code).toBe(0);
-    expect(JSON.parse(status.stdout)).toMatchObject({ shop: shop.domain, synchronizationErrors: 1, unmappedCustomers: 0 });
+    expect(JSON.parse(status.stdout)).toMatchObject({
+      shop: shop.domain,
+      synchronizationErrors: 1,
+      unmappedCustomers: 0,
+    });
 
     const text = await cli("runs", "--shop", shop.domain);
     expect(text.stdout).toMatch(/task\s+trigger\s+status/);

@@ -30,14 +30,26 @@ async function snapshot(): Promise<DbSnapshot> {
     column_default: string | null;
   }>(`select table_name, column_name, is_nullable, data_type, udt_name, datetime_precision, column_default
         from information_schema.columns where table_schema = 'public'`);
-  const indexes = await client.query<{ table: string; name: string; unique: boolean; primary: boolean; columns: string[] }>(`
+  const indexes = await client.query<{
+    table: string;
+    name: string;
+    unique: boolean;
+    primary: boolean;
+    columns: string[];
+  }>(`
     select t.relname as table, i.relname as name, x.indisunique as unique, x.indisprimary as primary,
            array(select a.attname::text from unnest(x.indkey) with ordinality k(attnum, n)
                  join pg_attribute a on a.attrelid = t.oid and a.attnum = k.attnum order by k.n) as columns
       from pg_index x join pg_class t on t.oid = x.indrelid join pg_class i on i.oid = x.indexrelid
       join pg_namespace ns on ns.oid = t.relnamespace
      where ns.nspname = 'public'`);
-  const foreignKeys = await client.query<{ table: string; columns: string[]; ref_table: string; ref_columns: string[]; on_delete: string }>(`
+  const foreignKeys = await client.query<{
+    table: string;
+    columns: string[];
+    ref_table: string;
+    ref_columns: string[];
+    on_delete: string;
+  }>(`
     select t.relname as table, r.relname as ref_table, c.confdeltype as on_delete,
            array(select a.attname::text from unnest(c.conkey) with ordinality k(attnum, n)
                  join pg_attribute a on a.attrelid = t.oid and a.attnum = k.attnum order by k.n) as columns,
@@ -50,7 +62,8 @@ async function snapshot(): Promise<DbSnapshot> {
 }
 
 function dmmf(schemaText: string): Dmmf {
-  return (JSON.parse(wasm.get_dmmf(JSON.stringify({ prismaSchema: schemaText }))) as { datamodel: Dmmf }).datamodel;
+  return (JSON.parse(wasm.get_dmmf(JSON.stringify({ prismaSchema: schemaText }))) as { datamodel: Dmmf })
+    .datamodel;
 }
 
 beforeAll(() => client.connect());
@@ -67,14 +80,18 @@ describe("the migrated database", () => {
       "model Shop {\n",
       "model Shop {\n  plan String?\n",
     );
-    expect(compareSchema(dmmf(schemaText), await snapshot())).toContain('Shop.plan: column missing in the database');
+    expect(compareSchema(dmmf(schemaText), await snapshot())).toContain(
+      "Shop.plan: column missing in the database",
+    );
   });
 
   it("is caught out when a migration makes a column the schema does not know", async () => {
     await client.query(`alter table "Shop" add column "extra" text`);
     try {
       const schemaText = readFileSync(path.join(ROOT, "prisma/schema.prisma"), "utf8");
-      expect(compareSchema(dmmf(schemaText), await snapshot())).toContain('Shop.extra: column not in schema.prisma');
+      expect(compareSchema(dmmf(schemaText), await snapshot())).toContain(
+        "Shop.extra: column not in schema.prisma",
+      );
     } finally {
       await client.query(`alter table "Shop" drop column "extra"`);
     }

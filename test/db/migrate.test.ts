@@ -32,9 +32,13 @@ describe("npm run db:migrate", () => {
     });
     const result = await migrate(process.env.DATABASE_URL!, { dir });
     expect(result.applied).toEqual(["20990101000000_a", "20990101000001_b"]);
-    const { rows } = await client.query(`select column_name from information_schema.columns where table_name = 'ProbeA' order by 1`);
+    const { rows } = await client.query(
+      `select column_name from information_schema.columns where table_name = 'ProbeA' order by 1`,
+    );
     expect(rows.map((r: { column_name: string }) => r.column_name)).toEqual(["id", "label"]);
-    await client.query(`drop table "ProbeA"; delete from "_prisma_migrations" where migration_name like '2099%'`);
+    await client.query(
+      `drop table "ProbeA"; delete from "_prisma_migrations" where migration_name like '2099%'`,
+    );
   });
 
   it("rolls a failing migration back whole and says which one failed", async () => {
@@ -44,9 +48,13 @@ describe("npm run db:migrate", () => {
     await expect(migrate(process.env.DATABASE_URL!, { dir })).rejects.toThrow(
       /20990102000000_half failed and was rolled back: relation "Nope" does not exist/,
     );
-    const { rowCount } = await client.query(`select 1 from information_schema.tables where table_name = 'ProbeB'`);
+    const { rowCount } = await client.query(
+      `select 1 from information_schema.tables where table_name = 'ProbeB'`,
+    );
     expect(rowCount).toBe(0);
-    const { rowCount: booked } = await client.query(`select 1 from "_prisma_migrations" where migration_name = '20990102000000_half'`);
+    const { rowCount: booked } = await client.query(
+      `select 1 from "_prisma_migrations" where migration_name = '20990102000000_half'`,
+    );
     expect(booked).toBe(0);
   });
 
@@ -54,8 +62,12 @@ describe("npm run db:migrate", () => {
     const dir = migrationsDir({ "20990103000000_c": `create table "ProbeC" (id int);` });
     await migrate(process.env.DATABASE_URL!, { dir });
     writeFileSync(path.join(dir, "20990103000000_c", "migration.sql"), `create table "ProbeC" (id bigint);`);
-    await expect(migrate(process.env.DATABASE_URL!, { dir })).rejects.toThrow(/was changed after it was applied/);
-    await client.query(`drop table "ProbeC"; delete from "_prisma_migrations" where migration_name like '2099%'`);
+    await expect(migrate(process.env.DATABASE_URL!, { dir })).rejects.toThrow(
+      /was changed after it was applied/,
+    );
+    await client.query(
+      `drop table "ProbeC"; delete from "_prisma_migrations" where migration_name like '2099%'`,
+    );
   });
 
   it("lets two processes migrate at once without applying anything twice", async () => {
@@ -65,6 +77,8 @@ describe("npm run db:migrate", () => {
       migrate(process.env.DATABASE_URL!, { dir }),
     ]);
     expect([...first.applied, ...second.applied]).toEqual(["20990104000000_d"]);
-    await client.query(`drop table "ProbeD"; delete from "_prisma_migrations" where migration_name like '2099%'`);
+    await client.query(
+      `drop table "ProbeD"; delete from "_prisma_migrations" where migration_name like '2099%'`,
+    );
   });
 });

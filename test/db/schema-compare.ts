@@ -47,13 +47,25 @@ export interface DbSnapshot {
     column_default: string | null;
   }[];
   indexes: { table: string; name: string; unique: boolean; primary: boolean; columns: string[] }[];
-  foreignKeys: { table: string; columns: string[]; ref_table: string; ref_columns: string[]; on_delete: string }[];
+  foreignKeys: {
+    table: string;
+    columns: string[];
+    ref_table: string;
+    ref_columns: string[];
+    on_delete: string;
+  }[];
 }
 
 const IGNORED_TABLES = new Set(["_prisma_migrations"]);
 /** Defaults Prisma fills in on the client; the column has none. */
 const CLIENT_DEFAULTS = new Set(["uuid", "cuid", "nanoid", "ulid"]);
-const ON_DELETE: Record<string, string> = { a: "NoAction", r: "Restrict", c: "Cascade", n: "SetNull", d: "SetDefault" };
+const ON_DELETE: Record<string, string> = {
+  a: "NoAction",
+  r: "Restrict",
+  c: "Cascade",
+  n: "SetNull",
+  d: "SetDefault",
+};
 
 function expectedType(field: DmmfField, enums: Set<string>): string {
   const native = field.nativeType?.[0];
@@ -145,22 +157,29 @@ export function compareSchema(dmmf: Dmmf, db: DbSnapshot): string[] {
       }
       const want = expectedType(field, enums);
       const have = actualType(column);
-      if (want !== have) problems.push(`${table}.${name}: type ${have} in the database, ${want} in the schema`);
+      if (want !== have)
+        problems.push(`${table}.${name}: type ${have} in the database, ${want} in the schema`);
       const nullable = column.is_nullable === "YES";
       if (nullable === field.isRequired) {
-        problems.push(`${table}.${name}: ${nullable ? "nullable" : "not null"} in the database, ${field.isRequired ? "required" : "optional"} in the schema`);
+        problems.push(
+          `${table}.${name}: ${nullable ? "nullable" : "not null"} in the database, ${field.isRequired ? "required" : "optional"} in the schema`,
+        );
       }
       const hasDefault = column.column_default !== null;
       if (hasDefault !== expectsDbDefault(field)) {
-        problems.push(`${table}.${name}: ${hasDefault ? "has a default" : "has no default"} in the database, not so in the schema`);
+        problems.push(
+          `${table}.${name}: ${hasDefault ? "has a default" : "has no default"} in the database, not so in the schema`,
+        );
       }
     }
     for (const name of columns.keys()) {
-      if (!scalarFields.some((f) => (f.dbName ?? f.name) === name)) problems.push(`${table}.${name}: column not in schema.prisma`);
+      if (!scalarFields.some((f) => (f.dbName ?? f.name) === name))
+        problems.push(`${table}.${name}: column not in schema.prisma`);
     }
   }
 
-  const kindOf = (type: DmmfIndex["type"]) => (type === "id" ? "primary key" : type === "unique" ? "unique index" : "index");
+  const kindOf = (type: DmmfIndex["type"]) =>
+    type === "id" ? "primary key" : type === "unique" ? "unique index" : "index";
   const wantIndexes = new Set(
     dmmf.indexes.map((index) => {
       const model = dmmf.models.find((m) => m.name === index.model);
@@ -171,10 +190,15 @@ export function compareSchema(dmmf: Dmmf, db: DbSnapshot): string[] {
   const haveIndexes = new Set(
     db.indexes
       .filter((index) => !IGNORED_TABLES.has(index.table))
-      .map((index) => `${index.table}: ${index.primary ? "primary key" : index.unique ? "unique index" : "index"} (${index.columns.join(", ")})`),
+      .map(
+        (index) =>
+          `${index.table}: ${index.primary ? "primary key" : index.unique ? "unique index" : "index"} (${index.columns.join(", ")})`,
+      ),
   );
-  for (const index of wantIndexes) if (!haveIndexes.has(index)) problems.push(`${index}: missing in the database`);
-  for (const index of haveIndexes) if (!wantIndexes.has(index)) problems.push(`${index}: not in schema.prisma`);
+  for (const index of wantIndexes)
+    if (!haveIndexes.has(index)) problems.push(`${index}: missing in the database`);
+  for (const index of haveIndexes)
+    if (!wantIndexes.has(index)) problems.push(`${index}: not in schema.prisma`);
 
   const wantKeys = new Set<string>();
   for (const model of dmmf.models) {
@@ -194,8 +218,10 @@ export function compareSchema(dmmf: Dmmf, db: DbSnapshot): string[] {
         `${key.table}(${key.columns.join(", ")}) -> ${key.ref_table}(${key.ref_columns.join(", ")}) on delete ${ON_DELETE[key.on_delete] ?? key.on_delete}`,
     ),
   );
-  for (const key of wantKeys) if (!haveKeys.has(key)) problems.push(`foreign key ${key}: missing in the database`);
-  for (const key of haveKeys) if (!wantKeys.has(key)) problems.push(`foreign key ${key}: not in schema.prisma`);
+  for (const key of wantKeys)
+    if (!haveKeys.has(key)) problems.push(`foreign key ${key}: missing in the database`);
+  for (const key of haveKeys)
+    if (!wantKeys.has(key)) problems.push(`foreign key ${key}: not in schema.prisma`);
 
   return problems.sort();
 }

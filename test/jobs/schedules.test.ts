@@ -26,7 +26,11 @@ describe("a recurring schedule", () => {
 
   it("after downtime fires once, not once per missed slot", async () => {
     const shop = await installedShop();
-    await upsertSchedule(prisma, { shopId: shop.id, task: probeTask.name, cron: "*/5 * * * *", enabled: true }, [probeTask]);
+    await upsertSchedule(
+      prisma,
+      { shopId: shop.id, task: probeTask.name, cron: "*/5 * * * *", enabled: true },
+      [probeTask],
+    );
     const threeHoursLater = new Date(Date.now() + 3 * 3_600_000);
 
     await tickSchedules(threeHoursLater, [probeTask]);
@@ -38,7 +42,9 @@ describe("a recurring schedule", () => {
   it("refuses a malformed cron expression and saves nothing", async () => {
     const shop = await installedShop();
     await expect(
-      upsertSchedule(prisma, { shopId: shop.id, task: probeTask.name, cron: "every day", enabled: true }, [probeTask]),
+      upsertSchedule(prisma, { shopId: shop.id, task: probeTask.name, cron: "every day", enabled: true }, [
+        probeTask,
+      ]),
     ).rejects.toThrow(/invalid schedule "every day"/);
     expect(await prisma.schedule.count({ where: { shopId: shop.id } })).toBe(0);
   });

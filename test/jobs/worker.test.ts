@@ -43,12 +43,27 @@ async function retrySoon(): Promise<void> {
 describe("a sync queued through the enqueue helper", () => {
   it("runs in a real worker and leaves a succeeded run record after the job is gone", async () => {
     const shop = await installedShop();
-    const { run } = await enqueueSync(prisma, probeTask, { shop: shop.domain, trigger: "manual", filters: { sleepMs: "10" } });
-    expect(run).toMatchObject({ status: "queued", trigger: "manual", category: "sync", filters: { sleepMs: 10 } });
+    const { run } = await enqueueSync(prisma, probeTask, {
+      shop: shop.domain,
+      trigger: "manual",
+      filters: { sleepMs: "10" },
+    });
+    expect(run).toMatchObject({
+      status: "queued",
+      trigger: "manual",
+      category: "sync",
+      filters: { sleepMs: 10 },
+    });
 
     const done = await finished(run.id);
 
-    expect(done).toMatchObject({ status: "succeeded", attempts: 1, progress: 1, counts: { handled: 3 }, error: null });
+    expect(done).toMatchObject({
+      status: "succeeded",
+      attempts: 1,
+      progress: 1,
+      counts: { handled: 3 },
+      error: null,
+    });
     expect(done.startedAt).not.toBeNull();
     expect(done.finishedAt!.getTime()).toBeGreaterThanOrEqual(done.startedAt!.getTime());
     expect(await jobCount()).toBe(0);
@@ -69,7 +84,10 @@ describe("a sync queued through the enqueue helper", () => {
     const shop = await installedShop();
     const { run } = await enqueueSync(prisma, flakyTask, { shop: shop.domain, trigger: "webhook" });
     const deadline = Date.now() + 10_000;
-    while ((await prisma.syncRun.findUniqueOrThrow({ where: { id: run.id } })).attempts < 1 && Date.now() < deadline) {
+    while (
+      (await prisma.syncRun.findUniqueOrThrow({ where: { id: run.id } })).attempts < 1 &&
+      Date.now() < deadline
+    ) {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     const between = await prisma.syncRun.findUniqueOrThrow({ where: { id: run.id } });
@@ -85,15 +103,29 @@ describe("a sync queued through the enqueue helper", () => {
 
     const done = await finished(run.id);
 
-    expect(done).toMatchObject({ status: "failed", attempts: 1, error: "Shopify answered 403: access denied for orders" });
+    expect(done).toMatchObject({
+      status: "failed",
+      attempts: 1,
+      error: "Shopify answered 403: access denied for orders",
+    });
     expect(await jobCount()).toBe(0);
   });
 
   it("is absorbed by a waiting run with the same job key", async () => {
     const shop = await installedShop();
     const later = new Date(Date.now() + 60_000);
-    const first = await enqueueSync(prisma, probeTask, { shop: shop.domain, trigger: "webhook", jobKey: true, runAt: later });
-    const second = await enqueueSync(prisma, probeTask, { shop: shop.domain, trigger: "webhook", jobKey: true, runAt: later });
+    const first = await enqueueSync(prisma, probeTask, {
+      shop: shop.domain,
+      trigger: "webhook",
+      jobKey: true,
+      runAt: later,
+    });
+    const second = await enqueueSync(prisma, probeTask, {
+      shop: shop.domain,
+      trigger: "webhook",
+      jobKey: true,
+      runAt: later,
+    });
 
     expect(first.coalesced).toBe(false);
     expect(second).toMatchObject({ coalesced: true, run: { id: first.run.id } });
@@ -113,18 +145,29 @@ describe("jobs of one shop and category", () => {
     const runs = [];
     for (let i = 0; i < 3; i++) {
       for (const shop of [a, b]) {
-        runs.push((await enqueueSync(prisma, probeTask, { shop: shop.domain, trigger: "manual", filters: { sleepMs: 300 } })).run);
+        runs.push(
+          (
+            await enqueueSync(prisma, probeTask, {
+              shop: shop.domain,
+              trigger: "manual",
+              filters: { sleepMs: 300 },
+            })
+          ).run,
+        );
       }
     }
     await Promise.all(runs.map((run) => finished(run.id)));
 
-    const of = (domain: string) => intervals.filter((i) => i.shop === domain).sort((x, y) => x.start - y.start);
+    const of = (domain: string) =>
+      intervals.filter((i) => i.shop === domain).sort((x, y) => x.start - y.start);
     for (const shop of [a, b]) {
       const own = of(shop.domain);
       expect(own).toHaveLength(3);
       for (let i = 1; i < own.length; i++) expect(own[i]!.start).toBeGreaterThanOrEqual(own[i - 1]!.end);
     }
-    const overlapping = of(a.domain).some((x) => of(b.domain).some((y) => x.start < y.end && y.start < x.end));
+    const overlapping = of(a.domain).some((x) =>
+      of(b.domain).some((y) => x.start < y.end && y.start < x.end),
+    );
     expect(overlapping).toBe(true);
   });
 });

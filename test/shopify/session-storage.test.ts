@@ -7,7 +7,14 @@ const storage = new PrismaSessionStorage(prisma);
 
 describe("sessions stored in Postgres", () => {
   it("come back as they were stored, offline and online", async () => {
-    const offline = new Session({ id: "offline_a.myshopify.com", shop: "a.myshopify.com", state: "s1", isOnline: false, scope: "read_orders", accessToken: "shpat_1" });
+    const offline = new Session({
+      id: "offline_a.myshopify.com",
+      shop: "a.myshopify.com",
+      state: "s1",
+      isOnline: false,
+      scope: "read_orders",
+      accessToken: "shpat_1",
+    });
     const online = new Session({
       id: "a.myshopify.com_42",
       shop: "a.myshopify.com",
@@ -19,7 +26,16 @@ describe("sessions stored in Postgres", () => {
       onlineAccessInfo: {
         expires_in: 3600,
         associated_user_scope: "read_orders",
-        associated_user: { id: 42, first_name: "Ada", last_name: "L", email: "ada@example.com", account_owner: true, locale: "en", collaborator: false, email_verified: true },
+        associated_user: {
+          id: 42,
+          first_name: "Ada",
+          last_name: "L",
+          email: "ada@example.com",
+          account_owner: true,
+          locale: "en",
+          collaborator: false,
+          email_verified: true,
+        },
       },
     });
     await storage.storeSession(offline);
@@ -28,9 +44,15 @@ describe("sessions stored in Postgres", () => {
     const loaded = await storage.loadSession(online.id);
     expect(loaded?.accessToken).toBe("shpua_2");
     expect(loaded?.expires?.toISOString()).toBe("2030-01-01T00:00:00.000Z");
-    expect(loaded?.onlineAccessInfo?.associated_user).toMatchObject({ id: 42, email: "ada@example.com", account_owner: true });
+    expect(loaded?.onlineAccessInfo?.associated_user).toMatchObject({
+      id: 42,
+      email: "ada@example.com",
+      account_owner: true,
+    });
     expect((await storage.loadSession(offline.id))?.isOnline).toBe(false);
-    expect((await storage.findSessionsByShop("a.myshopify.com")).map((s) => s.id).sort()).toEqual([online.id, offline.id].sort());
+    expect((await storage.findSessionsByShop("a.myshopify.com")).map((s) => s.id).sort()).toEqual(
+      [online.id, offline.id].sort(),
+    );
 
     await storage.deleteSessions([online.id, offline.id]);
     expect(await storage.findSessionsByShop("a.myshopify.com")).toEqual([]);

@@ -8,7 +8,6 @@ import { TEST_API_KEY, TEST_API_SECRET } from "./env";
  * app's environment. Runs before the test file's imports, so app modules see it.
  */
 
-
 const serverUrl = inject("serverUrl");
 const template = inject("templateDatabase");
 const database = `bos_test_${randomBytes(6).toString("hex")}`;

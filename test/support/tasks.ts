@@ -33,11 +33,12 @@ export const flakyTask = defineSyncTask({
   name: "flaky",
   filters: z.object({}),
   maxAttempts: 3,
-  async run() {
+  run() {
     flakyFailures += 1;
     if (flakyFailures === 1) {
-      throw Object.assign(new Error("Shopify answered 503"), { response: { code: 503 } });
+      return Promise.reject(Object.assign(new Error("Shopify answered 503"), { response: { code: 503 } }));
     }
+    return Promise.resolve();
   },
 });
 
@@ -45,8 +46,10 @@ export const forbiddenTask = defineSyncTask({
   name: "forbidden",
   filters: z.object({}),
   maxAttempts: 5,
-  async run() {
-    throw Object.assign(new Error("Shopify answered 403: access denied for orders"), { response: { code: 403 } });
+  run() {
+    return Promise.reject(
+      Object.assign(new Error("Shopify answered 403: access denied for orders"), { response: { code: 403 } }),
+    );
   },
 });
 

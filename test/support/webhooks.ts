@@ -21,12 +21,18 @@ export function declaredWebhooks(): DeclaredWebhook[] {
   };
   return toml.webhooks.subscriptions.flatMap((subscription) => [
     ...(subscription.topics ?? []).map((topic) => ({ topic, uri: subscription.uri, compliance: false })),
-    ...(subscription.compliance_topics ?? []).map((topic) => ({ topic, uri: subscription.uri, compliance: true })),
+    ...(subscription.compliance_topics ?? []).map((topic) => ({
+      topic,
+      uri: subscription.uri,
+      compliance: true,
+    })),
   ]);
 }
 
 /** The route module that handles a webhook path, following Remix's flat-route naming. */
-export async function routeFor(uri: string): Promise<{ action: (args: { request: Request }) => Promise<Response> }> {
+export async function routeFor(
+  uri: string,
+): Promise<{ action: (args: { request: Request }) => Promise<Response> }> {
   const file = path.join(ROOT, "app/routes", `${uri.replace(/^\//, "").replaceAll("/", ".")}.tsx`);
   return (await import(file)) as { action: (args: { request: Request }) => Promise<Response> };
 }

@@ -9,15 +9,37 @@ import { deliver, examplePayload } from "../support/webhooks";
 
 /** Fills every table a shop owns with something. */
 async function populate(shop: { id: string; domain: string }) {
-  await upsertSchedule(prisma, { shopId: shop.id, task: probeTask.name, cron: "0 3 * * *", enabled: true }, [probeTask]);
+  await upsertSchedule(prisma, { shopId: shop.id, task: probeTask.name, cron: "0 3 * * *", enabled: true }, [
+    probeTask,
+  ]);
   await enqueueSync(prisma, probeTask, { shop: shop.domain, trigger: "manual" });
   await prisma.shopifyCustomer.createMany({
     data: [
-      { id: randomUUID(), shopId: shop.id, shopifyId: 191167n, email: "john@example.com", phone: "555-625-1199", firstName: "John", lastName: "Smith", city: "Ottawa" },
-      { id: randomUUID(), shopId: shop.id, shopifyId: 42n, email: "jane@example.com", firstName: "Jane", lastName: "Doe" },
+      {
+        id: randomUUID(),
+        shopId: shop.id,
+        shopifyId: 191167n,
+        email: "john@example.com",
+        phone: "555-625-1199",
+        firstName: "John",
+        lastName: "Smith",
+        city: "Ottawa",
+      },
+      {
+        id: randomUUID(),
+        shopId: shop.id,
+        shopifyId: 42n,
+        email: "jane@example.com",
+        firstName: "Jane",
+        lastName: "Doe",
+      },
     ],
   });
-  await deliver({ topic: "app/scopes_update", shop: shop.domain, payload: examplePayload("app/scopes_update") });
+  await deliver({
+    topic: "app/scopes_update",
+    shop: shop.domain,
+    payload: examplePayload("app/scopes_update"),
+  });
 }
 
 /** Rows per shop-owned table for one shop. */
@@ -41,7 +63,15 @@ describe("when Shopify asks us to redact a shop", () => {
     await populate(gone);
     await populate(kept);
     const keptBefore = await rowsOf(kept.id, kept.domain);
-    expect(keptBefore).toMatchObject({ shop: 1, settings: 1, sessions: 1, runs: 1, schedules: 1, customers: 2, webhooks: 1 });
+    expect(keptBefore).toMatchObject({
+      shop: 1,
+      settings: 1,
+      sessions: 1,
+      runs: 1,
+      schedules: 1,
+      customers: 2,
+      webhooks: 1,
+    });
 
     const webhookId = randomUUID();
     const payload = { ...examplePayload("shop/redact"), shop_domain: gone.domain };
@@ -74,10 +104,14 @@ describe("when Shopify asks us to redact a customer", () => {
 
     expect(await deliver({ topic: "customers/redact", shop: shop.domain, payload })).toBe(200);
 
-    const redacted = await prisma.shopifyCustomer.findFirstOrThrow({ where: { shopId: shop.id, shopifyId: 191167n } });
+    const redacted = await prisma.shopifyCustomer.findFirstOrThrow({
+      where: { shopId: shop.id, shopifyId: 191167n },
+    });
     expect(redacted).toMatchObject({ email: null, phone: null, firstName: null, lastName: null, city: null });
     expect(redacted.redactedAt).not.toBeNull();
-    const otherCustomer = await prisma.shopifyCustomer.findFirstOrThrow({ where: { shopId: shop.id, shopifyId: 42n } });
+    const otherCustomer = await prisma.shopifyCustomer.findFirstOrThrow({
+      where: { shopId: shop.id, shopifyId: 42n },
+    });
     expect(otherCustomer.email).toBe("jane@example.com");
     const sameIdOtherShop = await prisma.shopifyCustomer.findFirstOrThrow({
       where: { shopId: other.id, shopifyId: 191167n },

@@ -8,13 +8,20 @@ const declared = declaredWebhooks();
 describe("the webhooks shopify.app.toml declares", () => {
   it("include the lifecycle and the three mandatory compliance topics", () => {
     expect(declared.map((webhook) => webhook.topic).sort()).toEqual(
-      ["app/scopes_update", "app/uninstalled", "customers/data_request", "customers/redact", "shop/redact"].sort(),
+      [
+        "app/scopes_update",
+        "app/uninstalled",
+        "customers/data_request",
+        "customers/redact",
+        "shop/redact",
+      ].sort(),
     );
-    expect(declared.filter((webhook) => webhook.compliance).map((webhook) => webhook.topic).sort()).toEqual([
-      "customers/data_request",
-      "customers/redact",
-      "shop/redact",
-    ]);
+    expect(
+      declared
+        .filter((webhook) => webhook.compliance)
+        .map((webhook) => webhook.topic)
+        .sort(),
+    ).toEqual(["customers/data_request", "customers/redact", "shop/redact"]);
   });
 
   describe.each(declared)("$topic", ({ topic, uri }) => {

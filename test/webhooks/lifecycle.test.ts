@@ -18,13 +18,19 @@ describe("when a shop uninstalls the app", () => {
   it("is marked uninstalled, loses its sessions, its waiting runs are cancelled and schedules stop", async () => {
     const shop = await installedShop();
     await prisma.shopSettings.update({ where: { shopId: shop.id }, data: { allowBackgroundSyncs: false } });
-    await upsertSchedule(prisma, { shopId: shop.id, task: probeTask.name, cron: "*/5 * * * *", enabled: true }, [
-      probeTask,
-    ]);
+    await upsertSchedule(
+      prisma,
+      { shopId: shop.id, task: probeTask.name, cron: "*/5 * * * *", enabled: true },
+      [probeTask],
+    );
     const { run } = await enqueueSync(prisma, probeTask, { shop: shop.domain, trigger: "manual" });
     expect(await queuedJobsOf(shop.domain)).toBe(1);
 
-    const status = await deliver({ topic: "app/uninstalled", shop: shop.domain, payload: examplePayload("app/uninstalled") });
+    const status = await deliver({
+      topic: "app/uninstalled",
+      shop: shop.domain,
+      payload: examplePayload("app/uninstalled"),
+    });
 
     expect(status).toBe(200);
     const after = await prisma.shop.findUniqueOrThrow({ where: { id: shop.id } });
@@ -46,10 +52,16 @@ describe("when a shop uninstalls the app", () => {
   it("comes back on reinstall with the settings and schedules it had", async () => {
     const shop = await installedShop();
     await prisma.shopSettings.update({ where: { shopId: shop.id }, data: { allowBackgroundSyncs: false } });
-    await upsertSchedule(prisma, { shopId: shop.id, task: probeTask.name, cron: "0 * * * *", enabled: true }, [
-      probeTask,
-    ]);
-    await deliver({ topic: "app/uninstalled", shop: shop.domain, payload: examplePayload("app/uninstalled") });
+    await upsertSchedule(
+      prisma,
+      { shopId: shop.id, task: probeTask.name, cron: "0 * * * *", enabled: true },
+      [probeTask],
+    );
+    await deliver({
+      topic: "app/uninstalled",
+      shop: shop.domain,
+      payload: examplePayload("app/uninstalled"),
+    });
 
     const again = await recordInstall(prisma, { domain: shop.domain, scopes: "read_orders" });
 
@@ -97,7 +109,9 @@ describe("when the merchant changes the app's scopes", () => {
 
     expect(await deliver({ topic: "app/scopes_update", shop: shop.domain, payload })).toBe(200);
 
-    expect((await prisma.shop.findUniqueOrThrow({ where: { id: shop.id } })).scopes).toBe("read_orders,read_products");
+    expect((await prisma.shop.findUniqueOrThrow({ where: { id: shop.id } })).scopes).toBe(
+      "read_orders,read_products",
+    );
     expect((await prisma.session.findFirstOrThrow({ where: { shop: shop.domain } })).scope).toBe(
       "read_orders,read_products",
     );

@@ -1,0 +1,42 @@
+// `npm run dev`: the app as a developer runs it. Finds or starts the database (the local
+// Postgres in .data when DATABASE_URL is unset), migrates it, then runs the Remix dev server
+// and a worker until Ctrl-C. Under `shopify app dev` the Shopify CLI supplies the app's
+// credentials and tunnel URL in the environment; without it, local placeholders are used
+// and the app serves, but only Shopify (or the simulator) can open its embedded pages.
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { startWorker } from "../app/jobs/worker.server";
+import { log } from "../app/log.server";
+import { prepareDatabase } from "./runtime";
+
+const { values } = parseArgs({ options: { data: { type: "string" }, port: { type: "string" } } });
+const port = Number(values.port ?? process.env.PORT ?? 3000);
+const database = await prepareDatabase(values.data);
+
+process.env.SHOPIFY_API_KEY ??= "local-dev-api-key";
+process.env.SHOPIFY_API_SECRET ??= "local-dev-api-secret";
+process.env.SHOPIFY_APP_URL ??= `http://127.0.0.1:${port}`;
+process.env.SCOPES ??= "read_orders,write_orders";
+
+const runner = await startWorker({ connectionString: database.url, noHandleSignals: true });
+const app = spawn(
+  path.resolve("node_modules/.bin/remix"),
+  ["vite:dev", "--port", String(port), "--strictPort"],
+  { stdio: "inherit", env: process.env },
+);
+log.info({ url: `http://127.0.0.1:${port}`, database: database.url.replace(/:[^:@/]+@/, ":***@") }, "app starting");
+
+let stopping = false;
+async function shutdown(reason: string, code = 0) {
+  if (stopping) return;
+  stopping = true;
+  log.info({ reason }, "stopping");
+  app.kill("SIGTERM");
+  await runner.stop();
+  await database.stop();
+  process.exit(code);
+}
+app.on("exit", (code) => void shutdown("the app server exited", code ?? 1));
+process.on("SIGINT", () => void shutdown("SIGINT"));
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
