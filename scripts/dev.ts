@@ -25,7 +25,10 @@ const app = spawn(
   ["vite:dev", "--port", String(port), "--strictPort"],
   { stdio: "inherit", env: process.env },
 );
-log.info({ url: `http://127.0.0.1:${port}`, database: database.url.replace(/:[^:@/]+@/, ":***@") }, "app starting");
+log.info(
+  { url: `http://127.0.0.1:${port}`, database: database.url.replace(/:[^:@/]+@/, ":***@") },
+  "app starting",
+);
 
 let stopping = false;
 async function shutdown(reason: string, code = 0) {
