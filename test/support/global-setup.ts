@@ -1,8 +1,8 @@
 import type { TestProject } from "vitest/node";
-import pg from "pg";
 import { startLocalDatabase, type LocalDatabase } from "../../app/db/embedded.server";
 import { migrate } from "../../app/db/migrate.server";
 import { migrateWorkerSchema } from "../../app/jobs/worker.server";
+import { adminQuery as admin } from "./pg-admin";
 
 /**
  * Once per test run: a Postgres server (DATABASE_URL's, or a private one in .data/test) and a
@@ -19,16 +19,6 @@ declare module "vitest" {
 
 const TEMPLATE = `bos_template_${process.pid}`;
 let local: LocalDatabase | undefined;
-
-async function admin(serverUrl: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: `${serverUrl}/postgres` });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 function serverOf(databaseUrl: string): string {
   const url = new URL(databaseUrl);

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
-import pg from "pg";
 import { afterAll, inject } from "vitest";
 import { TEST_API_KEY, TEST_API_SECRET } from "./env";
+import { adminQuery } from "./pg-admin";
 
 /**
  * Before each test file: a database of its own, copied from the migrated template, and the
@@ -12,15 +12,7 @@ const serverUrl = inject("serverUrl");
 const template = inject("templateDatabase");
 const database = `bos_test_${randomBytes(6).toString("hex")}`;
 
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: `${serverUrl}/postgres` });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
+const admin = (sql: string) => adminQuery(serverUrl, sql);
 
 await admin(`create database "${database}" template "${template}"`);
 
