@@ -2,7 +2,10 @@ import "@shopify/shopify-app-remix/adapters/node";
 import { ApiVersion, AppDistribution, LogSeverity, shopifyApp } from "@shopify/shopify-app-remix/server";
 import prisma from "./db.server";
 import { recordInstall } from "./shops/shops.server";
+import { installSimulatorSeam } from "./shopify/endpoint.server";
 import { PrismaSessionStorage } from "./shopify/session-storage.server";
+
+installSimulatorSeam();
 
 /** The Admin API version the app is written against (and the simulator serves). */
 export const API_VERSION = ApiVersion.July26;

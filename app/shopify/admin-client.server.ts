@@ -1,0 +1,163 @@
+import prisma from "../db.server";
+import { TerminalError } from "../jobs/errors.server";
+import { log } from "../log.server";
+import { API_VERSION_STRING } from "./api-version.server";
+import { shopUrl } from "./endpoint.server";
+import { limiterFor, type ShopRateLimiter, type ThrottleStatus } from "./rate-limiter.server";
+
+/**
+ * The workers' Admin GraphQL client: one named operation per call, paced by the shop's
+ * cost-aware limiter, retried on THROTTLED, 429, 5xx and network errors with backoff, and
+ * stopped at once on answers a retry cannot change (401/402/403/404/423, invalid queries).
+ */
+
+export interface Operation<TData, TVariables = Record<string, unknown>> {
+  /** The operation's name, unique in the app (also the key the limiter learns costs by). */
+  name: string;
+  query: string;
+  /** Phantom fields carrying the types. */
+  readonly __data?: TData;
+  readonly __variables?: TVariables;
+}
+
+export function operation<TData, TVariables = Record<string, unknown>>(
+  name: string,
+  query: string,
+): Operation<TData, TVariables> {
+  if (!new RegExp(`\\b(query|mutation)\\s+${name}\\b`).test(query)) {
+    throw new Error(`operation ${name}: its query must be named ${name}`);
+  }
+  return { name, query };
+}
+
+export class AdminApiError extends Error {
+  override name = "AdminApiError";
+  /** HTTP status when the failure was an HTTP one; read by the job error policy. */
+  readonly status: number | undefined;
+  readonly code: string | undefined;
+  constructor(message: string, options: { status?: number; code?: string } = {}) {
+    super(message);
+    this.status = options.status;
+    this.code = options.code;
+  }
+}
+
+export interface Cost {
+  requestedQueryCost: number;
+  actualQueryCost: number | null;
+  throttleStatus: ThrottleStatus;
+}
+
+interface GraphQLResponse<T> {
+  data?: T | null;
+  errors?: { message: string; extensions?: { code?: string } }[] | string;
+  extensions?: { cost?: Cost };
+}
+
+export interface AdminClientOptions {
+  shop: string;
+  accessToken: string;
+  limiter?: ShopRateLimiter;
+  maxAttempts?: number;
+  fetch?: typeof fetch;
+  sleep?: (ms: number) => Promise<void>;
+  /** Called with every response's cost (benchmarks and run counts use it). */
+  onCost?: (operation: string, cost: Cost) => void;
+}
+
+const RETRYABLE_GRAPHQL_CODES = new Set([
+  "THROTTLED",
+  "INTERNAL_SERVER_ERROR",
+  "SERVICE_UNAVAILABLE",
+  "TIMEOUT",
+]);
+
+export class AdminClient {
+  readonly shop: string;
+  private readonly options: AdminClientOptions;
+  private readonly limiter: ShopRateLimiter;
+
+  constructor(options: AdminClientOptions) {
+    this.shop = options.shop;
+    this.options = options;
+    this.limiter = options.limiter ?? limiterFor(options.shop);
+  }
+
+  async request<TData, TVariables>(op: Operation<TData, TVariables>, variables?: TVariables): Promise<TData> {
+    const maxAttempts = this.options.maxAttempts ?? 6;
+    const doFetch = this.options.fetch ?? fetch;
+    const sleep =
+      this.options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+    const url = shopUrl(this.shop, `/admin/api/${API_VERSION_STRING}/graphql.json`);
+    let lastError: AdminApiError | undefined;
+
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      if (attempt > 1) {
+        const backoff = Math.min(30_000, 500 * 2 ** (attempt - 2)) * (0.75 + Math.random() * 0.5);
+        await sleep(
+          lastError?.code === "THROTTLED"
+            ? Math.max(backoff / 2, this.limiter.waitFor(this.limiter.expectedCost(op.name)))
+            : backoff,
+        );
+      }
+      await this.limiter.acquire(this.limiter.expectedCost(op.name));
+      let response: Response;
+      try {
+        response = await doFetch(url, {
+          method: "POST",
+          headers: { "content-type": "application/json", "x-shopify-access-token": this.options.accessToken },
+          body: JSON.stringify({ query: op.query, variables: variables ?? {}, operationName: op.name }),
+          signal: AbortSignal.timeout(30_000),
+        });
+      } catch (error) {
+        lastError = new AdminApiError(`network error calling Shopify: ${(error as Error).message}`);
+        continue;
+      }
+      if (response.status === 429) {
+        const retryAfter = Number(response.headers.get("retry-after") ?? "2");
+        lastError = new AdminApiError("Shopify answered 429 Too Many Requests", { status: 429 });
+        await sleep(Math.max(0, retryAfter * 1000));
+        continue;
+      }
+      if (response.status >= 500) {
+        lastError = new AdminApiError(`Shopify answered ${response.status}`, { status: response.status });
+        continue;
+      }
+      const body = (await response.json().catch(() => ({}))) as GraphQLResponse<TData>;
+      if (!response.ok) {
+        const detail = typeof body.errors === "string" ? body.errors : response.statusText;
+        throw new AdminApiError(`Shopify answered ${response.status}: ${detail}`, {
+          status: response.status,
+        });
+      }
+      const cost = body.extensions?.cost;
+      this.limiter.observe(op.name, cost?.requestedQueryCost ?? null, cost?.throttleStatus ?? null);
+      if (cost) this.options.onCost?.(op.name, cost);
+      const errors = Array.isArray(body.errors) ? body.errors : [];
+      if (errors.length > 0) {
+        const code = errors[0]?.extensions?.code;
+        const message = `${op.name}: ${errors.map((e) => e.message).join("; ")}`;
+        if (code && RETRYABLE_GRAPHQL_CODES.has(code)) {
+          lastError = new AdminApiError(message, { code });
+          continue;
+        }
+        const status = code === "ACCESS_DENIED" ? 403 : undefined;
+        throw new AdminApiError(message, { code, status });
+      }
+      if (!body.data) throw new AdminApiError(`${op.name}: Shopify returned no data`);
+      return body.data;
+    }
+    log.warn({ shop: this.shop, operation: op.name, error: lastError?.message }, "Shopify request gave up");
+    throw lastError ?? new AdminApiError(`${op.name}: no answer from Shopify`);
+  }
+}
+
+/** The client for a shop's offline session; a shop without one cannot be synced. */
+export async function adminClientFor(
+  shop: string,
+  options: Partial<AdminClientOptions> = {},
+): Promise<AdminClient> {
+  const session = await prisma.session.findUnique({ where: { id: `offline_${shop}` } });
+  if (!session?.accessToken) throw new TerminalError(`no offline session for ${shop}: reinstall the app`);
+  return new AdminClient({ shop, accessToken: session.accessToken, ...options });
+}

@@ -1,0 +1,82 @@
+// `npm run simulator -- [options]`: a local Shopify (Admin GraphQL API 2026-07, OAuth,
+// webhooks, control API under /_sim) for the demo, the tests and anyone without a store.
+import { parseArgs } from "node:util";
+import { createSimulatorServer, listen } from "../simulator/http/server.server";
+import { readAppConfig } from "../simulator/app-config.server";
+import { isPreset, PRESETS, seedShop } from "../simulator/seed/seed.server";
+import { Simulator } from "../simulator/simulator.server";
+import type { Plan } from "../simulator/state/shop-state.server";
+
+const USAGE = `usage: npm run simulator -- [--port <p>] [--app-url <url>] [--api-key <key>] [--api-secret <secret>]
+       [--access-token <token>] [--shop <name>] [--seed demo|empty|large] [--plan standard|advanced|plus]
+       [--retry-scale <factor>]`;
+
+function fail(message: string): never {
+  process.stderr.write(`error: ${message}\n${USAGE}\n`);
+  process.exit(2);
+}
+
+let values;
+try {
+  ({ values } = parseArgs({
+    options: {
+      port: { type: "string", default: "4010" },
+      "app-url": { type: "string" },
+      "api-key": { type: "string", default: process.env.SHOPIFY_API_KEY ?? "local-dev-api-key" },
+      "api-secret": { type: "string", default: process.env.SHOPIFY_API_SECRET ?? "local-dev-api-secret" },
+      "access-token": { type: "string" },
+      shop: { type: "string", default: "demo" },
+      seed: { type: "string", default: "demo" },
+      plan: { type: "string", default: "standard" },
+      "retry-scale": { type: "string", default: "1" },
+    },
+    strict: true,
+  }));
+} catch (error) {
+  fail((error as Error).message);
+}
+
+const port = Number(values.port);
+if (!Number.isInteger(port) || port < 0 || port > 65535)
+  fail(`--port must be a port number, not ${values.port}`);
+if (!isPreset(values.seed)) fail(`--seed must be one of ${Object.keys(PRESETS).join(", ")}`);
+if (!["standard", "advanced", "plus"].includes(values.plan))
+  fail("--plan must be standard, advanced or plus");
+const retryScale = Number(values["retry-scale"]);
+if (!(retryScale > 0)) fail("--retry-scale must be a positive number");
+const appUrl = values["app-url"] ?? null;
+if (appUrl) {
+  try {
+    new URL(appUrl);
+  } catch {
+    fail(`--app-url is not a URL: ${appUrl}`);
+  }
+}
+
+const config = readAppConfig();
+const sim = new Simulator({
+  apiKey: values["api-key"],
+  apiSecret: values["api-secret"],
+  appUrl,
+  accessToken: values["access-token"] ?? null,
+  scopes: config.scopes,
+  plan: values.plan as Plan,
+  webhookPaths: config.webhookPaths,
+  retryScale,
+  seed: 1,
+});
+const shop = sim.shop(values.shop);
+seedShop(shop, PRESETS[values.seed], sim.clock.now());
+const server = createSimulatorServer(sim);
+const bound = await listen(server, port);
+process.stdout.write(
+  `Shopify simulator on http://127.0.0.1:${bound} (shop ${shop.domain}, seed ${values.seed}, plan ${values.plan})\n`,
+);
+
+function stop() {
+  sim.webhooks.stop();
+  server.close(() => process.exit(0));
+  setTimeout(() => process.exit(0), 2000).unref();
+}
+process.on("SIGINT", stop);
+process.on("SIGTERM", stop);

@@ -1,0 +1,245 @@
+import type { ServerResponse } from "node:http";
+import { z } from "zod";
+import { isPreset, PRESETS, seedShop } from "../seed/seed.server";
+import { Simulator } from "../simulator.server";
+import { appBridgeScript } from "./app-bridge.server";
+import { signSessionToken } from "./oauth.server";
+import { HttpError, type RoutedRequest } from "./server.server";
+
+/**
+ * The control API under /_sim: seed and inspect shops, inject faults, replay or delay
+ * webhooks, move time, and hand out session tokens as Shopify admin would. Only for tests, the
+ * demo and benchmarks; nothing here exists on Shopify.
+ */
+
+type Send = (
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers?: Record<string, string>,
+) => void;
+
+const sizes = z
+  .object({
+    locations: z.number().int().min(1).max(50),
+    products: z.number().int().min(0).max(50_000),
+    variantsPerProduct: z.number().int().min(0).max(100),
+    customers: z.number().int().min(0).max(100_000),
+    companies: z.number().int().min(0).max(10_000),
+    orders: z.number().int().min(0).max(100_000),
+    payouts: z.number().int().min(0).max(10_000),
+  })
+  .partial();
+
+const seedBody = z
+  .object({ preset: z.string().optional(), sizes: sizes.optional(), seed: z.number().int().optional() })
+  .strict();
+const share = z.number().min(0).max(1);
+const requestFaults = z
+  .object({
+    throttledShare: share,
+    http429Share: share,
+    http5xxShare: share,
+    delayShare: share,
+    delayMs: z.number().int().min(0).max(60_000),
+  })
+  .partial()
+  .strict();
+const webhookFaults = z
+  .object({ duplicateShare: share, lateShare: share, lateMs: z.number().int().min(0).max(86_400_000) })
+  .partial()
+  .strict();
+const redeliver = z
+  .object({ webhookId: z.string(), delayMs: z.number().int().min(0).max(86_400_000).default(0) })
+  .strict();
+const advance = z.object({ ms: z.number().int().min(0) }).strict();
+const emitBody = z.object({ topic: z.string().regex(/^[a-z_]+\/[a-z_]+$/), payload: z.unknown() }).strict();
+const planBody = z.object({ plan: z.enum(["standard", "advanced", "plus"]) }).strict();
+
+function json(request: RoutedRequest): unknown {
+  try {
+    return JSON.parse(request.body || "{}");
+  } catch {
+    throw new HttpError(400, { error: "body is not JSON" });
+  }
+}
+
+function parse<T>(schema: z.ZodType<T>, value: unknown): T {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    throw new HttpError(400, {
+      error: result.error.issues
+        .map((issue) => `${issue.path.join(".") || "body"}: ${issue.message}`)
+        .join("; "),
+    });
+  }
+  return result.data;
+}
+
+/** Records as JSON: dates as ISO strings, Maps as objects. */
+function plain(value: unknown): unknown {
+  return JSON.parse(
+    JSON.stringify(value, (_key, item: unknown): unknown =>
+      item instanceof Map ? Object.fromEntries(item) : item,
+    ),
+  ) as unknown;
+}
+
+const COLLECTIONS = [
+  "locations",
+  "products",
+  "variants",
+  "inventoryItems",
+  "inventoryLevels",
+  "media",
+  "customers",
+  "orders",
+  "fulfillmentOrders",
+  "fulfillments",
+  "companies",
+  "companyLocations",
+  "catalogs",
+  "priceLists",
+  "payouts",
+  "balanceTransactions",
+  "bulkOperations",
+  "webhookSubscriptions",
+] as const;
+
+export function handleControl(
+  sim: Simulator,
+  request: RoutedRequest,
+  response: ServerResponse,
+  send: Send,
+): void {
+  const { method, path } = request;
+  const parts = path.split("/").filter(Boolean).slice(1); // drop "_sim"
+
+  if (method === "GET" && parts[0] === "app-bridge.js") {
+    response.writeHead(200, {
+      "content-type": "text/javascript; charset=utf-8",
+      "access-control-allow-origin": "*",
+    });
+    response.end(appBridgeScript());
+    return;
+  }
+  if (method === "GET" && parts[0] === "health") {
+    send(response, 200, { ok: true, shops: [...sim.shops.keys()], now: sim.clock.now().toISOString() });
+    return;
+  }
+  if (method === "POST" && parts[0] === "faults") {
+    sim.faults = { ...sim.faults, ...parse(requestFaults, json(request)) };
+    send(response, 200, sim.faults);
+    return;
+  }
+  if (parts[0] === "webhooks") {
+    if (method === "POST" && parts[1] === "faults") {
+      sim.webhooks.faults = { ...sim.webhooks.faults, ...parse(webhookFaults, json(request)) };
+      send(response, 200, sim.webhooks.faults);
+      return;
+    }
+    if (method === "GET" && parts[1] === "deliveries") {
+      const shop = request.url.searchParams.get("shop");
+      const topic = request.url.searchParams.get("topic");
+      send(
+        response,
+        200,
+        sim.webhooks.log.filter(
+          (d) => (!shop || d.shop === Simulator.normaliseDomain(shop)) && (!topic || d.topic === topic),
+        ),
+      );
+      return;
+    }
+    if (method === "POST" && parts[1] === "redeliver") {
+      const body = parse(redeliver, json(request));
+      const original = sim.webhooks.log.find((d) => d.webhookId === body.webhookId && d.duplicateOf === null);
+      if (!original) throw new HttpError(404, { error: `no delivery ${body.webhookId}` });
+      setTimeout(() => sim.webhooks.duplicate(original), body.delayMs);
+      send(response, 202, { webhookId: original.webhookId, delayMs: body.delayMs });
+      return;
+    }
+  }
+  if (method === "POST" && parts[0] === "time" && parts[1] === "advance") {
+    sim.clock.advance(parse(advance, json(request)).ms);
+    send(response, 200, { now: sim.clock.now().toISOString() });
+    return;
+  }
+  if (method === "GET" && parts[0] === "session-token") {
+    const shop = request.url.searchParams.get("shop");
+    if (!shop) throw new HttpError(400, { error: "shop is required" });
+    const token = signSessionToken(
+      sim,
+      Simulator.normaliseDomain(shop),
+      request.url.searchParams.get("user") ?? "1",
+    );
+    // Fetched by the fake App Bridge from the app's origin.
+    send(response, 200, { token }, { "access-control-allow-origin": "*" });
+    return;
+  }
+  if (method === "GET" && parts[0] === "bulk" && parts[1] && parts[2]) {
+    const shop = sim.shops.get(Simulator.normaliseDomain(parts[1]));
+    const id = Number(parts[2].replace(/\.jsonl$/, ""));
+    const operation = shop?.bulkOperations.get(id);
+    if (!operation?.resultJsonl && operation?.resultJsonl !== "")
+      throw new HttpError(404, { error: "no such result" });
+    response.writeHead(200, { "content-type": "application/jsonl" });
+    response.end(operation.resultJsonl);
+    return;
+  }
+  if (parts[0] === "shops" && parts[1]) {
+    const domain = Simulator.normaliseDomain(decodeURIComponent(parts[1]));
+    if (!Simulator.isValidDomain(domain)) throw new HttpError(400, { error: `invalid shop ${domain}` });
+    const shop = sim.shop(domain);
+    const action = parts[2];
+    if (method === "POST" && action === "seed") {
+      const body = parse(seedBody, json(request));
+      if (body.preset !== undefined && !isPreset(body.preset))
+        throw new HttpError(400, { error: `unknown preset ${body.preset}` });
+      const base = PRESETS[body.preset && isPreset(body.preset) ? body.preset : "empty"];
+      seedShop(shop, { ...base, ...body.sizes }, sim.clock.now(), body.seed ?? 1);
+      send(response, 200, counts(shop));
+      return;
+    }
+    if (method === "POST" && action === "plan") {
+      shop.plan = parse(planBody, json(request)).plan;
+      send(response, 200, { plan: shop.plan });
+      return;
+    }
+    if (method === "POST" && action === "webhooks") {
+      const body = parse(emitBody, json(request));
+      sim.emit(shop, body.topic, body.payload);
+      send(response, 202, { topic: body.topic });
+      return;
+    }
+    if (method === "POST" && action === "token") {
+      // An Admin API token for the shop, for the demo's traffic and for benchmarks.
+      send(response, 200, { token: sim.issueToken(domain) });
+      return;
+    }
+    if (method === "POST" && action === "uninstall") {
+      sim.revokeTokens(domain);
+      sim.emit(shop, "app/uninstalled", {
+        id: shop.createdAt.getTime(),
+        name: shop.name,
+        myshopify_domain: domain,
+        domain,
+      });
+      send(response, 202, { uninstalled: domain });
+      return;
+    }
+    if (method === "GET" && !action) {
+      send(response, 200, { domain, plan: shop.plan, counts: counts(shop) });
+      return;
+    }
+    if (method === "GET" && action && (COLLECTIONS as readonly string[]).includes(action)) {
+      const collection = shop[action as (typeof COLLECTIONS)[number]] as Map<unknown, unknown>;
+      send(response, 200, plain([...collection.values()].slice(0, 1000)));
+      return;
+    }
+  }
+  throw new HttpError(404, { error: `unknown control path ${method} ${path}` });
+}
+
+function counts(shop: ReturnType<Simulator["shop"]>): Record<string, number> {
+  return Object.fromEntries(COLLECTIONS.map((name) => [name, (shop[name] as Map<unknown, unknown>).size]));
+}

@@ -1,0 +1,186 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Simulator, SIM_API_VERSION } from "../simulator.server";
+import { handleControl } from "./control.server";
+import { runAdminRequest } from "./graphql-endpoint.server";
+import { accessToken, authorize, OAuthError } from "./oauth.server";
+
+/**
+ * The simulator's HTTP face. A request names its shop as on Shopify, by the Host header
+ * `<name>.myshopify.com`, or (for clients that cannot set Host) by a path prefix
+ * `/shops/<name>.myshopify.com/`. `/_sim/...` is the control API for tests and the demo.
+ */
+
+const GRAPHQL_PATH = `/admin/api/${SIM_API_VERSION}/graphql.json`;
+const MAX_BODY_BYTES = 5 * 1024 * 1024;
+
+export interface RoutedRequest {
+  method: string;
+  path: string;
+  url: URL;
+  shop: string | null;
+  headers: IncomingMessage["headers"];
+  body: string;
+}
+
+export class HttpError extends Error {
+  readonly status: number;
+  readonly body: unknown;
+  constructor(status: number, body: unknown) {
+    super(typeof body === "string" ? body : JSON.stringify(body));
+    this.status = status;
+    this.body = body;
+  }
+}
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new HttpError(413, { errors: "Request body too large" }));
+        request.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    request.on("error", reject);
+  });
+}
+
+export function route(request: IncomingMessage, body: string): RoutedRequest {
+  const url = new URL(request.url ?? "/", "http://simulator.local");
+  let path = url.pathname;
+  let shop: string | null = null;
+  const prefixed = /^\/shops\/([^/]+)(\/.*)$/.exec(path);
+  if (prefixed) {
+    shop = Simulator.normaliseDomain(decodeURIComponent(prefixed[1]!));
+    path = prefixed[2]!;
+  } else {
+    const host = (request.headers.host ?? "").split(":")[0]!.toLowerCase();
+    if (host.endsWith(".myshopify.com")) shop = host;
+  }
+  if (shop && !Simulator.isValidDomain(shop))
+    throw new HttpError(400, { errors: `Invalid shop domain ${shop}` });
+  return { method: request.method ?? "GET", path, url, shop, headers: request.headers, body };
+}
+
+function send(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const text = typeof body === "string" ? body : JSON.stringify(body);
+  response.writeHead(status, {
+    "content-type":
+      typeof body === "string" ? "text/plain; charset=utf-8" : "application/json; charset=utf-8",
+    ...headers,
+  });
+  response.end(text);
+}
+
+function parseForm(request: RoutedRequest): Record<string, string> {
+  const type = String(request.headers["content-type"] ?? "");
+  if (type.includes("application/json")) return JSON.parse(request.body || "{}") as Record<string, string>;
+  return Object.fromEntries(new URLSearchParams(request.body));
+}
+
+async function handleAdmin(sim: Simulator, request: RoutedRequest, response: ServerResponse): Promise<void> {
+  const domain = request.shop;
+  if (!domain) throw new HttpError(404, { errors: "Not Found" });
+  const shop = sim.shop(domain);
+
+  if (request.path === "/admin/oauth/authorize" && request.method === "GET") {
+    const location = authorize(sim, domain, request.url);
+    response.writeHead(302, { location });
+    response.end();
+    return;
+  }
+  if (request.path === "/admin/oauth/access_token" && request.method === "POST") {
+    send(response, 200, accessToken(sim, domain, parseForm(request), sim.options.scopes));
+    return;
+  }
+  if (request.path.startsWith("/admin/api/") && request.path.endsWith("/graphql.json")) {
+    if (request.path !== GRAPHQL_PATH) throw new HttpError(404, { errors: "Not Found" });
+    if (request.method !== "POST") throw new HttpError(405, { errors: "Method Not Allowed" });
+    const token = (request.headers["x-shopify-access-token"] as string | undefined) ?? null;
+    if (!sim.tokenValidFor(token, domain)) {
+      throw new HttpError(401, {
+        errors: "[API] Invalid API key or access token (unrecognized login or wrong password)",
+      });
+    }
+    const faults = sim.faults;
+    if (faults.delayShare > 0 && sim.random() < faults.delayShare) {
+      await new Promise((resolve) => setTimeout(resolve, faults.delayMs));
+    }
+    if (faults.http5xxShare > 0 && sim.random() < faults.http5xxShare) {
+      throw new HttpError(503, { errors: "Service Unavailable" });
+    }
+    if (faults.http429Share > 0 && sim.random() < faults.http429Share) {
+      send(
+        response,
+        429,
+        {
+          errors:
+            "Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service.",
+        },
+        { "retry-after": "2.0" },
+      );
+      return;
+    }
+    let body: Record<string, unknown>;
+    try {
+      body = JSON.parse(request.body || "{}") as Record<string, unknown>;
+    } catch {
+      throw new HttpError(400, { errors: "Invalid JSON in request body" });
+    }
+    if (faults.throttledShare > 0 && sim.random() < faults.throttledShare) {
+      const status = sim.bucket(shop).status();
+      send(response, 200, {
+        errors: [
+          {
+            message: "Throttled",
+            extensions: { code: "THROTTLED", documentation: "https://shopify.dev/api/usage/rate-limits" },
+          },
+        ],
+        extensions: { cost: { requestedQueryCost: 0, actualQueryCost: null, throttleStatus: status } },
+      });
+      return;
+    }
+    send(response, 200, await runAdminRequest(sim, shop, body));
+    return;
+  }
+  throw new HttpError(404, { errors: "Not Found" });
+}
+
+export function createSimulatorServer(sim: Simulator): Server {
+  return createServer((request, response) => {
+    void (async () => {
+      try {
+        const routed = route(request, await readBody(request));
+        if (routed.path.startsWith("/_sim/") || routed.path === "/_sim") {
+          handleControl(sim, routed, response, send);
+          return;
+        }
+        await handleAdmin(sim, routed, response);
+      } catch (error) {
+        if (error instanceof HttpError) send(response, error.status, error.body);
+        else if (error instanceof OAuthError)
+          send(response, error.status, { error: error.code, error_description: error.message });
+        else send(response, 500, { errors: `Simulator error: ${(error as Error).message}` });
+      }
+    })();
+  });
+}
+
+export async function listen(server: Server, port: number, host = "127.0.0.1"): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => resolve());
+  });
+  return (server.address() as AddressInfo).port;
+}

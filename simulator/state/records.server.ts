@@ -1,0 +1,389 @@
+/**
+ * The simulated store's records. Field names follow the Admin GraphQL API so resolvers stay
+ * thin; money is kept as decimal strings in the shop's currency, as Shopify states it.
+ * Every record has Shopify's numeric id; its GID is `gid://shopify/<Type>/<id>`.
+ */
+
+export interface Address {
+  firstName?: string | null;
+  lastName?: string | null;
+  company?: string | null;
+  address1?: string | null;
+  address2?: string | null;
+  city?: string | null;
+  province?: string | null;
+  provinceCode?: string | null;
+  zip?: string | null;
+  country?: string | null;
+  countryCode?: string | null;
+  phone?: string | null;
+}
+
+export interface LocationRecord {
+  id: number;
+  name: string;
+  address: Address;
+  isActive: boolean;
+  fulfillsOnlineOrders: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface ProductOption {
+  id: number;
+  name: string;
+  values: string[];
+}
+
+export interface ProductRecord {
+  id: number;
+  title: string;
+  handle: string;
+  descriptionHtml: string;
+  vendor: string;
+  productType: string;
+  status: "ACTIVE" | "DRAFT" | "ARCHIVED";
+  tags: string[];
+  options: ProductOption[];
+  variantIds: number[];
+  mediaIds: number[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface VariantRecord {
+  id: number;
+  productId: number;
+  title: string;
+  sku: string | null;
+  barcode: string | null;
+  price: string;
+  compareAtPrice: string | null;
+  position: number;
+  selectedOptions: { name: string; value: string }[];
+  inventoryItemId: number;
+  mediaId: number | null;
+  taxable: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface InventoryItemRecord {
+  id: number;
+  variantId: number;
+  sku: string | null;
+  tracked: boolean;
+  requiresShipping: boolean;
+  unitCost: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** Quantity names as Shopify uses them: available, on_hand, committed, incoming, reserved... */
+export type QuantityName =
+  | "available"
+  | "on_hand"
+  | "committed"
+  | "incoming"
+  | "reserved"
+  | "damaged"
+  | "safety_stock"
+  | "quality_control";
+
+export interface InventoryLevelRecord {
+  id: number;
+  inventoryItemId: number;
+  locationId: number;
+  quantities: Record<QuantityName, number>;
+  updatedAt: Date;
+}
+
+export interface MediaRecord {
+  id: number;
+  productId: number;
+  alt: string;
+  url: string;
+  mimeType: string;
+  width: number;
+  height: number;
+  status: "UPLOADED" | "PROCESSING" | "READY" | "FAILED";
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface CustomerRecord {
+  id: number;
+  email: string | null;
+  phone: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  note: string | null;
+  tags: string[];
+  taxExempt: boolean;
+  state: "ENABLED" | "DISABLED" | "INVITED" | "DECLINED";
+  addresses: (Address & { id: number })[];
+  defaultAddressId: number | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface TaxLine {
+  title: string;
+  rate: number;
+  price: string;
+}
+
+export interface DiscountAllocation {
+  amount: string;
+  discountApplicationIndex: number;
+}
+
+export interface DiscountApplication {
+  index: number;
+  type: "DISCOUNT_CODE" | "MANUAL" | "AUTOMATIC" | "SCRIPT";
+  code: string | null;
+  title: string;
+  valueType: "FIXED_AMOUNT" | "PERCENTAGE";
+  value: string;
+  allocationMethod: "ACROSS" | "EACH" | "ONE";
+  targetSelection: "ALL" | "ENTITLED" | "EXPLICIT";
+  targetType: "LINE_ITEM" | "SHIPPING_LINE";
+}
+
+export interface LineItemRecord {
+  id: number;
+  variantId: number | null;
+  productId: number | null;
+  title: string;
+  variantTitle: string | null;
+  sku: string | null;
+  vendor: string | null;
+  quantity: number;
+  currentQuantity: number;
+  price: string;
+  requiresShipping: boolean;
+  taxable: boolean;
+  taxLines: TaxLine[];
+  discountAllocations: DiscountAllocation[];
+}
+
+export interface ShippingLineRecord {
+  id: number;
+  title: string;
+  code: string;
+  source: string;
+  price: string;
+  taxLines: TaxLine[];
+  discountAllocations: DiscountAllocation[];
+}
+
+export interface TransactionRecord {
+  id: number;
+  kind: "SALE" | "AUTHORIZATION" | "CAPTURE" | "REFUND" | "VOID";
+  status: "SUCCESS" | "PENDING" | "FAILURE" | "ERROR";
+  gateway: string;
+  amount: string;
+  parentId: number | null;
+  test: boolean;
+  createdAt: Date;
+  processedAt: Date;
+}
+
+export interface RefundRecord {
+  id: number;
+  note: string | null;
+  createdAt: Date;
+  refundLineItems: {
+    lineItemId: number;
+    quantity: number;
+    subtotal: string;
+    totalTax: string;
+    restockType: string;
+  }[];
+  transactionIds: number[];
+}
+
+export interface OrderRecord {
+  id: number;
+  name: string;
+  number: number;
+  email: string | null;
+  phone: string | null;
+  customerId: number | null;
+  currencyCode: string;
+  sourceName: string;
+  tags: string[];
+  note: string | null;
+  test: boolean;
+  taxesIncluded: boolean;
+  billingAddress: Address | null;
+  shippingAddress: Address | null;
+  lineItems: LineItemRecord[];
+  shippingLines: ShippingLineRecord[];
+  discountApplications: DiscountApplication[];
+  discountCodes: string[];
+  transactions: TransactionRecord[];
+  refunds: RefundRecord[];
+  fulfillmentOrderIds: number[];
+  fulfillmentIds: number[];
+  displayFinancialStatus:
+    | "PENDING"
+    | "AUTHORIZED"
+    | "PARTIALLY_PAID"
+    | "PAID"
+    | "PARTIALLY_REFUNDED"
+    | "REFUNDED"
+    | "VOIDED"
+    | "EXPIRED";
+  displayFulfillmentStatus:
+    | "UNFULFILLED"
+    | "PARTIALLY_FULFILLED"
+    | "FULFILLED"
+    | "RESTOCKED"
+    | "PENDING_FULFILLMENT"
+    | "OPEN"
+    | "IN_PROGRESS"
+    | "ON_HOLD"
+    | "SCHEDULED"
+    | "REQUEST_DECLINED";
+  cancelledAt: Date | null;
+  cancelReason: string | null;
+  closedAt: Date | null;
+  processedAt: Date;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface FulfillmentOrderRecord {
+  id: number;
+  orderId: number;
+  assignedLocationId: number;
+  status: "OPEN" | "IN_PROGRESS" | "CLOSED" | "CANCELLED" | "INCOMPLETE" | "ON_HOLD" | "SCHEDULED";
+  requestStatus:
+    | "UNSUBMITTED"
+    | "SUBMITTED"
+    | "ACCEPTED"
+    | "REJECTED"
+    | "CANCELLATION_REQUESTED"
+    | "CANCELLATION_ACCEPTED"
+    | "CANCELLATION_REJECTED"
+    | "CLOSED";
+  lineItems: { id: number; lineItemId: number; totalQuantity: number; remainingQuantity: number }[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface FulfillmentRecord {
+  id: number;
+  orderId: number;
+  locationId: number;
+  name: string;
+  status: "SUCCESS" | "CANCELLED" | "ERROR" | "FAILURE" | "OPEN" | "PENDING";
+  trackingInfo: { company: string | null; number: string | null; url: string | null }[];
+  notifyCustomer: boolean;
+  lineItems: { id: number; lineItemId: number; quantity: number }[];
+  fulfillmentOrderIds: number[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface CompanyRecord {
+  id: number;
+  name: string;
+  externalId: string | null;
+  note: string | null;
+  locationIds: number[];
+  contactCustomerIds: number[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface CompanyLocationRecord {
+  id: number;
+  companyId: number;
+  name: string;
+  externalId: string | null;
+  billingAddress: Address | null;
+  shippingAddress: Address | null;
+  catalogIds: number[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface CatalogRecord {
+  id: number;
+  title: string;
+  status: "ACTIVE" | "ARCHIVED" | "DRAFT";
+  companyLocationIds: number[];
+  priceListId: number | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface PriceListRecord {
+  id: number;
+  name: string;
+  currency: string;
+  catalogId: number | null;
+  /** Percentage adjustment of the shop's prices, applied to variants without a fixed price. */
+  adjustment: { type: "PERCENTAGE_DECREASE" | "PERCENTAGE_INCREASE"; value: number } | null;
+  fixedPrices: Map<number, { price: string; compareAtPrice: string | null }>;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface PayoutRecord {
+  id: number;
+  status: "SCHEDULED" | "IN_TRANSIT" | "PAID" | "FAILED" | "CANCELED";
+  issuedAt: Date;
+  net: string;
+  currencyCode: string;
+  summary: {
+    chargesGross: string;
+    chargesFee: string;
+    refundsGross: string;
+    refundsFee: string;
+    adjustmentsGross: string;
+    adjustmentsFee: string;
+  };
+  balanceTransactionIds: number[];
+}
+
+export interface BalanceTransactionRecord {
+  id: number;
+  type: "CHARGE" | "REFUND" | "ADJUSTMENT" | "PAYOUT" | "DISPUTE" | "RESERVED_FUNDS";
+  test: boolean;
+  amount: string;
+  fee: string;
+  net: string;
+  currencyCode: string;
+  orderId: number | null;
+  orderTransactionId: number | null;
+  payoutId: number | null;
+  transactionDate: Date;
+}
+
+export interface BulkOperationRecord {
+  id: number;
+  type: "QUERY" | "MUTATION";
+  status: "CREATED" | "RUNNING" | "COMPLETED" | "CANCELING" | "CANCELED" | "FAILED" | "EXPIRED";
+  query: string;
+  errorCode: string | null;
+  objectCount: number;
+  rootObjectCount: number;
+  fileSize: number | null;
+  /** The JSONL result, served at /_sim/bulk/<shop>/<id>.jsonl once completed. */
+  resultJsonl: string | null;
+  createdAt: Date;
+  completedAt: Date | null;
+}
+
+export interface WebhookSubscriptionRecord {
+  id: number;
+  topic: string;
+  callbackUrl: string;
+  format: "JSON" | "XML";
+  includeFields: string[];
+  createdAt: Date;
+  updatedAt: Date;
+}
