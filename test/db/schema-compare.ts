@@ -160,7 +160,8 @@ export function compareSchema(dmmf: Dmmf, db: DbSnapshot): string[] {
       if (want !== have)
         problems.push(`${table}.${name}: type ${have} in the database, ${want} in the schema`);
       const nullable = column.is_nullable === "YES";
-      if (nullable === field.isRequired) {
+      // Prisma makes scalar-list columns nullable whatever the schema says.
+      if (!field.isList && nullable === field.isRequired) {
         problems.push(
           `${table}.${name}: ${nullable ? "nullable" : "not null"} in the database, ${field.isRequired ? "required" : "optional"} in the schema`,
         );
