@@ -69,7 +69,7 @@ function defaultSql(field: Field): string | null {
   }
   if (Array.isArray(value)) return value.length === 0 ? "ARRAY[]::TEXT[]" : null;
   if (typeof value === "string") return `'${value.replaceAll("'", "''")}'`;
-  return String(value);
+  return typeof value === "number" || typeof value === "boolean" ? String(value) : null;
 }
 
 const names = process.argv.slice(2);
