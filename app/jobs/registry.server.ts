@@ -1,3 +1,4 @@
+import { syncOrdersTask } from "../sync/orders/task.server";
 import type { SyncTaskDefinition } from "./sync-task.server";
 
 /**
@@ -7,7 +8,7 @@ import type { SyncTaskDefinition } from "./sync-task.server";
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnySyncTask = SyncTaskDefinition<any>;
 
-export const syncTasks: AnySyncTask[] = [];
+export const syncTasks: AnySyncTask[] = [syncOrdersTask];
 
 export function findSyncTask(
   name: string,

@@ -6,13 +6,19 @@ import { declaredWebhooks, deliver, examplePayload } from "../support/webhooks";
 const declared = declaredWebhooks();
 
 describe("the webhooks shopify.app.toml declares", () => {
-  it("include the lifecycle and the three mandatory compliance topics", () => {
+  it("include the lifecycle, order and fulfillment topics and the three mandatory compliance topics", () => {
     expect(declared.map((webhook) => webhook.topic).sort()).toEqual(
       [
         "app/scopes_update",
         "app/uninstalled",
         "customers/data_request",
         "customers/redact",
+        "fulfillments/create",
+        "fulfillments/update",
+        "orders/cancelled",
+        "orders/create",
+        "orders/paid",
+        "orders/updated",
         "shop/redact",
       ].sort(),
     );

@@ -1,0 +1,3 @@
+import { orderDoorbell } from "../sync/orders/webhook.server";
+
+export const action = orderDoorbell;

@@ -1,0 +1,158 @@
+import { operation } from "../../shopify/admin-client.server";
+
+/**
+ * The order import's Admin API operations, priced for the budget of 40 requested points per
+ * imported order (Business Central's connector spends about 140):
+ * - `ordersCount` first (1 point), so the page asks for exactly as many orders as changed:
+ *   Shopify charges a connection by its `first`, not by what it returns;
+ * - amounts in the shop's currency through the scalar Money fields (0 points each) rather
+ *   than MoneyBags (2 points each): the shop currency is what the back office books;
+ * - five lines per order in the page (more are fetched by ORDER_LINES when an order has them);
+ * - fulfillment orders without their lines: the shipment sync reads those when it needs them,
+ *   as they stand then.
+ * The scalar Money fields are deprecated in favour of the *Set fields; the operations are
+ * validated against the 2026-07 schema in test/contract, so a version that drops them fails CI.
+ */
+
+export const ORDER_LINES_PER_PAGE = 5;
+export const ORDERS_PER_PAGE = 25;
+
+const LINE_FIELDS = `
+  id sku name title variantTitle vendor quantity currentQuantity requiresShipping
+  originalUnitPrice totalDiscount
+  variant { id barcode product { id } }
+  taxLines { title rate price }`;
+
+const ORDER_FIELDS = `
+  id name email phone createdAt updatedAt processedAt cancelledAt closedAt test
+  displayFinancialStatus displayFulfillmentStatus currencyCode taxesIncluded sourceName tags
+  subtotalPrice totalShippingPrice totalTax totalDiscounts totalPrice
+  customer { id }
+  billingAddress { name firstName lastName company address1 address2 city zip province countryCodeV2 phone }
+  shippingAddress { name firstName lastName company address1 address2 city zip province countryCodeV2 phone }
+  lineItems(first: ${ORDER_LINES_PER_PAGE}) { pageInfo { hasNextPage endCursor } nodes { ${LINE_FIELDS} } }
+  shippingLines(first: 2) { nodes { id title code price discountedPrice taxLines { price } } }
+  transactions(first: 5) { id kind status gateway amount processedAt }
+  fulfillmentOrders(first: 3) { nodes { id status assignedLocation { location { id } } } }`;
+
+export interface MoneyLine {
+  title: string;
+  rate: number;
+  price: string;
+}
+
+export interface OrderLineNode {
+  id: string;
+  sku: string | null;
+  name: string;
+  title: string;
+  variantTitle: string | null;
+  vendor: string | null;
+  quantity: number;
+  currentQuantity: number;
+  requiresShipping: boolean;
+  originalUnitPrice: string;
+  totalDiscount: string;
+  variant: { id: string; barcode: string | null; product: { id: string } } | null;
+  taxLines: MoneyLine[];
+}
+
+export interface AddressNode {
+  name: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  company: string | null;
+  address1: string | null;
+  address2: string | null;
+  city: string | null;
+  zip: string | null;
+  province: string | null;
+  countryCodeV2: string | null;
+  phone: string | null;
+}
+
+export interface OrderNode {
+  id: string;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  createdAt: string;
+  updatedAt: string;
+  processedAt: string;
+  cancelledAt: string | null;
+  closedAt: string | null;
+  test: boolean;
+  displayFinancialStatus: string | null;
+  displayFulfillmentStatus: string;
+  currencyCode: string;
+  taxesIncluded: boolean;
+  sourceName: string | null;
+  tags: string[];
+  subtotalPrice: string;
+  totalShippingPrice: string;
+  totalTax: string;
+  totalDiscounts: string;
+  totalPrice: string;
+  customer: { id: string } | null;
+  billingAddress: AddressNode | null;
+  shippingAddress: AddressNode | null;
+  lineItems: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: OrderLineNode[] };
+  shippingLines: {
+    nodes: {
+      id: string;
+      title: string;
+      code: string | null;
+      price: string;
+      discountedPrice: string;
+      taxLines: { price: string }[];
+    }[];
+  };
+  transactions: {
+    id: string;
+    kind: string;
+    status: string;
+    gateway: string;
+    amount: string;
+    processedAt: string | null;
+  }[];
+  fulfillmentOrders: {
+    nodes: { id: string; status: string; assignedLocation: { location: { id: string } | null } }[];
+  };
+}
+
+export const ORDERS_COUNT = operation<
+  { ordersCount: { count: number; precision: string } },
+  { query: string }
+>(
+  "SyncOrdersCount",
+  `query SyncOrdersCount($query: String!) { ordersCount(query: $query, limit: 10000) { count precision } }`,
+);
+
+export const ORDERS_PAGE = operation<
+  { orders: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: OrderNode[] } },
+  { first: number; after: string | null; query: string }
+>(
+  "SyncOrdersPage",
+  `query SyncOrdersPage($first: Int!, $after: String, $query: String!) {
+    orders(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
+      pageInfo { hasNextPage endCursor }
+      nodes { ${ORDER_FIELDS} }
+    }
+  }`,
+);
+
+export const ORDER_LINES = operation<
+  {
+    order: {
+      lineItems: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: OrderLineNode[] };
+    } | null;
+  },
+  { id: string; after: string | null }
+>(
+  "SyncOrderLines",
+  `query SyncOrderLines($id: ID!, $after: String) {
+    order(id: $id) {
+      lineItems(first: 50, after: $after) { pageInfo { hasNextPage endCursor } nodes { ${LINE_FIELDS} } }
+    }
+  }`,
+);

@@ -1,0 +1,3 @@
+import { syncOrdersTask } from "../app/sync/orders/task.server";
+
+export default syncOrdersTask.task;
