@@ -33,15 +33,42 @@ export interface OrderSnapshot {
   cancelled: boolean;
 }
 
-export function snapshotOf(node: OrderNode, lines: OrderLineNode[]): OrderSnapshot {
+export interface SnapshotSource {
+  cancelledAt: Date | string | null;
+  lines: { shopifyId: bigint; title: string; variantTitle: string | null; currentQuantity: number }[];
+  shippingLines: { shopifyId: bigint; title: string; price: Prisma.Decimal | string }[];
+}
+
+export function snapshotOf(order: SnapshotSource): OrderSnapshot {
   return {
-    lines: lines.map((line) => ({ id: line.id, title: line.name, quantity: line.currentQuantity })),
-    shipping: node.shippingLines.nodes.map((line) => ({
-      id: line.id,
-      title: line.title,
-      price: money(line.price).toFixed(2),
+    lines: order.lines.map((line) => ({
+      id: line.shopifyId.toString(),
+      title: line.variantTitle ? `${line.title} - ${line.variantTitle}` : line.title,
+      quantity: line.currentQuantity,
     })),
-    cancelled: node.cancelledAt !== null,
+    shipping: order.shippingLines.map((line) => ({
+      id: line.shopifyId.toString(),
+      title: line.title,
+      price: money(line.price.toString()).toFixed(2),
+    })),
+    cancelled: order.cancelledAt !== null,
+  };
+}
+
+function sourceOf(node: OrderNode, lines: OrderLineNode[]): SnapshotSource {
+  return {
+    cancelledAt: node.cancelledAt,
+    lines: lines.map((line) => ({
+      shopifyId: numericId(line.id),
+      title: line.title,
+      variantTitle: line.variantTitle,
+      currentQuantity: line.currentQuantity,
+    })),
+    shippingLines: node.shippingLines.nodes.map((line) => ({
+      shopifyId: numericId(line.id),
+      title: line.title,
+      price: line.price,
+    })),
   };
 }
 
@@ -118,14 +145,16 @@ export async function stageOrder(
   let outcome: StageOutcome = existing ? "updated" : "new";
   let flag = {};
   if (existing?.state === "processed" && existing.processedSnapshot) {
+    // Against what the document was made from: changes add up, and a change undone clears.
     const changes = describeChanges(
       existing.processedSnapshot as unknown as OrderSnapshot,
-      snapshotOf(node, lines),
+      snapshotOf(sourceOf(node, lines)),
     );
-    if (changes.length > 0) {
-      outcome = "changed_after_processing";
-      flag = { changedAfterProcessing: true, changes };
-    }
+    if (changes.length > 0) outcome = "changed_after_processing";
+    flag = {
+      changedAfterProcessing: changes.length > 0,
+      changes: changes.length > 0 ? changes : Prisma.DbNull,
+    };
   }
 
   const order = await tx.shopifyOrder.upsert({
