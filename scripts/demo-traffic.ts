@@ -1,10 +1,20 @@
 // The demo's customers: every few seconds one of them buys one to three variants of the demo
 // shop, paid, through the simulator's Admin API (orderCreate), as a storefront checkout would.
 
-const VARIANTS_QUERY = `query DemoTrafficVariants { productVariants(first: 100) { nodes { id price } } }`;
-const ORDER_CREATE = `mutation DemoTrafficOrderCreate($order: OrderCreateOrderInput!) {
-  orderCreate(order: $order) { order { id name } userErrors { field message } }
-}`;
+import { operation } from "../app/shopify/admin-client.server";
+
+export const VARIANTS_QUERY = operation<{ productVariants: { nodes: { id: string; price: string }[] } }>(
+  "DemoTrafficVariants",
+  `query DemoTrafficVariants { productVariants(first: 100) { nodes { id price } } }`,
+);
+export const ORDER_CREATE = operation<{
+  orderCreate: { order: { name: string } | null; userErrors: { message: string }[] };
+}>(
+  "DemoTrafficOrderCreate",
+  `mutation DemoTrafficOrderCreate($order: OrderCreateOrderInput!) {
+    orderCreate(order: $order) { order { id name } userErrors { field message } }
+  }`,
+);
 
 const CUSTOMERS = [
   {
@@ -73,7 +83,11 @@ export async function placeDemoOrder(simUrl: string, shop: string, accessToken?:
       ).token;
   }
   variants ??= (
-    await admin<{ productVariants: { nodes: { id: string; price: string }[] } }>(simUrl, shop, VARIANTS_QUERY)
+    await admin<{ productVariants: { nodes: { id: string; price: string }[] } }>(
+      simUrl,
+      shop,
+      VARIANTS_QUERY.query,
+    )
   ).productVariants.nodes;
   if (variants.length === 0) throw new Error("the demo shop has no variants to sell");
   count += 1;
@@ -121,7 +135,7 @@ export async function placeDemoOrder(simUrl: string, shop: string, accessToken?:
   };
   const result = await admin<{
     orderCreate: { order: { name: string } | null; userErrors: { message: string }[] };
-  }>(simUrl, shop, ORDER_CREATE, { order });
+  }>(simUrl, shop, ORDER_CREATE.query, { order });
   if (!result.orderCreate.order)
     throw new Error(result.orderCreate.userErrors.map((e) => e.message).join("; "));
   return result.orderCreate.order.name;

@@ -2,18 +2,18 @@ import { parseArgs } from "node:util";
 import type { Db } from "../db.server";
 import { recentRuns, shopStatus } from "../status/status.server";
 import { findShop, UnknownShopError } from "../shops/shops.server";
+import { ZodError } from "zod";
+import { describeError, TerminalError } from "../jobs/errors.server";
+import { MORE_COMMANDS, TASKS } from "./commands.server";
+import { requireShop, table, UsageError, type CliIo, type Command } from "./format.server";
 
 /**
  * The operator CLI: `npm run cli -- <command> [options]`. Every command reads the same
  * database as the app and the worker. Exit codes: 0 done, 1 failed, 2 bad usage.
  */
 
-export interface CliIo {
-  out: (line: string) => void;
-  err: (line: string) => void;
-}
-
-export class UsageError extends Error {}
+export type { CliIo } from "./format.server";
+export { UsageError } from "./format.server";
 
 const USAGE = `usage: npm run cli -- <command> [options]
 
@@ -21,42 +21,18 @@ commands:
   shops [--json]                              installed shops (and uninstalled ones)
   runs --shop <domain> [--limit n] [--json]   recent sync runs of a shop
   status --shop <domain> [--json]             the counts behind the status tiles
+  sync <task> --shop <domain> [--filter key=value ...] [--wait | --foreground] [--json]
+                                              queue a sync run (tasks: ${TASKS})
+  orders --shop <domain> [--json]             imported Shopify orders and their sales documents
+  documents --shop <domain> [--json]          sales documents, posted shipments and invoices
+  post <document no> --shop <domain> [--ship] [--invoice] [--tracking <no> --carrier <name>] [--json]
+                                              post a sales order (ship and/or invoice)
+  shipments --shop <domain> [--json]          posted shipments and their Shopify sync state
 
 global options:
   --data <dir>   the data folder of the local Postgres (when DATABASE_URL is unset)`;
 
-interface Command {
-  options: Record<string, { type: "string" | "boolean" }>;
-  run: (db: Db, values: Record<string, string | boolean | undefined>, io: CliIo) => Promise<void>;
-}
-
-function requireShop(values: Record<string, string | boolean | undefined>): string {
-  const shop = values.shop;
-  if (typeof shop !== "string" || shop === "") throw new UsageError("--shop <domain> is required");
-  return shop;
-}
-
-type Cell = string | number | null | undefined;
-
-function table(rows: Record<string, Cell>[], io: CliIo): void {
-  if (rows.length === 0) {
-    io.out("(none)");
-    return;
-  }
-  const keys = Object.keys(rows[0] ?? {});
-  const cells = rows.map((row) => keys.map((key) => (row[key] == null ? "" : String(row[key]))));
-  const widths = keys.map((key, i) => Math.max(key.length, ...cells.map((cell) => (cell[i] ?? "").length)));
-  io.out(keys.map((key, i) => key.padEnd(widths[i] ?? 0)).join("  "));
-  for (const cell of cells)
-    io.out(
-      cell
-        .map((value, i) => value.padEnd(widths[i] ?? 0))
-        .join("  ")
-        .trimEnd(),
-    );
-}
-
-const COMMANDS: Record<string, Command> = {
+export const COMMANDS: Record<string, Command> = {
   shops: {
     options: { json: { type: "boolean" } },
     async run(db, values, io) {
@@ -128,7 +104,7 @@ const COMMANDS: Record<string, Command> = {
 export function parseCommand(argv: string[]) {
   const [name, ...rest] = argv;
   if (!name || name === "help" || name === "--help") throw new UsageError("");
-  const command = COMMANDS[name];
+  const command = COMMANDS[name] ?? MORE_COMMANDS[name];
   if (!command) throw new UsageError(`unknown command "${name}"`);
   try {
     const { values, positionals } = parseArgs({
@@ -137,9 +113,12 @@ export function parseCommand(argv: string[]) {
       allowPositionals: true,
       strict: true,
     });
-    if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+    const wanted = command.positionals ?? 0;
+    if (positionals.length > wanted) throw new UsageError(`unexpected argument "${positionals[wanted]}"`);
+    if (positionals.length < wanted)
+      throw new UsageError(`${name} needs ${wanted} argument${wanted > 1 ? "s" : ""}`);
     const dataDir = typeof values.data === "string" ? values.data : undefined;
-    return { name, command, values, dataDir };
+    return { name, command, values, dataDir, positionals };
   } catch (error) {
     if (error instanceof UsageError) throw error;
     throw new UsageError(`${name}: ${(error as Error).message}`);
@@ -152,12 +131,15 @@ export async function runCommand(
   io: CliIo,
 ): Promise<number> {
   try {
-    await parsed.command.run(db, parsed.values, io);
-    return 0;
+    return (await parsed.command.run(db, parsed.values, io, parsed.positionals)) ?? 0;
   } catch (error) {
     if (error instanceof UsageError) {
       io.err(`error: ${error.message}\n\n${USAGE}`);
       return 2;
+    }
+    if (error instanceof UnknownShopError || error instanceof TerminalError || error instanceof ZodError) {
+      io.err(`error: ${describeError(error)}`);
+      return 1;
     }
     if (error instanceof UnknownShopError) {
       io.err(`error: ${error.message}`);

@@ -1,4 +1,6 @@
-import { syncOrdersTask } from "../sync/orders/task.server";
+import { postSalesInvoicesTask, postSalesOrdersTask } from "../posting/task.server";
+import { processOrdersTask, syncOrdersTask } from "../sync/orders/task.server";
+import { syncShipmentsTask } from "../sync/shipments/task.server";
 import type { SyncTaskDefinition } from "./sync-task.server";
 
 /**
@@ -8,7 +10,13 @@ import type { SyncTaskDefinition } from "./sync-task.server";
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnySyncTask = SyncTaskDefinition<any>;
 
-export const syncTasks: AnySyncTask[] = [syncOrdersTask];
+export const syncTasks: AnySyncTask[] = [
+  syncOrdersTask,
+  processOrdersTask,
+  postSalesOrdersTask,
+  postSalesInvoicesTask,
+  syncShipmentsTask,
+];
 
 export function findSyncTask(
   name: string,

@@ -24,8 +24,13 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 };
 
 const TILES = [
+  { key: "unprocessedOrders", label: "Unprocessed orders" },
   { key: "unmappedCustomers", label: "Unmapped customers" },
+  { key: "unmappedProducts", label: "Unmapped products" },
+  { key: "unprocessedShipments", label: "Unprocessed shipments" },
+  { key: "shipmentErrors", label: "Shipment errors" },
   { key: "synchronizationErrors", label: "Synchronization errors" },
+  { key: "ordersChangedAfterProcessing", label: "Orders changed after processing" },
 ] as const;
 
 export default function Home() {

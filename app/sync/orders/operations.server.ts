@@ -8,8 +8,8 @@ import { operation } from "../../shopify/admin-client.server";
  * - amounts in the shop's currency through the scalar Money fields (0 points each) rather
  *   than MoneyBags (2 points each): the shop currency is what the back office books;
  * - five lines per order in the page (more are fetched by ORDER_LINES when an order has them);
- * - fulfillment orders without their lines: the shipment sync reads those when it needs them,
- *   as they stand then.
+ * - fulfillment orders by id and status only: the shipment sync reads their lines and
+ *   locations when it needs them, as they stand then.
  * The scalar Money fields are deprecated in favour of the *Set fields; the operations are
  * validated against the 2026-07 schema in test/contract, so a version that drops them fails CI.
  */
@@ -20,7 +20,7 @@ export const ORDERS_PER_PAGE = 25;
 const LINE_FIELDS = `
   id sku name title variantTitle vendor quantity currentQuantity requiresShipping
   originalUnitPrice totalDiscount
-  variant { id barcode product { id } }
+  variant { id barcode }
   taxLines { title rate price }`;
 
 const ORDER_FIELDS = `
@@ -31,9 +31,9 @@ const ORDER_FIELDS = `
   billingAddress { name firstName lastName company address1 address2 city zip province countryCodeV2 phone }
   shippingAddress { name firstName lastName company address1 address2 city zip province countryCodeV2 phone }
   lineItems(first: ${ORDER_LINES_PER_PAGE}) { pageInfo { hasNextPage endCursor } nodes { ${LINE_FIELDS} } }
-  shippingLines(first: 2) { nodes { id title code price discountedPrice taxLines { price } } }
+  shippingLines(first: 2) { nodes { id title code price discountedPrice { amount } taxLines { price } } }
   transactions(first: 5) { id kind status gateway amount processedAt }
-  fulfillmentOrders(first: 3) { nodes { id status assignedLocation { location { id } } } }`;
+  fulfillmentOrders(first: 3) { nodes { id status } }`;
 
 export interface MoneyLine {
   title: string;
@@ -53,7 +53,7 @@ export interface OrderLineNode {
   requiresShipping: boolean;
   originalUnitPrice: string;
   totalDiscount: string;
-  variant: { id: string; barcode: string | null; product: { id: string } } | null;
+  variant: { id: string; barcode: string | null } | null;
   taxLines: MoneyLine[];
 }
 
@@ -103,7 +103,7 @@ export interface OrderNode {
       title: string;
       code: string | null;
       price: string;
-      discountedPrice: string;
+      discountedPrice: { amount: string };
       taxLines: { price: string }[];
     }[];
   };
@@ -116,7 +116,7 @@ export interface OrderNode {
     processedAt: string | null;
   }[];
   fulfillmentOrders: {
-    nodes: { id: string; status: string; assignedLocation: { location: { id: string } | null } }[];
+    nodes: { id: string; status: string }[];
   };
 }
 

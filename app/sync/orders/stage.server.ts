@@ -175,7 +175,7 @@ export async function stageOrder(
     data: lines.map((line) => ({
       orderId: order.id,
       shopifyId: numericId(line.id),
-      productShopifyId: line.variant ? numericId(line.variant.product.id) : null,
+      productShopifyId: null,
       variantShopifyId: line.variant ? numericId(line.variant.id) : null,
       sku: line.sku,
       barcode: line.variant?.barcode ?? null,
@@ -198,7 +198,7 @@ export async function stageOrder(
       title: line.title,
       code: line.code,
       price: money(line.price),
-      discountAmount: money(line.price).minus(money(line.discountedPrice)),
+      discountAmount: money(line.price).minus(money(line.discountedPrice.amount)),
       taxAmount: sum(line.taxLines.map((tax) => tax.price)),
     })),
   });
@@ -218,7 +218,7 @@ export async function stageOrder(
       orderId: order.id,
       shopifyId: numericId(fo.id),
       status: fo.status,
-      locationShopifyId: fo.assignedLocation.location ? numericId(fo.assignedLocation.location.id) : null,
+      locationShopifyId: null,
       lineItems: [],
     })),
   });

@@ -1,11 +1,19 @@
-import { defineSyncTask } from "../../jobs/sync-task.server";
+import { defineSyncTask, type SyncContext } from "../../jobs/sync-task.server";
 import { adminClientFor } from "../../shopify/admin-client.server";
-import { orderFilters } from "./filters.server";
+import { orderFilters, type OrderFilters } from "./filters.server";
 import { importOrders } from "./import.server";
+import { processOrders } from "./process.server";
+
+async function process(ctx: SyncContext<OrderFilters>): Promise<void> {
+  const report = await processOrders(ctx.db, ctx.shop, { filters: ctx.filters, log: ctx.log });
+  ctx.count("processed", report.processed);
+  ctx.count("notProcessed", report.failed);
+}
 
 /**
- * sync_orders: Shopify → staging, by webhook doorbell, schedule or by hand. Counts the Admin
- * API points it requested and used, so the run record shows what each import cost.
+ * sync_orders: Shopify → staging, by webhook doorbell, schedule or by hand; then, when the shop
+ * processes orders automatically, straight on to sales documents. Counts the Admin API points
+ * it requested and used, so the run record shows what each import cost.
  */
 export const syncOrdersTask = defineSyncTask({
   name: "sync_orders",
@@ -18,5 +26,14 @@ export const syncOrdersTask = defineSyncTask({
       },
     });
     await importOrders(ctx, client);
+    const settings = await ctx.db.shopSettings.findUnique({ where: { shopId: ctx.shop.id } });
+    if (settings?.autoProcessOrders) await process(ctx);
   },
+});
+
+/** process_orders: staged orders → sales orders or sales invoices, with the same filters. */
+export const processOrdersTask = defineSyncTask({
+  name: "process_orders",
+  filters: orderFilters,
+  run: process,
 });

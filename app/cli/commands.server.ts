@@ -1,0 +1,178 @@
+import {
+  getSalesDocument,
+  listSalesDocuments,
+  listShipments,
+  postSalesOrder,
+} from "../backoffice/backoffice.server";
+import { enqueueSync, filterPairs } from "../jobs/enqueue.server";
+import { runInForeground, waitForRun } from "../jobs/foreground.server";
+import { findSyncTask, syncTasks } from "../jobs/registry.server";
+import { findShop } from "../shops/shops.server";
+import { requireShop, table, UsageError, type Command } from "./format.server";
+
+/** The CLI's order-flow commands: sync, orders, documents, post, shipments. */
+
+export const TASKS = syncTasks.map((task) => task.name).join(", ");
+
+const json = (value: unknown) =>
+  JSON.stringify(
+    value,
+    (_key, item: unknown): unknown => (typeof item === "bigint" ? item.toString() : item),
+    2,
+  );
+
+export const MORE_COMMANDS: Record<string, Command> = {
+  sync: {
+    positionals: 1,
+    options: {
+      shop: { type: "string" },
+      filter: { type: "string", multiple: true },
+      wait: { type: "boolean" },
+      foreground: { type: "boolean" },
+      json: { type: "boolean" },
+    },
+    async run(db, values, io, [taskName]) {
+      const task = findSyncTask(taskName!);
+      if (!task) throw new UsageError(`unknown task "${taskName}" (tasks: ${TASKS})`);
+      const parsed = filterPairs.safeParse((values.filter as string[] | undefined) ?? []);
+      if (!parsed.success) throw new UsageError(parsed.error.issues.map((issue) => issue.message).join("; "));
+      const request = { shop: requireShop(values), trigger: "manual" as const, filters: parsed.data };
+      let run;
+      if (values.foreground) run = await runInForeground(db, task, request);
+      else {
+        ({ run } = await enqueueSync(db, task, { ...request, jobKey: true }));
+        if (values.wait) run = await waitForRun(db, run.id);
+      }
+      if (values.json) io.out(json(run));
+      else
+        io.out(
+          `${run.task} ${run.status}${run.error ? `: ${run.error}` : ""} (run ${run.id})${Object.keys(run.counts as object).length ? ` ${JSON.stringify(run.counts)}` : ""}`,
+        );
+      return run.status === "failed" ? 1 : 0;
+    },
+  },
+  orders: {
+    options: { shop: { type: "string" }, json: { type: "boolean" } },
+    async run(db, values, io) {
+      const shop = await findShop(db, requireShop(values));
+      const orders = await db.shopifyOrder.findMany({
+        where: { shopId: shop.id },
+        orderBy: { shopifyCreatedAt: "desc" },
+      });
+      const rows = orders.map((order) => ({
+        shopifyId: order.shopifyId.toString(),
+        name: order.name,
+        state: order.state,
+        financialStatus: order.financialStatus,
+        fulfillmentStatus: order.fulfillmentStatus,
+        error: order.error,
+        documentType: order.documentType,
+        documentNo: order.documentNo,
+        changedAfterProcessing: order.changedAfterProcessing,
+        changes: order.changes as string[] | null,
+      }));
+      if (values.json) io.out(json(rows));
+      else
+        table(
+          rows.map(({ changes: _changes, ...row }) => ({
+            ...row,
+            changedAfterProcessing: row.changedAfterProcessing ? "yes" : "",
+          })),
+          io,
+        );
+    },
+  },
+  documents: {
+    options: { shop: { type: "string" }, json: { type: "boolean" } },
+    async run(db, values, io) {
+      const shop = await findShop(db, requireShop(values));
+      const documents = await listSalesDocuments(db, shop.id, {});
+      const invoices = await db.boPostedInvoice.findMany({
+        where: { shopId: shop.id },
+        orderBy: { no: "asc" },
+      });
+      const shipments = await listShipments(db, shop.id, {});
+      const rows = [
+        ...documents.map((doc) => ({
+          kind: doc.documentType === "invoice" ? "sales invoice" : "sales order",
+          no: doc.no,
+          shopifyOrderNo: doc.shopifyOrderNo,
+          customerNo: doc.customerNo,
+          status: doc.status,
+          amount: doc.amountIncludingTax.toString(),
+        })),
+        ...shipments.map((shipment) => ({
+          kind: "posted shipment",
+          no: shipment.no,
+          shopifyOrderNo: null,
+          customerNo: shipment.customerNo,
+          status: shipment.shopifySyncState,
+          amount: null,
+        })),
+        ...invoices.map((invoice) => ({
+          kind: "posted invoice",
+          no: invoice.no,
+          shopifyOrderNo: invoice.shopifyOrderNo,
+          customerNo: invoice.customerNo,
+          status: "posted",
+          amount: invoice.amountIncludingTax.toString(),
+        })),
+      ];
+      if (values.json) io.out(json(rows));
+      else table(rows, io);
+    },
+  },
+  post: {
+    positionals: 1,
+    options: {
+      shop: { type: "string" },
+      ship: { type: "boolean" },
+      invoice: { type: "boolean" },
+      tracking: { type: "string" },
+      carrier: { type: "string" },
+      "tracking-url": { type: "string" },
+      json: { type: "boolean" },
+    },
+    async run(db, values, io, [documentNo]) {
+      const shop = await findShop(db, requireShop(values));
+      if (!values.ship && !values.invoice)
+        throw new UsageError("say what to post: --ship, --invoice or both");
+      if (values.tracking && !values.ship) throw new UsageError("--tracking goes with --ship");
+      if (!(await getSalesDocument(db, shop.id, "order", documentNo!))) {
+        io.err(`error: no sales order ${documentNo} in ${shop.domain}`);
+        return 1;
+      }
+      const result = await postSalesOrder(db, shop.id, documentNo!, {
+        ship: values.ship === true,
+        invoice: values.invoice === true,
+        trackingNo: values.tracking as string | undefined,
+        carrier: values.carrier as string | undefined,
+        trackingUrl: values["tracking-url"] as string | undefined,
+      });
+      if (values.json) io.out(json(result));
+      else
+        io.out(
+          `posted ${documentNo}:${result.shipmentNo ? ` shipment ${result.shipmentNo}` : ""}${result.invoiceNo ? ` invoice ${result.invoiceNo}` : ""}`,
+        );
+    },
+  },
+  shipments: {
+    options: { shop: { type: "string" }, json: { type: "boolean" } },
+    async run(db, values, io) {
+      const shop = await findShop(db, requireShop(values));
+      const shipments = await listShipments(db, shop.id, {});
+      const rows = shipments.map((shipment) => ({
+        no: shipment.no,
+        orderNo: shipment.orderNo,
+        shopifyOrderId: shipment.shopifyOrderId?.toString() ?? null,
+        carrier: shipment.carrier,
+        trackingNo: shipment.trackingNo,
+        syncState: shipment.shopifySyncState,
+        fulfillmentId: shipment.shopifyFulfillmentId,
+        error: shipment.shopifySyncError,
+      }));
+      if (values.json) io.out(json(rows));
+      else table(rows, io);
+    },
+  },
+};

@@ -1,0 +1,91 @@
+import { z } from "zod";
+import { listSalesDocuments, postSalesInvoice, postSalesOrder } from "../backoffice/backoffice.server";
+import { describeError } from "../jobs/errors.server";
+import { defineSyncTask } from "../jobs/sync-task.server";
+
+/**
+ * Batch posting, so documents made from Shopify orders flow to shipments and invoices without
+ * a person. Each document is posted on its own: one that cannot be posted is counted and
+ * named in the log, the others go on; if any failed, the run fails with their reasons.
+ */
+
+const postOrdersFilters = z
+  .object({
+    /** Only documents made from Shopify orders (default), or every sales order. */
+    shopifyOnly: z.coerce.boolean().default(true),
+    /** Only released orders, or open ones too. */
+    status: z.enum(["released", "open", "any"]).default("any"),
+    ship: z.coerce.boolean().default(true),
+    invoice: z.coerce.boolean().default(true),
+    /** Carrier for the shipments; with it, each shipment gets a tracking number. */
+    carrier: z.string().trim().min(1).max(100).optional(),
+    trackingUrl: z.url().optional(),
+  })
+  .strict()
+  .refine((f) => f.ship || f.invoice, { message: "choose ship, invoice or both" });
+
+function summarise(failures: string[]): string {
+  return `${failures.length} document${failures.length === 1 ? "" : "s"} not posted: ${failures.slice(0, 10).join("; ")}${failures.length > 10 ? "; ..." : ""}`;
+}
+
+export const postSalesOrdersTask = defineSyncTask({
+  name: "post_sales_orders",
+  filters: postOrdersFilters,
+  async run(ctx) {
+    const documents = (await listSalesDocuments(ctx.db, ctx.shop.id, { documentType: "order" })).filter(
+      (doc) =>
+        doc.status !== "posted" &&
+        (ctx.filters.status === "any" || doc.status === ctx.filters.status) &&
+        (!ctx.filters.shopifyOnly || doc.shopifyOrderId !== null),
+    );
+    const failures: string[] = [];
+    let done = 0;
+    for (const document of documents) {
+      try {
+        const trackingNo = ctx.filters.carrier
+          ? `${ctx.filters.carrier.slice(0, 3).toUpperCase()}${Date.now().toString(36).toUpperCase()}${done}`
+          : undefined;
+        const posted = await postSalesOrder(ctx.db, ctx.shop.id, document.no, {
+          ship: ctx.filters.ship,
+          invoice: ctx.filters.invoice,
+          carrier: ctx.filters.carrier,
+          trackingNo,
+          trackingUrl:
+            ctx.filters.trackingUrl && trackingNo ? `${ctx.filters.trackingUrl}${trackingNo}` : undefined,
+        });
+        if (posted.shipmentNo) ctx.count("shipments");
+        if (posted.invoiceNo) ctx.count("invoices");
+      } catch (error) {
+        ctx.count("failed");
+        failures.push(`${document.no}: ${describeError(error)}`);
+      }
+      done += 1;
+      await ctx.progress(done, documents.length);
+    }
+    if (failures.length > 0) throw new Error(summarise(failures));
+  },
+});
+
+export const postSalesInvoicesTask = defineSyncTask({
+  name: "post_sales_invoices",
+  filters: z.object({ shopifyOnly: z.coerce.boolean().default(true) }).strict(),
+  async run(ctx) {
+    const documents = (await listSalesDocuments(ctx.db, ctx.shop.id, { documentType: "invoice" })).filter(
+      (doc) => doc.status !== "posted" && (!ctx.filters.shopifyOnly || doc.shopifyOrderId !== null),
+    );
+    const failures: string[] = [];
+    let done = 0;
+    for (const document of documents) {
+      try {
+        await postSalesInvoice(ctx.db, ctx.shop.id, document.no, {});
+        ctx.count("invoices");
+      } catch (error) {
+        ctx.count("failed");
+        failures.push(`${document.no}: ${describeError(error)}`);
+      }
+      done += 1;
+      await ctx.progress(done, documents.length);
+    }
+    if (failures.length > 0) throw new Error(summarise(failures));
+  },
+});

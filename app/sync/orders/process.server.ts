@@ -1,0 +1,183 @@
+import type { Db } from "../../db.server";
+import {
+  createSalesDocument,
+  DuplicateDocumentError,
+  releaseSalesOrder,
+} from "../../backoffice/backoffice.server";
+import type { Shop, ShopSettings, ShopifyOrder } from "../../generated/prisma/client";
+import { Prisma } from "../../generated/prisma/client";
+import { describeError } from "../../jobs/errors.server";
+import type { Logger } from "../../log.server";
+import type { OrderFilters } from "./filters.server";
+import { mapCustomer, mapLines } from "./mapping.server";
+import { snapshotOf } from "./stage.server";
+
+/**
+ * Turns staged orders into sales documents: a sales order, or a sales invoice when Shopify
+ * shows the order fully fulfilled (if the shop wants that). Exactly one document per Shopify
+ * order whatever happens: the staging row is locked while its document is made, the document
+ * and the staging row's new state commit together, and the back office refuses a second
+ * document for the same Shopify order (a repeat finds the first and records it).
+ */
+
+export interface ProcessReport {
+  processed: number;
+  failed: number;
+  skipped: number;
+}
+
+function matchesFilters(order: ShopifyOrder, filters: OrderFilters): boolean {
+  if (
+    filters.financialStatus &&
+    filters.financialStatus !== "any" &&
+    order.financialStatus.toLowerCase() !== filters.financialStatus
+  )
+    return false;
+  if (filters.fulfillmentStatus && filters.fulfillmentStatus !== "any") {
+    const status = order.fulfillmentStatus.toUpperCase();
+    const wanted = filters.fulfillmentStatus;
+    const fulfilled = status === "FULFILLED";
+    const partial = status === "PARTIALLY_FULFILLED";
+    if (wanted === "fulfilled" || wanted === "shipped") {
+      if (!fulfilled) return false;
+    } else if (wanted === "partial") {
+      if (!partial) return false;
+    } else if (fulfilled || partial) return false;
+  }
+  if (filters.channel && order.sourceName !== filters.channel) return false;
+  if (filters.tag && !order.tags.some((tag) => tag.toLowerCase() === filters.tag!.toLowerCase()))
+    return false;
+  if (filters.createdFrom && order.shopifyCreatedAt < new Date(filters.createdFrom)) return false;
+  if (filters.createdTo && order.shopifyCreatedAt > new Date(filters.createdTo)) return false;
+  return true;
+}
+
+export async function processOrders(
+  db: Db,
+  shop: Shop,
+  options: {
+    filters: OrderFilters;
+    log: Logger;
+    onProgress?: (done: number, total: number) => Promise<void>;
+  },
+): Promise<ProcessReport> {
+  const settings = await db.shopSettings.findUniqueOrThrow({ where: { shopId: shop.id } });
+  const candidates = await db.shopifyOrder.findMany({
+    where: { shopId: shop.id, state: { in: ["unprocessed", "error"] }, cancelledAt: null },
+    orderBy: { shopifyCreatedAt: "asc" },
+  });
+  const report: ProcessReport = { processed: 0, failed: 0, skipped: 0 };
+  const selected = candidates.filter((order) => matchesFilters(order, options.filters));
+  report.skipped = candidates.length - selected.length;
+  let done = 0;
+  for (const order of selected) {
+    try {
+      await processOne(db, settings, order);
+      report.processed += 1;
+    } catch (error) {
+      report.failed += 1;
+      const message = describeError(error);
+      options.log.info({ order: order.name, error: message }, "order not processed");
+      await db.shopifyOrder.updateMany({
+        where: { id: order.id, state: { not: "processed" } },
+        data: { state: "error", error: message },
+      });
+    }
+    done += 1;
+    await options.onProgress?.(done, selected.length);
+  }
+  return report;
+}
+
+async function processOne(db: Db, settings: ShopSettings, order: ShopifyOrder): Promise<void> {
+  const lines = await db.shopifyOrderLine.findMany({
+    where: { orderId: order.id },
+    orderBy: { shopifyId: "asc" },
+  });
+  const shippingLines = await db.shopifyShippingLine.findMany({
+    where: { orderId: order.id },
+    orderBy: { shopifyId: "asc" },
+  });
+  const open = lines.filter((line) => line.currentQuantity > 0);
+  // Mapping first, outside the document's transaction: what it learns (unmapped variants,
+  // customers created from orders) stays even when the order cannot be processed yet.
+  const customerNo = await mapCustomer(db, settings, order);
+  const mapped = await mapLines(db, settings, order, open);
+  const documentType =
+    settings.createInvoicesForFulfilled && order.fulfillmentStatus === "FULFILLED" ? "invoice" : "order";
+  const shipTo = (order.shippingAddress ?? order.billingAddress) as Record<string, string | null> | null;
+
+  await db.$transaction(async (tx) => {
+    const [locked] = await tx.$queryRaw<{ state: string }[]>`
+      select state from "ShopifyOrder" where id = ${order.id}::uuid for update`;
+    if (!locked || locked.state === "processed") return; // another worker made it meanwhile
+    let document: { documentType: string; no: string };
+    try {
+      document = await createSalesDocument(tx, order.shopId, {
+        documentType,
+        no: settings.useShopifyOrderNo ? order.name.replace(/^#/, "") : undefined,
+        customerNo,
+        orderDate: order.shopifyCreatedAt,
+        currencyCode: order.currencyCode,
+        shopifyOrderId: order.shopifyId,
+        shopifyOrderNo: order.name,
+        shipTo: shipTo
+          ? {
+              name: shipTo.name ?? undefined,
+              address1: shipTo.address1 ?? undefined,
+              city: shipTo.city ?? undefined,
+              zip: shipTo.zip ?? undefined,
+              countryCode: shipTo.countryCodeV2 ?? undefined,
+            }
+          : undefined,
+        release: false,
+        lines: [
+          ...mapped.map(({ line, itemNo, variantCode }) => ({
+            type: "item" as const,
+            itemNo,
+            variantCode: variantCode ?? undefined,
+            description: line.variantTitle ? `${line.title} - ${line.variantTitle}` : line.title,
+            quantity: line.currentQuantity,
+            unitPrice: line.unitPrice.toString(),
+            discountAmount: line.discountAmount.toString(),
+            taxAmount: line.taxAmount.toString(),
+            amount: line.unitPrice.times(line.currentQuantity).minus(line.discountAmount).toString(),
+            shopifyLineId: line.shopifyId,
+          })),
+          ...shippingLines.map((line) => ({
+            type: "shipping" as const,
+            description: `Shipping: ${line.title}`,
+            quantity: 1,
+            unitPrice: line.price.toString(),
+            discountAmount: line.discountAmount.toString(),
+            taxAmount: line.taxAmount.toString(),
+            amount: line.price.minus(line.discountAmount).toString(),
+            shopifyLineId: line.shopifyId,
+          })),
+        ],
+      });
+    } catch (error) {
+      if (!(error instanceof DuplicateDocumentError)) throw error;
+      document = { documentType: error.documentType, no: error.documentNo };
+    }
+    await tx.shopifyOrder.update({
+      where: { id: order.id },
+      data: {
+        state: "processed",
+        error: null,
+        documentType: document.documentType === "invoice" ? "sales_invoice" : "sales_order",
+        documentNo: document.no,
+        processedAt: new Date(),
+        processedSnapshot: snapshotOf({
+          cancelledAt: order.cancelledAt,
+          lines,
+          shippingLines,
+        }) as unknown as Prisma.InputJsonValue,
+        changedAfterProcessing: false,
+        changes: Prisma.DbNull,
+      },
+    });
+    if (documentType === "order" && settings.autoReleaseOrders)
+      await releaseSalesOrder(tx, order.shopId, document.no);
+  });
+}

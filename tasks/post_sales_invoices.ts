@@ -1,0 +1,3 @@
+import { postSalesInvoicesTask } from "../app/posting/task.server";
+
+export default postSalesInvoicesTask.task;

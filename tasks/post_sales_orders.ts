@@ -1,0 +1,3 @@
+import { postSalesOrdersTask } from "../app/posting/task.server";
+
+export default postSalesOrdersTask.task;

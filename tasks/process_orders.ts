@@ -1,0 +1,3 @@
+import { processOrdersTask } from "../app/sync/orders/task.server";
+
+export default processOrdersTask.task;

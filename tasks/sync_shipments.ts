@@ -1,0 +1,3 @@
+import { syncShipmentsTask } from "../app/sync/shipments/task.server";
+
+export default syncShipmentsTask.task;
