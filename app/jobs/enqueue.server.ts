@@ -29,8 +29,9 @@ export interface EnqueueResult {
   coalesced: boolean;
 }
 
+/** The full client, as opposed to a transaction's (which, in Prisma 7, has $transaction too). */
 function isClient(db: Db | Tx): db is Db {
-  return "$transaction" in db;
+  return "$connect" in db;
 }
 
 /**

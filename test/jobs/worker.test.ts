@@ -111,6 +111,25 @@ describe("a sync queued through the enqueue helper", () => {
     expect(await jobCount()).toBe(0);
   });
 
+  it("queued inside a transaction that rolls back leaves neither a run nor a job", async () => {
+    const shop = await installedShop();
+    await expect(
+      prisma.$transaction(async (tx) => {
+        await enqueueSync(tx, probeTask, {
+          shop: shop.domain,
+          trigger: "webhook",
+          runAt: new Date(Date.now() + 60_000),
+        });
+        throw new Error("the webhook's transaction failed");
+      }),
+    ).rejects.toThrow("the webhook's transaction failed");
+
+    expect(await prisma.syncRun.count({ where: { shopId: shop.id } })).toBe(0);
+    const [row] = await prisma.$queryRaw<{ count: bigint }[]>`
+      select count(*) from graphile_worker.jobs where queue_name like ${`shop:${shop.domain}:%`}`;
+    expect(Number(row?.count)).toBe(0);
+  });
+
   it("is absorbed by a waiting run with the same job key", async () => {
     const shop = await installedShop();
     const later = new Date(Date.now() + 60_000);

@@ -1,0 +1,62 @@
+/**
+ * The back office: items, customers, sales documents, posting and stock, kept in the app's
+ * own Postgres like a small Business Central sales module. Everything outside app/backoffice/
+ * goes through this file only, so an external ERP could later take its place.
+ *
+ * Every function takes the client or a transaction, then the shop: nothing reads across shops.
+ * Bad input throws BackOfficeError and changes nothing.
+ */
+
+export { BackOfficeError, DuplicateDocumentError } from "./errors.server";
+export type { DecimalInput } from "./internal.server";
+export { nextNo, NUMBER_SERIES, type NumberSeriesCode } from "./numbers.server";
+export {
+  createItem,
+  findItem,
+  findItemForSku,
+  listItems,
+  SKU_STRATEGIES,
+  type ItemMatch,
+  type ItemWithVariants,
+  type NewItem,
+  type SkuStrategy,
+} from "./items.server";
+export { ensureLocation, postOpeningStock, stockAt, type OpeningStockLine } from "./stock.server";
+export {
+  createCustomer,
+  findCustomer,
+  findCustomerByAddress,
+  findCustomerByEmailOrPhone,
+  type NewCustomer,
+} from "./customers.server";
+export {
+  createSalesDocument,
+  findDocumentsByShopifyOrderNo,
+  getSalesDocument,
+  listSalesDocuments,
+  releaseSalesOrder,
+  reopenSalesOrder,
+  type FoundDocument,
+  type NewSalesDocument,
+  type NewSalesLine,
+  type PostedInvoice,
+  type PostedShipment,
+  type SalesDocument,
+  type SalesDocumentStatus,
+  type SalesDocumentType,
+  type SalesLineType,
+} from "./documents.server";
+export {
+  postSalesInvoice,
+  postSalesOrder,
+  type PostingResult,
+  type PostSalesOrderOptions,
+} from "./posting.server";
+export {
+  listShipments,
+  markShipmentError,
+  markShipmentNothingToSync,
+  markShipmentSynced,
+  pendingShipments,
+  type ShipmentSyncState,
+} from "./shipments.server";

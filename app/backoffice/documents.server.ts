@@ -1,0 +1,326 @@
+import { randomUUID } from "node:crypto";
+import type { Db, Tx } from "../db.server";
+import type {
+  BoPostedInvoice,
+  BoPostedInvoiceLine,
+  BoPostedShipment,
+  BoPostedShipmentLine,
+  BoSalesHeader,
+  BoSalesLine,
+} from "../generated/prisma/client";
+import { BackOfficeError, DuplicateDocumentError } from "./errors.server";
+import {
+  inTransaction,
+  isUniqueViolation,
+  LINE_NO_STEP,
+  optionalText,
+  requireQuantity,
+  requiredText,
+  sum,
+  toDecimal,
+  type DecimalInput,
+} from "./internal.server";
+import { nextNo } from "./numbers.server";
+
+/** Sales orders and sales invoices: making, releasing, reopening and finding them. */
+
+export type SalesDocumentType = "order" | "invoice";
+export type SalesDocumentStatus = "open" | "released" | "posted";
+export type SalesLineType = "item" | "shipping" | "comment";
+export type SalesDocument = BoSalesHeader & { lines: BoSalesLine[] };
+export type PostedShipment = BoPostedShipment & { lines: BoPostedShipmentLine[] };
+export type PostedInvoice = BoPostedInvoice & { lines: BoPostedInvoiceLine[] };
+
+export interface NewSalesLine {
+  type: SalesLineType;
+  itemNo?: string;
+  variantCode?: string;
+  description: string;
+  locationCode?: string;
+  /** Item lines: above 0. Shipping lines count as 1 when 0 or absent; comment lines as 0. */
+  quantity?: number;
+  unitPrice?: DecimalInput;
+  discountAmount?: DecimalInput;
+  taxAmount?: DecimalInput;
+  /** The line's amount after discount, before tax. */
+  amount?: DecimalInput;
+  shopifyLineId?: bigint;
+}
+
+export interface NewSalesDocument {
+  documentType: SalesDocumentType;
+  /** Taken from the SO or SI number series when absent; must be unused when given. */
+  no?: string;
+  customerNo: string;
+  orderDate: Date;
+  currencyCode: string;
+  shopifyOrderId?: bigint;
+  shopifyOrderNo?: string;
+  shipTo?: { name?: string; address1?: string; city?: string; zip?: string; countryCode?: string };
+  release?: boolean;
+  lines: NewSalesLine[];
+}
+
+const DOCUMENT_TYPES: readonly string[] = ["order", "invoice"];
+const LINE_TYPES: readonly string[] = ["item", "shipping", "comment"];
+
+const withLines = { lines: { orderBy: { lineNo: "asc" } } } as const;
+
+/**
+ * Makes a sales order or invoice with its lines. At most one document per Shopify order: a
+ * second one throws DuplicateDocumentError naming the first, without aborting the caller's
+ * transaction (the check waits for any other transaction making a document for the same order).
+ */
+export async function createSalesDocument(
+  tx: Db | Tx,
+  shopId: string,
+  input: NewSalesDocument,
+): Promise<SalesDocument> {
+  if (!DOCUMENT_TYPES.includes(input.documentType))
+    throw new BackOfficeError(`unknown document type "${String(input.documentType)}"; use order or invoice`);
+  if (!(input.orderDate instanceof Date) || Number.isNaN(input.orderDate.getTime()))
+    throw new BackOfficeError("order date is not a valid date");
+  const currencyCode = requiredText(input.currencyCode, "currency code").toUpperCase();
+  const customerNo = requiredText(input.customerNo, "customer no.");
+  if (input.lines.length === 0) throw new BackOfficeError("a sales document needs at least one line");
+  const lines = input.lines.map((line, index) => normaliseLine(line, (index + 1) * LINE_NO_STEP));
+  const amount = sum(lines.map((line) => line.amount));
+  const amountIncludingTax = amount.plus(sum(lines.map((line) => line.taxAmount)));
+
+  return inTransaction(tx, async (tx) => {
+    if (input.shopifyOrderId !== undefined) {
+      // Serialises documents for one Shopify order until the transaction ends, so the check
+      // below sees a document another transaction has just committed.
+      await tx.$executeRaw`
+        select pg_advisory_xact_lock(hashtextextended(${`bo-sales:${shopId}:${input.shopifyOrderId}`}, 0))`;
+      const existing = await tx.boSalesHeader.findUnique({
+        where: { shopId_shopifyOrderId: { shopId, shopifyOrderId: input.shopifyOrderId } },
+      });
+      if (existing) throw new DuplicateDocumentError({ ...existing, shopifyOrderId: input.shopifyOrderId });
+    }
+
+    const customer = await tx.boCustomer.findUnique({ where: { shopId_no: { shopId, no: customerNo } } });
+    if (!customer) throw new BackOfficeError(`customer ${customerNo} does not exist`);
+    if (customer.isTemplate)
+      throw new BackOfficeError(`customer ${customerNo} is a template and cannot be sold to`);
+    for (const line of lines) await validateLine(tx, shopId, line);
+
+    const given = optionalText(input.no);
+    const no = given ?? (await unusedNo(tx, shopId, input.documentType));
+    if (given && (await documentExists(tx, shopId, input.documentType, given)))
+      throw new BackOfficeError(`sales ${input.documentType} ${given} already exists`);
+
+    try {
+      return await tx.boSalesHeader.create({
+        data: {
+          id: randomUUID(),
+          shopId,
+          documentType: input.documentType,
+          no,
+          customerNo,
+          status: input.release ? "released" : "open",
+          orderDate: input.orderDate,
+          currencyCode,
+          shopifyOrderId: input.shopifyOrderId ?? null,
+          shopifyOrderNo: optionalText(input.shopifyOrderNo),
+          shipToName: optionalText(input.shipTo?.name),
+          shipToAddress1: optionalText(input.shipTo?.address1),
+          shipToCity: optionalText(input.shipTo?.city),
+          shipToZip: optionalText(input.shipTo?.zip),
+          shipToCountry: optionalText(input.shipTo?.countryCode)?.toUpperCase() ?? null,
+          amount,
+          amountIncludingTax,
+          lines: { create: lines },
+        },
+        include: withLines,
+      });
+    } catch (error) {
+      // Only reached when a document was written without the lock above.
+      if (isUniqueViolation(error) && input.shopifyOrderId !== undefined) {
+        const existing = await tx.boSalesHeader.findUnique({
+          where: { shopId_shopifyOrderId: { shopId, shopifyOrderId: input.shopifyOrderId } },
+        });
+        if (existing) throw new DuplicateDocumentError({ ...existing, shopifyOrderId: input.shopifyOrderId });
+      }
+      if (isUniqueViolation(error))
+        throw new BackOfficeError(`sales ${input.documentType} ${no} already exists`);
+      throw error;
+    }
+  });
+}
+
+type NormalisedLine = ReturnType<typeof normaliseLine>;
+
+function normaliseLine(line: NewSalesLine, lineNo: number) {
+  const at = `line ${lineNo}`;
+  if (!LINE_TYPES.includes(line.type))
+    throw new BackOfficeError(
+      `${at}: unknown line type "${String(line.type)}"; use item, shipping or comment`,
+    );
+  const money = {
+    unitPrice: toDecimal(line.unitPrice, `${at}: unit price`),
+    discountAmount: toDecimal(line.discountAmount, `${at}: discount amount`),
+    taxAmount: toDecimal(line.taxAmount, `${at}: tax amount`),
+    amount: toDecimal(line.amount, `${at}: amount`),
+  };
+  const base = {
+    lineNo,
+    type: line.type,
+    description: requiredText(line.description, `${at}: description`),
+    shopifyLineId: line.shopifyLineId ?? null,
+  };
+  if (line.type === "comment") {
+    if (Object.values(money).some((value) => !value.isZero()))
+      throw new BackOfficeError(`${at}: a comment line carries no amounts`);
+    return { ...base, ...money, itemNo: null, variantCode: null, locationCode: null, quantity: 0 };
+  }
+  if (line.type === "shipping") {
+    const quantity = line.quantity
+      ? requireQuantity(line.quantity, `${at}: quantity`, { positive: true })
+      : 1;
+    return { ...base, ...money, itemNo: null, variantCode: null, locationCode: null, quantity };
+  }
+  return {
+    ...base,
+    ...money,
+    itemNo: requiredText(line.itemNo, `${at}: item no.`),
+    variantCode: optionalText(line.variantCode),
+    locationCode: optionalText(line.locationCode),
+    quantity: requireQuantity(line.quantity ?? 0, `${at} (${line.itemNo})`, { positive: true }),
+  };
+}
+
+async function validateLine(tx: Tx, shopId: string, line: NormalisedLine): Promise<void> {
+  if (line.type !== "item" || !line.itemNo) return;
+  const at = `line ${line.lineNo}`;
+  const item = await tx.boItem.findUnique({ where: { shopId_no: { shopId, no: line.itemNo } } });
+  if (!item) throw new BackOfficeError(`${at}: item ${line.itemNo} does not exist`);
+  if (item.blocked) throw new BackOfficeError(`${at}: item ${line.itemNo} is blocked`);
+  if (
+    line.variantCode &&
+    !(await tx.boItemVariant.findUnique({
+      where: { shopId_itemNo_code: { shopId, itemNo: line.itemNo, code: line.variantCode } },
+    }))
+  )
+    throw new BackOfficeError(`${at}: item ${line.itemNo} has no variant ${line.variantCode}`);
+  if (
+    line.locationCode &&
+    !(await tx.boLocation.findUnique({ where: { shopId_code: { shopId, code: line.locationCode } } }))
+  )
+    throw new BackOfficeError(`${at}: location ${line.locationCode} does not exist`);
+}
+
+async function documentExists(tx: Tx, shopId: string, documentType: string, no: string) {
+  return (
+    (await tx.boSalesHeader.findUnique({
+      where: { shopId_documentType_no: { shopId, documentType, no } },
+      select: { id: true },
+    })) !== null
+  );
+}
+
+/** The next series number not already taken by a document numbered by hand. */
+async function unusedNo(tx: Tx, shopId: string, documentType: SalesDocumentType): Promise<string> {
+  for (;;) {
+    const no = await nextNo(tx, shopId, documentType === "order" ? "SO" : "SI");
+    if (!(await documentExists(tx, shopId, documentType, no))) return no;
+  }
+}
+
+export async function getSalesDocument(
+  db: Db | Tx,
+  shopId: string,
+  documentType: SalesDocumentType,
+  no: string,
+): Promise<SalesDocument | null> {
+  return db.boSalesHeader.findUnique({
+    where: { shopId_documentType_no: { shopId, documentType, no } },
+    include: withLines,
+  });
+}
+
+export async function listSalesDocuments(
+  db: Db | Tx,
+  shopId: string,
+  filter: { documentType?: SalesDocumentType; status?: SalesDocumentStatus } = {},
+): Promise<SalesDocument[]> {
+  return db.boSalesHeader.findMany({
+    where: {
+      shopId,
+      ...(filter.documentType ? { documentType: filter.documentType } : {}),
+      ...(filter.status ? { status: filter.status } : {}),
+    },
+    include: withLines,
+    orderBy: [{ createdAt: "asc" }, { no: "asc" }],
+  });
+}
+
+/** Released orders are ready to ship; Business Central's release, without approvals. */
+export async function releaseSalesOrder(db: Db | Tx, shopId: string, no: string): Promise<SalesDocument> {
+  return setStatus(db, shopId, no, "released");
+}
+
+/** Back to open, so the order can be changed; a posted order cannot be reopened. */
+export async function reopenSalesOrder(db: Db | Tx, shopId: string, no: string): Promise<SalesDocument> {
+  return setStatus(db, shopId, no, "open");
+}
+
+async function setStatus(db: Db | Tx, shopId: string, no: string, status: "open" | "released") {
+  return inTransaction(db, async (tx) => {
+    const [header] = await tx.$queryRaw<{ id: string; status: string }[]>`
+      select id, status from "BoSalesHeader"
+       where "shopId" = ${shopId}::uuid and "documentType" = 'order' and no = ${no}
+       for update`;
+    if (!header) throw new BackOfficeError(`sales order ${no} does not exist`);
+    if (header.status === "posted")
+      throw new BackOfficeError(
+        `sales order ${no} is fully posted and cannot be ${status === "open" ? "reopened" : "released"}`,
+      );
+    return tx.boSalesHeader.update({ where: { id: header.id }, data: { status }, include: withLines });
+  });
+}
+
+export type FoundDocument =
+  | (SalesDocument & { kind: "sales_document" })
+  | (PostedShipment & { kind: "posted_shipment" })
+  | (PostedInvoice & { kind: "posted_invoice" });
+
+/**
+ * Everything made from one Shopify order, found by its name ("#1001", or "1001"): the sales
+ * document, and the shipments and invoices posted from it. Each carries `kind`; only sales
+ * documents have a documentType.
+ */
+export async function findDocumentsByShopifyOrderNo(
+  db: Db | Tx,
+  shopId: string,
+  shopifyOrderNo: string,
+): Promise<FoundDocument[]> {
+  const name = shopifyOrderNo.trim();
+  if (!name) return [];
+  const names = name.startsWith("#") ? [name] : [name, `#${name}`];
+  const headers = await db.boSalesHeader.findMany({
+    where: { shopId, shopifyOrderNo: { in: names } },
+    include: withLines,
+    orderBy: [{ createdAt: "asc" }, { no: "asc" }],
+  });
+  const orderIds = headers.flatMap((h) => (h.shopifyOrderId === null ? [] : [h.shopifyOrderId]));
+  const orderNos = headers.filter((h) => h.documentType === "order").map((h) => h.no);
+  const shipments = await db.boPostedShipment.findMany({
+    where: {
+      shopId,
+      OR: [{ shopifyOrderId: { in: orderIds } }, { shopifyOrderId: null, orderNo: { in: orderNos } }],
+    },
+    include: withLines,
+    orderBy: [{ postedAt: "asc" }, { no: "asc" }],
+  });
+  const invoices = await db.boPostedInvoice.findMany({
+    where: { shopId, OR: [{ shopifyOrderNo: { in: names } }, { shopifyOrderId: { in: orderIds } }] },
+    include: withLines,
+    orderBy: [{ postedAt: "asc" }, { no: "asc" }],
+  });
+  return [
+    ...headers.map((doc) => ({ ...doc, kind: "sales_document" as const })),
+    ...shipments.map((doc) => ({ ...doc, kind: "posted_shipment" as const })),
+    ...invoices.map((doc) => ({ ...doc, kind: "posted_invoice" as const })),
+  ];
+}

@@ -1,0 +1,31 @@
+import { TerminalError } from "../jobs/errors.server";
+
+/**
+ * Input the back office refuses (unknown customer, blocked item, over-shipping...). Terminal:
+ * retrying the same request cannot succeed, so a job that meets one fails at once. Whatever
+ * raised it changed nothing.
+ */
+export class BackOfficeError extends TerminalError {
+  override name = "BackOfficeError";
+}
+
+/**
+ * A second sales document for a Shopify order that already has one. Carries the existing
+ * document so that callers making documents from Shopify orders can treat "already made" as
+ * success.
+ */
+export class DuplicateDocumentError extends BackOfficeError {
+  override name = "DuplicateDocumentError";
+  readonly documentType: string;
+  readonly documentNo: string;
+  readonly shopifyOrderId: bigint;
+
+  constructor(existing: { documentType: string; no: string; shopifyOrderId: bigint }) {
+    super(
+      `Shopify order ${existing.shopifyOrderId} already has sales ${existing.documentType} ${existing.no}`,
+    );
+    this.documentType = existing.documentType;
+    this.documentNo = existing.no;
+    this.shopifyOrderId = existing.shopifyOrderId;
+  }
+}

@@ -1,0 +1,93 @@
+import type { Db, Tx } from "../db.server";
+import type { BoPostedShipment } from "../generated/prisma/client";
+import type { PostedShipment } from "./documents.server";
+import { BackOfficeError } from "./errors.server";
+import { optionalText, requiredText } from "./internal.server";
+
+/**
+ * Posted shipments as the Shopify sync sees them: the ones still to send as fulfillments, and
+ * the outcome of sending each (synced, error to retry, or nothing to sync).
+ */
+
+export type ShipmentSyncState = "pending" | "synced" | "error" | "nothing_to_sync" | "not_shopify";
+
+const withLines = { lines: { orderBy: { lineNo: "asc" } } } as const;
+
+/** Shipments waiting for Shopify (new, or failed before), oldest first. */
+export async function pendingShipments(
+  db: Db | Tx,
+  shopId: string,
+  options: { limit?: number } = {},
+): Promise<PostedShipment[]> {
+  return db.boPostedShipment.findMany({
+    where: { shopId, shopifySyncState: { in: ["pending", "error"] } },
+    include: withLines,
+    orderBy: [{ postedAt: "asc" }, { no: "asc" }],
+    take: Math.max(1, Math.min(options.limit ?? 100, 1000)),
+  });
+}
+
+export async function listShipments(
+  db: Db | Tx,
+  shopId: string,
+  filter: { state?: ShipmentSyncState } = {},
+): Promise<PostedShipment[]> {
+  return db.boPostedShipment.findMany({
+    where: { shopId, ...(filter.state ? { shopifySyncState: filter.state } : {}) },
+    include: withLines,
+    orderBy: [{ postedAt: "asc" }, { no: "asc" }],
+  });
+}
+
+export async function markShipmentSynced(
+  db: Db | Tx,
+  shopId: string,
+  shipmentNo: string,
+  fulfillmentId: string,
+): Promise<BoPostedShipment> {
+  const id = requiredText(fulfillmentId, "fulfillment id");
+  return mark(db, shopId, shipmentNo, {
+    shopifySyncState: "synced",
+    shopifyFulfillmentId: id,
+    shopifySyncError: null,
+    shopifySyncedAt: new Date(),
+  });
+}
+
+/** Records Shopify's answer and counts the attempt; the shipment is retried by the next run. */
+export async function markShipmentError(
+  db: Db | Tx,
+  shopId: string,
+  shipmentNo: string,
+  message: string,
+): Promise<BoPostedShipment> {
+  return mark(db, shopId, shipmentNo, {
+    shopifySyncState: "error",
+    shopifySyncError: optionalText(message) ?? "unknown error",
+    shopifySyncAttempts: { increment: 1 },
+  });
+}
+
+/** Nothing in Shopify to fulfil for this shipment; the reason is kept to show why. */
+export async function markShipmentNothingToSync(
+  db: Db | Tx,
+  shopId: string,
+  shipmentNo: string,
+  reason?: string,
+): Promise<BoPostedShipment> {
+  return mark(db, shopId, shipmentNo, {
+    shopifySyncState: "nothing_to_sync",
+    shopifySyncError: optionalText(reason),
+  });
+}
+
+async function mark(
+  db: Db | Tx,
+  shopId: string,
+  no: string,
+  data: Parameters<Db["boPostedShipment"]["update"]>[0]["data"],
+): Promise<BoPostedShipment> {
+  const shipment = await db.boPostedShipment.findUnique({ where: { shopId_no: { shopId, no } } });
+  if (!shipment) throw new BackOfficeError(`posted shipment ${no} does not exist`);
+  return db.boPostedShipment.update({ where: { id: shipment.id }, data });
+}

@@ -1,0 +1,309 @@
+import { describe, expect, it } from "vitest";
+import {
+  BackOfficeError,
+  createSalesDocument,
+  getSalesDocument,
+  listShipments,
+  markShipmentError,
+  markShipmentNothingToSync,
+  markShipmentSynced,
+  pendingShipments,
+  postSalesInvoice,
+  postSalesOrder,
+  stockAt,
+} from "../../app/backoffice/backoffice.server";
+import prisma from "../../app/db.server";
+import { itemLine, shippingLine, shopifyDocument, stockedShop } from "./fixtures";
+
+const invoiceOf = (shopId: string, no: string) =>
+  prisma.boPostedInvoice.findUniqueOrThrow({
+    where: { shopId_no: { shopId, no } },
+    include: { lines: { orderBy: { lineNo: "asc" } } },
+  });
+
+const shipmentOf = (shopId: string, no: string) =>
+  prisma.boPostedShipment.findUniqueOrThrow({
+    where: { shopId_no: { shopId, no } },
+    include: { lines: { orderBy: { lineNo: "asc" } } },
+  });
+
+describe("when a sales order is shipped in parts", () => {
+  it("ships 1 of 3, then the rest: two shipments, stock down by 3, the order posted at the end", async () => {
+    const { shop, customer } = await stockedShop();
+    const order = await shopifyDocument(shop.id, customer.no, [
+      itemLine("TEE", 3, "75.00", "15.00"),
+      shippingLine("5.00", "1.00"),
+    ]);
+
+    const first = await postSalesOrder(prisma, shop.id, order.no, {
+      ship: true,
+      invoice: true,
+      lines: [{ lineNo: 10000, quantity: 1 }],
+      carrier: "UPS",
+      trackingNo: "1Z001",
+    });
+
+    expect(first).toEqual({ shipmentNo: "SHIP00001", invoiceNo: "PINV00001" });
+    let document = await getSalesDocument(prisma, shop.id, "order", order.no);
+    expect(document?.status).toBe("open");
+    expect(document?.lines.map((l) => [l.type, l.quantityShipped, l.quantityInvoiced])).toEqual([
+      ["item", 1, 1],
+      ["shipping", 0, 1],
+    ]);
+    expect(await stockAt(prisma, shop.id, { itemNo: "TEE", locationCode: "MAIN" })).toBe(9);
+    const firstInvoice = await invoiceOf(shop.id, first.invoiceNo!);
+    expect(firstInvoice.amount.toString()).toBe("30");
+    expect(firstInvoice.amountIncludingTax.toString()).toBe("36");
+
+    const rest = await postSalesOrder(prisma, shop.id, order.no, { ship: true, invoice: true });
+
+    expect(rest).toEqual({ shipmentNo: "SHIP00002", invoiceNo: "PINV00002" });
+    const shipments = await listShipments(prisma, shop.id);
+    expect(shipments.map((s) => [s.no, s.lines.map((l) => [l.itemNo, l.quantity, l.locationCode])])).toEqual([
+      ["SHIP00001", [["TEE", 1, "MAIN"]]],
+      ["SHIP00002", [["TEE", 2, "MAIN"]]],
+    ]);
+    expect(shipments[0]).toMatchObject({ carrier: "UPS", trackingNo: "1Z001", orderNo: order.no });
+    expect(await stockAt(prisma, shop.id, { itemNo: "TEE" })).toBe(7);
+    const secondInvoice = await invoiceOf(shop.id, rest.invoiceNo!);
+    expect(secondInvoice.amount.toString()).toBe("50");
+    expect(secondInvoice.amountIncludingTax.toString()).toBe("60");
+    expect(secondInvoice.lines.map((l) => l.type)).toEqual(["item"]);
+    document = await getSalesDocument(prisma, shop.id, "order", order.no);
+    expect(document?.status).toBe("posted");
+    expect(document?.lines.map((l) => [l.quantityShipped, l.quantityInvoiced])).toEqual([
+      [3, 3],
+      [0, 1],
+    ]);
+    await expect(postSalesOrder(prisma, shop.id, order.no, { ship: true, invoice: true })).rejects.toThrow(
+      "nothing to post",
+    );
+  });
+
+  it("ships first and invoices later, the invoice billing what was shipped and the shipping charge", async () => {
+    const { shop, customer } = await stockedShop();
+    const order = await shopifyDocument(shop.id, customer.no, [
+      itemLine("TEE", 2, "50.00", "10.00"),
+      { ...itemLine("MUG", 1, "10.00", "2.00"), variantCode: "RED" },
+      shippingLine("5.00"),
+    ]);
+
+    const shipped = await postSalesOrder(prisma, shop.id, order.no, { ship: true, invoice: false });
+    expect(shipped).toEqual({ shipmentNo: "SHIP00001" });
+    expect(await stockAt(prisma, shop.id, { itemNo: "MUG", variantCode: "RED" })).toBe(4);
+
+    const invoiced = await postSalesOrder(prisma, shop.id, order.no, {
+      ship: false,
+      invoice: true,
+      lines: [{ lineNo: 10000, quantity: 1 }],
+    });
+
+    expect(invoiced).toEqual({ invoiceNo: "PINV00001" });
+    const invoice = await invoiceOf(shop.id, invoiced.invoiceNo!);
+    expect(invoice.lines.map((l) => [l.type, l.quantity, l.amount.toString()])).toEqual([
+      ["item", 1, "25"],
+      ["shipping", 1, "5"],
+    ]);
+    expect(invoice.amountIncludingTax.toString()).toBe("35");
+    await expect(
+      postSalesOrder(prisma, shop.id, order.no, {
+        ship: false,
+        invoice: true,
+        lines: [{ lineNo: 10000, quantity: 2 }],
+      }),
+    ).rejects.toThrow(/line 10000 \(TEE\): cannot invoice 2, only 1 shipped and not yet invoiced/);
+    await postSalesOrder(prisma, shop.id, order.no, { ship: false, invoice: true });
+    expect((await getSalesDocument(prisma, shop.id, "order", order.no))?.status).toBe("posted");
+  });
+
+  it("splits amounts and tax pro rata, so parts invoiced one by one add up to the line exactly", async () => {
+    const { shop, customer } = await stockedShop();
+    const order = await shopifyDocument(shop.id, customer.no, [itemLine("TEE", 3, "10.00", "1.00")]);
+
+    const amounts: string[] = [];
+    for (let part = 0; part < 3; part += 1) {
+      const posted = await postSalesOrder(prisma, shop.id, order.no, {
+        ship: true,
+        invoice: true,
+        lines: [{ lineNo: 10000, quantity: 1 }],
+      });
+      const invoice = await invoiceOf(shop.id, posted.invoiceNo!);
+      amounts.push(`${invoice.amount.toFixed(2)}+${invoice.lines[0]!.taxAmount.toFixed(2)}`);
+    }
+
+    expect(amounts).toEqual(["3.33+0.33", "3.34+0.34", "3.33+0.33"]);
+    const totals = await prisma.boPostedInvoice.aggregate({
+      where: { shopId: shop.id },
+      _sum: { amount: true, amountIncludingTax: true },
+    });
+    expect(totals._sum.amount?.toString()).toBe("10");
+    expect(totals._sum.amountIncludingTax?.toString()).toBe("11");
+  });
+});
+
+describe("when a posting asks for too much", () => {
+  it("refuses to over-ship, naming the line, and changes nothing", async () => {
+    const { shop, customer } = await stockedShop();
+    const order = await shopifyDocument(shop.id, customer.no, [itemLine("TEE", 3, "75")]);
+
+    await expect(
+      postSalesOrder(prisma, shop.id, order.no, {
+        ship: true,
+        invoice: true,
+        lines: [{ lineNo: 10000, quantity: 4 }],
+      }),
+    ).rejects.toThrow(`sales order ${order.no} line 10000 (TEE): cannot ship 4, only 3 left to ship`);
+
+    expect(await prisma.boPostedShipment.count({ where: { shopId: shop.id } })).toBe(0);
+    expect(await prisma.boPostedInvoice.count({ where: { shopId: shop.id } })).toBe(0);
+    expect(await stockAt(prisma, shop.id, { itemNo: "TEE" })).toBe(10);
+    const document = await getSalesDocument(prisma, shop.id, "order", order.no);
+    expect(document?.lines[0]).toMatchObject({ quantityShipped: 0, quantityInvoiced: 0 });
+    expect(await prisma.boNumberSeries.count({ where: { shopId: shop.id, code: "SHIP" } })).toBe(0);
+  });
+
+  it.each([
+    [{ ship: false, invoice: false }, "choose ship, invoice or both"],
+    [
+      { ship: true, invoice: false, lines: [{ lineNo: 20000, quantity: 1 }] },
+      "line 20000 is a shipping line",
+    ],
+    [{ ship: true, invoice: false, lines: [{ lineNo: 30000, quantity: 1 }] }, "there is no line 30000"],
+    [{ ship: true, invoice: false, lines: [{ lineNo: 10000, quantity: 0 }] }, "nothing to post"],
+    // Invoicing alone before anything is shipped has no goods to bill, so the charge waits too.
+    [{ ship: false, invoice: true }, "nothing to post"],
+  ])("refuses %j", async (options, message) => {
+    const { shop, customer } = await stockedShop();
+    const order = await shopifyDocument(shop.id, customer.no, [itemLine("TEE", 3, "75"), shippingLine("5")]);
+
+    await expect(postSalesOrder(prisma, shop.id, order.no, options)).rejects.toThrow(message);
+    await expect(postSalesOrder(prisma, shop.id, order.no, options)).rejects.toThrow(BackOfficeError);
+  });
+
+  it("refuses a document that does not exist", async () => {
+    const { shop } = await stockedShop();
+    await expect(postSalesOrder(prisma, shop.id, "SO404", { ship: true, invoice: true })).rejects.toThrow(
+      "sales order SO404 does not exist",
+    );
+  });
+});
+
+describe("when the same order is posted twice at the same moment", () => {
+  it("ships it exactly once", async () => {
+    const { shop, customer } = await stockedShop();
+    const order = await shopifyDocument(shop.id, customer.no, [itemLine("TEE", 3, "75"), shippingLine("5")]);
+
+    const results = await Promise.allSettled([
+      postSalesOrder(prisma, shop.id, order.no, { ship: true, invoice: true }),
+      postSalesOrder(prisma, shop.id, order.no, { ship: true, invoice: true }),
+      postSalesOrder(prisma, shop.id, order.no, { ship: true, invoice: false }),
+    ]);
+
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    for (const r of results) if (r.status === "rejected") expect(String(r.reason)).toMatch(/nothing to post/);
+    expect(await prisma.boPostedShipment.count({ where: { shopId: shop.id } })).toBe(1);
+    expect(await stockAt(prisma, shop.id, { itemNo: "TEE" })).toBe(7);
+  });
+});
+
+describe("when a sales invoice for a fulfilled Shopify order is posted", () => {
+  it("posts the invoice and a shipment that records the stock but has nothing to sync", async () => {
+    const { shop, customer } = await stockedShop();
+    const document = await shopifyDocument(
+      shop.id,
+      customer.no,
+      [itemLine("TEE", 2, "50.00", "10.00"), shippingLine("4.95", "0.99")],
+      { documentType: "invoice", name: "#2001" },
+    );
+
+    const posted = await postSalesInvoice(prisma, shop.id, document.no);
+
+    expect(posted).toEqual({ shipmentNo: "SHIP00001", invoiceNo: "PINV00001" });
+    const shipment = await shipmentOf(shop.id, posted.shipmentNo!);
+    expect(shipment).toMatchObject({
+      shopifySyncState: "nothing_to_sync",
+      shopifyOrderId: document.shopifyOrderId,
+    });
+    expect(shipment.lines.map((l) => [l.itemNo, l.quantity])).toEqual([["TEE", 2]]);
+    const invoice = await invoiceOf(shop.id, posted.invoiceNo!);
+    expect(invoice).toMatchObject({ shopifyOrderNo: "#2001", customerNo: customer.no });
+    expect(invoice.amount.toString()).toBe("54.95");
+    expect(invoice.amountIncludingTax.toString()).toBe("65.94");
+    expect(await stockAt(prisma, shop.id, { itemNo: "TEE" })).toBe(8);
+    expect((await getSalesDocument(prisma, shop.id, "invoice", document.no))?.status).toBe("posted");
+    expect(await pendingShipments(prisma, shop.id, { limit: 10 })).toEqual([]);
+    await expect(postSalesInvoice(prisma, shop.id, document.no)).rejects.toThrow("nothing to post");
+  });
+});
+
+describe("when posted shipments are sent to Shopify", () => {
+  it("offers pending ones oldest first and records each outcome", async () => {
+    const { shop, customer } = await stockedShop();
+    const first = await shopifyDocument(shop.id, customer.no, [itemLine("TEE", 1, "25")]);
+    const second = await shopifyDocument(shop.id, customer.no, [itemLine("TEE", 1, "25")]);
+    const local = await createSalesDocument(prisma, shop.id, {
+      documentType: "order",
+      customerNo: customer.no,
+      orderDate: new Date(),
+      currencyCode: "EUR",
+      lines: [itemLine("TEE", 1, "25")],
+    });
+    const a = await postSalesOrder(prisma, shop.id, first.no, {
+      ship: true,
+      invoice: false,
+      postingDate: new Date("2026-11-21T08:00:00Z"),
+    });
+    const b = await postSalesOrder(prisma, shop.id, second.no, {
+      ship: true,
+      invoice: false,
+      postingDate: new Date("2026-11-21T09:00:00Z"),
+    });
+    const c = await postSalesOrder(prisma, shop.id, local.no, { ship: true, invoice: false });
+
+    expect((await shipmentOf(shop.id, c.shipmentNo!)).shopifySyncState).toBe("not_shopify");
+    const pending = await pendingShipments(prisma, shop.id, { limit: 10 });
+    expect(pending.map((s) => s.no)).toEqual([a.shipmentNo, b.shipmentNo]);
+    expect(pending[0]!.lines[0]).toMatchObject({ orderLineNo: 10000, quantity: 1 });
+
+    await markShipmentError(prisma, shop.id, a.shipmentNo!, "Shopify: fulfillment order is closed");
+    await markShipmentError(prisma, shop.id, a.shipmentNo!, "Shopify: still closed");
+    expect(await shipmentOf(shop.id, a.shipmentNo!)).toMatchObject({
+      shopifySyncState: "error",
+      shopifySyncError: "Shopify: still closed",
+      shopifySyncAttempts: 2,
+    });
+    expect((await pendingShipments(prisma, shop.id, { limit: 1 })).map((s) => s.no)).toEqual([a.shipmentNo]);
+
+    await markShipmentSynced(prisma, shop.id, a.shipmentNo!, "gid://shopify/Fulfillment/1");
+    await markShipmentNothingToSync(prisma, shop.id, b.shipmentNo!, "already fulfilled in Shopify");
+
+    expect(await pendingShipments(prisma, shop.id, { limit: 10 })).toEqual([]);
+    const synced = await listShipments(prisma, shop.id, { state: "synced" });
+    expect(synced).toHaveLength(1);
+    expect(synced[0]).toMatchObject({
+      shopifyFulfillmentId: "gid://shopify/Fulfillment/1",
+      shopifySyncError: null,
+    });
+    expect(synced[0]!.shopifySyncedAt).toBeInstanceOf(Date);
+    expect((await listShipments(prisma, shop.id, { state: "nothing_to_sync" }))[0]).toMatchObject({
+      no: b.shipmentNo,
+      shopifySyncError: "already fulfilled in Shopify",
+    });
+    await expect(markShipmentSynced(prisma, shop.id, "SHIP404", "x")).rejects.toThrow(
+      "posted shipment SHIP404 does not exist",
+    );
+  });
+
+  it("never offers another shop's shipments", async () => {
+    const a = await stockedShop();
+    const b = await stockedShop();
+    const order = await shopifyDocument(a.shop.id, a.customer.no, [itemLine("TEE", 1, "25")]);
+    const posted = await postSalesOrder(prisma, a.shop.id, order.no, { ship: true, invoice: true });
+
+    expect(await pendingShipments(prisma, b.shop.id, { limit: 10 })).toEqual([]);
+    await expect(markShipmentSynced(prisma, b.shop.id, posted.shipmentNo!, "x")).rejects.toThrow(
+      BackOfficeError,
+    );
+    expect(await stockAt(prisma, b.shop.id, { itemNo: "TEE" })).toBe(10);
+  });
+});
