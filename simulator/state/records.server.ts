@@ -17,6 +17,8 @@ export interface Address {
   country?: string | null;
   countryCode?: string | null;
   phone?: string | null;
+  /** CompanyAddress only: who receives deliveries at the address. */
+  recipient?: string | null;
 }
 
 export interface LocationRecord {
@@ -33,6 +35,8 @@ export interface ProductOption {
   id: number;
   name: string;
   values: string[];
+  /** Ids of the option values (ProductOptionValue), parallel to `values`. */
+  valueIds?: number[];
 }
 
 export interface ProductRecord {
@@ -47,6 +51,8 @@ export interface ProductRecord {
   options: ProductOption[];
   variantIds: number[];
   mediaIds: number[];
+  /** When the product was published to the online store; null while unpublished. */
+  publishedAt?: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -64,6 +70,8 @@ export interface VariantRecord {
   inventoryItemId: number;
   mediaId: number | null;
   taxable: boolean;
+  /** Whether the variant sells when out of stock (CONTINUE) or not (DENY, Shopify's default). */
+  inventoryPolicy?: "DENY" | "CONTINUE";
   createdAt: Date;
   updatedAt: Date;
 }
@@ -95,6 +103,7 @@ export interface InventoryLevelRecord {
   inventoryItemId: number;
   locationId: number;
   quantities: Record<QuantityName, number>;
+  createdAt?: Date;
   updatedAt: Date;
 }
 
@@ -194,6 +203,8 @@ export interface RefundRecord {
   note: string | null;
   createdAt: Date;
   refundLineItems: {
+    /** The refund line item's own id (RefundLineItem.id). */
+    id?: number;
     lineItemId: number;
     quantity: number;
     subtotal: string;
@@ -294,6 +305,20 @@ export interface CompanyRecord {
   note: string | null;
   locationIds: number[];
   contactCustomerIds: number[];
+  /** The company's contacts (CompanyContact), parallel to `contactCustomerIds`. */
+  contacts?: CompanyContactRecord[];
+  mainContactId?: number | null;
+  /** When the company became a customer; Shopify defaults it to the creation date. */
+  customerSince?: Date;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface CompanyContactRecord {
+  id: number;
+  customerId: number;
+  title: string | null;
+  locale: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -305,6 +330,12 @@ export interface CompanyLocationRecord {
   externalId: string | null;
   billingAddress: Address | null;
   shippingAddress: Address | null;
+  /** Ids of the CompanyAddress objects; equal when billing is the same as shipping. */
+  billingAddressId?: number | null;
+  shippingAddressId?: number | null;
+  phone?: string | null;
+  note?: string | null;
+  locale?: string | null;
   catalogIds: number[];
   createdAt: Date;
   updatedAt: Date;
@@ -376,6 +407,10 @@ export interface BulkOperationRecord {
   resultJsonl: string | null;
   createdAt: Date;
   completedAt: Date | null;
+  /** Whether the run asked for `groupObjects`. */
+  groupObjects?: boolean;
+  /** Why a FAILED operation failed (the GraphQL errors of the inner query), for debugging. */
+  errorMessages?: string[];
 }
 
 export interface WebhookSubscriptionRecord {
@@ -384,6 +419,9 @@ export interface WebhookSubscriptionRecord {
   callbackUrl: string;
   format: "JSON" | "XML";
   includeFields: string[];
+  filter?: string | null;
+  name?: string | null;
+  metafieldNamespaces?: string[];
   createdAt: Date;
   updatedAt: Date;
 }

@@ -1,0 +1,250 @@
+import type { MediaRecord, ProductRecord, VariantRecord } from "../state/records.server";
+import { gid, type ShopState } from "../state/shop-state.server";
+import { connection, encodeCursor, type ConnectionArgs } from "./connection.server";
+import { iso, money } from "./context.server";
+import { count, inventoryItemView } from "./catalog-inventory-views.server";
+import {
+  availableTotal,
+  isDefaultVariantOnly,
+  mediaOf,
+  optionValueId,
+  plainText,
+  variantInventory,
+  variantsOf,
+} from "./catalog-store.server";
+
+/**
+ * Products, variants and media as the Admin API's objects. Relations and connections are
+ * functions so they are only built when a query selects them.
+ */
+
+type Args = ConnectionArgs & { query?: string | null; sortKey?: string | null };
+
+export function imageView(media: MediaRecord) {
+  return {
+    __typename: "Image",
+    id: gid("ProductImage", media.id),
+    altText: media.alt || null,
+    url: () => media.url,
+    src: media.url,
+    originalSrc: media.url,
+    transformedSrc: () => media.url,
+    width: media.width,
+    height: media.height,
+    thumbhash: null,
+  };
+}
+
+export function mediaView(media: MediaRecord) {
+  const ready = media.status === "READY";
+  return {
+    __typename: "MediaImage",
+    id: gid("MediaImage", media.id),
+    alt: media.alt,
+    mediaContentType: "IMAGE",
+    status: media.status,
+    fileStatus: media.status,
+    mimeType: media.mimeType,
+    image: ready ? imageView(media) : null,
+    preview: { status: media.status, image: ready ? imageView(media) : null },
+    originalSource: { url: media.url, fileSize: null },
+    mediaErrors: [],
+    mediaWarnings: [],
+    fileErrors: [],
+    createdAt: iso(media.createdAt),
+    updatedAt: iso(media.updatedAt),
+  };
+}
+
+function optionViews(shop: ShopState, product: ProductRecord) {
+  const variants = variantsOf(shop, product);
+  return product.options.map((option, position) => {
+    const used = (value: string) => variants.some((v) => v.selectedOptions[position]?.value === value);
+    return {
+      id: gid("ProductOption", option.id),
+      name: option.name,
+      position: position + 1,
+      values: option.values.filter(used),
+      linkedMetafield: null,
+      optionValues: option.values.map((value, index) => ({
+        id: gid("ProductOptionValue", optionValueId(shop, option, index)),
+        name: value,
+        hasVariants: used(value),
+        linkedMetafieldValue: null,
+        swatch: null,
+      })),
+    };
+  });
+}
+
+const VARIANT_SORT: Record<string, (a: VariantRecord, b: VariantRecord) => number> = {
+  ID: (a, b) => a.id - b.id,
+  POSITION: (a, b) => a.position - b.position,
+  SKU: (a, b) => (a.sku ?? "").localeCompare(b.sku ?? "") || a.id - b.id,
+  TITLE: (a, b) => a.title.localeCompare(b.title) || a.id - b.id,
+  NAME: (a, b) => a.title.localeCompare(b.title) || a.id - b.id,
+};
+
+export function sortVariants(variants: VariantRecord[], sortKey: string | null | undefined): VariantRecord[] {
+  const compare = VARIANT_SORT[sortKey ?? "POSITION"] ?? VARIANT_SORT.POSITION!;
+  return [...variants].sort(compare);
+}
+
+export function productView(shop: ShopState, product: ProductRecord) {
+  const variants = () => variantsOf(shop, product);
+  const media = () => mediaOf(shop, product);
+  const prices = () => variants().map((v) => Number(v.price));
+  const priceRange = () => {
+    const list = prices();
+    const min = list.length ? Math.min(...list) : 0;
+    const max = list.length ? Math.max(...list) : 0;
+    return {
+      minVariantPrice: money(min.toFixed(2), shop.currencyCode),
+      maxVariantPrice: money(max.toFixed(2), shop.currencyCode),
+    };
+  };
+  const firstImage = () => media().find((m) => m.status === "READY");
+  return {
+    __typename: "Product",
+    id: gid("Product", product.id),
+    legacyResourceId: String(product.id),
+    title: product.title,
+    handle: product.handle,
+    descriptionHtml: product.descriptionHtml,
+    bodyHtml: product.descriptionHtml,
+    description: (args: { truncateAt?: number | null }) => {
+      const text = plainText(product.descriptionHtml);
+      return args.truncateAt != null && text.length > args.truncateAt
+        ? `${text.slice(0, Math.max(0, args.truncateAt - 3))}...`
+        : text;
+    },
+    vendor: product.vendor,
+    productType: product.productType,
+    status: product.status,
+    tags: [...product.tags],
+    createdAt: iso(product.createdAt),
+    updatedAt: iso(product.updatedAt),
+    publishedAt: iso(product.publishedAt ?? null),
+    templateSuffix: null,
+    giftCardTemplateSuffix: null,
+    isGiftCard: false,
+    requiresSellingPlan: false,
+    hasVariantsThatRequiresComponents: false,
+    combinedListingRole: null,
+    category: null,
+    onlineStoreUrl: null,
+    seo: { title: null, description: null },
+    defaultCursor: encodeCursor(product.id),
+    options: (args: { first?: number | null }) =>
+      optionViews(shop, product).slice(0, args.first ?? undefined),
+    hasOnlyDefaultVariant: () => isDefaultVariantOnly(shop, product),
+    hasOutOfStockVariants: () => variants().some((v) => variantInventory(shop, v) <= 0),
+    tracksInventory: () =>
+      variants().some((v) => shop.inventoryItems.get(v.inventoryItemId)?.tracked === true),
+    totalInventory: () => variants().reduce((sum, v) => sum + availableTotal(shop, v.inventoryItemId), 0),
+    totalVariants: () => variants().length,
+    variantsCount: () => count(variants().length),
+    variants: (args: Args) =>
+      connection(
+        sortVariants(variants(), args.sortKey),
+        args,
+        (v) => v.id,
+        (v) => variantView(shop, v),
+      ),
+    priceRangeV2: priceRange,
+    priceRange: priceRange,
+    compareAtPriceRange: () => {
+      const list = variants()
+        .map((v) => v.compareAtPrice)
+        .filter((p): p is string => p !== null)
+        .map(Number);
+      if (list.length === 0) return null;
+      return {
+        minVariantCompareAtPrice: money(Math.min(...list).toFixed(2), shop.currencyCode),
+        maxVariantCompareAtPrice: money(Math.max(...list).toFixed(2), shop.currencyCode),
+      };
+    },
+    mediaCount: () => count(media().length),
+    media: (args: Args) =>
+      connection(
+        args.sortKey === "ID" ? [...media()].sort((a, b) => a.id - b.id) : media(),
+        args,
+        (m) => m.id,
+        mediaView,
+      ),
+    featuredMedia: () => {
+      const first = media()[0];
+      return first ? mediaView(first) : null;
+    },
+    featuredImage: () => {
+      const first = firstImage();
+      return first ? imageView(first) : null;
+    },
+    images: (args: Args) =>
+      connection(
+        media().filter((m) => m.status === "READY"),
+        args,
+        (m) => m.id,
+        imageView,
+      ),
+  };
+}
+
+export function variantView(shop: ShopState, variant: VariantRecord) {
+  const product = shop.products.get(variant.productId);
+  const item = shop.inventoryItems.get(variant.inventoryItemId);
+  const quantity = () => variantInventory(shop, variant);
+  const policy = variant.inventoryPolicy ?? "DENY";
+  const media = () => {
+    const record = variant.mediaId === null ? undefined : shop.media.get(variant.mediaId);
+    return record ? [record] : [];
+  };
+  return {
+    __typename: "ProductVariant",
+    id: gid("ProductVariant", variant.id),
+    legacyResourceId: String(variant.id),
+    title: variant.title,
+    displayName: `${product?.title ?? ""} - ${variant.title}`,
+    sku: variant.sku,
+    barcode: variant.barcode,
+    price: variant.price,
+    compareAtPrice: variant.compareAtPrice,
+    position: variant.position,
+    taxable: variant.taxable,
+    taxCode: null,
+    inventoryPolicy: policy,
+    showUnitPrice: false,
+    unitPrice: null,
+    unitPriceMeasurement: null,
+    requiresComponents: false,
+    defaultCursor: encodeCursor(variant.id),
+    createdAt: iso(variant.createdAt),
+    updatedAt: iso(variant.updatedAt),
+    selectedOptions: variant.selectedOptions.map((selected, position) => {
+      const option = product?.options[position];
+      const index = option ? option.values.indexOf(selected.value) : -1;
+      return {
+        name: selected.name,
+        value: selected.value,
+        optionValue: {
+          id: gid("ProductOptionValue", option && index >= 0 ? optionValueId(shop, option, index) : 0),
+          name: selected.value,
+          hasVariants: true,
+          linkedMetafieldValue: null,
+          swatch: null,
+        },
+      };
+    }),
+    inventoryQuantity: quantity,
+    sellableOnlineQuantity: quantity,
+    availableForSale: () =>
+      product?.status === "ACTIVE" && (policy === "CONTINUE" || item?.tracked === false || quantity() > 0),
+    product: () => (product ? productView(shop, product) : null),
+    inventoryItem: () => (item ? inventoryItemView(shop, item) : null),
+    image: () => {
+      const record = media()[0];
+      return record && record.status === "READY" ? imageView(record) : null;
+    },
+    media: (args: Args) => connection(media(), args, (m) => m.id, mediaView),
+  };
+}

@@ -1,0 +1,58 @@
+import type { ResolverModule } from "./context.server";
+import { inventoryAdjustQuantities } from "./catalog-inventory-adjust.server";
+import { inventoryActivate, inventorySetQuantities } from "./catalog-inventory.server";
+import { productCreateMedia } from "./catalog-media.server";
+import { productOperation, productSet } from "./catalog-product-set.server";
+import { productCreate, productUpdate } from "./catalog-products.server";
+import { catalogQuery } from "./catalog-query.server";
+import { productVariantsBulkCreate, productVariantsBulkUpdate } from "./catalog-variants.server";
+import { inventoryItemView, inventoryLevelView, locationView } from "./catalog-inventory-views.server";
+import { mediaView, productView, variantView } from "./catalog-views.server";
+
+/** Locations, products, variants, media, inventory items and levels. */
+export const catalogModule: ResolverModule = {
+  query: { ...catalogQuery, productOperation },
+  mutation: {
+    productSet,
+    productCreate,
+    productUpdate,
+    productCreateMedia,
+    productVariantsBulkCreate,
+    productVariantsBulkUpdate,
+    inventorySetQuantities,
+    inventoryAdjustQuantities,
+    inventoryActivate,
+  },
+  node(type, id, { shop }) {
+    switch (type) {
+      case "Location": {
+        const location = shop.locations.get(id);
+        return location ? locationView(shop, location) : null;
+      }
+      case "Product": {
+        const product = shop.products.get(id);
+        return product ? productView(shop, product) : null;
+      }
+      case "ProductVariant": {
+        const variant = shop.variants.get(id);
+        return variant ? variantView(shop, variant) : null;
+      }
+      case "InventoryItem": {
+        const item = shop.inventoryItems.get(id);
+        return item ? inventoryItemView(shop, item) : null;
+      }
+      case "InventoryLevel": {
+        for (const level of shop.inventoryLevels.values()) {
+          if (level.id === id) return inventoryLevelView(shop, level);
+        }
+        return null;
+      }
+      case "MediaImage": {
+        const media = shop.media.get(id);
+        return media ? mediaView(media) : null;
+      }
+      default:
+        return undefined;
+    }
+  },
+};
