@@ -1,0 +1,209 @@
+import type { ShopState } from "../state/shop-state.server";
+import type { CustomerRecord } from "../state/records.server";
+import { customerPayload } from "../webhooks/payloads/customers.server";
+import { userError, type FieldMap, type ResolverContext, type UserError } from "./context.server";
+import { addressFromInput, type AddressInput } from "./orders-address.server";
+import { keysetConnection } from "./orders-paging.server";
+import { customerSortKey, searchCustomers } from "./orders-search.server";
+import { numericId, type MutationEnv } from "./orders-state.server";
+import { customerView } from "./customers-views.server";
+
+/**
+ * `customers`, `customer`, `customersCount`, `customerCreate` and `customerUpdate`
+ * (https://shopify.dev/docs/api/admin-graphql/2026-07/mutations/customerCreate). Emails are
+ * unique per shop regardless of case and phone numbers in E.164 form; a taken one is refused
+ * with "Email has already been taken" / "Phone has already been taken", as Shopify answers.
+ */
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** The E.164 form of a phone number, or null when it cannot be one. */
+export function normalisePhone(raw: string): string | null {
+  const trimmed = raw.trim();
+  const digits = trimmed.replace(/\D/g, "");
+  if (trimmed.startsWith("+")) return digits.length >= 8 && digits.length <= 15 ? `+${digits}` : null;
+  if (digits.length === 10) return `+1${digits}`;
+  if (digits.length === 11 && digits.startsWith("1")) return `+${digits}`;
+  return null;
+}
+
+export function normaliseTags(tags: readonly string[] | null | undefined): string[] {
+  const seen = new Map<string, string>();
+  for (const tag of (tags ?? []).flatMap((value) => value.split(","))) {
+    const trimmed = tag.trim();
+    if (trimmed && !seen.has(trimmed.toLowerCase())) seen.set(trimmed.toLowerCase(), trimmed);
+  }
+  return [...seen.values()];
+}
+
+export interface CustomerFields {
+  email?: string | null;
+  phone?: string | null;
+  firstName?: string | null;
+  lastName?: string | null;
+  note?: string | null;
+  tags?: string[] | null;
+  taxExempt?: boolean | null;
+  addresses?: AddressInput[] | null;
+}
+
+/** Checks and normalises customer fields; `field` prefixes the userErrors' paths. */
+export function checkCustomerFields(
+  shop: ShopState,
+  input: CustomerFields,
+  self: CustomerRecord | null,
+  field: string[],
+): { errors: UserError[]; email?: string | null; phone?: string | null } {
+  const errors: UserError[] = [];
+  let email: string | null | undefined;
+  let phone: string | null | undefined;
+  if (input.email !== undefined) {
+    email = input.email?.trim() ? input.email.trim().toLowerCase() : null;
+    if (email !== null && !EMAIL.test(email)) errors.push(userError([...field, "email"], "Email is invalid"));
+    else if (
+      email !== null &&
+      [...shop.customers.values()].some(
+        (other) => other.id !== self?.id && other.email?.toLowerCase() === email,
+      )
+    )
+      errors.push(userError([...field, "email"], "Email has already been taken"));
+  }
+  if (input.phone !== undefined) {
+    phone = input.phone?.trim() ? normalisePhone(input.phone) : null;
+    if (input.phone?.trim() && phone === null)
+      errors.push(userError([...field, "phone"], "Phone is invalid"));
+    else if (
+      phone !== null &&
+      [...shop.customers.values()].some((other) => other.id !== self?.id && other.phone === phone)
+    )
+      errors.push(userError([...field, "phone"], "Phone has already been taken"));
+  }
+  return { errors, email, phone };
+}
+
+/** Applies checked fields to a customer (new or existing). */
+export function applyCustomerFields(
+  shop: ShopState,
+  customer: CustomerRecord,
+  input: CustomerFields,
+  checked: { email?: string | null; phone?: string | null },
+): void {
+  if (checked.email !== undefined) customer.email = checked.email;
+  if (checked.phone !== undefined) customer.phone = checked.phone;
+  if (input.firstName !== undefined) customer.firstName = input.firstName?.trim() || null;
+  if (input.lastName !== undefined) customer.lastName = input.lastName?.trim() || null;
+  if (input.note !== undefined) customer.note = input.note || null;
+  if (input.tags !== undefined) customer.tags = normaliseTags(input.tags);
+  if (input.taxExempt !== undefined && input.taxExempt !== null) customer.taxExempt = input.taxExempt;
+  if (input.addresses !== undefined && input.addresses !== null) {
+    // The deprecated `addresses` input replaces the address book; the first is the default.
+    customer.addresses = input.addresses.map((address) => ({
+      id: shop.newId(),
+      ...addressFromInput(address),
+    }));
+    customer.defaultAddressId = customer.addresses[0]?.id ?? null;
+  }
+}
+
+export function newCustomer(shop: ShopState, now: Date): CustomerRecord {
+  return {
+    id: shop.newId(),
+    email: null,
+    phone: null,
+    firstName: null,
+    lastName: null,
+    note: null,
+    tags: [],
+    taxExempt: false,
+    state: "DISABLED",
+    addresses: [],
+    defaultAddressId: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+function hasIdentity(customer: CustomerRecord): boolean {
+  return Boolean(customer.email || customer.phone || customer.firstName || customer.lastName);
+}
+
+export function emitCustomer(
+  shop: ShopState,
+  env: MutationEnv,
+  topic: "customers/create" | "customers/update",
+  customer: CustomerRecord,
+) {
+  env.emit(topic, customerPayload(shop, customer));
+}
+
+export const customerQueries: FieldMap = {
+  customer: (args: { id: string }, context: ResolverContext) => {
+    const id = numericId(args.id, "Customer");
+    const customer = id === null ? undefined : context.shop.customers.get(id);
+    return customer ? customerView(context.shop, customer) : null;
+  },
+  customers: (
+    args: {
+      first?: number;
+      last?: number;
+      after?: string;
+      before?: string;
+      reverse?: boolean;
+      query?: string;
+      sortKey?: string;
+    },
+    context: ResolverContext,
+  ) =>
+    keysetConnection(
+      searchCustomers(context.shop.customers.values(), args.query),
+      args,
+      customerSortKey(args.sortKey ?? "ID"),
+      (customer) => customer.id,
+      (customer) => customerView(context.shop, customer),
+    ),
+  customersCount: (args: { query?: string; limit?: number | null }, context: ResolverContext) => {
+    const count = searchCustomers(context.shop.customers.values(), args.query).length;
+    const limit = args.limit ?? null;
+    return limit !== null && count > limit
+      ? { count: limit, precision: "AT_LEAST" }
+      : { count, precision: "EXACT" };
+  },
+};
+
+export const customerMutations: FieldMap = {
+  customerCreate: (args: { input: CustomerFields & { id?: string | null } }, context: ResolverContext) => {
+    const { shop } = context;
+    const checked = checkCustomerFields(shop, args.input, null, []);
+    if (checked.errors.length > 0) return { customer: null, userErrors: checked.errors };
+    const customer = newCustomer(shop, context.now());
+    applyCustomerFields(shop, customer, args.input, checked);
+    if (!hasIdentity(customer))
+      return {
+        customer: null,
+        userErrors: [userError(null, "A name, phone number, or email address must be present")],
+      };
+    shop.customers.set(customer.id, customer);
+    emitCustomer(shop, context, "customers/create", customer);
+    return { customer: customerView(shop, customer), userErrors: [] };
+  },
+  customerUpdate: (args: { input: CustomerFields & { id?: string | null } }, context: ResolverContext) => {
+    const { shop } = context;
+    const id = numericId(args.input.id, "Customer");
+    const existing = id === null ? undefined : shop.customers.get(id);
+    if (!existing) return { customer: null, userErrors: [userError(["id"], "Customer does not exist")] };
+    const checked = checkCustomerFields(shop, args.input, existing, []);
+    if (checked.errors.length > 0) return { customer: null, userErrors: checked.errors };
+    const draft: CustomerRecord = structuredClone(existing);
+    applyCustomerFields(shop, draft, args.input, checked);
+    if (!hasIdentity(draft))
+      return {
+        customer: null,
+        userErrors: [userError(null, "A name, phone number, or email address must be present")],
+      };
+    Object.assign(existing, draft, {
+      updatedAt: new Date(Math.max(context.now().getTime(), existing.updatedAt.getTime() + 1)),
+    });
+    emitCustomer(shop, context, "customers/update", existing);
+    return { customer: customerView(shop, existing), userErrors: [] };
+  },
+};

@@ -1,0 +1,193 @@
+import type { ShopState } from "../state/shop-state.server";
+import type {
+  DiscountApplication,
+  LineItemRecord,
+  OrderRecord,
+  ShippingLineRecord,
+  TaxLine,
+  TransactionRecord,
+} from "../state/records.server";
+import type { AddressInput } from "./orders-address.server";
+import { allocate, fromCents, sumCents, toCents } from "./orders-money.server";
+
+/**
+ * The input of `orderCreate` as the resolvers read it (OrderCreateOrderInput and its parts,
+ * https://shopify.dev/docs/api/admin-graphql/2026-07/input-objects/OrderCreateOrderInput),
+ * and the pieces of building an order from it: tax lines, the discount code's allocations,
+ * and the location a line is fulfilled from.
+ */
+
+export interface MoneyBagInput {
+  shopMoney: { amount: string | number; currencyCode: string };
+}
+export interface TaxLineInput {
+  title: string;
+  rate: string | number;
+  priceSet?: MoneyBagInput | null;
+}
+export interface LineItemInput {
+  variantId?: string | null;
+  productId?: string | null;
+  title?: string | null;
+  variantTitle?: string | null;
+  sku?: string | null;
+  vendor?: string | null;
+  quantity: number;
+  priceSet?: MoneyBagInput | null;
+  taxable?: boolean | null;
+  requiresShipping?: boolean | null;
+  taxLines?: TaxLineInput[] | null;
+}
+export interface OrderCreateInput {
+  lineItems?: LineItemInput[] | null;
+  customer?: {
+    toAssociate?: { id?: string | null; email?: string | null } | null;
+    toUpsert?:
+      (Record<string, unknown> & { id?: string | null; email?: string | null; phone?: string | null }) | null;
+  } | null;
+  customerId?: string | null;
+  email?: string | null;
+  phone?: string | null;
+  billingAddress?: AddressInput | null;
+  shippingAddress?: AddressInput | null;
+  shippingLines?:
+    | {
+        title: string;
+        code?: string | null;
+        source?: string | null;
+        priceSet: MoneyBagInput;
+        taxLines?: TaxLineInput[] | null;
+      }[]
+    | null;
+  transactions?:
+    | {
+        amountSet: MoneyBagInput;
+        kind?: TransactionRecord["kind"] | null;
+        status?: TransactionRecord["status"] | null;
+        gateway?: string | null;
+        processedAt?: string | null;
+        test?: boolean | null;
+      }[]
+    | null;
+  taxLines?: TaxLineInput[] | null;
+  discountCode?: {
+    itemFixedDiscountCode?: { code: string; amountSet?: MoneyBagInput | null } | null;
+    itemPercentageDiscountCode?: { code: string; percentage?: number | null } | null;
+    freeShippingDiscountCode?: { code: string } | null;
+  } | null;
+  financialStatus?: OrderRecord["displayFinancialStatus"] | null;
+  fulfillmentStatus?: "FULFILLED" | "PARTIAL" | "RESTOCKED" | null;
+  fulfillment?: {
+    locationId: string;
+    trackingCompany?: string | null;
+    trackingNumber?: string | null;
+    notifyCustomer?: boolean | null;
+  } | null;
+  name?: string | null;
+  note?: string | null;
+  tags?: string[] | null;
+  sourceName?: string | null;
+  currency?: string | null;
+  processedAt?: string | null;
+  closedAt?: string | null;
+  taxesIncluded?: boolean | null;
+  test?: boolean | null;
+}
+
+export function amountOf(input: MoneyBagInput | null | undefined): number {
+  return toCents(input?.shopMoney.amount ?? 0);
+}
+
+export function taxLine(input: TaxLineInput, base: number): TaxLine {
+  const rate = Number(input.rate);
+  const price = input.priceSet ? amountOf(input.priceSet) : Math.round(base * rate);
+  return { title: input.title, rate, price: fromCents(price) };
+}
+
+/** Applies the one discount code: its application (index 0) and allocations. */
+export function applyDiscount(
+  input: OrderCreateInput,
+  lines: LineItemRecord[],
+  shipping: ShippingLineRecord[],
+): DiscountApplication[] {
+  const code = input.discountCode;
+  if (!code) return [];
+  const totals = lines.map((line) => toCents(line.price) * line.quantity);
+  if (code.itemFixedDiscountCode) {
+    const amount = Math.min(amountOf(code.itemFixedDiscountCode.amountSet), sumCents(totals));
+    allocate(amount, totals).forEach((share, i) => {
+      if (share > 0)
+        lines[i]!.discountAllocations.push({ amount: fromCents(share), discountApplicationIndex: 0 });
+    });
+    return [
+      {
+        index: 0,
+        type: "DISCOUNT_CODE",
+        code: code.itemFixedDiscountCode.code,
+        title: code.itemFixedDiscountCode.code,
+        valueType: "FIXED_AMOUNT",
+        value: fromCents(amount),
+        allocationMethod: "ACROSS",
+        targetSelection: "ALL",
+        targetType: "LINE_ITEM",
+      },
+    ];
+  }
+  if (code.itemPercentageDiscountCode) {
+    const percentage = Math.min(100, Math.max(0, code.itemPercentageDiscountCode.percentage ?? 0));
+    totals.forEach((total, i) => {
+      const share = Math.round((total * percentage) / 100);
+      if (share > 0)
+        lines[i]!.discountAllocations.push({ amount: fromCents(share), discountApplicationIndex: 0 });
+    });
+    return [
+      {
+        index: 0,
+        type: "DISCOUNT_CODE",
+        code: code.itemPercentageDiscountCode.code,
+        title: code.itemPercentageDiscountCode.code,
+        valueType: "PERCENTAGE",
+        value: String(percentage),
+        allocationMethod: "ACROSS",
+        targetSelection: "ALL",
+        targetType: "LINE_ITEM",
+      },
+    ];
+  }
+  if (code.freeShippingDiscountCode) {
+    for (const line of shipping)
+      if (toCents(line.price) > 0)
+        line.discountAllocations.push({ amount: line.price, discountApplicationIndex: 0 });
+    return [
+      {
+        index: 0,
+        type: "DISCOUNT_CODE",
+        code: code.freeShippingDiscountCode.code,
+        title: code.freeShippingDiscountCode.code,
+        valueType: "PERCENTAGE",
+        value: "100",
+        allocationMethod: "EACH",
+        targetSelection: "ALL",
+        targetType: "SHIPPING_LINE",
+      },
+    ];
+  }
+  return [];
+}
+
+/** Where a line is fulfilled from: a location stocking the variant (enough if any has), else the first active one. */
+export function locationFor(shop: ShopState, line: LineItemRecord): number | null {
+  const active = [...shop.locations.values()].filter((location) => location.isActive);
+  const variant = line.variantId === null ? undefined : shop.variants.get(line.variantId);
+  if (variant) {
+    const stocked = active.filter((location) => shop.inventoryLevel(variant.inventoryItemId, location.id));
+    const enough = stocked.find(
+      (location) =>
+        (shop.inventoryLevel(variant.inventoryItemId, location.id)?.quantities.available ?? 0) >=
+        line.quantity,
+    );
+    const chosen = enough ?? stocked[0];
+    if (chosen) return chosen.id;
+  }
+  return (active.find((location) => location.fulfillsOnlineOrders) ?? active[0])?.id ?? null;
+}

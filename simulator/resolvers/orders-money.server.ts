@@ -1,0 +1,212 @@
+import type {
+  DiscountAllocation,
+  LineItemRecord,
+  OrderRecord,
+  ShippingLineRecord,
+  TaxLine,
+  TransactionRecord,
+} from "../state/records.server";
+
+/**
+ * Money arithmetic for orders in integer minor units (cents), so sums never drift, and the
+ * order totals exactly as Shopify states them (Order object reference,
+ * https://shopify.dev/docs/api/admin-graphql/2026-07/objects/Order):
+ * - subtotal: line items' prices after all their discounts, before shipping and taxes;
+ * - total: subtotal + shipping after its discounts + taxes (unless prices include taxes);
+ * - "current" amounts: the same after removals (current quantities) — edits and refunds.
+ */
+
+export function toCents(amount: string | number | null | undefined): number {
+  if (amount === null || amount === undefined || amount === "") return 0;
+  const value = typeof amount === "number" ? amount : Number(amount);
+  return Number.isFinite(value) ? Math.round(value * 100) : 0;
+}
+
+/** Two-decimal string, as records keep money and the deprecated `Money` scalar shows it. */
+export function fromCents(cents: number): string {
+  const sign = cents < 0 ? "-" : "";
+  const abs = Math.abs(Math.round(cents));
+  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, "0")}`;
+}
+
+/**
+ * A `Decimal` amount as MoneyV2.amount serialises it: trailing zeros trimmed but one decimal
+ * kept ("10.0", "10.5", "24.99"), as Shopify's responses show.
+ */
+export function decimal(amount: string | number): string {
+  const fixed = fromCents(toCents(amount));
+  return fixed.endsWith("0") ? fixed.slice(0, -1) : fixed;
+}
+
+export function sumCents(values: Iterable<number>): number {
+  let total = 0;
+  for (const value of values) total += value;
+  return total;
+}
+
+/** Splits an amount over weights in proportion, the last share taking the rounding remainder. */
+export function allocate(amount: number, weights: number[]): number[] {
+  const total = sumCents(weights);
+  if (total <= 0) return weights.map((_, i) => (i === weights.length - 1 ? amount : 0));
+  let left = amount;
+  return weights.map((weight, i) => {
+    if (i === weights.length - 1) return left;
+    const share = Math.round((amount * weight) / total);
+    left -= share;
+    return share;
+  });
+}
+
+export function allocationsCents(allocations: DiscountAllocation[]): number {
+  return sumCents(allocations.map((allocation) => toCents(allocation.amount)));
+}
+
+export function taxCents(taxLines: TaxLine[]): number {
+  return sumCents(taxLines.map((line) => toCents(line.price)));
+}
+
+/** A share of a line's amount for part of its quantity (removals scale discounts and taxes). */
+function scaled(cents: number, part: number, whole: number): number {
+  return whole <= 0 ? 0 : Math.round((cents * part) / whole);
+}
+
+export interface LineAmounts {
+  originalUnit: number;
+  original: number;
+  discount: number;
+  /** Discounts the line carries by itself (EACH/ONE allocations), not the order's shared ones. */
+  lineLevelDiscount: number;
+  tax: number;
+  currentOriginal: number;
+  currentDiscount: number;
+  currentTax: number;
+}
+
+export function lineAmounts(line: LineItemRecord, order: OrderRecord): LineAmounts {
+  const originalUnit = toCents(line.price);
+  const original = originalUnit * line.quantity;
+  const discount = allocationsCents(line.discountAllocations);
+  const lineLevelDiscount = sumCents(
+    line.discountAllocations
+      .filter((allocation) => {
+        const application = order.discountApplications.find(
+          (candidate) => candidate.index === allocation.discountApplicationIndex,
+        );
+        return application !== undefined && application.allocationMethod !== "ACROSS";
+      })
+      .map((allocation) => toCents(allocation.amount)),
+  );
+  const tax = taxCents(line.taxLines);
+  return {
+    originalUnit,
+    original,
+    discount,
+    lineLevelDiscount,
+    tax,
+    currentOriginal: originalUnit * line.currentQuantity,
+    currentDiscount: scaled(discount, line.currentQuantity, line.quantity),
+    currentTax: scaled(tax, line.currentQuantity, line.quantity),
+  };
+}
+
+export function shippingAmounts(line: ShippingLineRecord) {
+  const original = toCents(line.price);
+  const discount = allocationsCents(line.discountAllocations);
+  return { original, discount, discounted: original - discount, tax: taxCents(line.taxLines) };
+}
+
+function succeeded(transactions: TransactionRecord[], kinds: TransactionRecord["kind"][]): number {
+  return sumCents(
+    transactions
+      .filter((transaction) => transaction.status === "SUCCESS" && kinds.includes(transaction.kind))
+      .map((transaction) => toCents(transaction.amount)),
+  );
+}
+
+export interface OrderTotals {
+  lineItemsQuantity: number;
+  currentLineItemsQuantity: number;
+  lineItemsOriginal: number;
+  lineDiscounts: number;
+  subtotal: number;
+  shipping: number;
+  shippingDiscounts: number;
+  tax: number;
+  discounts: number;
+  total: number;
+  currentSubtotal: number;
+  currentTax: number;
+  currentDiscounts: number;
+  currentTotal: number;
+  received: number;
+  refunded: number;
+  net: number;
+  capturable: number;
+  outstanding: number;
+}
+
+export function orderTotals(order: OrderRecord): OrderTotals {
+  const lines = order.lineItems.map((line) => lineAmounts(line, order));
+  const ships = order.shippingLines.map(shippingAmounts);
+  const lineItemsOriginal = sumCents(lines.map((line) => line.original));
+  const lineDiscounts = sumCents(lines.map((line) => line.discount));
+  const shipping = sumCents(ships.map((ship) => ship.original));
+  const shippingDiscounts = sumCents(ships.map((ship) => ship.discount));
+  const shippingTax = sumCents(ships.map((ship) => ship.tax));
+  const tax = sumCents(lines.map((line) => line.tax)) + shippingTax;
+  const subtotal = lineItemsOriginal - lineDiscounts;
+  const total = subtotal + shipping - shippingDiscounts + (order.taxesIncluded ? 0 : tax);
+  const currentDiscountsOnLines = sumCents(lines.map((line) => line.currentDiscount));
+  const currentSubtotal = sumCents(lines.map((line) => line.currentOriginal)) - currentDiscountsOnLines;
+  const currentTax = sumCents(lines.map((line) => line.currentTax)) + shippingTax;
+  const currentTotal =
+    currentSubtotal + shipping - shippingDiscounts + (order.taxesIncluded ? 0 : currentTax);
+  const received = succeeded(order.transactions, ["SALE", "CAPTURE"]);
+  const refunded = succeeded(order.transactions, ["REFUND"]);
+  const authorized = succeeded(order.transactions, ["AUTHORIZATION"]);
+  const captured = succeeded(
+    order.transactions.filter((transaction) => transaction.parentId !== null),
+    ["CAPTURE"],
+  );
+  const voided = order.transactions.some(
+    (transaction) => transaction.kind === "VOID" && transaction.status === "SUCCESS",
+  );
+  const net = received - refunded;
+  return {
+    lineItemsQuantity: sumCents(order.lineItems.map((line) => line.quantity)),
+    currentLineItemsQuantity: sumCents(order.lineItems.map((line) => line.currentQuantity)),
+    lineItemsOriginal,
+    lineDiscounts,
+    subtotal,
+    shipping,
+    shippingDiscounts,
+    tax,
+    discounts: lineDiscounts + shippingDiscounts,
+    total,
+    currentSubtotal,
+    currentTax,
+    currentDiscounts: currentDiscountsOnLines + shippingDiscounts,
+    currentTotal,
+    received,
+    refunded,
+    net,
+    capturable: voided || order.cancelledAt ? 0 : Math.max(0, authorized - captured),
+    outstanding: order.cancelledAt ? 0 : currentTotal - net,
+  };
+}
+
+/**
+ * The financial status transactions imply (OrderDisplayFinancialStatus,
+ * https://shopify.dev/docs/api/admin-graphql/2026-07/enums/OrderDisplayFinancialStatus).
+ */
+export function financialStatusFor(order: OrderRecord): OrderRecord["displayFinancialStatus"] {
+  const totals = orderTotals(order);
+  const voided = order.transactions.some(
+    (transaction) => transaction.kind === "VOID" && transaction.status === "SUCCESS",
+  );
+  if (totals.refunded > 0) return totals.refunded >= totals.received ? "REFUNDED" : "PARTIALLY_REFUNDED";
+  if (totals.received > 0) return totals.received >= totals.currentTotal ? "PAID" : "PARTIALLY_PAID";
+  if (voided) return "VOIDED";
+  if (totals.capturable > 0) return "AUTHORIZED";
+  return totals.currentTotal <= 0 ? "PAID" : "PENDING";
+}

@@ -1,0 +1,303 @@
+import type { ShopState } from "../state/shop-state.server";
+import type { OrderRecord, RefundRecord, TransactionRecord } from "../state/records.server";
+import { orderPayload } from "../webhooks/payloads/orders.server";
+import { userError, type FieldMap, type ResolverContext } from "./context.server";
+import { addressFromInput, type AddressInput } from "./orders-address.server";
+import { financialStatusFor, fromCents, lineAmounts, orderTotals, toCents } from "./orders-money.server";
+import {
+  autoArchive,
+  findOrder,
+  fulfilledQuantities,
+  refreshOrder,
+  type MutationEnv,
+} from "./orders-state.server";
+import { orderView } from "./orders-views.server";
+
+/**
+ * `orderUpdate`, `orderCancel`, `orderMarkAsPaid`, `orderClose` and `orderOpen`, and the
+ * test helper `changeOrderLineQuantity`. Every change stamps updatedAt and sends
+ * orders/updated (plus orders/paid or orders/cancelled where the change is that).
+ */
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+function notFound(field: string[]) {
+  return { order: null, userErrors: [userError(field, "Order does not exist")] };
+}
+
+function emitUpdated(shop: ShopState, env: MutationEnv, order: OrderRecord, topics: string[] = []) {
+  const payload = orderPayload(shop, order);
+  for (const topic of topics) env.emit(topic, payload);
+  env.emit("orders/updated", payload);
+}
+
+function transaction(
+  shop: ShopState,
+  order: OrderRecord,
+  now: Date,
+  fields: Pick<TransactionRecord, "kind" | "amount" | "parentId" | "gateway">,
+): TransactionRecord {
+  const record: TransactionRecord = {
+    id: shop.newId(),
+    status: "SUCCESS",
+    test: order.test,
+    createdAt: now,
+    processedAt: now,
+    ...fields,
+  };
+  order.transactions.push(record);
+  return record;
+}
+
+interface OrderUpdateInput {
+  id: string;
+  email?: string | null;
+  phone?: string | null;
+  note?: string | null;
+  tags?: string[] | null;
+  shippingAddress?: AddressInput | null;
+}
+
+export const orderMutations: FieldMap = {
+  orderUpdate: (args: { input: OrderUpdateInput }, context: ResolverContext) => {
+    const { shop } = context;
+    const order = findOrder(shop, args.input.id);
+    if (!order) return notFound(["id"]);
+    const { input } = args;
+    const email = input.email === undefined ? undefined : input.email?.trim() || null;
+    if (email && !EMAIL.test(email))
+      return { order: null, userErrors: [userError(["email"], "Email is invalid")] };
+    if (email !== undefined) order.email = email?.toLowerCase() ?? null;
+    if (input.phone !== undefined) order.phone = input.phone?.trim() || null;
+    if (input.note !== undefined) order.note = input.note;
+    if (input.tags !== undefined)
+      order.tags = [
+        ...new Set(
+          (input.tags ?? [])
+            .flatMap((tag) => tag.split(","))
+            .map((tag) => tag.trim())
+            .filter(Boolean),
+        ),
+      ];
+    if (input.shippingAddress !== undefined)
+      order.shippingAddress = input.shippingAddress ? addressFromInput(input.shippingAddress) : null;
+    refreshOrder(shop, order, context.now());
+    emitUpdated(shop, context, order);
+    return { order: orderView(shop, order), userErrors: [] };
+  },
+
+  orderMarkAsPaid: (args: { input: { id: string } }, context: ResolverContext) => {
+    const { shop } = context;
+    const order = findOrder(shop, args.input.id);
+    if (!order) return notFound(["id"]);
+    const totals = orderTotals(order);
+    if (
+      order.cancelledAt ||
+      totals.outstanding <= 0 ||
+      ["PAID", "REFUNDED", "PARTIALLY_REFUNDED"].includes(order.displayFinancialStatus)
+    )
+      return { order: null, userErrors: [userError(["id"], "Order cannot be marked as paid.")] };
+    const now = context.now();
+    let left = totals.outstanding;
+    // An open authorization is captured first; the rest is a manual sale.
+    const authorization = order.transactions.find(
+      (t) => t.kind === "AUTHORIZATION" && t.status === "SUCCESS",
+    );
+    if (authorization && totals.capturable > 0) {
+      const capture = Math.min(totals.capturable, left);
+      transaction(shop, order, now, {
+        kind: "CAPTURE",
+        amount: fromCents(capture),
+        parentId: authorization.id,
+        gateway: authorization.gateway,
+      });
+      left -= capture;
+    }
+    if (left > 0)
+      transaction(shop, order, now, {
+        kind: "SALE",
+        amount: fromCents(left),
+        parentId: null,
+        gateway: "manual",
+      });
+    const before = order.displayFinancialStatus;
+    refreshOrder(shop, order, now, { financial: true });
+    autoArchive(order, now);
+    emitUpdated(
+      shop,
+      context,
+      order,
+      order.displayFinancialStatus === "PAID" && before !== "PAID" ? ["orders/paid"] : [],
+    );
+    return { order: orderView(shop, order), userErrors: [] };
+  },
+
+  orderCancel: (
+    args: {
+      orderId: string;
+      reason: string;
+      refund?: boolean | null;
+      refundMethod?: { originalPaymentMethodsRefund?: boolean | null } | null;
+      restock: boolean;
+      notifyCustomer?: boolean | null;
+      staffNote?: string | null;
+    },
+    context: ResolverContext,
+  ) => {
+    const { shop } = context;
+    const fail = (message: string, code: string, field: string[] | null = ["orderId"]) => ({
+      job: null,
+      orderCancelUserErrors: [userError(field, message, code)],
+      userErrors: [userError(field, message)],
+    });
+    const order = findOrder(shop, args.orderId);
+    if (!order) return fail("Order does not exist", "NOT_FOUND");
+    if (order.cancelledAt) return fail("Order has already been cancelled", "INVALID");
+    if (order.fulfillmentIds.some((id) => shop.fulfillments.get(id)?.status === "SUCCESS"))
+      return fail("Cannot cancel an order with fulfillments. Cancel the fulfillments first.", "INVALID");
+    const now = context.now();
+    const totals = orderTotals(order);
+    const transactionsBefore = order.transactions.length;
+    // Authorized payments are voided whatever the refund choice (orderCancel arguments).
+    for (const auth of order.transactions.filter(
+      (t) => t.kind === "AUTHORIZATION" && t.status === "SUCCESS",
+    )) {
+      const captured = order.transactions
+        .filter((t) => t.parentId === auth.id && t.kind === "CAPTURE" && t.status === "SUCCESS")
+        .reduce((sum, t) => sum + toCents(t.amount), 0);
+      if (toCents(auth.amount) > captured)
+        transaction(shop, order, now, {
+          kind: "VOID",
+          amount: fromCents(toCents(auth.amount) - captured),
+          parentId: auth.id,
+          gateway: auth.gateway,
+        });
+    }
+    const refund = args.refund ?? args.refundMethod?.originalPaymentMethodsRefund ?? false;
+    if (refund && totals.net > 0) {
+      const parent = order.transactions.find(
+        (t) => (t.kind === "SALE" || t.kind === "CAPTURE") && t.status === "SUCCESS",
+      );
+      const refundTransaction = transaction(shop, order, now, {
+        kind: "REFUND",
+        amount: fromCents(totals.net),
+        parentId: parent?.id ?? null,
+        gateway: parent?.gateway ?? "manual",
+      });
+      const record: RefundRecord = {
+        id: shop.newId(),
+        note: args.staffNote ?? null,
+        createdAt: now,
+        refundLineItems: order.lineItems
+          .filter((line) => line.currentQuantity > 0)
+          .map((line) => {
+            const amounts = lineAmounts(line, order);
+            return {
+              id: shop.newId(),
+              lineItemId: line.id,
+              quantity: line.currentQuantity,
+              subtotal: fromCents(amounts.currentOriginal - amounts.currentDiscount),
+              totalTax: fromCents(amounts.currentTax),
+              restockType: args.restock ? "CANCEL" : "NO_RESTOCK",
+            };
+          }),
+        transactionIds: [refundTransaction.id],
+      };
+      order.refunds.push(record);
+    }
+    for (const line of order.lineItems) line.currentQuantity = 0;
+    for (const id of order.fulfillmentOrderIds) {
+      const fo = shop.fulfillmentOrders.get(id);
+      if (!fo || fo.status === "CLOSED" || fo.status === "CANCELLED") continue;
+      fo.status = "CLOSED";
+      for (const item of fo.lineItems) item.remainingQuantity = 0;
+      fo.updatedAt = now;
+    }
+    order.cancelledAt = now;
+    order.cancelReason = args.reason;
+    order.closedAt = now; // Shopify archives cancelled orders
+    refreshOrder(shop, order, now, { financial: order.transactions.length > transactionsBefore });
+    emitUpdated(shop, context, order, ["orders/cancelled"]);
+    return {
+      job: { __typename: "Job", id: `gid://shopify/Job/${order.id}-cancel`, done: true, query: null },
+      orderCancelUserErrors: [],
+      userErrors: [],
+    };
+  },
+
+  orderClose: (args: { input: { id: string } }, context: ResolverContext) => {
+    const { shop } = context;
+    const order = findOrder(shop, args.input.id);
+    if (!order) return notFound(["id"]);
+    if (!order.closedAt) {
+      order.closedAt = context.now();
+      refreshOrder(shop, order, context.now());
+      emitUpdated(shop, context, order);
+    }
+    return { order: orderView(shop, order), userErrors: [] };
+  },
+
+  orderOpen: (args: { input: { id: string } }, context: ResolverContext) => {
+    const { shop } = context;
+    const order = findOrder(shop, args.input.id);
+    if (!order) return notFound(["id"]);
+    if (order.cancelledAt)
+      return { order: null, userErrors: [userError(["id"], "Cancelled orders cannot be reopened")] };
+    if (order.closedAt) {
+      order.closedAt = null;
+      refreshOrder(shop, order, context.now());
+      emitUpdated(shop, context, order);
+    }
+    return { order: orderView(shop, order), userErrors: [] };
+  },
+};
+
+/**
+ * Test helper (not an Admin API operation): sets a line's current quantity as an order edit
+ * would, keeping its fulfillment order line in step, stamps updatedAt and sends orders/updated.
+ * `env` is the clock and webhook queue: `contextFor(sim, shop.domain)` provides both.
+ * Throws on an unknown order or line, or a quantity below what is already fulfilled.
+ */
+export function changeOrderLineQuantity(
+  shop: ShopState,
+  orderId: string | number,
+  lineItemId: string | number,
+  quantity: number,
+  env: MutationEnv,
+): OrderRecord {
+  const order = findOrder(shop, orderId);
+  if (!order) throw new Error(`no order ${orderId}`);
+  const id =
+    typeof lineItemId === "number"
+      ? lineItemId
+      : Number(String(lineItemId).replace(/^gid:\/\/shopify\/LineItem\//, ""));
+  const line = order.lineItems.find((candidate) => candidate.id === id);
+  if (!line) throw new Error(`order ${order.name} has no line ${lineItemId}`);
+  const fulfilled = fulfilledQuantities(shop, order).get(line.id) ?? 0;
+  if (!Number.isInteger(quantity) || quantity < fulfilled)
+    throw new Error(`quantity ${quantity} is below the ${fulfilled} already fulfilled`);
+  const delta = quantity - line.currentQuantity;
+  line.currentQuantity = quantity;
+  if (quantity > line.quantity) line.quantity = quantity;
+  const now = env.now();
+  for (const foId of order.fulfillmentOrderIds) {
+    const fo = shop.fulfillmentOrders.get(foId);
+    const item = fo?.lineItems.find((candidate) => candidate.lineItemId === line.id);
+    if (!fo || !item) continue;
+    item.totalQuantity = Math.max(0, item.totalQuantity + delta);
+    item.remainingQuantity = Math.max(0, item.remainingQuantity + delta);
+    if (fo.status === "OPEN" || fo.status === "IN_PROGRESS" || fo.status === "CLOSED") {
+      const remaining = fo.lineItems.some((candidate) => candidate.remainingQuantity > 0);
+      const started = fo.lineItems.some((candidate) => candidate.remainingQuantity < candidate.totalQuantity);
+      fo.status = remaining ? (started ? "IN_PROGRESS" : "OPEN") : "CLOSED";
+    }
+    fo.updatedAt = now;
+    break;
+  }
+  refreshOrder(shop, order, now);
+  // An edit changes what is owed: with payments recorded, the status follows them again.
+  if (order.transactions.length > 0) order.displayFinancialStatus = financialStatusFor(order);
+  autoArchive(order, now);
+  emitUpdated(shop, env, order);
+  return order;
+}

@@ -1,0 +1,175 @@
+import type { ShopState } from "../state/shop-state.server";
+import type { CustomerRecord, FulfillmentRecord, OrderRecord } from "../state/records.server";
+import { fulfillmentPayload } from "../webhooks/payloads/fulfillments.server";
+import { orderPayload } from "../webhooks/payloads/orders.server";
+import { userError, type ResolverContext, type UserError } from "./context.server";
+import {
+  applyCustomerFields,
+  checkCustomerFields,
+  emitCustomer,
+  newCustomer,
+  type CustomerFields,
+} from "./customers-resolvers.server";
+import { applyFulfillment, trackingEntries } from "./fulfillments-mutations.server";
+import { addressFromInput } from "./orders-address.server";
+import { buildOrder, type BuiltOrder, type OrderCreateInput } from "./orders-create.server";
+import type { MutationEnv } from "./orders-state.server";
+import { orderView } from "./orders-views.server";
+
+/**
+ * `orderCreate`: checks and builds the order (orders-create), then commits it with its
+ * customer, fulfillment orders, optional initial fulfillment and inventory claim, and sends
+ * customers/create (for a new customer), orders/create, orders/paid (when created paid) and
+ * fulfillments/create (when created fulfilled).
+ */
+
+type InventoryBehaviour = "BYPASS" | "DECREMENT_IGNORING_POLICY" | "DECREMENT_OBEYING_POLICY";
+
+/** The inventory claims of an order: one per tracked variant line at its fulfillment order's location. */
+function inventoryClaims(shop: ShopState, built: BuiltOrder) {
+  const claims: { itemId: number; locationId: number; quantity: number; index: number }[] = [];
+  for (const fo of built.fulfillmentOrders)
+    for (const foLine of fo.lineItems) {
+      const index = built.order.lineItems.findIndex((line) => line.id === foLine.lineItemId);
+      const line = built.order.lineItems[index];
+      const variant = line?.variantId ? shop.variants.get(line.variantId) : undefined;
+      const item = variant ? shop.inventoryItems.get(variant.inventoryItemId) : undefined;
+      if (item?.tracked)
+        claims.push({
+          itemId: item.id,
+          locationId: fo.assignedLocationId,
+          quantity: foLine.totalQuantity,
+          index,
+        });
+    }
+  return claims;
+}
+
+function upsertFields(upsert: Record<string, unknown>): CustomerFields {
+  const pick = <T>(key: string) => (key in upsert ? (upsert[key] as T) : undefined);
+  return {
+    email: pick<string | null>("email"),
+    phone: pick<string | null>("phone"),
+    firstName: pick<string | null>("firstName"),
+    lastName: pick<string | null>("lastName"),
+    note: pick<string | null>("note"),
+    tags: pick<string[] | null>("tags"),
+    taxExempt: pick<boolean | null>("taxExempt"),
+    addresses: pick<CustomerFields["addresses"]>("addresses"),
+  };
+}
+
+export function placeOrder(
+  shop: ShopState,
+  input: OrderCreateInput,
+  options: { inventoryBehaviour?: InventoryBehaviour | null },
+  env: MutationEnv,
+): { errors: UserError[]; order?: OrderRecord } {
+  const now = env.now();
+  const { errors, built } = buildOrder(shop, input, now);
+  if (!built) return { errors };
+  const { order } = built;
+
+  // Check everything before changing anything.
+  const upsert = built.customer.upsert ? upsertFields(built.customer.upsert) : null;
+  const existing = built.customer.existing;
+  if (upsert) {
+    // An existing customer found by email keeps it; only new attributes are checked.
+    const checked = checkCustomerFields(shop, upsert, existing, ["order", "customer", "toUpsert"]);
+    if (checked.errors.length > 0)
+      return { errors: checked.errors.map((error) => ({ ...error, code: "INVALID" })) };
+  }
+  const behaviour = options.inventoryBehaviour ?? "BYPASS";
+  const claims = behaviour === "BYPASS" ? [] : inventoryClaims(shop, built);
+  if (behaviour === "DECREMENT_OBEYING_POLICY") {
+    const short = claims.find(
+      (claim) =>
+        (shop.inventoryLevel(claim.itemId, claim.locationId)?.quantities.available ?? 0) < claim.quantity,
+    );
+    if (short)
+      return {
+        errors: [
+          userError(
+            ["order", "lineItems", String(short.index)],
+            "Unable to claim inventory for the line item.",
+            "INVENTORY_CLAIM_FAILED",
+          ),
+        ],
+      };
+  }
+
+  let customer: CustomerRecord | null = existing;
+  let createdCustomer = false;
+  if (upsert) {
+    const checked = checkCustomerFields(shop, upsert, existing, ["order", "customer", "toUpsert"]);
+    if (!customer) {
+      customer = newCustomer(shop, now);
+      createdCustomer = true;
+      applyCustomerFields(shop, customer, upsert, checked);
+      shop.customers.set(customer.id, customer);
+    } else {
+      const { addresses, ...scalars } = upsert;
+      applyCustomerFields(shop, customer, scalars, checked);
+      for (const address of addresses ?? []) {
+        customer.addresses.push({ id: shop.newId(), ...addressFromInput(address) });
+        customer.defaultAddressId ??= customer.addresses[0]?.id ?? null;
+      }
+      customer.updatedAt = now;
+    }
+  }
+  if (customer) {
+    order.customerId = customer.id;
+    order.email ??= customer.email;
+  }
+  shop.nextOrderNumber = Math.max(shop.nextOrderNumber, order.number) + 1;
+  shop.orders.set(order.id, order);
+  for (const fo of built.fulfillmentOrders) shop.fulfillmentOrders.set(fo.id, fo);
+  for (const claim of claims) {
+    const level = shop.inventoryLevel(claim.itemId, claim.locationId);
+    if (!level) continue;
+    level.quantities.available -= claim.quantity;
+    level.quantities.committed += claim.quantity;
+    level.updatedAt = now;
+  }
+
+  const fulfillments: FulfillmentRecord[] = [];
+  if (input.fulfillmentStatus === "FULFILLED") {
+    for (const fo of built.fulfillmentOrders) {
+      const picks = fo.lineItems.map((line) => ({
+        fulfillmentOrder: fo,
+        lineId: line.id,
+        quantity: line.remainingQuantity,
+      }));
+      fulfillments.push(
+        applyFulfillment(shop, order, picks, {
+          tracking: trackingEntries({
+            company: input.fulfillment?.trackingCompany,
+            number: input.fulfillment?.trackingNumber,
+          }),
+          notifyCustomer: input.fulfillment?.notifyCustomer ?? false,
+          now,
+        }),
+      );
+    }
+    order.updatedAt = now;
+  }
+
+  if (customer && createdCustomer) emitCustomer(shop, env, "customers/create", customer);
+  else if (customer && upsert) emitCustomer(shop, env, "customers/update", customer);
+  const payload = orderPayload(shop, order);
+  env.emit("orders/create", payload);
+  if (order.displayFinancialStatus === "PAID") env.emit("orders/paid", payload);
+  for (const fulfillment of fulfillments)
+    env.emit("fulfillments/create", fulfillmentPayload(shop, order, fulfillment));
+  if (fulfillments.length > 0) env.emit("orders/fulfilled", payload);
+  return { errors: [], order };
+}
+
+export function orderCreateResolver(
+  args: { order: OrderCreateInput; options?: { inventoryBehaviour?: InventoryBehaviour | null } | null },
+  context: ResolverContext,
+) {
+  const { errors, order } = placeOrder(context.shop, args.order, args.options ?? {}, context);
+  if (!order) return { order: null, userErrors: errors };
+  return { order: orderView(context.shop, order), userErrors: [] };
+}
