@@ -3,7 +3,7 @@ import path from "node:path";
 import { getOperationAST, parse, validate } from "graphql";
 import { describe, expect, it } from "vitest";
 import type { Operation } from "../../app/shopify/admin-client.server";
-import { ORDERS_COUNT, ORDERS_PAGE } from "../../app/sync/orders/operations.server";
+import { ORDERS_COUNT, ORDERS_PAGE, ORDERS_PER_PAGE } from "../../app/sync/orders/operations.server";
 import { requestedQueryCost } from "../../simulator/graphql/cost.server";
 import { loadAdminSchema } from "../../simulator/graphql/schema.server";
 
@@ -52,6 +52,17 @@ describe("the app's Admin API operations", () => {
     (_name, op) => {
       const errors = validate(loadAdminSchema(), parse(op.query));
       expect(errors.map((error) => error.message)).toEqual([]);
+    },
+  );
+
+  it.each(operations.map((op) => [op.name, op] as const))(
+    "%s stays under Shopify's 1,000-point limit for one query, at its largest page",
+    (_name, op) => {
+      const schema = loadAdminSchema();
+      const document = parse(op.query);
+      const variables = { first: ORDERS_PER_PAGE, after: null, query: "status:open", id: "gid://shopify/Order/1" };
+      const { cost } = requestedQueryCost({ schema, document, operation: getOperationAST(document)!, variables });
+      expect(cost).toBeLessThanOrEqual(1000);
     },
   );
 

@@ -27,7 +27,7 @@ export const SHIPMENT_TARGETS = operation<
       id
       displayFulfillmentStatus
       fulfillments(first: 20) { id trackingInfo(first: 5) { number } }
-      fulfillmentOrders(first: 10) {
+      fulfillmentOrders(first: 5) {
         nodes {
           id status
           assignedLocation { location { id } }
