@@ -2,6 +2,8 @@ import type { ServerResponse } from "node:http";
 import { z } from "zod";
 import { isPreset, PRESETS, seedShop } from "../seed/seed.server";
 import { Simulator } from "../simulator.server";
+import { contextFor } from "../resolvers/local-execute.server";
+import { changeOrderLineQuantity } from "../resolvers/orders-mutations.server";
 import { appBridgeScript } from "./app-bridge.server";
 import { signSessionToken } from "./oauth.server";
 import { HttpError, type RoutedRequest } from "./server.server";
@@ -54,6 +56,7 @@ const redeliver = z
   .strict();
 const advance = z.object({ ms: z.number().int().min(0) }).strict();
 const emitBody = z.object({ topic: z.string().regex(/^[a-z_]+\/[a-z_]+$/), payload: z.unknown() }).strict();
+const lineQuantity = z.object({ quantity: z.number().int().min(0) }).strict();
 const planBody = z.object({ plan: z.enum(["standard", "advanced", "plus"]) }).strict();
 
 function json(request: RoutedRequest): unknown {
@@ -209,6 +212,17 @@ export function handleControl(
       const body = parse(emitBody, json(request));
       sim.emit(shop, body.topic, body.payload);
       send(response, 202, { topic: body.topic });
+      return;
+    }
+    if (method === "POST" && action === "orders" && parts[3] && parts[4] === "lines" && parts[5]) {
+      // A merchant edits an order in Shopify admin: a line's quantity changes.
+      const body = parse(lineQuantity, json(request));
+      try {
+        const order = changeOrderLineQuantity(shop, Number(parts[3]), Number(parts[5]), body.quantity, contextFor(sim, domain));
+        send(response, 200, { order: order.name, updatedAt: order.updatedAt.toISOString() });
+      } catch (error) {
+        throw new HttpError(404, { error: (error as Error).message });
+      }
       return;
     }
     if (method === "POST" && action === "token") {

@@ -411,6 +411,12 @@ export interface BulkOperationRecord {
   groupObjects?: boolean;
   /** Why a FAILED operation failed (the GraphQL errors of the inner query), for debugging. */
   errorMessages?: string[];
+  /**
+   * Where the result is served, relative to the simulator's base URL (`/_sim/bulk/<shop>/<id>.jsonl`);
+   * null until completed and when there is no data. `partialDataUrl` is the same for FAILED ones.
+   */
+  url?: string | null;
+  partialDataUrl?: string | null;
 }
 
 export interface WebhookSubscriptionRecord {

@@ -1,0 +1,266 @@
+import type {
+  Address,
+  CompanyContactRecord,
+  CompanyLocationRecord,
+  CompanyRecord,
+} from "../state/records.server";
+import { gid, parseGid, type ShopState } from "../state/shop-state.server";
+import { catalogView } from "./b2b-catalog-views.server";
+import { connection, encodeCursor, type ConnectionArgs } from "./connection.server";
+import { iso, money } from "./context.server";
+import { customerView } from "./customers-views.server";
+import { countryName } from "./orders-address.server";
+import { search, type SearchFields } from "./search.server";
+
+/**
+ * B2B companies, their locations, addresses and contacts as the Admin API's objects
+ * (https://shopify.dev/docs/api/admin-graphql/2026-07/objects/Company, .../CompanyLocation,
+ * .../CompanyAddress, .../CompanyContact). The simulator places no B2B orders, so order counts
+ * and spend are truly zero.
+ */
+
+type ListArgs = ConnectionArgs & { query?: string | null; sortKey?: string | null };
+
+export function countOf(value: number, limit?: number | null) {
+  if (limit != null && value > limit) return { count: limit, precision: "AT_LEAST" };
+  return { count: value, precision: "EXACT" };
+}
+
+export const COMPANY_SEARCH: SearchFields<CompanyRecord> = {
+  fields: {
+    id: (c) => c.id,
+    name: (c) => c.name,
+    external_id: (c) => c.externalId,
+    created_at: (c) => c.createdAt,
+    updated_at: (c) => c.updatedAt,
+    since_date: (c) => c.customerSince ?? c.createdAt,
+  },
+  defaultFields: ["name", "external_id"],
+};
+
+export const LOCATION_SEARCH: SearchFields<CompanyLocationRecord> = {
+  fields: {
+    id: (l) => l.id,
+    name: (l) => l.name,
+    external_id: (l) => l.externalId,
+    company_id: (l) => l.companyId,
+    created_at: (l) => l.createdAt,
+    updated_at: (l) => l.updatedAt,
+  },
+  defaultFields: ["name", "external_id"],
+};
+
+type Sorter<R> = (shop: ShopState) => (a: R, b: R) => number;
+
+const byId = <R extends { id: number }>(a: R, b: R) => a.id - b.id;
+const byDate =
+  <R extends { id: number }>(date: (r: R) => Date) =>
+  (a: R, b: R) =>
+    date(a).getTime() - date(b).getTime() || a.id - b.id;
+
+export const COMPANY_SORT: Record<string, Sorter<CompanyRecord>> = {
+  ID: () => byId,
+  NAME: () => (a, b) => a.name.localeCompare(b.name) || a.id - b.id,
+  CREATED_AT: () => byDate((c) => c.createdAt),
+  UPDATED_AT: () => byDate((c) => c.updatedAt),
+  SINCE_DATE: () => byDate((c) => c.customerSince ?? c.createdAt),
+};
+
+export const LOCATION_SORT: Record<string, Sorter<CompanyLocationRecord>> = {
+  ID: () => byId,
+  NAME: () => (a, b) => a.name.localeCompare(b.name) || a.id - b.id,
+  CREATED_AT: () => byDate((l) => l.createdAt),
+  UPDATED_AT: () => byDate((l) => l.updatedAt),
+  COMPANY_ID: () => (a, b) => a.companyId - b.companyId || a.id - b.id,
+  COMPANY_AND_LOCATION_NAME: (shop) => (a, b) =>
+    (shop.companies.get(a.companyId)?.name ?? "").localeCompare(
+      shop.companies.get(b.companyId)?.name ?? "",
+    ) ||
+    a.name.localeCompare(b.name) ||
+    a.id - b.id,
+};
+
+/** Company locations matching a connection's `query`, in its `sortKey` order. */
+export function locationConnection(shop: ShopState, records: CompanyLocationRecord[], args: ListArgs) {
+  const sort = (LOCATION_SORT[args.sortKey ?? "ID"] ?? LOCATION_SORT.ID!)(shop);
+  return connection(
+    search(records, args.query, LOCATION_SEARCH).sort(sort),
+    args,
+    (l) => l.id,
+    (l) => companyLocationView(shop, l),
+  );
+}
+
+function stripTags(text: string): string {
+  return text.replace(/<[^>]*>/g, "");
+}
+
+/** A name as Shopify stores it: HTML tags removed, trimmed. */
+export function cleanName(value: string | null | undefined): string {
+  return stripTags(value ?? "").trim();
+}
+
+export function companyAddressView(
+  location: CompanyLocationRecord,
+  address: Address,
+  id: number | null | undefined,
+  kind: "billing" | "shipping",
+  companyName: string,
+) {
+  const recipient =
+    address.recipient ?? ([address.firstName, address.lastName].filter(Boolean).join(" ") || null);
+  const area = [address.city, [address.provinceCode, address.zip].filter(Boolean).join(" ")]
+    .filter(Boolean)
+    .join(" ");
+  return {
+    __typename: "CompanyAddress",
+    // Records made before addresses had ids get one derived from the location.
+    id: id != null ? gid("CompanyAddress", id) : `${gid("CompanyAddress", location.id)}?type=${kind}`,
+    address1: address.address1 ?? "",
+    address2: address.address2 ?? null,
+    city: address.city ?? null,
+    companyName: address.company ?? companyName,
+    country: address.country ?? countryName(address.countryCode),
+    countryCode: address.countryCode ?? null,
+    firstName: address.firstName ?? null,
+    lastName: address.lastName ?? null,
+    recipient,
+    phone: address.phone ?? null,
+    province: address.province ?? null,
+    zoneCode: address.provinceCode ?? null,
+    zip: address.zip ?? null,
+    formattedArea: [address.city, address.province, address.country].filter(Boolean).join(", ") || null,
+    formattedAddress: (args: { withName?: boolean | null; withCompanyName?: boolean | null }) =>
+      [
+        args.withName ? recipient : null,
+        args.withCompanyName ? (address.company ?? companyName) : null,
+        address.address1,
+        address.address2,
+        area || null,
+        address.country,
+      ].filter((line): line is string => Boolean(line)),
+    createdAt: iso(location.createdAt),
+    updatedAt: iso(location.updatedAt),
+  };
+}
+
+export function contactView(shop: ShopState, company: CompanyRecord, contact: CompanyContactRecord) {
+  const customer = shop.customers.get(contact.customerId);
+  return {
+    __typename: "CompanyContact",
+    id: gid("CompanyContact", contact.id),
+    company: () => companyView(shop, company),
+    customer: () => (customer ? customerView(shop, customer) : null),
+    isMainContact: company.mainContactId === contact.id,
+    title: contact.title,
+    locale: contact.locale,
+    lifetimeDuration: lifetime(contact.createdAt),
+    createdAt: iso(contact.createdAt),
+    updatedAt: iso(contact.updatedAt),
+  };
+}
+
+/** Shopify words `lifetimeDuration` like "about 1 month"; days are close enough for a sync. */
+function lifetime(since: Date): string {
+  const days = Math.max(0, Math.floor((Date.now() - since.getTime()) / 86_400_000));
+  return days === 0 ? "less than a day" : `${days} day${days === 1 ? "" : "s"}`;
+}
+
+export function locationsOf(shop: ShopState, company: CompanyRecord): CompanyLocationRecord[] {
+  return company.locationIds
+    .map((id) => shop.companyLocations.get(id))
+    .filter((l): l is CompanyLocationRecord => l !== undefined);
+}
+
+export function companyView(shop: ShopState, company: CompanyRecord): Record<string, unknown> {
+  const contacts = company.contacts ?? [];
+  const main = contacts.find((contact) => contact.id === company.mainContactId);
+  return {
+    __typename: "Company",
+    id: gid("Company", company.id),
+    name: company.name,
+    externalId: company.externalId,
+    note: company.note,
+    customerSince: iso(company.customerSince ?? company.createdAt),
+    lifetimeDuration: lifetime(company.customerSince ?? company.createdAt),
+    defaultCursor: encodeCursor(company.id),
+    hasTimelineComment: false,
+    createdAt: iso(company.createdAt),
+    updatedAt: iso(company.updatedAt),
+    mainContact: () => (main ? contactView(shop, company, main) : null),
+    contacts: (args: ListArgs) =>
+      connection(
+        contacts,
+        args,
+        (c) => c.id,
+        (c) => contactView(shop, company, c),
+      ),
+    contactsCount: countOf(contacts.length),
+    locations: (args: ListArgs) => locationConnection(shop, locationsOf(shop, company), args),
+    locationsCount: countOf(company.locationIds.length),
+    ordersCount: countOf(0),
+    totalSpent: money("0.0", shop.currencyCode),
+  };
+}
+
+export function companyLocationView(
+  shop: ShopState,
+  location: CompanyLocationRecord,
+): Record<string, unknown> {
+  const company = shop.companies.get(location.companyId);
+  const companyName = company?.name ?? "";
+  const catalogs = () =>
+    location.catalogIds
+      .map((id) => shop.catalogs.get(id))
+      .filter((c) => c !== undefined)
+      .sort((a, b) => a.id - b.id);
+  return {
+    __typename: "CompanyLocation",
+    id: gid("CompanyLocation", location.id),
+    name: location.name,
+    externalId: location.externalId,
+    note: location.note ?? null,
+    phone: location.phone ?? null,
+    locale: location.locale ?? "en",
+    currency: shop.currencyCode,
+    defaultCursor: encodeCursor(location.id),
+    hasTimelineComment: false,
+    company: () => (company ? companyView(shop, company) : null),
+    billingAddress: location.billingAddress
+      ? companyAddressView(
+          location,
+          location.billingAddress,
+          location.billingAddressId,
+          "billing",
+          companyName,
+        )
+      : null,
+    shippingAddress: location.shippingAddress
+      ? companyAddressView(
+          location,
+          location.shippingAddress,
+          location.shippingAddressId,
+          "shipping",
+          companyName,
+        )
+      : null,
+    catalogs: (args: ConnectionArgs) =>
+      connection(
+        catalogs(),
+        args,
+        (c) => c.id,
+        (c) => catalogView(shop, c),
+      ),
+    catalogsCount: (args: { limit?: number | null }) => countOf(catalogs().length, args.limit),
+    inCatalog: (args: { catalogId: string }) => {
+      const id = parseGid(args.catalogId, "CompanyLocationCatalog");
+      return id !== null && location.catalogIds.includes(id);
+    },
+    taxSettings: { taxExempt: false, taxExemptions: [], taxRegistrationId: null },
+    buyerExperienceConfiguration: null,
+    ordersCount: countOf(0),
+    totalSpent: money("0.0", shop.currencyCode),
+    createdAt: iso(location.createdAt),
+    updatedAt: iso(location.updatedAt),
+  };
+}
