@@ -114,7 +114,11 @@ export async function placeDemoOrder(simUrl: string, shop: string, accessToken?:
     },
     billingAddress: address,
     shippingAddress: address,
-    lineItems: lines.map((line) => ({ variantId: line.id, quantity: 1 + (count % 2) })),
+    lineItems: lines.map((line) => ({
+      variantId: line.id,
+      quantity: 1 + (count % 2),
+      requiresShipping: true,
+    })),
     shippingLines: [
       {
         title: "Standard",

@@ -138,7 +138,12 @@ try {
     token: string;
   };
   const host = Buffer.from(`${shop}/admin`).toString("base64url");
-  const install = await fetch(`${appUrl}/app?embedded=1&shop=${shop}&host=${host}&id_token=${token}`);
+  const install = await fetch(`${appUrl}/app?embedded=1&shop=${shop}&host=${host}&id_token=${token}`, {
+    headers: {
+      "user-agent":
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36",
+    },
+  });
   if (install.status !== 200) throw new Error(`install failed: the app answered ${install.status}`);
   log.info({ shop }, "app installed on the simulated shop");
 

@@ -1,5 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { CostBucket } from "./graphql/throttle.server";
+import { PRESETS, seedShop } from "./seed/seed.server";
+import { seededRandom } from "./state/random.server";
 import { SimClock } from "./state/clock.server";
 import { ShopState, type Plan } from "./state/shop-state.server";
 import { WebhookDispatcher } from "./webhooks/dispatcher.server";
@@ -8,6 +10,8 @@ import { WebhookDispatcher } from "./webhooks/dispatcher.server";
  * One simulated Shopify: any number of shops, the app's credentials, access tokens, the
  * clock, fault settings and the webhook dispatcher. Shops start empty when first used.
  */
+
+export { seededRandom } from "./state/random.server";
 
 export const SIM_API_VERSION = "2026-07";
 
@@ -37,18 +41,6 @@ export interface RequestFaults {
   /** Share of requests delayed by delayMs before being answered. */
   delayShare: number;
   delayMs: number;
-}
-
-/** A small seeded PRNG (mulberry32) for deterministic fault injection and seeding. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 export class Simulator {
@@ -90,6 +82,8 @@ export class Simulator {
     let shop = this.shops.get(key);
     if (!shop) {
       shop = new ShopState(key, { plan: this.options.plan, createdAt: this.clock.now() });
+      // Like a new Shopify store: empty but for its primary location.
+      seedShop(shop, PRESETS.empty, this.clock.now());
       this.shops.set(key, shop);
     }
     return shop;

@@ -34,7 +34,7 @@ export const MORE_COMMANDS: Record<string, Command> = {
     async run(db, values, io, [taskName]) {
       const task = findSyncTask(taskName!);
       if (!task) throw new UsageError(`unknown task "${taskName}" (tasks: ${TASKS})`);
-      const parsed = filterPairs.safeParse((values.filter as string[] | undefined) ?? []);
+      const parsed = filterPairs.safeParse(values.filter ?? []);
       if (!parsed.success) throw new UsageError(parsed.error.issues.map((issue) => issue.message).join("; "));
       const request = { shop: requireShop(values), trigger: "manual" as const, filters: parsed.data };
       let run;

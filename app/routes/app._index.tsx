@@ -3,12 +3,12 @@ import { useLoaderData } from "@remix-run/react";
 import { Badge, BlockStack, Card, DataTable, InlineGrid, Layout, Page, Text } from "@shopify/polaris";
 import prisma from "../db.server";
 import { authenticate } from "../shopify.server";
-import { findShop } from "../shops/shops.server";
+import { shopOfSession } from "../shops/shops.server";
 import { recentRuns, shopStatus } from "../status/status.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  const shop = await findShop(prisma, session.shop);
+  const shop = await shopOfSession(prisma, session);
   const [status, runs] = await Promise.all([shopStatus(prisma, shop.id), recentRuns(prisma, shop.id, 20)]);
   return {
     status,

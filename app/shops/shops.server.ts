@@ -21,6 +21,17 @@ export async function findShop(db: Db | Tx, domain: string): Promise<Shop> {
   return shop;
 }
 
+/**
+ * The shop of an authenticated admin request. Remix runs a page's loaders in parallel, so a
+ * page loader can see the new session before the layout's afterAuth has recorded the install;
+ * a valid session means the shop is installed, so it is recorded here too (idempotently).
+ */
+export async function shopOfSession(db: Db, session: { shop: string; scope?: string }): Promise<Shop> {
+  const shop = await db.shop.findUnique({ where: { domain: session.shop } });
+  if (shop && !shop.uninstalledAt) return shop;
+  return recordInstall(db, { domain: session.shop, scopes: session.scope ?? "" });
+}
+
 /** After OAuth: the shop is installed (again). Settings and schedules kept from before return. */
 export async function recordInstall(db: Db, input: { domain: string; scopes: string }): Promise<Shop> {
   return db.$transaction(async (tx) => {

@@ -57,6 +57,9 @@ export async function startAppServer(port = 0): Promise<AppServer> {
     server: { middlewareMode: true, hmr: false },
     appType: "custom",
     logLevel: "error",
+    // Only server rendering happens here: no browser-dependency optimisation, which would
+    // otherwise re-bundle mid-request when it discovers a dependency and fail that request.
+    optimizeDeps: { noDiscovery: true, include: [] },
   });
   let origin = "";
   const server: Server = createHttpServer((incoming, outgoing) => {

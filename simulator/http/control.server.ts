@@ -218,7 +218,13 @@ export function handleControl(
       // A merchant edits an order in Shopify admin: a line's quantity changes.
       const body = parse(lineQuantity, json(request));
       try {
-        const order = changeOrderLineQuantity(shop, Number(parts[3]), Number(parts[5]), body.quantity, contextFor(sim, domain));
+        const order = changeOrderLineQuantity(
+          shop,
+          Number(parts[3]),
+          Number(parts[5]),
+          body.quantity,
+          contextFor(sim, domain),
+        );
         send(response, 200, { order: order.name, updatedAt: order.updatedAt.toISOString() });
       } catch (error) {
         throw new HttpError(404, { error: (error as Error).message });

@@ -196,9 +196,10 @@ function combinations(count: number): {
   };
 }
 
+/** Tops the shop up to `count` locations (a new shop already has its primary one). */
 function seedLocations(shop: ShopState, count: number, now: Date): number[] {
-  const ids: number[] = [];
-  for (let i = 0; i < count; i++) {
+  const ids: number[] = [...shop.locations.keys()].slice(0, count);
+  for (let i = ids.length; i < count; i++) {
     const template = WAREHOUSES[i % WAREHOUSES.length]!;
     const round = Math.floor(i / WAREHOUSES.length);
     const id = shop.newId();

@@ -1,5 +1,5 @@
 import type { ShopState } from "../state/shop-state.server";
-import { seededRandom } from "../simulator.server";
+import { seededRandom } from "../state/random.server";
 import { seedB2b } from "./b2b.server";
 import { seedCatalog } from "./catalog.server";
 import { seedOrders } from "./orders.server";

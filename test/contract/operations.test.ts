@@ -60,8 +60,18 @@ describe("the app's Admin API operations", () => {
     (_name, op) => {
       const schema = loadAdminSchema();
       const document = parse(op.query);
-      const variables = { first: ORDERS_PER_PAGE, after: null, query: "status:open", id: "gid://shopify/Order/1" };
-      const { cost } = requestedQueryCost({ schema, document, operation: getOperationAST(document)!, variables });
+      const variables = {
+        first: ORDERS_PER_PAGE,
+        after: null,
+        query: "status:open",
+        id: "gid://shopify/Order/1",
+      };
+      const { cost } = requestedQueryCost({
+        schema,
+        document,
+        operation: getOperationAST(document)!,
+        variables,
+      });
       expect(cost).toBeLessThanOrEqual(1000);
     },
   );

@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-explicit-any -- GraphQL responses are untyped JSON here; the assertions check their shape. */
 import { describe, expect, it } from "vitest";
 import { changeOrderLineQuantity } from "../../simulator/resolvers/orders.server";
-import { contextFor, executeLocal } from "../../simulator/resolvers/local-execute.server";
+import { contextFor } from "../../simulator/resolvers/local-execute.server";
 import { ADDRESS, fixture, money, ORDER_CREATE, schemaErrors, type Fixture } from "./orders-helpers";
 
 /**

@@ -1,0 +1,323 @@
+// `npm run bench:orders`: the order pipeline's figures against the store simulator and real
+// Postgres (a fresh database on DATABASE_URL's server, or on the local Postgres):
+//   1. webhook acknowledgement latency under a burst of 200 webhooks/s;
+//   2. webhook-to-sales-document latency at a steady 5 orders/s, with 5% of webhooks
+//      delivered twice and 5% delivered late, and the orders lost or duplicated;
+//   3. Admin API points requested and used per imported order;
+//   4. orders imported per minute at the Standard plan's rate limit (a first import of
+//      1,000 open orders).
+import { createHmac, randomUUID } from "node:crypto";
+import { parseArgs } from "node:util";
+import pg from "pg";
+import { resolveDatabase } from "../app/db/embedded.server";
+import { migrate } from "../app/db/migrate.server";
+import { migrateWorkerSchema } from "../app/jobs/worker.server";
+import { readAppConfig } from "../simulator/app-config.server";
+import { createSimulatorServer, listen } from "../simulator/http/server.server";
+import { signSessionToken } from "../simulator/http/oauth.server";
+import { PRESETS, seedShop } from "../simulator/seed/seed.server";
+import { Simulator } from "../simulator/simulator.server";
+import { startAppServer } from "./lib/app-server";
+
+const { values } = parseArgs({
+  options: {
+    "burst-rate": { type: "string", default: "200" },
+    "burst-seconds": { type: "string", default: "3" },
+    "order-rate": { type: "string", default: "5" },
+    "order-seconds": { type: "string", default: "30" },
+    "throughput-orders": { type: "string", default: "1000" },
+  },
+});
+const BURST_RATE = Number(values["burst-rate"]);
+const BURST_SECONDS = Number(values["burst-seconds"]);
+const ORDER_RATE = Number(values["order-rate"]);
+const ORDER_SECONDS = Number(values["order-seconds"]);
+const THROUGHPUT_ORDERS = Number(values["throughput-orders"]);
+
+const API_KEY = "bench-api-key";
+const API_SECRET = "bench-api-secret";
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+const sleep = (time: number) => new Promise((resolve) => setTimeout(resolve, time));
+const out = (line: string) => process.stdout.write(`${line}\n`);
+
+// A database of its own, migrated, before any app module reads DATABASE_URL.
+const server = await resolveDatabase();
+const database = `bench_${Date.now().toString(36)}`;
+{
+  const client = new pg.Client({ connectionString: `${server.serverUrl}/postgres` });
+  await client.connect();
+  await client.query(`create database "${database}"`);
+  await client.end();
+}
+const databaseUrl = `${server.serverUrl}/${database}`;
+process.env.DATABASE_URL = databaseUrl;
+process.env.LOG_LEVEL ??= "warn";
+await migrate(databaseUrl);
+await migrateWorkerSchema(databaseUrl);
+
+const config = readAppConfig();
+const sim = new Simulator({
+  apiKey: API_KEY,
+  apiSecret: API_SECRET,
+  appUrl: null,
+  accessToken: null,
+  scopes: config.scopes,
+  plan: "standard",
+  webhookPaths: config.webhookPaths,
+  retryScale: 0.001,
+  seed: 11,
+});
+const simServer = createSimulatorServer(sim);
+const simUrl = `http://127.0.0.1:${await listen(simServer, 0)}`;
+Object.assign(process.env, {
+  SHOPIFY_API_KEY: API_KEY,
+  SHOPIFY_API_SECRET: API_SECRET,
+  SHOPIFY_ADMIN_ORIGIN: simUrl,
+  SCOPES: config.scopes,
+});
+const app = await startAppServer();
+process.env.SHOPIFY_APP_URL = app.url;
+sim.options.appUrl = app.url;
+
+const { default: prisma } = await import("../app/db.server");
+const { createItem } = await import("../app/backoffice/backoffice.server");
+const { startWorker } = await import("../app/jobs/worker.server");
+const { runInForeground } = await import("../app/jobs/foreground.server");
+const { syncOrdersTask } = await import("../app/sync/orders/task.server");
+
+async function install(domain: string): Promise<string> {
+  const host = Buffer.from(`${domain}/admin`).toString("base64url");
+  const response = await fetch(
+    `${app.url}/app?embedded=1&shop=${domain}&host=${host}&id_token=${signSessionToken(sim, domain)}`,
+    {
+      headers: {
+        "user-agent":
+          "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36",
+      },
+    },
+  );
+  if (response.status !== 200) throw new Error(`install of ${domain} failed: ${response.status}`);
+  const shop = await prisma.shop.findUniqueOrThrow({ where: { domain } });
+  for (const variant of sim.shop(domain).variants.values()) {
+    if (variant.sku)
+      await createItem(prisma, shop.id, {
+        no: variant.sku,
+        description: variant.title,
+        unitPrice: variant.price,
+      });
+  }
+  return shop.id;
+}
+
+async function adminGraphql<T>(
+  domain: string,
+  token: string,
+  query: string,
+  variables: Record<string, unknown>,
+): Promise<T> {
+  const response = await fetch(`${simUrl}/shops/${domain}/admin/api/2026-07/graphql.json`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-shopify-access-token": token },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data?: T; errors?: { message: string }[] };
+  if (body.errors?.length) throw new Error(body.errors.map((e) => e.message).join("; "));
+  return body.data!;
+}
+
+out(`bench:orders  (simulator ${simUrl}, app ${app.url}, database ${database})`);
+
+// ---- 1. acknowledgement latency under a burst --------------------------------------------
+const main = "bench.myshopify.com";
+seedShop(
+  sim.shop(main),
+  { ...PRESETS.empty, locations: 1, products: 40, variantsPerProduct: 3 },
+  sim.clock.now(),
+);
+const mainShopId = await install(main);
+await prisma.shopSettings.update({ where: { shopId: mainShopId }, data: { autoProcessOrders: true } });
+
+const ackLatencies: number[] = [];
+let ackFailures = 0;
+{
+  const total = BURST_RATE * BURST_SECONDS;
+  const started = performance.now();
+  const inFlight: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = started + (i * 1000) / BURST_RATE;
+    const wait = due - performance.now();
+    if (wait > 0) await sleep(wait);
+    const body = JSON.stringify({
+      id: 9_000_000 + i,
+      admin_graphql_api_id: `gid://shopify/Order/${9_000_000 + i}`,
+      updated_at: new Date().toISOString(),
+    });
+    const t0 = performance.now();
+    inFlight.push(
+      fetch(`${app.url}/webhooks/orders/updated`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "x-shopify-topic": "orders/updated",
+          "x-shopify-hmac-sha256": createHmac("sha256", API_SECRET).update(body).digest("base64"),
+          "x-shopify-shop-domain": main,
+          "x-shopify-api-version": "2026-07",
+          "x-shopify-webhook-id": randomUUID(),
+          "x-shopify-event-id": randomUUID(),
+          "x-shopify-triggered-at": new Date().toISOString(),
+        },
+        body,
+      }).then(async (response) => {
+        await response.arrayBuffer();
+        if (response.status !== 200) ackFailures += 1;
+        ackLatencies.push(performance.now() - t0);
+      }),
+    );
+  }
+  await Promise.all(inFlight);
+}
+ackLatencies.sort((a, b) => a - b);
+out(
+  `webhook ack latency, ${BURST_RATE}/s for ${BURST_SECONDS} s (${ackLatencies.length} webhooks, ${ackFailures} not 200): p50 ${ms(percentile(ackLatencies, 50))}, p99 ${ms(percentile(ackLatencies, 99))}, max ${ms(ackLatencies.at(-1)!)}`,
+);
+// The burst queued one coalesced order sync; let it run with the worker before phase 2.
+await prisma.syncRun.deleteMany({ where: { shopId: mainShopId } });
+await prisma.$executeRawUnsafe(`delete from graphile_worker._private_jobs`);
+
+// ---- 2. webhook to sales document at a steady order rate --------------------------------
+const runner = await startWorker({
+  connectionString: databaseUrl,
+  concurrency: 4,
+  pollInterval: 100,
+  noHandleSignals: true,
+});
+sim.webhooks.faults = { duplicateShare: 0.05, lateShare: 0.05, lateMs: 1500 };
+const token = sim.issueToken(main);
+const variants = [...sim.shop(main).variants.values()];
+const placed = new Map<string, number>();
+const seen = new Map<string, number>();
+let stopPolling = false;
+const poller = (async () => {
+  while (!stopPolling) {
+    const docs = await prisma.boSalesHeader.findMany({
+      where: { shopId: mainShopId },
+      select: { shopifyOrderNo: true },
+    });
+    const now = performance.now();
+    for (const doc of docs)
+      if (doc.shopifyOrderNo && !seen.has(doc.shopifyOrderNo)) seen.set(doc.shopifyOrderNo, now);
+    await sleep(25);
+  }
+})();
+{
+  const total = ORDER_RATE * ORDER_SECONDS;
+  const started = performance.now();
+  const placing: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = started + (i * 1000) / ORDER_RATE;
+    const wait = due - performance.now();
+    if (wait > 0) await sleep(wait);
+    const variant = variants[(i * 7) % variants.length]!;
+    const t0 = performance.now();
+    placing.push(
+      adminGraphql<{ orderCreate: { order: { name: string } | null; userErrors: { message: string }[] } }>(
+        main,
+        token,
+        `mutation BenchOrderCreate($order: OrderCreateOrderInput!) { orderCreate(order: $order) { order { name } userErrors { message } } }`,
+        {
+          order: {
+            email: `buyer${i % 20}@example.com`,
+            lineItems: [
+              {
+                variantId: `gid://shopify/ProductVariant/${variant.id}`,
+                quantity: 1 + (i % 3),
+                requiresShipping: true,
+              },
+            ],
+            shippingLines: [
+              { title: "Standard", priceSet: { shopMoney: { amount: "4.90", currencyCode: "USD" } } },
+            ],
+            financialStatus: "PAID",
+          },
+        },
+      ).then((result) => {
+        if (result.orderCreate.order) placed.set(result.orderCreate.order.name, t0);
+      }),
+    );
+  }
+  await Promise.all(placing);
+}
+const deadline = performance.now() + 60_000;
+while (seen.size < placed.size && performance.now() < deadline) await sleep(100);
+await sleep(3000); // late and duplicate deliveries land; nothing more may appear
+stopPolling = true;
+await poller;
+const docLatencies = [...placed]
+  .filter(([name]) => seen.has(name))
+  .map(([name, t0]) => seen.get(name)! - t0)
+  .sort((a, b) => a - b);
+const [dupRow] = await prisma.$queryRaw<{ duplicated: bigint }[]>`
+  select count(*) as duplicated from (select "shopifyOrderNo" from "BoSalesHeader" where "shopId" = ${mainShopId}::uuid group by 1 having count(*) > 1) d`;
+const lost = [...placed.keys()].filter((name) => !seen.has(name)).length;
+const deliveries = sim.webhooks.log.filter((d) => d.topic === "orders/create");
+out(
+  `webhook to sales document, ${ORDER_RATE} orders/s for ${ORDER_SECONDS} s (${placed.size} orders; ${deliveries.filter((d) => d.duplicateOf).length} duplicate deliveries): p50 ${ms(percentile(docLatencies, 50))}, p95 ${ms(percentile(docLatencies, 95))}, max ${ms(docLatencies.at(-1) ?? NaN)}`,
+);
+out(`orders lost: ${lost}, orders duplicated: ${Number(dupRow?.duplicated ?? 0)}`);
+
+// ---- 3. Admin API points per imported order ---------------------------------------------
+const runs = await prisma.syncRun.findMany({
+  where: { shopId: mainShopId, task: "sync_orders", status: "succeeded" },
+});
+const sumOf = (key: string) =>
+  runs.reduce((sum, run) => sum + Number((run.counts as Record<string, number>)[key] ?? 0), 0);
+const imported = sumOf("imported");
+out(
+  `Admin API points per imported order: ${(sumOf("requestedPoints") / imported).toFixed(1)} requested, ${(sumOf("actualPoints") / imported).toFixed(1)} used (${imported} orders over ${runs.length} sync runs)`,
+);
+await runner.stop();
+
+// ---- 4. first import at the Standard plan's rate limit ----------------------------------
+const big = "bench-large.myshopify.com";
+seedShop(
+  sim.shop(big),
+  {
+    ...PRESETS.empty,
+    locations: 1,
+    products: 50,
+    variantsPerProduct: 2,
+    customers: 200,
+    orders: THROUGHPUT_ORDERS,
+  },
+  sim.clock.now(),
+  5,
+);
+for (const order of sim.shop(big).orders.values()) order.closedAt = null; // all open: the first import takes open orders
+const bigShopId = await install(big);
+await prisma.shopSettings.update({ where: { shopId: bigShopId }, data: { autoProcessOrders: false } });
+const t0 = performance.now();
+const run = await runInForeground(prisma, syncOrdersTask, { shop: big, trigger: "manual" });
+const seconds = (performance.now() - t0) / 1000;
+const counts = run.counts as Record<string, number>;
+const importedBig = counts.imported ?? 0;
+out(
+  `first import at the Standard rate limit: ${importedBig} orders in ${seconds.toFixed(1)} s = ${Math.round((importedBig / seconds) * 60)} orders/min (${((counts.requestedPoints ?? 0) / importedBig).toFixed(1)} requested, ${((counts.actualPoints ?? 0) / importedBig).toFixed(1)} used points per order; run ${run.status})`,
+);
+
+await app.close();
+sim.webhooks.stop();
+simServer.close();
+await prisma.$disconnect();
+{
+  const client = new pg.Client({ connectionString: `${server.serverUrl}/postgres` });
+  await client.connect();
+  await client.query(`drop database if exists "${database}" with (force)`);
+  await client.end();
+}
+await server.stop();
+process.exit(0);

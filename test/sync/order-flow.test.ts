@@ -1,0 +1,328 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  createItem,
+  findDocumentsByShopifyOrderNo,
+  postSalesOrder,
+} from "../../app/backoffice/backoffice.server";
+import prisma from "../../app/db.server";
+import { runInForeground } from "../../app/jobs/foreground.server";
+import { processOrders } from "../../app/sync/orders/process.server";
+import { processOrdersTask, syncOrdersTask } from "../../app/sync/orders/task.server";
+import { syncShipmentsTask } from "../../app/sync/shipments/task.server";
+import { log } from "../../app/log.server";
+import { installedShop } from "../support/shops";
+import { startSimulator, type RunningSimulator } from "../support/simulator";
+import { Store } from "../support/store";
+import { deliver, examplePayload } from "../support/webhooks";
+
+/**
+ * The order flow against the simulated Shopify and real Postgres: an order placed in the shop
+ * becomes one sales document carrying its Shopify number, is shipped with tracking, and comes
+ * back to Shopify as a fulfillment.
+ */
+
+let simulator: RunningSimulator;
+
+beforeAll(async () => {
+  simulator = await startSimulator(null);
+  process.env.SHOPIFY_ADMIN_ORIGIN = simulator.url;
+});
+afterAll(() => simulator?.close());
+
+/** A shop installed with a token from the simulator, and a back office whose items match its SKUs. */
+async function setup(options: { items?: boolean } = {}) {
+  const shop = await installedShop();
+  const store = new Store(simulator, shop.domain);
+  await prisma.session.update({
+    where: { id: `offline_${shop.domain}` },
+    data: { accessToken: store.token },
+  });
+  await store.graphql(`query TestLocations { locations(first: 1) { nodes { id } } }`);
+  const product = await store.product("Merino Tee", [
+    { sku: "TEE-S", price: "25.00", option: "S" },
+    { sku: "TEE-M", price: "25.00", option: "M" },
+  ]);
+  if (options.items !== false) {
+    await createItem(prisma, shop.id, { no: "TEE-S", description: "Merino Tee S", unitPrice: "25" });
+    await createItem(prisma, shop.id, { no: "TEE-M", description: "Merino Tee M", unitPrice: "25" });
+  }
+  const [small, medium] = product.variants.nodes;
+  return { shop, store, small: small!, medium: medium! };
+}
+
+const sync = (domain: string, filters: Record<string, string> = {}) =>
+  runInForeground(prisma, syncOrdersTask, { shop: domain, trigger: "manual", filters });
+
+describe("when an order is placed in the shop", () => {
+  it("becomes exactly one sales order carrying its Shopify number", async () => {
+    const { shop, store, small, medium } = await setup();
+    const order = await store.placeOrder({
+      lines: [
+        { variantId: small.id, quantity: 2 },
+        { variantId: medium.id, quantity: 1 },
+      ],
+    });
+
+    const run = await sync(shop.domain);
+
+    expect(run).toMatchObject({ status: "succeeded", counts: { imported: 1, processed: 1 } });
+    const documents = await findDocumentsByShopifyOrderNo(prisma, shop.id, order.name);
+    const salesDocs = documents.filter((doc) => "documentType" in doc);
+    expect(salesDocs).toHaveLength(1);
+    const staged = await prisma.shopifyOrder.findFirstOrThrow({
+      where: { shopId: shop.id, name: order.name },
+    });
+    expect(staged).toMatchObject({ state: "processed", documentType: "sales_order" });
+    const header = await prisma.boSalesHeader.findFirstOrThrow({
+      where: { shopId: shop.id, no: staged.documentNo! },
+      include: { lines: true },
+    });
+    expect(header.shopifyOrderNo).toBe(order.name);
+    const items = header.lines
+      .filter((line) => line.type === "item")
+      .map((line) => [line.itemNo, line.quantity]);
+    expect(items.sort()).toEqual([
+      ["TEE-M", 1],
+      ["TEE-S", 2],
+    ]);
+    expect(header.lines.some((line) => line.type === "shipping" && line.unitPrice.toString() === "5")).toBe(
+      true,
+    );
+    const customer = await prisma.boCustomer.findFirstOrThrow({
+      where: { shopId: shop.id, no: header.customerNo },
+    });
+    expect(customer.email).toBe("ada@example.com");
+    expect(run.counts).toHaveProperty("requestedPoints");
+  });
+
+  it("the same webhook delivered twice and the sync run twice still give one document", async () => {
+    const { shop, store, small } = await setup();
+    const order = await store.placeOrder({ lines: [{ variantId: small.id, quantity: 1 }] });
+    const payload = { ...examplePayload("orders/create"), id: Number(order.id.split("/").pop()) };
+
+    expect(await deliver({ topic: "orders/create", shop: shop.domain, payload, webhookId: "wh-dup-1" })).toBe(
+      200,
+    );
+    expect(await deliver({ topic: "orders/create", shop: shop.domain, payload, webhookId: "wh-dup-1" })).toBe(
+      200,
+    );
+    expect(await deliver({ topic: "orders/updated", shop: shop.domain, payload })).toBe(200);
+    // The doorbell queued one run for all three deliveries.
+    expect(
+      await prisma.syncRun.count({ where: { shopId: shop.id, task: "sync_orders", status: "queued" } }),
+    ).toBe(1);
+
+    await sync(shop.domain);
+    await sync(shop.domain);
+
+    expect(await prisma.boSalesHeader.count({ where: { shopId: shop.id, shopifyOrderNo: order.name } })).toBe(
+      1,
+    );
+  });
+
+  it("two workers processing at once still give one document", async () => {
+    const { shop, store, small } = await setup();
+    await prisma.shopSettings.update({ where: { shopId: shop.id }, data: { autoProcessOrders: false } });
+    const order = await store.placeOrder({ lines: [{ variantId: small.id, quantity: 1 }] });
+    await sync(shop.domain);
+
+    const reports = await Promise.all([
+      processOrders(prisma, shop, { filters: {}, log }),
+      processOrders(prisma, shop, { filters: {}, log }),
+      processOrders(prisma, shop, { filters: {}, log }),
+    ]);
+
+    expect(reports.reduce((sum, r) => sum + r.failed, 0)).toBe(0);
+    expect(await prisma.boSalesHeader.count({ where: { shopId: shop.id, shopifyOrderNo: order.name } })).toBe(
+      1,
+    );
+  });
+
+  it("with an unmapped product stays unprocessed with that reason, and is processed once the product is mapped", async () => {
+    const { shop, store, small } = await setup({ items: false });
+    const order = await store.placeOrder({ lines: [{ variantId: small.id, quantity: 1 }] });
+
+    await sync(shop.domain);
+
+    const blocked = await prisma.shopifyOrder.findFirstOrThrow({
+      where: { shopId: shop.id, name: order.name },
+    });
+    expect(blocked.state).toBe("error");
+    expect(blocked.error).toContain("unmapped product: Merino Tee (SKU TEE-S)");
+    expect(await prisma.shopifyVariantMap.count({ where: { shopId: shop.id, itemNo: null } })).toBe(1);
+
+    await createItem(prisma, shop.id, { no: "TEE-S", description: "Merino Tee S", unitPrice: "25" });
+    await runInForeground(prisma, processOrdersTask, { shop: shop.domain, trigger: "manual" });
+
+    const processed = await prisma.shopifyOrder.findFirstOrThrow({
+      where: { shopId: shop.id, name: order.name },
+    });
+    expect(processed).toMatchObject({ state: "processed", error: null });
+    expect(await prisma.shopifyVariantMap.count({ where: { shopId: shop.id, itemNo: null } })).toBe(0);
+  });
+
+  it("a fully-paid filter leaves unpaid orders alone", async () => {
+    const { shop, store, small } = await setup();
+    const paid = await store.placeOrder({
+      lines: [{ variantId: small.id, quantity: 1 }],
+      financialStatus: "PAID",
+    });
+    const unpaid = await store.placeOrder({
+      lines: [{ variantId: small.id, quantity: 1 }],
+      financialStatus: "PENDING",
+    });
+
+    await sync(shop.domain, { financialStatus: "paid" });
+
+    const names = (await prisma.boSalesHeader.findMany({ where: { shopId: shop.id } })).map(
+      (h) => h.shopifyOrderNo,
+    );
+    expect(names).toContain(paid.name);
+    expect(names).not.toContain(unpaid.name);
+  });
+});
+
+describe("when a shipment is posted", () => {
+  it("reaches Shopify as a fulfillment with its tracking number and the order shows fulfilled", async () => {
+    const { shop, store, small } = await setup();
+    const order = await store.placeOrder({ lines: [{ variantId: small.id, quantity: 2 }] });
+    await sync(shop.domain);
+    const staged = await prisma.shopifyOrder.findFirstOrThrow({
+      where: { shopId: shop.id, name: order.name },
+    });
+
+    const posted = await postSalesOrder(prisma, shop.id, staged.documentNo!, {
+      ship: true,
+      invoice: true,
+      carrier: "UPS",
+      trackingNo: "1Z999AA10123456784",
+      trackingUrl: "https://www.ups.com/track?tracknum=1Z999AA10123456784",
+    });
+    const run = await runInForeground(prisma, syncShipmentsTask, { shop: shop.domain, trigger: "manual" });
+
+    const states = await prisma.boPostedShipment.findMany({ where: { shopId: shop.id } });
+    expect(states.map((s) => [s.shopifySyncState, s.shopifySyncError])).toEqual([["synced", null]]);
+    expect(run).toMatchObject({ status: "succeeded", counts: { synced: 1 } });
+    const shipment = await prisma.boPostedShipment.findFirstOrThrow({
+      where: { shopId: shop.id, no: posted.shipmentNo! },
+    });
+    expect(shipment.shopifySyncState).toBe("synced");
+    const inShopify = await store.order(order.id);
+    expect(inShopify?.displayFulfillmentStatus).toBe("FULFILLED");
+    expect(inShopify?.fulfillments.map((f) => f.id)).toEqual([shipment.shopifyFulfillmentId]);
+    expect(inShopify?.fulfillments[0]?.trackingInfo[0]).toMatchObject({
+      company: "UPS",
+      number: "1Z999AA10123456784",
+    });
+  });
+});
+
+describe("when an order changes in Shopify after it was processed", () => {
+  it("is flagged with what changed and its sales document is left as it was", async () => {
+    const { shop, store, small } = await setup();
+    const order = await store.placeOrder({ lines: [{ variantId: small.id, quantity: 1 }] });
+    await sync(shop.domain);
+    const staged = await prisma.shopifyOrder.findFirstOrThrow({
+      where: { shopId: shop.id, name: order.name },
+      include: { lines: true },
+    });
+    const before = await prisma.boSalesLine.findMany({
+      where: { header: { shopId: shop.id, no: staged.documentNo! } },
+    });
+
+    const orderId = order.id.split("/").pop();
+    const lineId = staged.lines[0]!.shopifyId.toString();
+    const edit = await fetch(`${simulator.url}/_sim/shops/${shop.domain}/orders/${orderId}/lines/${lineId}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ quantity: 3 }),
+    });
+    expect(edit.status).toBe(200);
+    const run = await sync(shop.domain);
+
+    expect(run.counts).toMatchObject({ changedAfterProcessing: 1 });
+    const flagged = await prisma.shopifyOrder.findFirstOrThrow({ where: { id: staged.id } });
+    expect(flagged.changedAfterProcessing).toBe(true);
+    expect(flagged.changes).toEqual(["quantity of Merino Tee - S up from 1 to 3"]);
+    expect(flagged.state).toBe("processed");
+    const after = await prisma.boSalesLine.findMany({
+      where: { header: { shopId: shop.id, no: staged.documentNo! } },
+    });
+    expect(after).toEqual(before);
+  });
+});
+
+describe("when one shipment cannot reach Shopify", () => {
+  it("marks that shipment with the reason and sends the others", async () => {
+    const { shop, store, small } = await setup();
+    const good = await store.placeOrder({ lines: [{ variantId: small.id, quantity: 1 }] });
+    const gone = await store.placeOrder({ lines: [{ variantId: small.id, quantity: 1 }] });
+    await sync(shop.domain);
+    const [goodDoc, goneDoc] = await Promise.all(
+      [good, gone].map((o) =>
+        prisma.shopifyOrder.findFirstOrThrow({ where: { shopId: shop.id, name: o.name } }),
+      ),
+    );
+    const goodShipment = await postSalesOrder(prisma, shop.id, goodDoc!.documentNo!, {
+      ship: true,
+      invoice: false,
+      trackingNo: "TRK-GOOD",
+      carrier: "DHL",
+    });
+    const goneShipment = await postSalesOrder(prisma, shop.id, goneDoc!.documentNo!, {
+      ship: true,
+      invoice: false,
+      trackingNo: "TRK-GONE",
+      carrier: "DHL",
+    });
+    // The second order was deleted in Shopify meanwhile: Shopify has no such order any more.
+    simulator.sim.shop(shop.domain).orders.delete(Number(gone.id.split("/").pop()));
+
+    const run = await runInForeground(prisma, syncShipmentsTask, { shop: shop.domain, trigger: "manual" });
+
+    expect(run.counts).toMatchObject({ synced: 1, failed: 1 });
+    const states = await prisma.boPostedShipment.findMany({
+      where: { shopId: shop.id },
+      orderBy: { no: "asc" },
+    });
+    const byNo = Object.fromEntries(states.map((s) => [s.no, s]));
+    expect(byNo[goodShipment.shipmentNo!]?.shopifySyncState).toBe("synced");
+    expect(byNo[goneShipment.shipmentNo!]).toMatchObject({ shopifySyncState: "error" });
+    expect(byNo[goneShipment.shipmentNo!]?.shopifySyncError).toMatch(/no longer exists in Shopify/);
+  });
+});
+
+describe("when Shopify throttles and fails during a sync", () => {
+  it("waits it out, and the result is the same as without", async () => {
+    const { shop, store, small, medium } = await setup();
+    const orders = [];
+    for (let i = 0; i < 6; i++)
+      orders.push(
+        await store.placeOrder({ lines: [{ variantId: i % 2 ? small.id : medium.id, quantity: 1 + i }] }),
+      );
+    await fetch(`${simulator.url}/_sim/faults`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ throttledShare: 0.3, http5xxShare: 0.2, http429Share: 0.1 }),
+    });
+    try {
+      const run = await sync(shop.domain);
+      expect(run.status).toBe("succeeded");
+    } finally {
+      await fetch(`${simulator.url}/_sim/faults`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ throttledShare: 0, http5xxShare: 0, http429Share: 0 }),
+      });
+    }
+    const documents = await prisma.boSalesHeader.findMany({
+      where: { shopId: shop.id },
+      include: { lines: true },
+    });
+    expect(documents.map((d) => d.shopifyOrderNo).sort()).toEqual(orders.map((o) => o.name).sort());
+    for (const [i, order] of orders.entries()) {
+      const doc = documents.find((d) => d.shopifyOrderNo === order.name)!;
+      expect(doc.lines.find((l) => l.type === "item")?.quantity).toBe(1 + i);
+    }
+  });
+});
