@@ -21,9 +21,26 @@ declare global {
   var __prisma: PrismaClient | undefined;
 }
 
-// Vite's dev server reloads modules; keep one client across reloads.
-const prisma: PrismaClient = globalThis.__prisma ?? createClient();
-if (process.env.NODE_ENV !== "production") globalThis.__prisma = prisma;
+function client(): PrismaClient {
+  // Vite's dev server reloads modules; keep one client across reloads.
+  globalThis.__prisma ??= createClient();
+  return globalThis.__prisma;
+}
+
+/**
+ * Created on first use, so that launchers can import app modules before they have found or
+ * started the database and set DATABASE_URL.
+ */
+const prisma = new Proxy({} as PrismaClient, {
+  get(_target, property) {
+    const real = client();
+    const value = Reflect.get(real, property, real) as unknown;
+    return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(real) : value;
+  },
+  has(_target, property) {
+    return Reflect.has(client(), property);
+  },
+});
 
 export default prisma;
 export type Db = PrismaClient;

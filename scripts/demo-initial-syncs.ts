@@ -1,13 +1,67 @@
-// After install, the demo queues every sync task the app has, as a merchant's first
-// "Run now" of each would.
+// After install the demo sets the shop up as a merchant would on day one: a back office whose
+// items match the shop's SKUs (their existing stock list, with opening stock), schedules that
+// post orders and send shipments back every minute and reconcile orders every 15 minutes,
+// and a first run of the order import.
+import { createItem, ensureLocation, findItem, postOpeningStock } from "../app/backoffice/backoffice.server";
 import prisma from "../app/db.server";
 import { enqueueSync } from "../app/jobs/enqueue.server";
-import { syncTasks } from "../app/jobs/registry.server";
+import { upsertSchedule } from "../app/jobs/schedules.server";
 import { log } from "../app/log.server";
+import { adminClientFor, operation } from "../app/shopify/admin-client.server";
+import { syncOrdersTask } from "../app/sync/orders/task.server";
 
-export async function queueInitialSyncs(shop: string): Promise<void> {
-  for (const task of syncTasks) {
-    const { run } = await enqueueSync(prisma, task, { shop, trigger: "manual", jobKey: true });
-    log.info({ shop, task: task.name, runId: run.id }, "initial sync queued");
+export const DEMO_STOCK_LIST = operation<{
+  productVariants: {
+    nodes: {
+      sku: string | null;
+      title: string;
+      price: string;
+      barcode: string | null;
+      product: { title: string };
+    }[];
+  };
+}>(
+  "DemoStockList",
+  `query DemoStockList { productVariants(first: 250) { nodes { sku title price barcode product { title } } } }`,
+);
+
+export async function queueInitialSyncs(domain: string): Promise<void> {
+  const shop = await prisma.shop.findUniqueOrThrow({ where: { domain } });
+  const client = await adminClientFor(domain);
+  const { productVariants } = await client.request(DEMO_STOCK_LIST);
+  await ensureLocation(prisma, shop.id, { code: "MAIN", name: "Main warehouse" });
+  let created = 0;
+  for (const variant of productVariants.nodes) {
+    if (!variant.sku || (await findItem(prisma, shop.id, variant.sku))) continue;
+    await createItem(prisma, shop.id, {
+      no: variant.sku,
+      description: `${variant.product.title} - ${variant.title}`,
+      unitPrice: variant.price,
+      barcode: variant.barcode ?? undefined,
+    });
+    await postOpeningStock(
+      prisma,
+      shop.id,
+      [{ itemNo: variant.sku, locationCode: "MAIN", quantity: 100 }],
+      "OPENING",
+    );
+    created += 1;
   }
+  log.info({ shop: domain, items: created }, "demo back office stocked");
+
+  await upsertSchedule(prisma, { shopId: shop.id, task: "sync_orders", cron: "*/15 * * * *", enabled: true });
+  await upsertSchedule(prisma, {
+    shopId: shop.id,
+    task: "post_sales_orders",
+    cron: "* * * * *",
+    enabled: true,
+    filters: { carrier: "UPS", trackingUrl: "https://www.ups.com/track?tracknum=" },
+  });
+  await upsertSchedule(prisma, { shopId: shop.id, task: "sync_shipments", cron: "* * * * *", enabled: true });
+  const { run } = await enqueueSync(prisma, syncOrdersTask, {
+    shop: domain,
+    trigger: "manual",
+    jobKey: true,
+  });
+  log.info({ shop: domain, runId: run.id }, "first order import queued");
 }

@@ -1,7 +1,7 @@
 // The demo's customers: every few seconds one of them buys one to three variants of the demo
 // shop, paid, through the simulator's Admin API (orderCreate), as a storefront checkout would.
 
-import { operation } from "../app/shopify/admin-client.server";
+import { operation } from "../app/shopify/operation.server";
 
 export const VARIANTS_QUERY = operation<{ productVariants: { nodes: { id: string; price: string }[] } }>(
   "DemoTrafficVariants",

@@ -9,14 +9,17 @@ import { defineSyncTask } from "../jobs/sync-task.server";
  * named in the log, the others go on; if any failed, the run fails with their reasons.
  */
 
+/** true/false as JSON (schedules) or as text (`--filter ship=false`). */
+const flag = (fallback: boolean) => z.union([z.boolean(), z.stringbool()]).default(fallback);
+
 const postOrdersFilters = z
   .object({
     /** Only documents made from Shopify orders (default), or every sales order. */
-    shopifyOnly: z.coerce.boolean().default(true),
+    shopifyOnly: flag(true),
     /** Only released orders, or open ones too. */
     status: z.enum(["released", "open", "any"]).default("any"),
-    ship: z.coerce.boolean().default(true),
-    invoice: z.coerce.boolean().default(true),
+    ship: flag(true),
+    invoice: flag(true),
     /** Carrier for the shipments; with it, each shipment gets a tracking number. */
     carrier: z.string().trim().min(1).max(100).optional(),
     trackingUrl: z.url().optional(),
@@ -68,7 +71,7 @@ export const postSalesOrdersTask = defineSyncTask({
 
 export const postSalesInvoicesTask = defineSyncTask({
   name: "post_sales_invoices",
-  filters: z.object({ shopifyOnly: z.coerce.boolean().default(true) }).strict(),
+  filters: z.object({ shopifyOnly: flag(true) }).strict(),
   async run(ctx) {
     const documents = (await listSalesDocuments(ctx.db, ctx.shop.id, { documentType: "invoice" })).filter(
       (doc) => doc.status !== "posted" && (!ctx.filters.shopifyOnly || doc.shopifyOrderId !== null),

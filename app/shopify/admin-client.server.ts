@@ -11,24 +11,8 @@ import { limiterFor, type ShopRateLimiter, type ThrottleStatus } from "./rate-li
  * stopped at once on answers a retry cannot change (401/402/403/404/423, invalid queries).
  */
 
-export interface Operation<TData, TVariables = Record<string, unknown>> {
-  /** The operation's name, unique in the app (also the key the limiter learns costs by). */
-  name: string;
-  query: string;
-  /** Phantom fields carrying the types. */
-  readonly __data?: TData;
-  readonly __variables?: TVariables;
-}
-
-export function operation<TData, TVariables = Record<string, unknown>>(
-  name: string,
-  query: string,
-): Operation<TData, TVariables> {
-  if (!new RegExp(`\\b(query|mutation)\\s+${name}\\b`).test(query)) {
-    throw new Error(`operation ${name}: its query must be named ${name}`);
-  }
-  return { name, query };
-}
+export { operation, type Operation } from "./operation.server";
+import type { Operation } from "./operation.server";
 
 export class AdminApiError extends Error {
   override name = "AdminApiError";

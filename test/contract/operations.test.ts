@@ -33,8 +33,10 @@ for (const file of files) {
   const module = (await import(file)) as Record<string, unknown>;
   operations.push(...Object.values(module).filter(isOperation));
 }
-const demo = (await import("../../scripts/demo-traffic")) as Record<string, unknown>;
-operations.push(...Object.values(demo).filter(isOperation));
+for (const script of ["demo-traffic", "demo-initial-syncs"]) {
+  const module = (await import(`../../scripts/${script}.ts`)) as Record<string, unknown>;
+  operations.push(...Object.values(module).filter(isOperation));
+}
 
 describe("the app's Admin API operations", () => {
   it("are found (one file per sync module)", () => {

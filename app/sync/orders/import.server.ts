@@ -14,15 +14,20 @@ import { numericId, stageOrder } from "./stage.server";
 
 /**
  * Imports the orders that changed since the shop's cursor into staging. The cursor is the time
- * taken before the read (minus a small overlap, as Shopify's search index trails its writes by
- * a moment); staging is idempotent, so reading an order twice is harmless, and the scheduled
- * run of the same task picks up anything a webhook never announced. The first run imports the
+ * taken before the read; staging is idempotent, so reading an order twice is harmless, and the
+ * scheduled run of the same task re-reads a window (below) to pick up what webhooks missed. The first run imports the
  * open orders. One order that cannot be staged is recorded with its error and the cursor stays
  * before it, so the next run tries it again; the others go on.
  */
 
 const TASK = "sync_orders";
-const OVERLAP_MS = 5_000;
+/**
+ * Runs started by a webhook or a person read from where the last run started reading: cheap,
+ * and nothing is lost that Shopify had indexed by then. A scheduled run reads the last hour
+ * again as well, so an order whose change reached Shopify's search late, or whose webhook
+ * never came, is picked up by the next schedule at the latest.
+ */
+const RECONCILE_WINDOW_MS = 60 * 60_000;
 
 function quote(value: string): string {
   return `'${value}'`;
@@ -52,7 +57,8 @@ export async function importOrders(
   const key = cursorKey(TASK, filters);
   const cursor = await db.syncCursor.findUnique({ where: { shopId_task: { shopId: shop.id, task: key } } });
   const readStartedAt = new Date();
-  const since = cursor ? new Date(cursor.cursor.getTime() - OVERLAP_MS) : null;
+  const overlap = ctx.run.trigger === "schedule" ? RECONCILE_WINDOW_MS : 0;
+  const since = cursor ? new Date(cursor.cursor.getTime() - overlap) : null;
   const query = [
     since ? `updated_at:>${quote(since.toISOString())}` : "status:open",
     ...filterTerms(filters),
