@@ -5,11 +5,13 @@
 //      delivered twice and 5% delivered late, and the orders lost or duplicated;
 //   3. Admin API points requested and used per imported order;
 //   4. orders imported per minute at the Standard plan's rate limit (a first import of
-//      1,000 open orders).
+//      500 open orders).
+import { execFileSync, spawn } from "node:child_process";
 import { createHmac, randomUUID } from "node:crypto";
+import path from "node:path";
 import { parseArgs } from "node:util";
 import pg from "pg";
-import { resolveDatabase } from "../app/db/embedded.server";
+import { freePort, resolveDatabase } from "../app/db/embedded.server";
 import { migrate } from "../app/db/migrate.server";
 import { migrateWorkerSchema } from "../app/jobs/worker.server";
 import { readAppConfig } from "../simulator/app-config.server";
@@ -17,7 +19,6 @@ import { createSimulatorServer, listen } from "../simulator/http/server.server";
 import { signSessionToken } from "../simulator/http/oauth.server";
 import { PRESETS, seedShop } from "../simulator/seed/seed.server";
 import { Simulator } from "../simulator/simulator.server";
-import { startAppServer } from "./lib/app-server";
 
 const { values } = parseArgs({
   options: {
@@ -25,7 +26,7 @@ const { values } = parseArgs({
     "burst-seconds": { type: "string", default: "3" },
     "order-rate": { type: "string", default: "5" },
     "order-seconds": { type: "string", default: "30" },
-    "throughput-orders": { type: "string", default: "1000" },
+    "throughput-orders": { type: "string", default: "500" },
   },
 });
 const BURST_RATE = Number(values["burst-rate"]);
@@ -80,8 +81,32 @@ Object.assign(process.env, {
   SHOPIFY_ADMIN_ORIGIN: simUrl,
   SCOPES: config.scopes,
 });
-const app = await startAppServer();
-process.env.SHOPIFY_APP_URL = app.url;
+// The app as it runs in production: built, served by remix-serve in a process of its own, so
+// the load generator and the worker in this process do not share its event loop.
+execFileSync(path.resolve("node_modules/.bin/remix"), ["vite:build"], { stdio: "ignore" });
+const appPort = await freePort();
+const appUrl = `http://127.0.0.1:${appPort}`;
+process.env.SHOPIFY_APP_URL = appUrl;
+const appProcess = spawn(path.resolve("node_modules/.bin/remix-serve"), ["./build/server/index.js"], {
+  env: {
+    ...process.env,
+    PORT: String(appPort),
+    HOST: "127.0.0.1",
+    NODE_ENV: "production",
+    LOG_LEVEL: "warn",
+  },
+  stdio: ["ignore", "ignore", "inherit"],
+});
+for (let tries = 0; ; tries++) {
+  try {
+    await fetch(`${appUrl}/`);
+    break;
+  } catch (error) {
+    if (tries > 200) throw error;
+    await sleep(100);
+  }
+}
+const app = { url: appUrl, close: () => Promise.resolve(void appProcess.kill("SIGTERM")) };
 sim.options.appUrl = app.url;
 
 const { default: prisma } = await import("../app/db.server");

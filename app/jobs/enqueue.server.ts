@@ -39,6 +39,22 @@ function isClient(db: Db | Tx): db is Db {
  * graphile-worker job in one transaction (the caller's, when given one), on the shop's queue
  * for the task's category.
  */
+/** The run waiting under this key whose job no worker has taken yet, if any. */
+async function waitingRun(tx: Tx, shopId: string, key: string): Promise<SyncRun | null> {
+  const [row] = await tx.$queryRaw<{ id: string }[]>`
+    select r.id from "SyncRun" r join graphile_worker.jobs j on j.id = r."jobId"::bigint
+     where r."shopId" = ${shopId}::uuid and r."jobKey" = ${key} and r.status = 'queued'
+       and r."startedAt" is null and j.locked_at is null
+     order by r."queuedAt" desc limit 1`;
+  return row ? tx.syncRun.findUnique({ where: { id: row.id } }) : null;
+}
+
+/** Serialises enqueuers of one key, then looks again: two doorbells at once queue one run. */
+async function lockThenWaitingRun(tx: Tx, shopId: string, key: string): Promise<SyncRun | null> {
+  await tx.$executeRaw`select pg_advisory_xact_lock(hashtext(${key}))`;
+  return waitingRun(tx, shopId, key);
+}
+
 export async function enqueueSync<F>(
   db: Db | Tx,
   task: SyncTaskDefinition<F>,
@@ -56,16 +72,9 @@ async function enqueueIn<F>(tx: Tx, task: SyncTaskDefinition<F>, request: Enqueu
 
   const key = request.jobKey === true ? makeJobKey(task.name, shop.domain) : (request.jobKey ?? null);
   if (key) {
-    await tx.$executeRaw`select pg_advisory_xact_lock(hashtext(${key}))`;
-    const waiting = await tx.syncRun.findFirst({
-      where: { shopId: shop.id, jobKey: key, status: "queued", startedAt: null },
-      orderBy: { queuedAt: "desc" },
-    });
-    if (waiting?.jobId) {
-      const [job] = await tx.$queryRaw<{ locked_at: Date | null }[]>`
-        select locked_at from graphile_worker.jobs where id = ${BigInt(waiting.jobId)}`;
-      if (job && job.locked_at === null) return { run: waiting, coalesced: true };
-    }
+    // A burst of doorbells mostly finds the run already waiting: answered without a lock.
+    const waiting = (await waitingRun(tx, shop.id, key)) ?? (await lockThenWaitingRun(tx, shop.id, key));
+    if (waiting) return { run: waiting, coalesced: true };
   }
 
   const category = request.category ?? task.category;

@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { enqueueSync } from "../../jobs/enqueue.server";
+import { TerminalError } from "../../jobs/errors.server";
 import { receiveWebhook } from "../../webhooks/receive.server";
 import { syncOrdersTask } from "./task.server";
 
@@ -10,7 +11,10 @@ import { syncOrdersTask } from "./task.server";
  */
 export const orderDoorbell = async ({ request }: ActionFunctionArgs) =>
   receiveWebhook(request, async ({ tx, shop }) => {
-    const known = await tx.shop.findUnique({ where: { domain: shop }, select: { uninstalledAt: true } });
-    if (!known || known.uninstalledAt) return; // recorded, nothing to sync for a shop we don't serve
-    await enqueueSync(tx, syncOrdersTask, { shop, trigger: "webhook", jobKey: true });
+    try {
+      await enqueueSync(tx, syncOrdersTask, { shop, trigger: "webhook", jobKey: true });
+    } catch (error) {
+      // Recorded; nothing to sync for a shop we do not serve (unknown or uninstalled).
+      if (!(error instanceof TerminalError)) throw error;
+    }
   });
