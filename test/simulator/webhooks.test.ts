@@ -33,7 +33,10 @@ async function receiver(statuses: number[]): Promise<{ url: string; received: Re
 describe("a webhook from the simulator", () => {
   it("is signed with the app secret and carries Shopify's headers", async () => {
     const app = await receiver([]);
-    const sim = testSimulator({ appUrl: app.url, webhookPaths: { "orders/create": "/webhooks/orders/create" } });
+    const sim = testSimulator({
+      appUrl: app.url,
+      webhookPaths: { "orders/create": "/webhooks/orders/create" },
+    });
     sim.emit(sim.shop("hooks"), "orders/create", { id: 1, name: "#1001" });
     expect(await sim.webhooks.idle()).toBe(true);
 
@@ -53,7 +56,11 @@ describe("a webhook from the simulator", () => {
 
   it("is retried after non-2xx answers with the same webhook id and payload, until it is taken", async () => {
     const app = await receiver([500, 503]);
-    const sim = testSimulator({ appUrl: app.url, webhookPaths: { "orders/paid": "/webhooks/orders/paid" }, retryScale: 0.0001 });
+    const sim = testSimulator({
+      appUrl: app.url,
+      webhookPaths: { "orders/paid": "/webhooks/orders/paid" },
+      retryScale: 0.0001,
+    });
     sim.emit(sim.shop("retry"), "orders/paid", { id: 2 });
     expect(await sim.webhooks.idle()).toBe(true);
 
@@ -65,7 +72,11 @@ describe("a webhook from the simulator", () => {
 
   it("gives up after Shopify's 8 retries", async () => {
     const app = await receiver(Array.from({ length: 20 }, () => 500));
-    const sim = testSimulator({ appUrl: app.url, webhookPaths: { "orders/paid": "/webhooks/orders/paid" }, retryScale: 0.00001 });
+    const sim = testSimulator({
+      appUrl: app.url,
+      webhookPaths: { "orders/paid": "/webhooks/orders/paid" },
+      retryScale: 0.00001,
+    });
     sim.emit(sim.shop("giveup"), "orders/paid", { id: 3 });
     expect(await sim.webhooks.idle()).toBe(true);
 
@@ -75,14 +86,19 @@ describe("a webhook from the simulator", () => {
 
   it("can be sent twice, or late, on purpose", async () => {
     const app = await receiver([]);
-    const sim = testSimulator({ appUrl: app.url, webhookPaths: { "orders/create": "/webhooks/orders/create" } });
+    const sim = testSimulator({
+      appUrl: app.url,
+      webhookPaths: { "orders/create": "/webhooks/orders/create" },
+    });
     sim.webhooks.faults = { duplicateShare: 1, lateShare: 1, lateMs: 300 };
     const started = Date.now();
     sim.emit(sim.shop("faults"), "orders/create", { id: 4 });
     expect(await sim.webhooks.idle()).toBe(true);
 
     expect(app.received).toHaveLength(2);
-    expect(app.received[0]!.headers["x-shopify-webhook-id"]).toBe(app.received[1]!.headers["x-shopify-webhook-id"]);
+    expect(app.received[0]!.headers["x-shopify-webhook-id"]).toBe(
+      app.received[1]!.headers["x-shopify-webhook-id"],
+    );
     expect(Date.now() - started).toBeGreaterThanOrEqual(300);
   });
 });
