@@ -27,7 +27,7 @@ async function receiver(statuses: number[]): Promise<{ url: string; received: Re
     });
   });
   await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
-  return { url: `http://127.0.0.1:${(server!.address() as AddressInfo).port}`, received };
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, received };
 }
 
 describe("a webhook from the simulator", () => {
