@@ -1,4 +1,5 @@
 import type { Plan, ShopState } from "../state/shop-state.server";
+import { offsetMinutes } from "../state/time.server";
 import { gid } from "../state/shop-state.server";
 import { iso } from "./context.server";
 
@@ -23,30 +24,6 @@ export function shopNumericId(shop: ShopState): number {
   let hash = 0;
   for (const char of shop.domain) hash = (Math.imul(hash, 31) + char.charCodeAt(0)) >>> 0;
   return 10_000_000 + (hash % 90_000_000);
-}
-
-/** The offset of a time zone at an instant, in minutes east of UTC. */
-function offsetMinutes(timeZone: string, at: Date): number {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone,
-    hourCycle: "h23",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-  }).formatToParts(at);
-  const value = (type: string) => Number(parts.find((part) => part.type === type)?.value ?? 0);
-  const local = Date.UTC(
-    value("year"),
-    value("month") - 1,
-    value("day"),
-    value("hour"),
-    value("minute"),
-    value("second"),
-  );
-  return Math.round((local - Math.floor(at.getTime() / 1000) * 1000) / 60_000);
 }
 
 function abbreviation(timeZone: string, at: Date): string {

