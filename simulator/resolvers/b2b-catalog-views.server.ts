@@ -1,6 +1,7 @@
 import type { CatalogRecord, PriceListRecord, VariantRecord } from "../state/records.server";
 import { gid, type ShopState } from "../state/shop-state.server";
-import { countOf, locationConnection } from "./b2b-company-views.server";
+import { locationConnection } from "./b2b-company-views.server";
+import { countOf } from "./connection.server";
 import { variantView } from "./catalog-views.server";
 import { connection, type ConnectionArgs } from "./connection.server";
 import { money } from "./context.server";

@@ -1,7 +1,7 @@
 import type { CatalogRecord } from "../state/records.server";
 import { parseGid, type ShopState } from "../state/shop-state.server";
 import { CATALOG_TYPES, catalogView } from "./b2b-catalog-views.server";
-import { countOf } from "./b2b-company-views.server";
+import { countOf } from "./connection.server";
 import { connection, type ConnectionArgs } from "./connection.server";
 import { userError, type FieldMap, type ResolverContext, type UserError } from "./context.server";
 import { search, type SearchFields } from "./search.server";

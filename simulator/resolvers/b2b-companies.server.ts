@@ -13,10 +13,9 @@ import {
   companyLocationView,
   companyView,
   contactView,
-  countOf,
   locationConnection,
 } from "./b2b-company-views.server";
-import { connection, type ConnectionArgs } from "./connection.server";
+import { connection, countOf, type ConnectionArgs } from "./connection.server";
 import { userError, type FieldMap, type ResolverContext, type UserError } from "./context.server";
 import { addressFromInput } from "./orders-address.server";
 import { search } from "./search.server";

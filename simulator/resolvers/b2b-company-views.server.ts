@@ -1,3 +1,4 @@
+import { countOf } from "./connection.server";
 import type {
   Address,
   CompanyContactRecord,
@@ -20,11 +21,6 @@ import { search, type SearchFields } from "./search.server";
  */
 
 type ListArgs = ConnectionArgs & { query?: string | null; sortKey?: string | null };
-
-export function countOf(value: number, limit?: number | null) {
-  if (limit != null && value > limit) return { count: limit, precision: "AT_LEAST" };
-  return { count: value, precision: "EXACT" };
-}
 
 export const COMPANY_SEARCH: SearchFields<CompanyRecord> = {
   fields: {

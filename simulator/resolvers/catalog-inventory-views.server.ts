@@ -1,7 +1,7 @@
 import { GraphQLError } from "graphql";
 import type { InventoryItemRecord, InventoryLevelRecord, LocationRecord } from "../state/records.server";
 import { gid, parseGid, type ShopState } from "../state/shop-state.server";
-import { connection, type ConnectionArgs } from "./connection.server";
+import { connection, countOf as count, type ConnectionArgs } from "./connection.server";
 import { iso, money } from "./context.server";
 import { isQuantityName, levelsAtLocation, levelsOfItem, primaryLocation } from "./catalog-store.server";
 import { variantView } from "./catalog-views.server";
@@ -13,11 +13,6 @@ import { search, type SearchFields } from "./search.server";
  */
 
 type Args = ConnectionArgs & { query?: string | null; sortKey?: string | null };
-
-export function count(value: number, limit?: number | null) {
-  if (limit != null && value > limit) return { count: limit, precision: "AT_LEAST" };
-  return { count: value, precision: "EXACT" };
-}
 
 export function inventoryLevelGid(level: InventoryLevelRecord): string {
   return `${gid("InventoryLevel", level.id)}?inventory_item_id=${level.inventoryItemId}`;

@@ -14,7 +14,8 @@ import {
   primaryLocation,
   variantsOf,
 } from "./catalog-store.server";
-import { count, inventoryItemView, inventoryLevelView, locationView } from "./catalog-inventory-views.server";
+import { inventoryItemView, inventoryLevelView, locationView } from "./catalog-inventory-views.server";
+import { countOf as count } from "./connection.server";
 import { productView, sortVariants, variantView } from "./catalog-views.server";
 import { search, type SearchFields } from "./search.server";
 

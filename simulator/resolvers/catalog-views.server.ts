@@ -2,7 +2,8 @@ import type { MediaRecord, ProductRecord, VariantRecord } from "../state/records
 import { gid, type ShopState } from "../state/shop-state.server";
 import { connection, encodeCursor, type ConnectionArgs } from "./connection.server";
 import { iso, money } from "./context.server";
-import { count, inventoryItemView } from "./catalog-inventory-views.server";
+import { inventoryItemView } from "./catalog-inventory-views.server";
+import { countOf as count } from "./connection.server";
 import {
   availableTotal,
   isDefaultVariantOnly,

@@ -100,3 +100,9 @@ export function connection<R, T>(
     },
   };
 }
+
+/** A `Count` as Shopify answers `...Count(limit:)`: exact, or "at least" the limit when capped. */
+export function countOf(value: number, limit?: number | null) {
+  if (limit != null && value > limit) return { count: limit, precision: "AT_LEAST" };
+  return { count: value, precision: "EXACT" };
+}

@@ -1,4 +1,5 @@
 import type { ShopState } from "../state/shop-state.server";
+import { countOf } from "./connection.server";
 import type { CustomerRecord } from "../state/records.server";
 import { customerPayload } from "../webhooks/payloads/customers.server";
 import { userError, type FieldMap, type ResolverContext, type UserError } from "./context.server";
@@ -162,11 +163,7 @@ export const customerQueries: FieldMap = {
       (customer) => customerView(context.shop, customer),
     ),
   customersCount: (args: { query?: string; limit?: number | null }, context: ResolverContext) => {
-    const count = searchCustomers(context.shop.customers.values(), args.query).length;
-    const limit = args.limit ?? null;
-    return limit !== null && count > limit
-      ? { count: limit, precision: "AT_LEAST" }
-      : { count, precision: "EXACT" };
+    return countOf(searchCustomers(context.shop.customers.values(), args.query).length, args.limit);
   },
 };
 

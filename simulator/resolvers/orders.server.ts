@@ -1,4 +1,5 @@
 import type { ResolverContext, ResolverModule } from "./context.server";
+import { countOf } from "./connection.server";
 import { customerMutations, customerQueries } from "./customers-resolvers.server";
 import { customerView } from "./customers-views.server";
 import { fulfillmentMutations, fulfillmentNode, fulfillmentQueries } from "./fulfillments-mutations.server";
@@ -69,11 +70,7 @@ export const ordersModule: ResolverModule = {
         (order) => orderView(context.shop, order),
       ),
     ordersCount: (args: { query?: string; limit?: number | null }, context: ResolverContext) => {
-      const count = searchOrders(context.shop.orders.values(), args.query).length;
-      const limit = args.limit ?? null;
-      return limit !== null && count > limit
-        ? { count: limit, precision: "AT_LEAST" }
-        : { count, precision: "EXACT" };
+      return countOf(searchOrders(context.shop.orders.values(), args.query).length, args.limit);
     },
     refund: (args: { id: string }, context: ResolverContext) => {
       const match = /\/Refund\/(\d+)/.exec(args.id);

@@ -1,7 +1,7 @@
 import type { WebhookSubscriptionRecord } from "../state/records.server";
 import { gid, parseGid, type ShopState } from "../state/shop-state.server";
 import { SIM_API_VERSION } from "../simulator.server";
-import { connection, type ConnectionArgs } from "./connection.server";
+import { connection, type ConnectionArgs, countOf } from "./connection.server";
 import { iso, userError, type FieldMap, type ResolverContext, type UserError } from "./context.server";
 import { search, type SearchFields } from "./search.server";
 
@@ -189,10 +189,7 @@ export const webhookQueries: FieldMap = {
     args: { query?: string | null; limit?: number | null },
     { shop }: ResolverContext,
   ) => {
-    const count = listed(shop, args).length;
-    return args.limit != null && count > args.limit
-      ? { count: args.limit, precision: "AT_LEAST" }
-      : { count, precision: "EXACT" };
+    return countOf(listed(shop, args).length, args.limit);
   },
   webhookSubscription: (args: { id: string }, { shop }: ResolverContext) => {
     const subscription = find(shop, args.id);

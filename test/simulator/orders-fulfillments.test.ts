@@ -2,38 +2,18 @@
 import { describe, expect, it } from "vitest";
 import { changeOrderLineQuantity } from "../../simulator/resolvers/orders.server";
 import { contextFor } from "../../simulator/resolvers/local-execute.server";
-import { ADDRESS, fixture, money, ORDER_CREATE, schemaErrors, type Fixture } from "./orders-helpers";
+import { ADA, ADDRESS, fixture, money, ORDER_CREATE, schemaErrors, type Fixture } from "./orders-helpers";
 
 /**
  * Fulfillment orders and fulfillmentCreate as Shopify checks them, fulfillment tracking
  * updates, the webhooks they send, and the test helper that edits a line's quantity.
  */
 
-const CUSTOMER = {
-  toUpsert: {
-    email: "ada@example.com",
-    firstName: "Ada",
-    lastName: "Lovelace",
-    addresses: [
-      {
-        address1: "12 Elgin St",
-        city: "Ottawa",
-        province: "Ontario",
-        country: "Canada",
-        zip: "K2P 1L4",
-        phone: "+16135550100",
-        firstName: "Ada",
-        lastName: "Lovelace",
-      },
-    ],
-  },
-};
-
 async function twoLocationOrder(f: Fixture) {
   const data = await f.gql(ORDER_CREATE, {
     order: {
       email: "ada@example.com",
-      customer: CUSTOMER,
+      customer: ADA,
       shippingAddress: ADDRESS,
       billingAddress: ADDRESS,
       lineItems: [
@@ -268,7 +248,7 @@ describe("orderCreate with fulfillmentStatus FULFILLED", () => {
     const data = await f.gql(ORDER_CREATE, {
       order: {
         email: "ada@example.com",
-        customer: CUSTOMER,
+        customer: ADA,
         shippingAddress: ADDRESS,
         billingAddress: ADDRESS,
         lineItems: [
