@@ -55,6 +55,15 @@ async function lockThenWaitingRun(tx: Tx, shopId: string, key: string): Promise<
   return waitingRun(tx, shopId, key);
 }
 
+/** The category the shop runs this task in: its choice on the task's settings, else the task's. */
+export async function shopCategory(db: Db | Tx, shopId: string, task: { name: string; category: string }) {
+  const settings = await db.schedule.findUnique({
+    where: { shopId_task: { shopId, task: task.name } },
+    select: { category: true },
+  });
+  return settings?.category ?? task.category;
+}
+
 export async function enqueueSync<F>(
   db: Db | Tx,
   task: SyncTaskDefinition<F>,
@@ -77,7 +86,7 @@ async function enqueueIn<F>(tx: Tx, task: SyncTaskDefinition<F>, request: Enqueu
     if (waiting) return { run: waiting, coalesced: true };
   }
 
-  const category = request.category ?? task.category;
+  const category = request.category ?? (await shopCategory(tx, shop.id, task));
   const run = await tx.syncRun.create({
     data: {
       id: randomUUID(),

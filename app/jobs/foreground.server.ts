@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Db } from "../db.server";
 import type { SyncRun } from "../generated/prisma/client";
 import { Prisma } from "../generated/prisma/client";
+import { shopCategory } from "./enqueue.server";
 import { TerminalError } from "./errors.server";
 import { executeRun, type SyncTaskDefinition, type Trigger } from "./sync-task.server";
 
@@ -26,7 +27,7 @@ export async function runInForeground<F>(
       shopId: shop.id,
       task: task.name,
       trigger: request.trigger,
-      category: request.category ?? task.category,
+      category: request.category ?? (await shopCategory(db, shop.id, task)),
       filters: filters as Prisma.InputJsonValue,
     },
   });
