@@ -29,21 +29,50 @@ export function validateCron(cron: string): string | null {
   }
 }
 
+/** Job categories are short slugs: they become part of the shop's queue names. */
+export const CATEGORY_PATTERN = /^[a-z0-9][a-z0-9_-]{0,39}$/;
+
+/**
+ * Creates or changes a task's settings row for a shop. Filters and category are kept as they
+ * are when not given, so the schedule and the request page can be saved on their own.
+ */
 export async function upsertSchedule(
   db: Db,
-  input: { shopId: string; task: string; cron: string; enabled: boolean; filters?: unknown },
+  input: {
+    shopId: string;
+    task: string;
+    cron: string;
+    enabled: boolean;
+    filters?: unknown;
+    category?: string;
+  },
   tasks: readonly AnySyncTask[] = syncTasks,
 ) {
   const task = findSyncTask(input.task, tasks);
   if (!task) throw new Error(`unknown task ${input.task}`);
   const cronError = validateCron(input.cron);
   if (cronError) throw new Error(`invalid schedule "${input.cron}": ${cronError}`);
-  const filters = task.filters.parse(input.filters ?? {}) as Prisma.InputJsonValue;
+  if (input.category !== undefined && !CATEGORY_PATTERN.test(input.category))
+    throw new Error(`invalid category "${input.category}": use up to 40 lowercase letters, digits, - or _`);
+  const filters =
+    input.filters === undefined ? undefined : (task.filters.parse(input.filters) as Prisma.InputJsonValue);
   const nextRunAt = input.enabled ? nextRun(input.cron, new Date()) : null;
+  const common = { cron: input.cron, enabled: input.enabled, nextRunAt };
   return db.schedule.upsert({
     where: { shopId_task: { shopId: input.shopId, task: input.task } },
-    create: { id: randomUUID(), ...input, filters, nextRunAt },
-    update: { cron: input.cron, enabled: input.enabled, filters, nextRunAt },
+    create: {
+      id: randomUUID(),
+      shopId: input.shopId,
+      task: input.task,
+      ...common,
+      filters: filters ?? (task.filters.parse({}) as Prisma.InputJsonValue),
+      category: input.category ?? task.category,
+    },
+    update: {
+      ...common,
+      ...(filters === undefined ? {} : { filters }),
+      ...(input.category === undefined ? {} : { category: input.category }),
+    },
   });
 }
 

@@ -53,8 +53,24 @@ export async function callRoute<T>(
   return handler({ request, params, context: {} } as Args);
 }
 
-/** The JSON body of what a loader or action returned (plain data or a Response). */
+/** What a loader or action returned: plain data, `data(body, init)`, or a Response. */
 export async function dataOf<T = unknown>(result: unknown): Promise<T> {
   if (result instanceof Response) return (await result.json()) as T;
+  if (isDataWithInit(result)) return result.data as T;
   return result as T;
+}
+
+/** The HTTP status a loader or action answered with. */
+export function statusOf(result: unknown): number {
+  if (result instanceof Response) return result.status;
+  if (isDataWithInit(result)) return result.init?.status ?? 200;
+  return 200;
+}
+
+function isDataWithInit(value: unknown): value is { data: unknown; init: ResponseInit | null } {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    (value as { type?: unknown }).type === "DataWithResponseInit"
+  );
 }

@@ -1,0 +1,228 @@
+import { z } from "zod";
+import type { Db } from "../db.server";
+import type { Schedule, Shop, SyncRun } from "../generated/prisma/client";
+import { enqueueSync } from "../jobs/enqueue.server";
+import { describeError } from "../jobs/errors.server";
+import { runInForeground } from "../jobs/foreground.server";
+import { DEFAULT_CATEGORY } from "../jobs/queues.server";
+import { findSyncTask } from "../jobs/registry.server";
+import { CATEGORY_PATTERN, upsertSchedule, validateCron } from "../jobs/schedules.server";
+import { SCHEDULE_PRESETS, TASK_CATALOG, taskInfo, type FilterField, type TaskInfo } from "./task-catalog";
+
+/**
+ * Tasks and schedules for the admin: each task's schedule, category and filters (one
+ * Schedule row per shop and task), its last and next run, and Run now in the background or
+ * the foreground as the shop's settings say. Everything takes the shop from the session.
+ */
+
+/** Input a person gave that cannot be taken: shown to them, nothing changed. */
+export class AdminInputError extends Error {
+  readonly status: number;
+  readonly fields: Record<string, string>;
+  constructor(message: string, status = 400, fields: Record<string, string> = {}) {
+    super(message);
+    this.status = status;
+    this.fields = fields;
+  }
+}
+
+export interface TaskRow {
+  info: TaskInfo;
+  schedule: Schedule | null;
+  category: string;
+  lastRun: SyncRun | null;
+  nextRunAt: Date | null;
+}
+
+function requireTask(name: string) {
+  const info = taskInfo(name);
+  if (!info) throw new AdminInputError(`There is no task called "${name}".`, 404);
+  const task = info.available ? findSyncTask(name) : undefined;
+  return { info, task };
+}
+
+function requireRunnable(name: string) {
+  const { info, task } = requireTask(name);
+  if (!task) throw new AdminInputError(`${info.title} is not available yet.`, 400);
+  return { info, task };
+}
+
+async function lastRuns(db: Db, shopId: string): Promise<Map<string, SyncRun>> {
+  const runs = await db.$queryRaw<SyncRun[]>`
+    select distinct on (task) * from "SyncRun"
+     where "shopId" = ${shopId}::uuid
+     order by task, "queuedAt" desc`;
+  return new Map(runs.map((run) => [run.task, run]));
+}
+
+export async function listTasks(db: Db, shop: Shop): Promise<TaskRow[]> {
+  const [schedules, last] = await Promise.all([
+    db.schedule.findMany({ where: { shopId: shop.id } }),
+    lastRuns(db, shop.id),
+  ]);
+  return TASK_CATALOG.map((info) => {
+    const schedule = schedules.find((row) => row.task === info.name) ?? null;
+    return {
+      info,
+      schedule,
+      category: schedule?.category ?? findSyncTask(info.name)?.category ?? DEFAULT_CATEGORY,
+      lastRun: last.get(info.name) ?? null,
+      nextRunAt: schedule?.enabled && !shop.uninstalledAt ? schedule.nextRunAt : null,
+    };
+  });
+}
+
+export async function getTask(db: Db, shop: Shop, name: string): Promise<TaskRow> {
+  const { info } = requireTask(name);
+  const row = (await listTasks(db, shop)).find((candidate) => candidate.info.name === info.name);
+  if (!row) throw new AdminInputError(`There is no task called "${name}".`, 404);
+  return row;
+}
+
+const scheduleForm = z
+  .object({
+    enabled: z
+      .string()
+      .optional()
+      .transform((value) => value === "on" || value === "true"),
+    preset: z.enum([...SCHEDULE_PRESETS.map((preset) => preset.value), "daily", "cron"], {
+      message: "choose how often",
+    }),
+    time: z
+      .string()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, "give the time as HH:MM (24 hours, UTC)")
+      .optional(),
+    cron: z.string().trim().optional(),
+    category: z
+      .string()
+      .trim()
+      .regex(CATEGORY_PATTERN, "up to 40 lowercase letters, digits, - or _; starts with a letter or digit"),
+  })
+  .superRefine((form, ctx) => {
+    if (form.preset === "daily" && !form.time)
+      ctx.addIssue({ code: "custom", path: ["time"], message: "give the time of day" });
+    if (form.preset === "cron") {
+      const error = form.cron ? validateCron(form.cron) : "give a cron expression";
+      if (error) ctx.addIssue({ code: "custom", path: ["cron"], message: error });
+    }
+  });
+
+function cronOf(form: z.output<typeof scheduleForm>): string {
+  if (form.preset === "daily") {
+    const [hour, minute] = (form.time ?? "02:00").split(":").map(Number);
+    return `${minute} ${hour} * * *`;
+  }
+  if (form.preset === "cron") return form.cron ?? "";
+  return SCHEDULE_PRESETS.find((preset) => preset.value === form.preset)!.cron;
+}
+
+function fieldErrors(error: z.ZodError): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const issue of error.issues) fields[String(issue.path[0] ?? "form")] ??= issue.message;
+  return fields;
+}
+
+/** Saves a task's schedule and category; its filters stay as they are. */
+export async function saveSchedule(db: Db, shop: Shop, name: string, form: unknown): Promise<Schedule> {
+  const { info } = requireRunnable(name);
+  const parsed = scheduleForm.safeParse(form);
+  if (!parsed.success)
+    throw new AdminInputError(`The schedule of ${info.title} was not saved.`, 400, fieldErrors(parsed.error));
+  return upsertSchedule(db, {
+    shopId: shop.id,
+    task: name,
+    cron: cronOf(parsed.data),
+    enabled: parsed.data.enabled,
+    category: parsed.data.category,
+  });
+}
+
+/** The form's text for each filter field, from stored filters. */
+export function filterFormValues(fields: FilterField[], filters: unknown): Record<string, string | boolean> {
+  const stored = (filters ?? {}) as Record<string, unknown>;
+  const values: Record<string, string | boolean> = {};
+  for (const field of fields) {
+    const value = stored[field.name];
+    if (field.kind === "boolean")
+      values[field.name] = typeof value === "boolean" ? value : !!field.defaultValue;
+    else if (field.kind === "select" && value === "any") values[field.name] = "";
+    else values[field.name] = typeof value === "string" ? value : "";
+  }
+  return values;
+}
+
+/** A filter form as the task's filter object: blanks are left out, checkboxes are booleans. */
+function filtersFromForm(fields: FilterField[], form: Record<string, unknown>): Record<string, unknown> {
+  const unknownField = Object.keys(form).find((key) => !fields.some((field) => field.name === key));
+  if (unknownField) throw new AdminInputError(`"${unknownField}" is not a filter of this task.`);
+  const filters: Record<string, unknown> = {};
+  for (const field of fields) {
+    const raw = form[field.name];
+    if (field.kind === "boolean") filters[field.name] = raw === "on" || raw === "true";
+    else if (typeof raw === "string" && raw.trim() !== "") filters[field.name] = raw.trim();
+  }
+  return filters;
+}
+
+/** Saves a task's filters (its request page); every run the task's schedule starts uses them. */
+export async function saveFilters(
+  db: Db,
+  shop: Shop,
+  name: string,
+  form: Record<string, unknown>,
+): Promise<Schedule> {
+  const { info, task } = requireRunnable(name);
+  const parsed = task.filters.safeParse(filtersFromForm(info.filters, form));
+  if (!parsed.success)
+    throw new AdminInputError(`The filters of ${info.title} were not saved.`, 400, fieldErrors(parsed.error));
+  const existing = await db.schedule.findUnique({ where: { shopId_task: { shopId: shop.id, task: name } } });
+  return upsertSchedule(db, {
+    shopId: shop.id,
+    task: name,
+    cron: existing?.cron ?? SCHEDULE_PRESETS[1].cron,
+    enabled: existing?.enabled ?? false,
+    filters: parsed.data,
+  });
+}
+
+export type RunNowResult =
+  { mode: "background"; run: SyncRun; coalesced: boolean } | { mode: "foreground"; run: SyncRun };
+
+/**
+ * Run now, by a person: with background syncs on, queued for the worker (the page returns at
+ * once); with them off, run here and now, the caller waiting for the result. Either way with
+ * the filters given, or else those stored on the task's request page.
+ */
+export async function runNow(
+  db: Db,
+  shop: Shop,
+  name: string,
+  options: { filters?: unknown; signal?: AbortSignal } = {},
+): Promise<RunNowResult> {
+  const { task } = requireRunnable(name);
+  const [settings, schedule] = await Promise.all([
+    db.shopSettings.findUnique({ where: { shopId: shop.id } }),
+    db.schedule.findUnique({ where: { shopId_task: { shopId: shop.id, task: name } } }),
+  ]);
+  const filters = options.filters ?? schedule?.filters ?? {};
+  try {
+    if (settings?.allowBackgroundSyncs ?? true) {
+      const { run, coalesced } = await enqueueSync(db, task, {
+        shop: shop.domain,
+        trigger: "manual",
+        filters,
+      });
+      return { mode: "background", run, coalesced };
+    }
+    const run = await runInForeground(
+      db,
+      task,
+      { shop: shop.domain, trigger: "manual", filters },
+      options.signal,
+    );
+    return { mode: "foreground", run };
+  } catch (error) {
+    if (error instanceof z.ZodError) throw new AdminInputError(describeError(error));
+    throw error;
+  }
+}

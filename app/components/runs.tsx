@@ -1,0 +1,93 @@
+import { Badge, BlockStack, ProgressBar, Text } from "@shopify/polaris";
+
+/** A run as the loaders hand it to the pages (dates as ISO strings). */
+export interface RunView {
+  id: string;
+  task: string;
+  trigger: string;
+  status: string;
+  category: string;
+  filters: Record<string, unknown>;
+  attempts: number;
+  progress: number | null;
+  counts: Record<string, number>;
+  error: string | null;
+  queuedAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+export function toRunView(run: {
+  id: string;
+  task: string;
+  trigger: string;
+  status: string;
+  category: string;
+  filters: unknown;
+  attempts: number;
+  progress: number | null;
+  counts: unknown;
+  error: string | null;
+  queuedAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+}): RunView {
+  return {
+    ...run,
+    filters: (run.filters ?? {}) as Record<string, unknown>,
+    counts: (run.counts ?? {}) as Record<string, number>,
+    queuedAt: run.queuedAt.toISOString(),
+    startedAt: run.startedAt?.toISOString() ?? null,
+    finishedAt: run.finishedAt?.toISOString() ?? null,
+  };
+}
+
+const TONES: Record<string, "success" | "critical" | "info" | "attention" | undefined> = {
+  succeeded: "success",
+  failed: "critical",
+  running: "info",
+  queued: "attention",
+  cancelled: undefined,
+};
+
+export function RunStatusBadge({ run }: { run: Pick<RunView, "status" | "error"> }) {
+  const label = run.status === "queued" && run.error ? "waiting to retry" : run.status;
+  return <Badge tone={TONES[run.status]}>{label}</Badge>;
+}
+
+export function formatTime(iso: string | null): string {
+  if (!iso) return "—";
+  return new Date(iso).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "medium", timeZone: "UTC" });
+}
+
+/** Counts in words: "12 imported, 1 failed". Point counters are left to the details. */
+export function describeCounts(counts: Record<string, number>): string {
+  const shown = Object.entries(counts).filter(([name]) => !name.endsWith("Points"));
+  if (shown.length === 0) return "—";
+  return shown.map(([name, value]) => `${value} ${name.replace(/([A-Z])/g, " $1").toLowerCase()}`).join(", ");
+}
+
+export function describeFilters(filters: Record<string, unknown>): string {
+  const entries = Object.entries(filters).filter(([, value]) => value !== undefined && value !== "any");
+  if (entries.length === 0) return "none";
+  return entries.map(([key, value]) => `${key}=${String(value)}`).join(", ");
+}
+
+/** Progress while running; the full error when it failed; the counts when it ended. */
+export function RunOutcome({ run }: { run: RunView }) {
+  return (
+    <BlockStack gap="100">
+      {run.status === "running" && (
+        <ProgressBar progress={Math.round((run.progress ?? 0) * 100)} size="small" />
+      )}
+      <Text as="span" variant="bodySm">
+        {describeCounts(run.counts)}
+      </Text>
+      {run.error && (
+        <Text as="p" tone="critical" variant="bodySm" breakWord>
+          {run.error}
+        </Text>
+      )}
+    </BlockStack>
+  );
+}

@@ -1,0 +1,217 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { useFetcher, useLoaderData, useRevalidator, useSearchParams } from "@remix-run/react";
+import { useAppBridge } from "@shopify/app-bridge-react";
+import {
+  BlockStack,
+  Button,
+  Card,
+  IndexTable,
+  InlineStack,
+  Page,
+  Pagination,
+  Select,
+  Text,
+} from "@shopify/polaris";
+import { useEffect } from "react";
+import { z } from "zod";
+import { adminShop, refused, type ActionFailure } from "../admin/route.server";
+import { cancelRun, listRuns, PAGE_SIZE, retryRun, runQuery } from "../admin/runs.server";
+import { TASK_CATALOG } from "../admin/task-catalog";
+import { AdminInputError } from "../admin/tasks.server";
+import {
+  describeFilters,
+  formatTime,
+  RunOutcome,
+  RunStatusBadge,
+  toRunView,
+  type RunView,
+} from "../components/runs";
+import prisma from "../db.server";
+import { RUN_STATUSES } from "../jobs/sync-task.server";
+
+/** The job list: every run of the shop, newest first, with Retry and Cancel. */
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const shop = await adminShop(request);
+  const url = new URL(request.url);
+  const query = runQuery.safeParse(Object.fromEntries(url.searchParams));
+  if (!query.success) throw new Response("Unknown task or status in the address.", { status: 400 });
+  const { runs, total, active } = await listRuns(prisma, shop.id, query.data);
+  return { runs: runs.map(toRunView), total, active, page: query.data.page, pageSize: PAGE_SIZE };
+};
+
+const runAction = z.object({ intent: z.enum(["retry", "cancel"]), runId: z.string() });
+
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const shop = await adminShop(request);
+  const form = runAction.safeParse(Object.fromEntries(await request.formData()));
+  try {
+    if (!form.success) throw new AdminInputError("Say which run to retry or cancel.");
+    if (form.data.intent === "cancel") {
+      const run = await cancelRun(prisma, shop.id, form.data.runId);
+      return { ok: true as const, message: "Run cancelled", run: toRunView(run) };
+    }
+    const result = await retryRun(prisma, shop, form.data.runId);
+    const message = result.mode === "background" ? "Run queued again" : `Run again: ${result.run.status}`;
+    return { ok: true as const, message, run: toRunView(result.run) };
+  } catch (error) {
+    return refused(error);
+  }
+};
+
+type ActionResult = { ok: true; message: string; run: RunView } | ActionFailure;
+
+function RunActions({ run }: { run: RunView }) {
+  const fetcher = useFetcher<ActionResult>();
+  const shopify = useAppBridge();
+  useEffect(() => {
+    const result = fetcher.data;
+    if (!result || fetcher.state !== "idle") return;
+    shopify.toast.show(result.ok ? result.message : result.error, { isError: !result.ok });
+  }, [fetcher.data, fetcher.state, shopify]);
+  const intent =
+    run.status === "failed" || run.status === "cancelled"
+      ? "retry"
+      : run.status === "queued"
+        ? "cancel"
+        : null;
+  if (!intent) return null;
+  return (
+    <fetcher.Form method="post">
+      <input type="hidden" name="runId" value={run.id} />
+      <input type="hidden" name="intent" value={intent} />
+      <Button
+        submit
+        size="slim"
+        loading={fetcher.state !== "idle"}
+        tone={intent === "cancel" ? "critical" : undefined}
+      >
+        {intent === "retry" ? "Retry" : "Cancel"}
+      </Button>
+    </fetcher.Form>
+  );
+}
+
+const TASK_OPTIONS = [
+  { label: "All tasks", value: "" },
+  ...TASK_CATALOG.filter((task) => task.available).map((task) => ({ label: task.title, value: task.name })),
+];
+const STATUS_OPTIONS = [
+  { label: "Any status", value: "" },
+  ...RUN_STATUSES.map((status) => ({ label: status, value: status })),
+];
+const TITLES = new Map(TASK_CATALOG.map((task) => [task.name, task.title]));
+
+export default function Runs() {
+  const { runs, total, active, page, pageSize } = useLoaderData<typeof loader>();
+  const [params, setParams] = useSearchParams();
+  const revalidator = useRevalidator();
+
+  // Live refresh while anything of the shop is queued or running.
+  useEffect(() => {
+    if (active === 0) return;
+    const timer = setInterval(() => {
+      if (revalidator.state === "idle") revalidator.revalidate();
+    }, 1500);
+    return () => clearInterval(timer);
+  }, [active, revalidator]);
+
+  const setFilter = (key: string, value: string) => {
+    const next = new URLSearchParams(params);
+    if (value) next.set(key, value);
+    else next.delete(key);
+    if (key !== "page") next.delete("page");
+    setParams(next);
+  };
+
+  return (
+    <Page
+      title="Job list"
+      subtitle={
+        active > 0
+          ? `${active} run${active === 1 ? "" : "s"} waiting or running; refreshing`
+          : `${total} runs`
+      }
+      backAction={{ content: "Home", url: "/app" }}
+      secondaryActions={[{ content: "Tasks and schedules", url: "/app/tasks" }]}
+    >
+      <BlockStack gap="400">
+        <Card>
+          <InlineStack gap="400">
+            <Select
+              label="Task"
+              options={TASK_OPTIONS}
+              value={params.get("task") ?? ""}
+              onChange={(value) => setFilter("task", value)}
+            />
+            <Select
+              label="Status"
+              options={STATUS_OPTIONS}
+              value={params.get("status") ?? ""}
+              onChange={(value) => setFilter("status", value)}
+            />
+          </InlineStack>
+        </Card>
+        <Card padding="0">
+          <IndexTable
+            resourceName={{ singular: "run", plural: "runs" }}
+            itemCount={runs.length}
+            selectable={false}
+            emptyState={
+              <BlockStack inlineAlign="center" gap="200">
+                <Text as="p">No runs match.</Text>
+              </BlockStack>
+            }
+            headings={[
+              { title: "Task" },
+              { title: "Trigger" },
+              { title: "Status" },
+              { title: "Attempts" },
+              { title: "Started" },
+              { title: "Ended" },
+              { title: "Result" },
+              { title: "" },
+            ]}
+          >
+            {runs.map((run, index) => (
+              <IndexTable.Row id={run.id} key={run.id} position={index}>
+                <IndexTable.Cell>
+                  <BlockStack gap="050">
+                    <Text as="span" fontWeight="semibold">
+                      {TITLES.get(run.task) ?? run.task}
+                    </Text>
+                    <Text as="span" variant="bodySm" tone="subdued">
+                      filters: {describeFilters(run.filters)} · {run.category}
+                    </Text>
+                  </BlockStack>
+                </IndexTable.Cell>
+                <IndexTable.Cell>{run.trigger}</IndexTable.Cell>
+                <IndexTable.Cell>
+                  <RunStatusBadge run={run} />
+                </IndexTable.Cell>
+                <IndexTable.Cell>{run.attempts}</IndexTable.Cell>
+                <IndexTable.Cell>{formatTime(run.startedAt ?? run.queuedAt)}</IndexTable.Cell>
+                <IndexTable.Cell>{formatTime(run.finishedAt)}</IndexTable.Cell>
+                <IndexTable.Cell>
+                  <div style={{ maxWidth: 420, whiteSpace: "normal" }}>
+                    <RunOutcome run={run} />
+                  </div>
+                </IndexTable.Cell>
+                <IndexTable.Cell>
+                  <RunActions run={run} />
+                </IndexTable.Cell>
+              </IndexTable.Row>
+            ))}
+          </IndexTable>
+          <div style={{ padding: "12px", display: "flex", justifyContent: "center" }}>
+            <Pagination
+              hasPrevious={page > 1}
+              onPrevious={() => setFilter("page", String(page - 1))}
+              hasNext={page * pageSize < total}
+              onNext={() => setFilter("page", String(page + 1))}
+            />
+          </div>
+        </Card>
+      </BlockStack>
+    </Page>
+  );
+}

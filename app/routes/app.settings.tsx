@@ -1,0 +1,216 @@
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
+import { SaveBar, useAppBridge } from "@shopify/app-bridge-react";
+import { Banner, BlockStack, Card, Checkbox, FormLayout, Layout, Page, Select, Text } from "@shopify/polaris";
+import { useCallback, useEffect, useMemo, useState } from "react";
+import { customerChoices, loadSettings, saveSettings, type FieldErrors } from "../admin/settings.server";
+import prisma from "../db.server";
+import { authenticate } from "../shopify.server";
+import { shopOfSession } from "../shops/shops.server";
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const shop = await shopOfSession(prisma, session);
+  const [settings, customers] = await Promise.all([
+    loadSettings(prisma, shop.id),
+    customerChoices(prisma, shop.id),
+  ]);
+  const { shopId: _shopId, updatedAt: _updatedAt, ...values } = settings;
+  return { values, customers };
+};
+
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const shop = await shopOfSession(prisma, session);
+  const result = await saveSettings(prisma, shop.id, Object.fromEntries(await request.formData()));
+  if (!result.ok) return data({ ok: false as const, errors: result.errors }, { status: 400 });
+  return { ok: true as const, errors: {} as FieldErrors };
+};
+
+type Values = ReturnType<typeof useLoaderData<typeof loader>>["values"];
+
+const CUSTOMER_MAPPING_OPTIONS = [
+  { label: "By email or phone (exact match)", value: "email_phone" },
+  { label: "By bill-to address", value: "bill_to" },
+  { label: "Always the default customer", value: "default" },
+];
+
+const PRODUCT_MAPPING_OPTIONS = [
+  { label: "SKU is the item number", value: "item_no" },
+  { label: "SKU is the variant code", value: "variant_code" },
+  { label: "SKU is item number and variant code", value: "item_no_variant_code" },
+  { label: "SKU is the vendor item number", value: "vendor_item_no" },
+  { label: "SKU is the barcode", value: "barcode" },
+];
+
+function toForm(values: Values): Record<string, string> {
+  const form: Record<string, string> = {};
+  for (const [key, value] of Object.entries(values)) {
+    if (typeof value === "boolean") form[key] = value ? "on" : "";
+    else form[key] = value ?? "";
+  }
+  return form;
+}
+
+export default function Settings() {
+  const { values, customers } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const submit = useSubmit();
+  const shopify = useAppBridge();
+  const [draft, setDraft] = useState<Values>(values);
+  const saving = navigation.state === "submitting";
+  const errors: FieldErrors = result && !result.ok ? result.errors : {};
+  const dirty = useMemo(() => JSON.stringify(draft) !== JSON.stringify(values), [draft, values]);
+
+  // After a save (or when another tab changed them) the saved values are the new baseline.
+  useEffect(() => setDraft(values), [values]);
+  useEffect(() => {
+    if (result?.ok && navigation.state === "idle") shopify.toast.show("Settings saved");
+  }, [result, navigation.state, shopify]);
+
+  const set = useCallback(<K extends keyof Values>(key: K, value: Values[K]) => {
+    setDraft((current) => ({ ...current, [key]: value }));
+  }, []);
+  const save = () => submit(toForm(draft), { method: "post" });
+  const discard = () => setDraft(values);
+
+  const customerOptions = [
+    { label: "None", value: "" },
+    ...customers.map((customer) => ({ label: `${customer.no} · ${customer.name}`, value: customer.no })),
+  ];
+  const check = (key: keyof Values, label: string, helpText?: string) => (
+    <Checkbox
+      label={label}
+      helpText={helpText}
+      checked={Boolean(draft[key])}
+      onChange={(checked) => set(key, checked as never)}
+      error={errors[key as keyof FieldErrors]}
+    />
+  );
+
+  return (
+    <Page title="Settings" backAction={{ content: "Home", url: "/app" }}>
+      <SaveBar id="settings-save-bar" open={dirty || saving}>
+        <button variant="primary" onClick={save} disabled={saving} loading={saving ? "" : undefined}>
+          Save
+        </button>
+        <button onClick={discard} disabled={saving}>
+          Discard
+        </button>
+      </SaveBar>
+      <form
+        data-testid="settings-form"
+        onSubmit={(event) => {
+          event.preventDefault();
+          save();
+        }}
+      >
+        <Layout>
+          {Object.keys(errors).length > 0 && (
+            <Layout.Section>
+              <Banner tone="critical" title="Nothing was saved">
+                <p>Correct the fields marked below, then save again.</p>
+              </Banner>
+            </Layout.Section>
+          )}
+          <Layout.AnnotatedSection
+            title="Running syncs"
+            description="Background syncs are queued and run by the worker; the page does not wait. Turn them off to run syncs in the foreground and watch them, for first set-up and troubleshooting."
+          >
+            <Card>
+              {check(
+                "allowBackgroundSyncs",
+                "Allow background syncs",
+                "Run now queues the sync and returns at once; the job list shows its progress.",
+              )}
+            </Card>
+          </Layout.AnnotatedSection>
+          <Layout.AnnotatedSection
+            title="Order import"
+            description="What happens to orders after they are imported from Shopify."
+          >
+            <Card>
+              <FormLayout>
+                {check("autoProcessOrders", "Create sales documents right after import")}
+                {check("autoReleaseOrders", "Release the sales orders at once")}
+                {check(
+                  "createInvoicesForFulfilled",
+                  "Create sales invoices for orders Shopify shows fulfilled",
+                )}
+                {check("useShopifyOrderNo", "Use the Shopify order number as the document number")}
+              </FormLayout>
+            </Card>
+          </Layout.AnnotatedSection>
+          <Layout.AnnotatedSection
+            title="Customers"
+            description="How a Shopify order's customer is found in the back office, and what happens when none is."
+          >
+            <Card>
+              <FormLayout>
+                <Select
+                  label="Customer mapping"
+                  options={CUSTOMER_MAPPING_OPTIONS}
+                  value={draft.customerMapping}
+                  onChange={(value) => set("customerMapping", value)}
+                  error={errors.customerMapping}
+                />
+                {check("customerAutoCreate", "Create a customer when none is found")}
+                <Select
+                  label="Customer template"
+                  helpText="New customers copy its payment terms and price group."
+                  options={customerOptions}
+                  value={draft.customerTemplateNo ?? ""}
+                  onChange={(value) => set("customerTemplateNo", value || null)}
+                  error={errors.customerTemplateNo}
+                />
+                <Select
+                  label="Default customer"
+                  helpText="Used for every order with the default strategy, and when no customer is found otherwise."
+                  options={customerOptions}
+                  value={draft.defaultCustomerNo ?? ""}
+                  onChange={(value) => set("defaultCustomerNo", value || null)}
+                  error={errors.defaultCustomerNo}
+                />
+              </FormLayout>
+            </Card>
+          </Layout.AnnotatedSection>
+          <Layout.AnnotatedSection
+            title="Products"
+            description="How a Shopify variant's SKU is read to find the back-office item. The barcode is always tried last."
+          >
+            <Card>
+              <FormLayout>
+                <Select
+                  label="Product mapping"
+                  options={PRODUCT_MAPPING_OPTIONS}
+                  value={draft.productMapping}
+                  onChange={(value) => set("productMapping", value)}
+                  error={errors.productMapping}
+                />
+                {check("productAutoCreate", "Create an item when none is found")}
+              </FormLayout>
+            </Card>
+          </Layout.AnnotatedSection>
+          <Layout.AnnotatedSection
+            title="Shipments"
+            description="Posted shipments go to Shopify as fulfillments with their tracking."
+          >
+            <Card>
+              {check("notifyCustomerOnShipment", "Let Shopify email the customer when a shipment is sent")}
+            </Card>
+          </Layout.AnnotatedSection>
+          <Layout.Section>
+            <BlockStack gap="200">
+              <Text as="p" tone="subdued">
+                {dirty
+                  ? "Unsaved changes: save or discard them in the bar at the top."
+                  : "All changes saved."}
+              </Text>
+            </BlockStack>
+          </Layout.Section>
+        </Layout>
+      </form>
+    </Page>
+  );
+}
