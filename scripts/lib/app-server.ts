@@ -49,17 +49,48 @@ export interface AppServer {
   close: () => Promise<void>;
 }
 
+export interface AppServerOptions {
+  /**
+   * Serve the pages' client modules for a real browser (hydration, client navigation). The
+   * browser's dependencies are pre-bundled once at start-up, from a fixed list, so no request
+   * finds Vite re-bundling mid-page.
+   */
+  browser?: boolean;
+}
+
+/**
+ * What the pages import in the browser from node_modules, pre-bundled for it (CommonJS ones
+ * like React cannot be served as they are). Added to the lists of vite.config.ts and the Remix
+ * plugin; a page importing another package needs it here, else the browser test fails on it.
+ */
+export const BROWSER_DEPENDENCIES = [
+  "react",
+  "react/jsx-runtime",
+  "react/jsx-dev-runtime",
+  "react-dom",
+  "react-dom/client",
+  "@remix-run/react",
+  "@shopify/polaris",
+  "@shopify/app-bridge-react",
+  "@shopify/shopify-app-remix/react",
+  // Routes' ErrorBoundary uses its `boundary`, so it reaches the browser too.
+  "@shopify/shopify-app-remix/server",
+];
+
 /** Starts the app on a free port. The environment (DATABASE_URL, SHOPIFY_*) must be set first. */
-export async function startAppServer(port = 0): Promise<AppServer> {
+export async function startAppServer(port = 0, options: AppServerOptions = {}): Promise<AppServer> {
   const vite: ViteDevServer = await createViteServer({
     root: ROOT,
     configFile: path.join(ROOT, "vite.config.ts"),
     server: { middlewareMode: true, hmr: false },
     appType: "custom",
     logLevel: "error",
-    // Only server rendering happens here: no browser-dependency optimisation, which would
-    // otherwise re-bundle mid-request when it discovers a dependency and fail that request.
-    optimizeDeps: { noDiscovery: true, include: [] },
+    // No dependency discovery while serving: it would re-bundle mid-request when it finds a
+    // new dependency and fail that request. Server rendering needs no pre-bundling at all; a
+    // browser gets its dependencies pre-bundled from the fixed list, before the first page.
+    optimizeDeps: { noDiscovery: true, include: options.browser ? BROWSER_DEPENDENCIES : [] },
+    // A cache of its own, so test files starting app servers at once do not share one.
+    ...(options.browser ? { cacheDir: path.join(ROOT, "node_modules/.vite-browser-test") } : {}),
   });
   let origin = "";
   const server: Server = createHttpServer((incoming, outgoing) => {
