@@ -15,6 +15,7 @@ export {
   findItem,
   findItemForSku,
   listItems,
+  searchItems,
   SKU_STRATEGIES,
   type ItemMatch,
   type ItemWithVariants,
@@ -27,6 +28,7 @@ export {
   findCustomer,
   findCustomerByAddress,
   findCustomerByEmailOrPhone,
+  searchCustomers,
   type NewCustomer,
 } from "./customers.server";
 export {
@@ -58,5 +60,6 @@ export {
   markShipmentNothingToSync,
   markShipmentSynced,
   pendingShipments,
+  retryShipmentSync,
   type ShipmentSyncState,
 } from "./shipments.server";

@@ -63,6 +63,34 @@ export async function findCustomer(db: Db | Tx, shopId: string, no: string): Pro
 }
 
 /**
+ * Customers a person may pick from: number, name, e-mail or phone containing the query (any
+ * case). Templates are never offered: they are not sold to. An empty query lists the first
+ * customers by number.
+ */
+export async function searchCustomers(
+  db: Db | Tx,
+  shopId: string,
+  query: string,
+  take = 20,
+): Promise<BoCustomer[]> {
+  const text = optionalText(query);
+  const contains = text ? { contains: text, mode: "insensitive" as const } : undefined;
+  return db.boCustomer.findMany({
+    where: {
+      shopId,
+      isTemplate: false,
+      ...(contains
+        ? {
+            OR: [{ no: contains }, { name: contains }, { email: contains }, { phone: contains }],
+          }
+        : {}),
+    },
+    orderBy: { no: "asc" },
+    take: Math.max(1, Math.min(take, 100)),
+  });
+}
+
+/**
  * The customer with this e-mail (any case) or, failing that, this phone number (digits
  * compared, so "+1 (555) 010-2000" finds "15550102000"). Templates are never found; with
  * several matches the lowest number wins, as a person picking from a list would.

@@ -80,6 +80,40 @@ export async function listItems(db: Db | Tx, shopId: string): Promise<ItemWithVa
   });
 }
 
+/**
+ * Items a person may pick from: number, description, vendor item number or barcode containing
+ * the query (any case), blocked items left out. An empty query lists the first items by number.
+ */
+export async function searchItems(
+  db: Db | Tx,
+  shopId: string,
+  query: string,
+  take = 20,
+): Promise<ItemWithVariants[]> {
+  const text = optionalText(query);
+  const contains = text ? { contains: text, mode: "insensitive" as const } : undefined;
+  return db.boItem.findMany({
+    where: {
+      shopId,
+      blocked: false,
+      ...(contains
+        ? {
+            OR: [
+              { no: contains },
+              { description: contains },
+              { vendorItemNo: contains },
+              { barcode: contains },
+              { variants: { some: { OR: [{ code: contains }, { barcode: contains }] } } },
+            ],
+          }
+        : {}),
+    },
+    include: { variants: { orderBy: { code: "asc" } } },
+    orderBy: { no: "asc" },
+    take: Math.max(1, Math.min(take, 100)),
+  });
+}
+
 /** How a Shopify SKU names a back-office item (the shop's product mapping setting). */
 export const SKU_STRATEGIES = [
   "item_no",

@@ -81,6 +81,29 @@ export async function markShipmentNothingToSync(
   });
 }
 
+/**
+ * A shipment that failed to reach Shopify goes back to waiting, for the next shipment sync to
+ * send. Shopify's last message and the attempt count stay, so the person sees what happened
+ * before. Only a shipment in error can be retried.
+ */
+export async function retryShipmentSync(
+  db: Db | Tx,
+  shopId: string,
+  shipmentNo: string,
+): Promise<BoPostedShipment> {
+  const shipment = await db.boPostedShipment.findUnique({ where: { shopId_no: { shopId, no: shipmentNo } } });
+  if (!shipment) throw new BackOfficeError(`posted shipment ${shipmentNo} does not exist`);
+  const { count } = await db.boPostedShipment.updateMany({
+    where: { id: shipment.id, shopifySyncState: "error" },
+    data: { shopifySyncState: "pending" },
+  });
+  if (count === 0)
+    throw new BackOfficeError(
+      `posted shipment ${shipmentNo} is not in error (it is ${shipment.shopifySyncState}); only a failed shipment can be retried`,
+    );
+  return db.boPostedShipment.findUniqueOrThrow({ where: { id: shipment.id } });
+}
+
 async function mark(
   db: Db | Tx,
   shopId: string,

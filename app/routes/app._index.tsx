@@ -1,6 +1,18 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { Badge, BlockStack, Card, DataTable, InlineGrid, Layout, Page, Text } from "@shopify/polaris";
+import {
+  Badge,
+  BlockStack,
+  Card,
+  DataTable,
+  InlineGrid,
+  InlineStack,
+  Layout,
+  Link,
+  Page,
+  Text,
+} from "@shopify/polaris";
+import { textTone, TILES, tileTone, type TileTone } from "../admin/tiles";
 import prisma from "../db.server";
 import { authenticate } from "../shopify.server";
 import { shopOfSession } from "../shops/shops.server";
@@ -23,15 +35,12 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   };
 };
 
-const TILES = [
-  { key: "unprocessedOrders", label: "Unprocessed orders" },
-  { key: "unmappedCustomers", label: "Unmapped customers" },
-  { key: "unmappedProducts", label: "Unmapped products" },
-  { key: "unprocessedShipments", label: "Unprocessed shipments" },
-  { key: "shipmentErrors", label: "Shipment errors" },
-  { key: "synchronizationErrors", label: "Synchronization errors" },
-  { key: "ordersChangedAfterProcessing", label: "Orders changed after processing" },
-] as const;
+const TONE_LABELS: Record<TileTone, string> = {
+  critical: "Error",
+  warning: "Needs you",
+  attention: "Waiting",
+  success: "All clear",
+};
 
 export default function Home() {
   const { status, runs } = useLoaderData<typeof loader>();
@@ -40,40 +49,58 @@ export default function Home() {
       <Layout>
         <Layout.Section>
           <InlineGrid columns={{ xs: 1, sm: 2, md: 3 }} gap="400">
-            {TILES.map((tile) => (
-              <Card key={tile.key}>
-                <BlockStack gap="200">
-                  <Text as="h2" variant="headingSm">
-                    {tile.label}
-                  </Text>
-                  <Text as="p" variant="heading2xl" tone={status[tile.key] > 0 ? "critical" : "success"}>
-                    {status[tile.key]}
-                  </Text>
-                </BlockStack>
-              </Card>
-            ))}
+            {TILES.map((tile) => {
+              const count = status[tile.key];
+              const tone = tileTone(tile, count);
+              return (
+                <Card key={tile.key}>
+                  <BlockStack gap="200">
+                    <InlineStack align="space-between" blockAlign="center" gap="200">
+                      <Text as="h2" variant="headingSm">
+                        {tile.label}
+                      </Text>
+                      <Badge tone={tone}>{TONE_LABELS[tone]}</Badge>
+                    </InlineStack>
+                    <Text as="p" variant="heading2xl" tone={textTone(tone)}>
+                      {count}
+                    </Text>
+                    <Link url={tile.href} accessibilityLabel={`Open the list of ${tile.label.toLowerCase()}`}>
+                      {count > 0 ? "Open the list" : "View the list"}
+                    </Link>
+                  </BlockStack>
+                </Card>
+              );
+            })}
           </InlineGrid>
         </Layout.Section>
         <Layout.Section>
           <Card>
-            <DataTable
-              columnContentTypes={["text", "text", "text", "text", "text"]}
-              headings={["Task", "Trigger", "Status", "Queued", "Error"]}
-              rows={runs.map((run) => [
-                run.task,
-                run.trigger,
-                <Badge
-                  key={run.id}
-                  tone={
-                    run.status === "failed" ? "critical" : run.status === "succeeded" ? "success" : "info"
-                  }
-                >
-                  {run.status}
-                </Badge>,
-                new Date(run.queuedAt).toLocaleString(),
-                run.error ?? "",
-              ])}
-            />
+            <BlockStack gap="200">
+              <InlineStack align="space-between" blockAlign="center">
+                <Text as="h2" variant="headingMd">
+                  Recent runs
+                </Text>
+                <Link url="/app/runs">All runs</Link>
+              </InlineStack>
+              <DataTable
+                columnContentTypes={["text", "text", "text", "text", "text"]}
+                headings={["Task", "Trigger", "Status", "Queued", "Error"]}
+                rows={runs.map((run) => [
+                  run.task,
+                  run.trigger,
+                  <Badge
+                    key={run.id}
+                    tone={
+                      run.status === "failed" ? "critical" : run.status === "succeeded" ? "success" : "info"
+                    }
+                  >
+                    {run.status}
+                  </Badge>,
+                  new Date(run.queuedAt).toLocaleString(),
+                  run.error ?? "",
+                ])}
+              />
+            </BlockStack>
           </Card>
         </Layout.Section>
       </Layout>

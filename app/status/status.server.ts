@@ -1,4 +1,5 @@
 import type { Db } from "../db.server";
+import type { Prisma } from "../generated/prisma/client";
 
 /**
  * The counts behind the home page's status tiles, from the data itself.
@@ -20,6 +21,25 @@ export interface ShopStatus {
   ordersChangedAfterProcessing: number;
 }
 
+/**
+ * What each tile counts, as Prisma filters. The lists behind the tiles (app/admin/) read with
+ * the same filters, so a list always shows exactly what its tile counts.
+ */
+export const tileWhere = {
+  unprocessedOrders: (shopId: string) =>
+    ({ shopId, state: { not: "processed" }, cancelledAt: null }) satisfies Prisma.ShopifyOrderWhereInput,
+  unmappedCustomers: (shopId: string) =>
+    ({ shopId, customerNo: null, redactedAt: null }) satisfies Prisma.ShopifyCustomerWhereInput,
+  unmappedProducts: (shopId: string) =>
+    ({ shopId, itemNo: null }) satisfies Prisma.ShopifyVariantMapWhereInput,
+  unprocessedShipments: (shopId: string) =>
+    ({ shopId, shopifySyncState: "pending" }) satisfies Prisma.BoPostedShipmentWhereInput,
+  shipmentErrors: (shopId: string) =>
+    ({ shopId, shopifySyncState: "error" }) satisfies Prisma.BoPostedShipmentWhereInput,
+  ordersChangedAfterProcessing: (shopId: string) =>
+    ({ shopId, changedAfterProcessing: true }) satisfies Prisma.ShopifyOrderWhereInput,
+};
+
 export async function shopStatus(db: Db, shopId: string): Promise<ShopStatus> {
   const [
     unprocessedOrders,
@@ -30,11 +50,11 @@ export async function shopStatus(db: Db, shopId: string): Promise<ShopStatus> {
     [errors],
     ordersChangedAfterProcessing,
   ] = await Promise.all([
-    db.shopifyOrder.count({ where: { shopId, state: { not: "processed" }, cancelledAt: null } }),
-    db.shopifyCustomer.count({ where: { shopId, customerNo: null, redactedAt: null } }),
-    db.shopifyVariantMap.count({ where: { shopId, itemNo: null } }),
-    db.boPostedShipment.count({ where: { shopId, shopifySyncState: "pending" } }),
-    db.boPostedShipment.count({ where: { shopId, shopifySyncState: "error" } }),
+    db.shopifyOrder.count({ where: tileWhere.unprocessedOrders(shopId) }),
+    db.shopifyCustomer.count({ where: tileWhere.unmappedCustomers(shopId) }),
+    db.shopifyVariantMap.count({ where: tileWhere.unmappedProducts(shopId) }),
+    db.boPostedShipment.count({ where: tileWhere.unprocessedShipments(shopId) }),
+    db.boPostedShipment.count({ where: tileWhere.shipmentErrors(shopId) }),
     db.$queryRaw<{ count: bigint }[]>`
       select count(*) from "SyncRun" r
        where r."shopId" = ${shopId}::uuid and r.status = 'failed'
@@ -42,7 +62,7 @@ export async function shopStatus(db: Db, shopId: string): Promise<ShopStatus> {
            select 1 from "SyncRun" later
             where later."shopId" = r."shopId" and later.task = r.task
               and later.status = 'succeeded' and later."queuedAt" > r."queuedAt")`,
-    db.shopifyOrder.count({ where: { shopId, changedAfterProcessing: true } }),
+    db.shopifyOrder.count({ where: tileWhere.ordersChangedAfterProcessing(shopId) }),
   ]);
   return {
     unprocessedOrders,

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { Db, Tx } from "../../db.server";
 import {
   createCustomer,
@@ -44,6 +45,14 @@ function nameOf(address: Address | null, order: ShopifyOrder): string {
   return name.trim();
 }
 
+/**
+ * The order's back-office customer. With the "default" strategy, always the default customer.
+ * Otherwise the customer a person (or an earlier order) linked the Shopify customer to comes
+ * first, then the shop's strategy (e-mail/phone or bill-to address), then auto-creation, then
+ * the default customer as a fallback. What is learnt about a Shopify customer is kept on its
+ * ShopifyCustomer row: linked when matched or created, unlinked when the order is blocked, so
+ * that it shows on the unmapped customers list where a person can link it.
+ */
 export async function mapCustomer(db: Db | Tx, settings: ShopSettings, order: ShopifyOrder): Promise<string> {
   const billing = (order.billingAddress ?? order.shippingAddress) as Address | null;
   if (settings.customerMapping === "default") {
@@ -51,6 +60,36 @@ export async function mapCustomer(db: Db | Tx, settings: ShopSettings, order: Sh
       throw new MappingError("customer", "the shop maps every order to a default customer, but none is set");
     return settings.defaultCustomerNo;
   }
+  const known = order.customerShopifyId
+    ? await db.shopifyCustomer.findUnique({
+        where: { shopId_shopifyId: { shopId: order.shopId, shopifyId: order.customerShopifyId } },
+      })
+    : null;
+  if (known?.customerNo) return known.customerNo;
+
+  const matched = await matchCustomer(db, settings, order, billing);
+  if (matched) {
+    await rememberCustomer(db, order, billing, matched);
+    return matched;
+  }
+  // The default customer stands in for this order only: the Shopify customer stays unlinked
+  // (and off the unmapped list, since nothing is blocked), so a later match still wins.
+  if (settings.defaultCustomerNo && (await findCustomer(db, order.shopId, settings.defaultCustomerNo))) {
+    return settings.defaultCustomerNo;
+  }
+  await rememberCustomer(db, order, billing, null);
+  throw new MappingError(
+    "customer",
+    `no back-office customer for ${order.email ?? order.phone ?? nameOf(billing, order)}`,
+  );
+}
+
+async function matchCustomer(
+  db: Db | Tx,
+  settings: ShopSettings,
+  order: ShopifyOrder,
+  billing: Address | null,
+): Promise<string | null> {
   const found =
     settings.customerMapping === "bill_to"
       ? billing
@@ -69,26 +108,58 @@ export async function mapCustomer(db: Db | Tx, settings: ShopSettings, order: Sh
           })
         : null;
   if (found) return found.no;
-  if (settings.customerAutoCreate) {
-    const created = await createCustomer(db, order.shopId, {
-      name: nameOf(billing, order),
-      email: order.email ?? undefined,
-      phone: order.phone ?? billing?.phone ?? undefined,
-      address1: billing?.address1 ?? undefined,
-      city: billing?.city ?? undefined,
-      zip: billing?.zip ?? undefined,
-      countryCode: billing?.countryCodeV2 ?? undefined,
-      templateNo: settings.customerTemplateNo ?? undefined,
-    });
-    return created.no;
+  if (!settings.customerAutoCreate) return null;
+  const created = await createCustomer(db, order.shopId, {
+    name: nameOf(billing, order),
+    email: order.email ?? undefined,
+    phone: order.phone ?? billing?.phone ?? undefined,
+    address1: billing?.address1 ?? undefined,
+    city: billing?.city ?? undefined,
+    zip: billing?.zip ?? undefined,
+    countryCode: billing?.countryCodeV2 ?? undefined,
+    templateNo: settings.customerTemplateNo ?? undefined,
+  });
+  return created.no;
+}
+
+/**
+ * Records the order's Shopify customer and the back-office customer it maps to (null: none
+ * yet). A customer Shopify asked us to redact keeps its erased fields; only the link changes.
+ */
+async function rememberCustomer(
+  db: Db | Tx,
+  order: ShopifyOrder,
+  billing: Address | null,
+  customerNo: string | null,
+): Promise<void> {
+  if (!order.customerShopifyId) return;
+  const where = { shopId_shopifyId: { shopId: order.shopId, shopifyId: order.customerShopifyId } };
+  const personal = {
+    email: order.email,
+    phone: order.phone ?? billing?.phone ?? null,
+    firstName: billing?.firstName ?? null,
+    lastName: billing?.lastName ?? null,
+    address1: billing?.address1 ?? null,
+    city: billing?.city ?? null,
+    zip: billing?.zip ?? null,
+    countryCode: billing?.countryCodeV2 ?? null,
+  };
+  const existing = await db.shopifyCustomer.findUnique({ where });
+  if (existing?.redactedAt) {
+    await db.shopifyCustomer.update({ where, data: { customerNo } });
+    return;
   }
-  if (settings.defaultCustomerNo && (await findCustomer(db, order.shopId, settings.defaultCustomerNo))) {
-    return settings.defaultCustomerNo;
-  }
-  throw new MappingError(
-    "customer",
-    `no back-office customer for ${order.email ?? order.phone ?? nameOf(billing, order)}`,
-  );
+  await db.shopifyCustomer.upsert({
+    where,
+    create: {
+      id: randomUUID(),
+      shopId: order.shopId,
+      shopifyId: order.customerShopifyId,
+      ...personal,
+      customerNo,
+    },
+    update: { ...personal, customerNo },
+  });
 }
 
 export interface MappedLine {

@@ -26,7 +26,8 @@ export interface ProcessReport {
   skipped: number;
 }
 
-function matchesFilters(order: ShopifyOrder, filters: OrderFilters): boolean {
+/** Whether a staged order passes the task's filters (checked again here, on what was staged). */
+export function matchesFilters(order: ShopifyOrder, filters: OrderFilters): boolean {
   if (
     filters.financialStatus &&
     filters.financialStatus !== "any" &&

@@ -1,0 +1,112 @@
+import { z } from "zod";
+import { retryShipmentSync } from "../backoffice/backoffice.server";
+import type { Db } from "../db.server";
+import type { Shop } from "../generated/prisma/client";
+import { tileWhere } from "../status/status.server";
+import { syncShipmentsTask } from "../sync/shipments/task.server";
+import { describeFollowUp, startFollowUp } from "./follow-up.server";
+import { LIST_LIMIT } from "./orders.server";
+import { Refusal } from "./refusal.server";
+import { adminOrderUrl } from "./shopify-admin.server";
+
+/**
+ * Posted shipments of Shopify orders behind two tiles: those waiting to be sent to Shopify,
+ * and those Shopify refused (with its message). A failed one can be retried: it goes back to
+ * waiting and the shipment sync starts.
+ */
+
+export const SHIPMENT_VIEWS = ["pending", "error"] as const;
+export type ShipmentView = (typeof SHIPMENT_VIEWS)[number];
+
+export interface ShipmentRow {
+  id: string;
+  no: string;
+  orderNo: string;
+  shopifyOrderName: string | null;
+  adminUrl: string | null;
+  postedAt: string;
+  carrier: string | null;
+  trackingNo: string | null;
+  attempts: number;
+  /** Shopify's message: the reason it failed, or for a waiting one, why the last try failed. */
+  error: string | null;
+  lines: string[];
+}
+
+export const shipmentQuery = z.object({ view: z.enum(SHIPMENT_VIEWS).default("pending") });
+
+export const shipmentAction = z.discriminatedUnion("intent", [
+  z.object({
+    intent: z.literal("retry"),
+    shipmentId: z.uuid({ message: "shipment must be the id of a shipment on this list" }),
+  }),
+  z.object({ intent: z.literal("send") }),
+]);
+export type ShipmentAction = z.output<typeof shipmentAction>;
+
+export async function listShipments(
+  db: Db,
+  shop: Shop,
+  view: ShipmentView,
+): Promise<{ view: ShipmentView; total: number; rows: ShipmentRow[] }> {
+  const where =
+    view === "error" ? tileWhere.shipmentErrors(shop.id) : tileWhere.unprocessedShipments(shop.id);
+  const [total, shipments] = await Promise.all([
+    db.boPostedShipment.count({ where }),
+    db.boPostedShipment.findMany({
+      where,
+      include: { lines: { orderBy: { lineNo: "asc" } } },
+      orderBy: [{ postedAt: "asc" }, { no: "asc" }],
+      take: LIST_LIMIT,
+    }),
+  ]);
+  const orderIds = shipments.flatMap((shipment) =>
+    shipment.shopifyOrderId ? [shipment.shopifyOrderId] : [],
+  );
+  const orders = await db.shopifyOrder.findMany({
+    where: { shopId: shop.id, shopifyId: { in: orderIds } },
+    select: { shopifyId: true, name: true },
+  });
+  const names = new Map(orders.map((order) => [order.shopifyId, order.name]));
+  return {
+    view,
+    total,
+    rows: shipments.map((shipment) => ({
+      id: shipment.id,
+      no: shipment.no,
+      orderNo: shipment.orderNo,
+      shopifyOrderName: shipment.shopifyOrderId ? (names.get(shipment.shopifyOrderId) ?? null) : null,
+      adminUrl: shipment.shopifyOrderId ? adminOrderUrl(shop.domain, shipment.shopifyOrderId) : null,
+      postedAt: shipment.postedAt.toISOString(),
+      carrier: shipment.carrier,
+      trackingNo: shipment.trackingNo,
+      attempts: shipment.shopifySyncAttempts,
+      error: shipment.shopifySyncError,
+      lines: shipment.lines.map((line) => `${line.quantity} × ${line.description}`),
+    })),
+  };
+}
+
+/** Retry one failed shipment, or send the waiting ones now. */
+export async function actOnShipments(
+  db: Db,
+  shop: Shop,
+  input: ShipmentAction,
+): Promise<{ message: string }> {
+  let retried = "";
+  if (input.intent === "retry") {
+    const shipment = await db.boPostedShipment.findFirst({
+      where: { id: input.shipmentId, shopId: shop.id },
+    });
+    if (!shipment) throw new Refusal(`This shop has no posted shipment ${input.shipmentId}.`, 404);
+    if (shipment.shopifySyncState !== "error")
+      throw new Refusal(
+        `Shipment ${shipment.no} has not failed (it is ${shipment.shopifySyncState.replaceAll("_", " ")}); only a failed shipment can be retried.`,
+        409,
+      );
+    await retryShipmentSync(db, shop.id, shipment.no);
+    retried = `Shipment ${shipment.no} is waiting to be sent again. `;
+  }
+  const followUp = await startFollowUp(db, shop, syncShipmentsTask);
+  return { message: retried + describeFollowUp(followUp) };
+}

@@ -1,0 +1,214 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { useActionData, useLoaderData, useNavigate, useNavigation, useSubmit } from "@remix-run/react";
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Box,
+  Card,
+  IndexTable,
+  Layout,
+  Link,
+  List,
+  Page,
+  Tabs,
+  Text,
+} from "@shopify/polaris";
+import { z } from "zod";
+import { describeFollowUp } from "../admin/follow-up.server";
+import { listOrders, ORDER_VIEWS, processAgain, type OrderRow } from "../admin/orders.server";
+import { parseInput, refused, refusedPage } from "../admin/refusal.server";
+import prisma from "../db.server";
+import { authenticate } from "../shopify.server";
+import { shopOfSession } from "../shops/shops.server";
+import { ListErrorBoundary } from "../admin/list-error";
+
+const query = z.object({ view: z.enum(ORDER_VIEWS).default("unprocessed") });
+const form = z.object({ intent: z.literal("process", { message: "the only action here is process" }) });
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const shop = await shopOfSession(prisma, session);
+  try {
+    const { view } = parseInput(query, new URL(request.url).searchParams);
+    return await listOrders(prisma, shop, view);
+  } catch (error) {
+    refusedPage(error);
+  }
+};
+
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const shop = await shopOfSession(prisma, session);
+  try {
+    parseInput(form, await request.formData());
+    return { ok: true as const, message: describeFollowUp(await processAgain(prisma, shop)) };
+  } catch (error) {
+    return refused(error);
+  }
+};
+
+const TABS = [
+  { id: "unprocessed", content: "Not yet processed" },
+  { id: "changed", content: "Changed after processing" },
+];
+
+const STATE_TONES: Record<string, "critical" | "attention" | "info"> = {
+  error: "critical",
+  unprocessed: "attention",
+};
+
+function OrderLink({ row }: { row: OrderRow }) {
+  return (
+    <BlockStack gap="100">
+      <Text as="span" fontWeight="semibold">
+        {row.name}
+      </Text>
+      <Link url={row.adminUrl} target="_top">
+        Open in Shopify admin
+      </Link>
+    </BlockStack>
+  );
+}
+
+function UnprocessedRows({ rows }: { rows: OrderRow[] }) {
+  return rows.map((row, index) => (
+    <IndexTable.Row id={row.id} key={row.id} position={index}>
+      <IndexTable.Cell>
+        <OrderLink row={row} />
+      </IndexTable.Cell>
+      <IndexTable.Cell>{new Date(row.createdAt).toLocaleString()}</IndexTable.Cell>
+      <IndexTable.Cell>{row.customer}</IndexTable.Cell>
+      <IndexTable.Cell>
+        <Text as="span" numeric>
+          {row.total} {row.currencyCode}
+        </Text>
+      </IndexTable.Cell>
+      <IndexTable.Cell>
+        <Badge tone={STATE_TONES[row.state] ?? "info"}>{row.state === "error" ? "blocked" : "waiting"}</Badge>
+      </IndexTable.Cell>
+      <IndexTable.Cell>
+        <Box maxWidth="32rem">
+          <Text as="p" breakWord>
+            {row.reason}
+          </Text>
+        </Box>
+      </IndexTable.Cell>
+    </IndexTable.Row>
+  ));
+}
+
+function ChangedRows({ rows }: { rows: OrderRow[] }) {
+  return rows.map((row, index) => (
+    <IndexTable.Row id={row.id} key={row.id} position={index}>
+      <IndexTable.Cell>
+        <OrderLink row={row} />
+      </IndexTable.Cell>
+      <IndexTable.Cell>
+        {row.documentNo
+          ? `${row.documentType === "sales_invoice" ? "Sales invoice" : "Sales order"} ${row.documentNo}`
+          : ""}
+      </IndexTable.Cell>
+      <IndexTable.Cell>
+        <Box maxWidth="32rem">
+          <List type="bullet">
+            {row.changes.map((change) => (
+              <List.Item key={change}>{change}</List.Item>
+            ))}
+          </List>
+        </Box>
+      </IndexTable.Cell>
+      <IndexTable.Cell>{row.cancelled ? <Badge tone="critical">cancelled</Badge> : null}</IndexTable.Cell>
+    </IndexTable.Row>
+  ));
+}
+
+export default function Orders() {
+  const list = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const navigate = useNavigate();
+  const navigation = useNavigation();
+  const submit = useSubmit();
+  const changed = list.view === "changed";
+  const noun = list.total === 1 ? "order" : "orders";
+  return (
+    <Page
+      title={changed ? "Orders changed after processing" : "Unprocessed orders"}
+      subtitle={`${list.total} ${noun}`}
+      backAction={{ content: "Home", url: "/app" }}
+      primaryAction={
+        changed
+          ? undefined
+          : {
+              content: "Process again",
+              disabled: list.total === 0,
+              loading: navigation.state === "submitting",
+              onAction: () => submit({ intent: "process" }, { method: "post" }),
+            }
+      }
+    >
+      <Layout>
+        {result ? (
+          <Layout.Section>
+            <Banner tone={result.ok ? "success" : "critical"}>
+              <p>{result.ok ? result.message : result.error}</p>
+            </Banner>
+          </Layout.Section>
+        ) : null}
+        <Layout.Section>
+          <Text as="p" tone="subdued">
+            {changed
+              ? "These orders changed in Shopify after their sales document was made. The document is left as it was: adjust it in the back office if the change should count. An order leaves this list when the change is undone in Shopify."
+              : "Imported orders without a sales document yet, each with the reason it waits. Process again runs order processing for all of them, after you have mapped what blocked them."}
+          </Text>
+        </Layout.Section>
+        <Layout.Section>
+          <Card padding="0">
+            <Tabs
+              tabs={TABS}
+              selected={changed ? 1 : 0}
+              onSelect={(index) => navigate(`?view=${TABS[index]?.id ?? "unprocessed"}`)}
+            />
+            <IndexTable
+              resourceName={{ singular: "order", plural: "orders" }}
+              itemCount={list.rows.length}
+              selectable={false}
+              headings={
+                changed
+                  ? [{ title: "Order" }, { title: "Document" }, { title: "What changed" }, { title: "" }]
+                  : [
+                      { title: "Order" },
+                      { title: "Placed" },
+                      { title: "Customer" },
+                      { title: "Total" },
+                      { title: "State" },
+                      { title: "Reason" },
+                    ]
+              }
+              emptyState={
+                <Box padding="600">
+                  <Text as="p" alignment="center">
+                    {changed
+                      ? "No processed order has changed in Shopify since."
+                      : "Every imported order has its sales document."}
+                  </Text>
+                </Box>
+              }
+            >
+              {changed ? <ChangedRows rows={list.rows} /> : <UnprocessedRows rows={list.rows} />}
+            </IndexTable>
+          </Card>
+          {list.rows.length < list.total ? (
+            <Box paddingBlockStart="200">
+              <Text as="p" tone="subdued">
+                Showing the oldest {list.rows.length} of {list.total}.
+              </Text>
+            </Box>
+          ) : null}
+        </Layout.Section>
+      </Layout>
+    </Page>
+  );
+}
+
+export const ErrorBoundary = ListErrorBoundary;

@@ -1,0 +1,87 @@
+import { randomUUID } from "node:crypto";
+import {
+  markShipmentError,
+  markShipmentSynced,
+  postSalesOrder,
+} from "../../app/backoffice/backoffice.server";
+import prisma from "../../app/db.server";
+import { stockedShop } from "../backoffice/fixtures";
+import { processStaged, shopifyId, stageOrder } from "./fixtures";
+
+/**
+ * A shop with something on every tile, made the way the app makes it: orders staged and
+ * processed by the real processing (which decides what is blocked and why), documents posted
+ * by the back office, shipments marked by the shipment sync's own functions.
+ */
+export async function busyShop() {
+  const { shop, customer } = await stockedShop();
+  await prisma.shopSettings.update({ where: { shopId: shop.id }, data: { customerAutoCreate: false } });
+  const tee = { variantId: shopifyId(), sku: "TEE", title: "Merino Tee" };
+  const hat = { variantId: shopifyId(), sku: "HAT", title: "Wool Hat", price: "19.50" };
+  const ada = shopifyId();
+  const stranger = shopifyId();
+
+  const shipped = await Promise.all(
+    ["#S1", "#S2", "#S3"].map((name) =>
+      stageOrder(shop, { name, email: "ada@example.com", customerShopifyId: ada, lines: [tee] }),
+    ),
+  );
+  const changed = await stageOrder(shop, {
+    name: "#C1",
+    email: "ada@example.com",
+    customerShopifyId: ada,
+    lines: [tee],
+  });
+  const blockedByProduct = await stageOrder(shop, {
+    name: "#P1",
+    email: "ada@example.com",
+    customerShopifyId: ada,
+    lines: [tee, hat],
+  });
+  const blockedByCustomer = await stageOrder(shop, {
+    name: "#U1",
+    email: "stranger@example.com",
+    customerShopifyId: stranger,
+    lines: [tee],
+  });
+  const cancelled = await stageOrder(shop, { name: "#X1", lines: [hat], cancelled: true });
+  await processStaged(shop);
+  // Imported after the last processing run: waiting, with no error.
+  const waiting = await stageOrder(shop, { name: "#W1", email: "ada@example.com", lines: [tee] });
+
+  await prisma.shopifyOrder.update({
+    where: { id: changed.id },
+    data: { changedAfterProcessing: true, changes: ["quantity of Merino Tee up from 1 to 2"] },
+  });
+  // A customer Shopify asked us to erase: not on the list, whatever its link.
+  await prisma.shopifyCustomer.create({
+    data: { id: randomUUID(), shopId: shop.id, shopifyId: shopifyId(), redactedAt: new Date() },
+  });
+
+  const documents = await prisma.shopifyOrder.findMany({
+    where: { id: { in: shipped.map((order) => order.id) } },
+    orderBy: { name: "asc" },
+  });
+  const shipments = [];
+  for (const order of documents) {
+    const posted = await postSalesOrder(prisma, shop.id, order.documentNo!, {
+      ship: true,
+      invoice: false,
+      carrier: "UPS",
+      trackingNo: `1Z-${order.name}`,
+    });
+    shipments.push(posted.shipmentNo!);
+  }
+  const [pending, failed, synced] = shipments as [string, string, string];
+  await markShipmentError(prisma, shop.id, failed, "order 123 no longer exists in Shopify");
+  await markShipmentSynced(prisma, shop.id, synced, "gid://shopify/Fulfillment/1");
+
+  return {
+    shop,
+    customer,
+    variants: { tee, hat },
+    customers: { ada, stranger },
+    orders: { blockedByProduct, blockedByCustomer, cancelled, waiting, changed },
+    shipments: { pending, failed, synced },
+  };
+}
