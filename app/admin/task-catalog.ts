@@ -191,10 +191,14 @@ export function taskInfo(name: string): TaskInfo | undefined {
 
 /** Schedule presets offered on the task page; anything else is shown as a cron expression. */
 export const SCHEDULE_PRESETS = [
+  { label: "Every minute", value: "every1", cron: "* * * * *" },
   { label: "Every 5 minutes", value: "every5", cron: "*/5 * * * *" },
   { label: "Every 15 minutes", value: "every15", cron: "*/15 * * * *" },
   { label: "Every hour", value: "every60", cron: "0 * * * *" },
 ] as const;
+
+/** What a task's schedule starts as: every 15 minutes, not enabled. */
+export const DEFAULT_CRON = "*/15 * * * *";
 
 /** The preset a cron expression is, or "daily" (with its time), or "cron". */
 export function presetOf(cron: string): { preset: string; time: string } {

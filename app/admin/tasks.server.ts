@@ -7,7 +7,14 @@ import { runInForeground } from "../jobs/foreground.server";
 import { DEFAULT_CATEGORY } from "../jobs/queues.server";
 import { findSyncTask } from "../jobs/registry.server";
 import { CATEGORY_PATTERN, upsertSchedule, validateCron } from "../jobs/schedules.server";
-import { SCHEDULE_PRESETS, TASK_CATALOG, taskInfo, type FilterField, type TaskInfo } from "./task-catalog";
+import {
+  DEFAULT_CRON,
+  SCHEDULE_PRESETS,
+  TASK_CATALOG,
+  taskInfo,
+  type FilterField,
+  type TaskInfo,
+} from "./task-catalog";
 
 /**
  * Tasks and schedules for the admin: each task's schedule, category and filters (one
@@ -179,7 +186,7 @@ export async function saveFilters(
   return upsertSchedule(db, {
     shopId: shop.id,
     task: name,
-    cron: existing?.cron ?? SCHEDULE_PRESETS[1].cron,
+    cron: existing?.cron ?? DEFAULT_CRON,
     enabled: existing?.enabled ?? false,
     filters: parsed.data,
   });

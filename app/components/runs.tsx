@@ -57,7 +57,9 @@ export function RunStatusBadge({ run }: { run: Pick<RunView, "status" | "error">
 
 export function formatTime(iso: string | null): string {
   if (!iso) return "—";
-  return new Date(iso).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "medium", timeZone: "UTC" });
+  const date = new Date(iso);
+  const day = date.toLocaleDateString("en-GB", { day: "numeric", month: "short", timeZone: "UTC" });
+  return `${day} ${date.toISOString().slice(11, 19)} UTC`;
 }
 
 /** Counts in words: "12 imported, 1 failed". Point counters are left to the details. */

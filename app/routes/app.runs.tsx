@@ -36,7 +36,14 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const query = runQuery.safeParse(Object.fromEntries(url.searchParams));
   if (!query.success) throw new Response("Unknown task or status in the address.", { status: 400 });
   const { runs, total, active } = await listRuns(prisma, shop.id, query.data);
-  return { runs: runs.map(toRunView), total, active, page: query.data.page, pageSize: PAGE_SIZE };
+  return {
+    runs: runs.map(toRunView),
+    total,
+    active,
+    page: query.data.page,
+    pageSize: PAGE_SIZE,
+    statuses: [...RUN_STATUSES],
+  };
 };
 
 const runAction = z.object({ intent: z.enum(["retry", "cancel"]), runId: z.string() });
@@ -95,14 +102,10 @@ const TASK_OPTIONS = [
   { label: "All tasks", value: "" },
   ...TASK_CATALOG.filter((task) => task.available).map((task) => ({ label: task.title, value: task.name })),
 ];
-const STATUS_OPTIONS = [
-  { label: "Any status", value: "" },
-  ...RUN_STATUSES.map((status) => ({ label: status, value: status })),
-];
 const TITLES = new Map(TASK_CATALOG.map((task) => [task.name, task.title]));
 
 export default function Runs() {
-  const { runs, total, active, page, pageSize } = useLoaderData<typeof loader>();
+  const { runs, total, active, page, pageSize, statuses } = useLoaderData<typeof loader>();
   const [params, setParams] = useSearchParams();
   const revalidator = useRevalidator();
 
@@ -131,6 +134,7 @@ export default function Runs() {
           ? `${active} run${active === 1 ? "" : "s"} waiting or running; refreshing`
           : `${total} runs`
       }
+      fullWidth
       backAction={{ content: "Home", url: "/app" }}
       secondaryActions={[{ content: "Tasks and schedules", url: "/app/tasks" }]}
     >
@@ -145,7 +149,10 @@ export default function Runs() {
             />
             <Select
               label="Status"
-              options={STATUS_OPTIONS}
+              options={[
+                { label: "Any status", value: "" },
+                ...statuses.map((status) => ({ label: status, value: status })),
+              ]}
               value={params.get("status") ?? ""}
               onChange={(value) => setFilter("status", value)}
             />
@@ -166,8 +173,7 @@ export default function Runs() {
               { title: "Trigger" },
               { title: "Status" },
               { title: "Attempts" },
-              { title: "Started" },
-              { title: "Ended" },
+              { title: "Started · ended" },
               { title: "Result" },
               { title: "" },
             ]}
@@ -179,9 +185,11 @@ export default function Runs() {
                     <Text as="span" fontWeight="semibold">
                       {TITLES.get(run.task) ?? run.task}
                     </Text>
-                    <Text as="span" variant="bodySm" tone="subdued">
-                      filters: {describeFilters(run.filters)} · {run.category}
-                    </Text>
+                    <div style={{ maxWidth: 280, whiteSpace: "normal" }}>
+                      <Text as="span" variant="bodySm" tone="subdued">
+                        filters: {describeFilters(run.filters)} · {run.category}
+                      </Text>
+                    </div>
                   </BlockStack>
                 </IndexTable.Cell>
                 <IndexTable.Cell>{run.trigger}</IndexTable.Cell>
@@ -189,10 +197,18 @@ export default function Runs() {
                   <RunStatusBadge run={run} />
                 </IndexTable.Cell>
                 <IndexTable.Cell>{run.attempts}</IndexTable.Cell>
-                <IndexTable.Cell>{formatTime(run.startedAt ?? run.queuedAt)}</IndexTable.Cell>
-                <IndexTable.Cell>{formatTime(run.finishedAt)}</IndexTable.Cell>
                 <IndexTable.Cell>
-                  <div style={{ maxWidth: 420, whiteSpace: "normal" }}>
+                  <BlockStack gap="050">
+                    <Text as="span" variant="bodySm">
+                      {formatTime(run.startedAt ?? run.queuedAt)}
+                    </Text>
+                    <Text as="span" variant="bodySm" tone="subdued">
+                      {run.finishedAt ? formatTime(run.finishedAt) : "—"}
+                    </Text>
+                  </BlockStack>
+                </IndexTable.Cell>
+                <IndexTable.Cell>
+                  <div style={{ maxWidth: 360, whiteSpace: "normal" }}>
                     <RunOutcome run={run} />
                   </div>
                 </IndexTable.Cell>

@@ -24,7 +24,7 @@ import {
 } from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import { adminShop, refused, type ActionFailure } from "../admin/route.server";
-import { describeSchedule, presetOf, SCHEDULE_PRESETS } from "../admin/task-catalog";
+import { DEFAULT_CRON, describeSchedule, presetOf, SCHEDULE_PRESETS } from "../admin/task-catalog";
 import { AdminInputError, filterFormValues, getTask, runNow, saveSchedule } from "../admin/tasks.server";
 import {
   describeFilters,
@@ -54,7 +54,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
       take: 5,
     }),
   ]);
-  const cron = row.schedule?.cron ?? SCHEDULE_PRESETS[1].cron;
+  const cron = row.schedule?.cron ?? DEFAULT_CRON;
   return {
     task: { name: row.info.name, title: row.info.title, description: row.info.description },
     background: settings?.allowBackgroundSyncs ?? true,
