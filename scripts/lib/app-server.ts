@@ -92,6 +92,16 @@ export async function startAppServer(port = 0, options: AppServerOptions = {}): 
     // A cache of its own, so test files starting app servers at once do not share one.
     ...(options.browser ? { cacheDir: path.join(ROOT, "node_modules/.vite-browser-test") } : {}),
   });
+  if (options.browser) {
+    // Pre-bundle now, not on the first page: a cold bundling of Polaris and React takes a
+    // while, and a page waiting on it would time out.
+    const optimizer = vite.environments.client.depsOptimizer;
+    await optimizer?.init();
+    const pending = Object.values(optimizer?.metadata.discovered ?? {}).map((dep) => dep.processing);
+    await Promise.all(pending.filter((processing) => processing !== undefined));
+    // And compile the server's routes before the first page asks for them.
+    await vite.ssrLoadModule("virtual:remix/server-build");
+  }
   let origin = "";
   const server: Server = createHttpServer((incoming, outgoing) => {
     vite.middlewares(incoming, outgoing, () => {

@@ -58,7 +58,10 @@ export async function startAdminStack(options: AdminStackOptions = {}): Promise<
     process.env.SHOPIFY_ADMIN_ORIGIN = simulator.url;
     process.env.APP_BRIDGE_URL = `${simulator.url}/_sim/app-bridge.js`;
 
+    const appStarted = Date.now();
     const app = await startAppServer(0, { browser: true });
+    if (process.env.BROWSER_TEST_DEBUG)
+      process.stderr.write(`[stack] app server up in ${Date.now() - appStarted} ms\n`);
     started.push(app);
     process.env.SHOPIFY_APP_URL = app.url;
     simulator.sim.options.appUrl = app.url;
@@ -82,7 +85,10 @@ export async function startAdminStack(options: AdminStackOptions = {}): Promise<
     });
     started.push(admin);
     // The install: the first opening of the app from admin exchanges the session token.
+    const openStarted = Date.now();
     await admin.open("/app");
+    if (process.env.BROWSER_TEST_DEBUG)
+      process.stderr.write(`[stack] installed and hydrated in ${Date.now() - openStarted} ms\n`);
     const shop = await prisma.shop.findUniqueOrThrow({ where: { domain } });
 
     return { simulator, app, worker, browser, admin, domain, shopId: shop.id, store, close };

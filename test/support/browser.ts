@@ -246,7 +246,8 @@ export class EmbeddedAdmin {
 
   /** Opens `path` of the app as Shopify admin does, and waits until React has hydrated it. */
   async open(path = "/app"): Promise<void> {
-    const response = await this.page.goto(await this.adminUrl(path), { waitUntil: "load" });
+    // The first page of a cold dev server compiles the client modules on request.
+    const response = await this.page.goto(await this.adminUrl(path), { waitUntil: "load", timeout: 60_000 });
     if (!response?.ok()) throw new Error(`opening ${path} answered ${response?.status()}`);
     await this.hydrated();
   }
@@ -275,7 +276,7 @@ export class EmbeddedAdmin {
    */
   async hydrated(): Promise<void> {
     try {
-      await this.page.waitForFunction(HYDRATED);
+      await this.page.waitForFunction(HYDRATED, undefined, { timeout: 30_000 });
     } catch (error) {
       const state = await this.page.evaluate(PAGE_STATE).catch(() => "unknown");
       throw new Error(
