@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { runOnce } from "graphile-worker";
+import { Logger, runOnce } from "graphile-worker";
 import prisma from "../../app/db.server";
 import { Prisma } from "../../app/generated/prisma/client";
 import { log } from "../../app/log.server";
@@ -100,6 +100,7 @@ export async function runQueuedJobs(): Promise<void> {
     connectionString: process.env.DATABASE_URL!,
     taskList: { [processOrdersTask.name]: processOrdersTask.task },
     noHandleSignals: true,
+    logger: new Logger(() => () => {}),
   });
 }
 
