@@ -1,5 +1,5 @@
 import { Banner, InlineStack, Link, Text, TextField } from "@shopify/polaris";
-import { useState } from "react";
+import { useState, type ReactNode } from "react";
 
 /** Small pieces the list pages share. */
 
@@ -22,6 +22,18 @@ export function FormField(props: {
       helpText={props.helpText}
       type={props.type ?? "text"}
     />
+  );
+}
+
+/**
+ * Text that wraps inside an index table, whose cells do not wrap by default: reasons and
+ * errors are shown in full, never cut.
+ */
+export function Wrapped({ children, width = "26rem" }: { children: ReactNode; width?: string }) {
+  return (
+    <div style={{ whiteSpace: "normal", overflowWrap: "anywhere", maxWidth: width, minWidth: "12rem" }}>
+      {children}
+    </div>
   );
 }
 

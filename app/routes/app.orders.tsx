@@ -2,7 +2,6 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigate, useNavigation, useSubmit } from "@remix-run/react";
 import {
   Badge,
-  Banner,
   BlockStack,
   Box,
   Card,
@@ -22,6 +21,7 @@ import prisma from "../db.server";
 import { authenticate } from "../shopify.server";
 import { shopOfSession } from "../shops/shops.server";
 import { ListErrorBoundary } from "../admin/list-error";
+import { ResultBanner, Wrapped } from "../admin/list-ui";
 
 const query = z.object({ view: z.enum(ORDER_VIEWS).default("unprocessed") });
 const form = z.object({ intent: z.literal("process", { message: "the only action here is process" }) });
@@ -64,6 +64,9 @@ function OrderLink({ row }: { row: OrderRow }) {
       <Text as="span" fontWeight="semibold">
         {row.name}
       </Text>
+      <Text as="span" tone="subdued">
+        placed {new Date(row.createdAt).toLocaleString()}
+      </Text>
       <Link url={row.adminUrl} target="_top">
         Open in Shopify admin
       </Link>
@@ -77,7 +80,6 @@ function UnprocessedRows({ rows }: { rows: OrderRow[] }) {
       <IndexTable.Cell>
         <OrderLink row={row} />
       </IndexTable.Cell>
-      <IndexTable.Cell>{new Date(row.createdAt).toLocaleString()}</IndexTable.Cell>
       <IndexTable.Cell>{row.customer}</IndexTable.Cell>
       <IndexTable.Cell>
         <Text as="span" numeric>
@@ -88,11 +90,11 @@ function UnprocessedRows({ rows }: { rows: OrderRow[] }) {
         <Badge tone={STATE_TONES[row.state] ?? "info"}>{row.state === "error" ? "blocked" : "waiting"}</Badge>
       </IndexTable.Cell>
       <IndexTable.Cell>
-        <Box maxWidth="32rem">
+        <Wrapped width="28rem">
           <Text as="p" breakWord>
             {row.reason}
           </Text>
-        </Box>
+        </Wrapped>
       </IndexTable.Cell>
     </IndexTable.Row>
   ));
@@ -110,13 +112,13 @@ function ChangedRows({ rows }: { rows: OrderRow[] }) {
           : ""}
       </IndexTable.Cell>
       <IndexTable.Cell>
-        <Box maxWidth="32rem">
+        <Wrapped width="32rem">
           <List type="bullet">
             {row.changes.map((change) => (
               <List.Item key={change}>{change}</List.Item>
             ))}
           </List>
-        </Box>
+        </Wrapped>
       </IndexTable.Cell>
       <IndexTable.Cell>{row.cancelled ? <Badge tone="critical">cancelled</Badge> : null}</IndexTable.Cell>
     </IndexTable.Row>
@@ -150,9 +152,7 @@ export default function Orders() {
       <Layout>
         {result ? (
           <Layout.Section>
-            <Banner tone={result.ok ? "success" : "critical"}>
-              <p>{result.ok ? result.message : result.error}</p>
-            </Banner>
+            <ResultBanner result={result} />
           </Layout.Section>
         ) : null}
         <Layout.Section>
@@ -178,7 +178,6 @@ export default function Orders() {
                   ? [{ title: "Order" }, { title: "Document" }, { title: "What changed" }, { title: "" }]
                   : [
                       { title: "Order" },
-                      { title: "Placed" },
                       { title: "Customer" },
                       { title: "Total" },
                       { title: "State" },

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigate, useNavigation, useSubmit } from "@remix-run/react";
 import { BlockStack, Box, Button, Card, IndexTable, Layout, Link, Page, Tabs, Text } from "@shopify/polaris";
 import { ListErrorBoundary } from "../admin/list-error";
-import { ResultBanner } from "../admin/list-ui";
+import { ResultBanner, Wrapped } from "../admin/list-ui";
 import { parseInput, refused, refusedPage } from "../admin/refusal.server";
 import { actOnShipments, listShipments, shipmentAction, shipmentQuery } from "../admin/shipments.server";
 import prisma from "../db.server";
@@ -87,9 +87,7 @@ export default function Shipments() {
               headings={[
                 { title: "Shipment" },
                 { title: "Order" },
-                { title: "Posted" },
-                { title: "Tracking" },
-                { title: "Lines" },
+                { title: "Tracking and lines" },
                 { title: failed ? "Error" : "Last attempt" },
                 { title: "" },
               ]}
@@ -104,14 +102,20 @@ export default function Shipments() {
               {list.rows.map((row, index) => (
                 <IndexTable.Row id={row.id} key={row.id} position={index}>
                   <IndexTable.Cell>
-                    <Text as="span" fontWeight="semibold">
-                      {row.no}
-                    </Text>
+                    <BlockStack gap="100">
+                      <Text as="span" fontWeight="semibold">
+                        {row.no}
+                      </Text>
+                      <Text as="span" tone="subdued">
+                        posted {new Date(row.postedAt).toLocaleString()}
+                      </Text>
+                    </BlockStack>
                   </IndexTable.Cell>
                   <IndexTable.Cell>
                     <BlockStack gap="100">
-                      <Text as="span">
-                        {row.shopifyOrderName ?? "Shopify order"} · sales order {row.orderNo}
+                      <Text as="span">{row.shopifyOrderName ?? "Shopify order"}</Text>
+                      <Text as="span" tone="subdued">
+                        sales order {row.orderNo}
                       </Text>
                       {row.adminUrl ? (
                         <Link url={row.adminUrl} target="_top">
@@ -120,28 +124,27 @@ export default function Shipments() {
                       ) : null}
                     </BlockStack>
                   </IndexTable.Cell>
-                  <IndexTable.Cell>{new Date(row.postedAt).toLocaleString()}</IndexTable.Cell>
                   <IndexTable.Cell>
-                    {[row.carrier, row.trackingNo].filter(Boolean).join(" ") || "no tracking"}
-                  </IndexTable.Cell>
-                  <IndexTable.Cell>
-                    <BlockStack gap="050">
+                    <BlockStack gap="100">
+                      <Text as="span">
+                        {[row.carrier, row.trackingNo].filter(Boolean).join(" ") || "no tracking"}
+                      </Text>
                       {row.lines.map((line, at) => (
-                        <Text as="span" key={at}>
+                        <Text as="span" tone="subdued" key={at}>
                           {line}
                         </Text>
                       ))}
                     </BlockStack>
                   </IndexTable.Cell>
                   <IndexTable.Cell>
-                    <Box maxWidth="28rem">
+                    <Wrapped width="24rem">
                       <Text as="p" breakWord tone={failed ? "critical" : "subdued"}>
                         {row.error ?? (row.attempts === 0 ? "not tried yet" : "")}
                         {row.attempts > 0
                           ? ` (${row.attempts} ${row.attempts === 1 ? "attempt" : "attempts"})`
                           : ""}
                       </Text>
-                    </Box>
+                    </Wrapped>
                   </IndexTable.Cell>
                   <IndexTable.Cell>
                     {failed ? (
