@@ -14,8 +14,3 @@ export function adminOrderUrl(domain: string, orderShopifyId: bigint): string {
 export function adminCustomerUrl(domain: string, customerShopifyId: bigint): string {
   return `https://admin.shopify.com/store/${storeHandle(domain)}/customers/${customerShopifyId}`;
 }
-
-export function adminProductUrl(domain: string, productShopifyId: bigint, variantShopifyId?: bigint): string {
-  const product = `https://admin.shopify.com/store/${storeHandle(domain)}/products/${productShopifyId}`;
-  return variantShopifyId === undefined ? product : `${product}/variants/${variantShopifyId}`;
-}

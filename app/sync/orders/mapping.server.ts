@@ -144,9 +144,11 @@ async function rememberCustomer(
     zip: billing?.zip ?? null,
     countryCode: billing?.countryCodeV2 ?? null,
   };
+  // Never unlinks: a person may have mapped the customer since it was read.
+  const link = customerNo ? { customerNo } : {};
   const existing = await db.shopifyCustomer.findUnique({ where });
   if (existing?.redactedAt) {
-    await db.shopifyCustomer.update({ where, data: { customerNo } });
+    if (customerNo) await db.shopifyCustomer.update({ where, data: link });
     return;
   }
   await db.shopifyCustomer.upsert({
@@ -158,7 +160,7 @@ async function rememberCustomer(
       ...personal,
       customerNo,
     },
-    update: { ...personal, customerNo },
+    update: { ...personal, ...link },
   });
 }
 
@@ -219,7 +221,8 @@ export async function mapLines(
           itemNo,
           variantCode,
         },
-        update: { sku: line.sku, barcode: line.barcode, itemNo, variantCode },
+        // Never unlinks: a person may have mapped the variant since it was read above.
+        update: { sku: line.sku, barcode: line.barcode, ...(itemNo ? { itemNo, variantCode } : {}) },
       });
     }
     if (!itemNo) missing.push(line.sku ? `${line.title} (SKU ${line.sku})` : `${line.title} (no SKU)`);
