@@ -72,7 +72,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise((resolve) => pageServer?.close(resolve));
+  if (pageServer) await new Promise((resolve) => pageServer.close(resolve));
   await simulator?.close();
 });
 

@@ -127,8 +127,8 @@ export interface AppRequest {
   url: string;
   /** The request carried `Authorization: Bearer <token>` (App Bridge's authenticated fetch). */
   bearer: boolean;
-  /** A document load (a full page) rather than a fetch. */
-  document: boolean;
+  /** Playwright's resource type: "document" for a page load, "fetch" for Remix's data requests. */
+  type: string;
 }
 
 export interface EmbeddedAdminOptions {
@@ -199,7 +199,7 @@ export class EmbeddedAdmin {
         method: request.method(),
         url: request.url(),
         bearer: /^Bearer \S+/.test(request.headers()["authorization"] ?? ""),
-        document: request.resourceType() === "document",
+        type: request.resourceType(),
       });
     });
     page.on("requestfailed", (request) => {
