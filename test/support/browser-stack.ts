@@ -139,7 +139,10 @@ export async function settled(
     "the worker to finish the shop's runs",
     async () => {
       const open = await prisma.syncRun.count({ where: { shopId, status: { in: ["queued", "running"] } } });
-      const [jobs] = await prisma.$queryRaw<{ count: bigint }[]>`select count(*) from graphile_worker.jobs`;
+      // Jobs being worked or due; a job that failed for good, or waits for a later time, is not.
+      const [jobs] = await prisma.$queryRaw<{ count: bigint }[]>`
+        select count(*) from graphile_worker.jobs
+         where locked_at is not null or (attempts < max_attempts and run_at <= now())`;
       if (open > 0 || Number(jobs?.count ?? 0) > 0) return null;
       return prisma.syncRun.findMany({ where: { shopId }, orderBy: { queuedAt: "asc" } });
     },
