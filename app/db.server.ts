@@ -1,4 +1,5 @@
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { PrismaClient } from "./generated/prisma/client";
 
 /**
@@ -6,25 +7,42 @@ import { PrismaClient } from "./generated/prisma/client";
  * used: the launchers (scripts/*.ts) and the test setup set it, starting the private
  * Postgres when the environment gives none.
  */
-function createClient(): PrismaClient {
+function createClient(): { prisma: PrismaClient; pool: pg.Pool } {
   const connectionString = process.env.DATABASE_URL;
   if (!connectionString) {
     throw new Error(
       "DATABASE_URL is not set. Start the app with `npm run dev` or `npm run demo`, which start a local Postgres, or set DATABASE_URL.",
     );
   }
-  const adapter = new PrismaPg({ connectionString, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
-  return new PrismaClient({ adapter });
+  const pool = new pg.Pool({ connectionString, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
+  // Prisma's queries and the few hot paths that speak SQL directly share one pool;
+  // $disconnect ends it.
+  const adapter = new PrismaPg(pool, { disposeExternalPool: true });
+  return { prisma: new PrismaClient({ adapter }), pool };
 }
 
 declare global {
   var __prisma: PrismaClient | undefined;
+  var __pgPool: pg.Pool | undefined;
 }
 
 function client(): PrismaClient {
   // Vite's dev server reloads modules; keep one client across reloads.
-  globalThis.__prisma ??= createClient();
+  if (!globalThis.__prisma) {
+    const created = createClient();
+    globalThis.__prisma = created.prisma;
+    globalThis.__pgPool = created.pool;
+  }
   return globalThis.__prisma;
+}
+
+/**
+ * The pg pool under the Prisma client, for a hot path that is one SQL statement (the order
+ * webhook's doorbell): no interactive transaction, no query compilation, one round trip.
+ */
+export function pgPool(): pg.Pool {
+  client();
+  return globalThis.__pgPool!;
 }
 
 /**

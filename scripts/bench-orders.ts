@@ -6,8 +6,14 @@
 //   3. Admin API points requested and used per imported order;
 //   4. orders imported per minute at the Standard plan's rate limit (a first import of
 //      500 open orders).
+// Options: --burst-rate, --burst-seconds, --order-rate, --order-seconds, --throughput-orders,
+// --ack-only (phase 1 alone). BENCH_APP_NODE_OPTIONS is passed to the app's process as
+// NODE_OPTIONS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the webhook path).
 import { execFileSync, spawn } from "node:child_process";
 import { createHmac, randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import http from "node:http";
+import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import pg from "pg";
@@ -27,6 +33,8 @@ const { values } = parseArgs({
     "order-rate": { type: "string", default: "5" },
     "order-seconds": { type: "string", default: "30" },
     "throughput-orders": { type: "string", default: "500" },
+    // Only the acknowledgement burst (phase 1), for working on the webhook path.
+    "ack-only": { type: "boolean", default: false },
   },
 });
 const BURST_RATE = Number(values["burst-rate"]);
@@ -34,6 +42,7 @@ const BURST_SECONDS = Number(values["burst-seconds"]);
 const ORDER_RATE = Number(values["order-rate"]);
 const ORDER_SECONDS = Number(values["order-seconds"]);
 const THROUGHPUT_ORDERS = Number(values["throughput-orders"]);
+const ACK_ONLY = values["ack-only"];
 
 const API_KEY = "bench-api-key";
 const API_SECRET = "bench-api-secret";
@@ -94,6 +103,7 @@ const appProcess = spawn(path.resolve("node_modules/.bin/remix-serve"), ["./buil
     HOST: "127.0.0.1",
     NODE_ENV: "production",
     LOG_LEVEL: "warn",
+    NODE_OPTIONS: process.env.BENCH_APP_NODE_OPTIONS ?? "",
   },
   stdio: ["ignore", "ignore", "inherit"],
 });
@@ -106,7 +116,14 @@ for (let tries = 0; ; tries++) {
     await sleep(100);
   }
 }
-const app = { url: appUrl, close: () => Promise.resolve(void appProcess.kill("SIGTERM")) };
+const app = {
+  url: appUrl,
+  close: () =>
+    new Promise<void>((resolve) => {
+      appProcess.once("exit", () => resolve());
+      appProcess.kill("SIGTERM");
+    }),
+};
 sim.options.appUrl = app.url;
 
 const { default: prisma } = await import("../app/db.server");
@@ -157,6 +174,21 @@ async function adminGraphql<T>(
 
 out(`bench:orders  (simulator ${simUrl}, app ${app.url}, database ${database})`);
 
+async function finish(): Promise<never> {
+  await app.close();
+  sim.webhooks.stop();
+  simServer.close();
+  await prisma.$disconnect();
+  {
+    const client = new pg.Client({ connectionString: `${server.serverUrl}/postgres` });
+    await client.connect();
+    await client.query(`drop database if exists "${database}" with (force)`);
+    await client.end();
+  }
+  await server.stop();
+  process.exit(0);
+}
+
 // ---- 1. acknowledgement latency under a burst --------------------------------------------
 const main = "bench.myshopify.com";
 seedShop(
@@ -167,8 +199,68 @@ seedShop(
 const mainShopId = await install(main);
 await prisma.shopSettings.update({ where: { shopId: mainShopId }, data: { autoProcessOrders: true } });
 
+// Where the CPU went during the burst (Linux /proc; the machine may be shared): the app's
+// process, this process (load generator and simulator), the Postgres backends of the bench
+// database, and everything else on the machine.
+const TICK_MS = 10; // USER_HZ is 100 on Linux
+const ticksOf = (pid: number) => {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return Number(fields[11]) + Number(fields[12]); // utime + stime
+  } catch {
+    return 0;
+  }
+};
+const machineTicks = () => {
+  const [, ...values] = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/);
+  // user nice system idle iowait irq softirq steal: busy is all but idle and iowait
+  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = values.map(Number);
+  return user + nice + system + irq + softirq + steal;
+};
+async function cpuSnapshot() {
+  const backends = await prisma.$queryRaw<{ pid: number }[]>`
+    select pid from pg_stat_activity where datname = current_database()`;
+  return {
+    at: performance.now(),
+    machine: machineTicks(),
+    app: ticksOf(appProcess.pid!),
+    bench: process.cpuUsage(),
+    postgres: new Map(backends.map(({ pid }) => [pid, ticksOf(pid)])),
+  };
+}
+async function cpuSince(before: Awaited<ReturnType<typeof cpuSnapshot>>) {
+  const after = await cpuSnapshot();
+  const wall = after.at - before.at;
+  const share = (ms: number) => `${Math.round((100 * ms) / wall)}%`;
+  const app = (after.app - before.app) * TICK_MS;
+  const benchUsage = process.cpuUsage(before.bench);
+  const bench = (benchUsage.user + benchUsage.system) / 1000;
+  let postgres = 0;
+  for (const [pid, ticks] of after.postgres) postgres += (ticks - (before.postgres.get(pid) ?? 0)) * TICK_MS;
+  const machine = (after.machine - before.machine) * TICK_MS;
+  return `CPU over ${(wall / 1000).toFixed(1)} s (${os.cpus().length} cores = ${os.cpus().length * 100}%): app ${share(app)}, load generator and simulator ${share(bench)}, Postgres backends ${share(postgres)}, rest of the machine ${share(Math.max(0, machine - app - bench - postgres))}`;
+}
+
+// The burst is sent with node:http over keep-alive connections rather than fetch: undici's
+// fetch costs this process about 2 ms of CPU per request (node:http about 0.7 ms), CPU the
+// app and Postgres need on the same two cores. Same requests, same HTTP, measured the same way:
+// from the send to the end of the response.
+const keepAlive = new http.Agent({ keepAlive: true });
+function post(url: string, headers: Record<string, string>, body: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(url, { method: "POST", headers, agent: keepAlive }, (response) => {
+      response.resume();
+      response.on("end", () => resolve(response.statusCode ?? 0));
+      response.on("error", reject);
+    });
+    request.on("error", reject);
+    request.end(body);
+  });
+}
+
 const ackLatencies: number[] = [];
 let ackFailures = 0;
+const cpuBefore = await cpuSnapshot();
 {
   const total = BURST_RATE * BURST_SECONDS;
   const started = performance.now();
@@ -182,34 +274,34 @@ let ackFailures = 0;
       admin_graphql_api_id: `gid://shopify/Order/${9_000_000 + i}`,
       updated_at: new Date().toISOString(),
     });
+    const headers = {
+      "content-type": "application/json",
+      "content-length": String(Buffer.byteLength(body)),
+      "x-shopify-topic": "orders/updated",
+      "x-shopify-hmac-sha256": createHmac("sha256", API_SECRET).update(body).digest("base64"),
+      "x-shopify-shop-domain": main,
+      "x-shopify-api-version": "2026-07",
+      "x-shopify-webhook-id": randomUUID(),
+      "x-shopify-event-id": randomUUID(),
+      "x-shopify-triggered-at": new Date().toISOString(),
+    };
     const t0 = performance.now();
     inFlight.push(
-      fetch(`${app.url}/webhooks/orders/updated`, {
-        method: "POST",
-        headers: {
-          "content-type": "application/json",
-          "x-shopify-topic": "orders/updated",
-          "x-shopify-hmac-sha256": createHmac("sha256", API_SECRET).update(body).digest("base64"),
-          "x-shopify-shop-domain": main,
-          "x-shopify-api-version": "2026-07",
-          "x-shopify-webhook-id": randomUUID(),
-          "x-shopify-event-id": randomUUID(),
-          "x-shopify-triggered-at": new Date().toISOString(),
-        },
-        body,
-      }).then(async (response) => {
-        await response.arrayBuffer();
-        if (response.status !== 200) ackFailures += 1;
+      post(`${app.url}/webhooks/orders/updated`, headers, body).then((status) => {
+        if (status !== 200) ackFailures += 1;
         ackLatencies.push(performance.now() - t0);
       }),
     );
   }
   await Promise.all(inFlight);
 }
+const ackCpu = await cpuSince(cpuBefore);
 ackLatencies.sort((a, b) => a - b);
 out(
   `webhook ack latency, ${BURST_RATE}/s for ${BURST_SECONDS} s (${ackLatencies.length} webhooks, ${ackFailures} not 200): p50 ${ms(percentile(ackLatencies, 50))}, p99 ${ms(percentile(ackLatencies, 99))}, max ${ms(ackLatencies.at(-1)!)}`,
 );
+out(`  ${ackCpu}`);
+if (ACK_ONLY) await finish();
 // The burst queued one coalesced order sync; let it run with the worker before phase 2.
 await prisma.syncRun.deleteMany({ where: { shopId: mainShopId } });
 await prisma.$executeRawUnsafe(`delete from graphile_worker._private_jobs`);
@@ -334,15 +426,4 @@ out(
   `first import at the Standard rate limit: ${importedBig} orders in ${seconds.toFixed(1)} s = ${Math.round((importedBig / seconds) * 60)} orders/min (${((counts.requestedPoints ?? 0) / importedBig).toFixed(1)} requested, ${((counts.actualPoints ?? 0) / importedBig).toFixed(1)} used points per order; run ${run.status})`,
 );
 
-await app.close();
-sim.webhooks.stop();
-simServer.close();
-await prisma.$disconnect();
-{
-  const client = new pg.Client({ connectionString: `${server.serverUrl}/postgres` });
-  await client.connect();
-  await client.query(`drop database if exists "${database}" with (force)`);
-  await client.end();
-}
-await server.stop();
-process.exit(0);
+await finish();

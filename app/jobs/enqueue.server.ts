@@ -1,11 +1,9 @@
-import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { Db, Tx } from "../db.server";
 import type { SyncRun } from "../generated/prisma/client";
-import { Prisma } from "../generated/prisma/client";
 import { TerminalError } from "./errors.server";
-import { jobKey as makeJobKey, queueName } from "./queues.server";
-import type { SyncJobPayload, SyncTaskDefinition, Trigger } from "./sync-task.server";
+import { jobKey as makeJobKey, queuePrefix } from "./queues.server";
+import type { SyncTaskDefinition, Trigger } from "./sync-task.server";
 
 export interface EnqueueRequest {
   shop: string;
@@ -34,27 +32,6 @@ function isClient(db: Db | Tx): db is Db {
   return "$connect" in db;
 }
 
-/**
- * The one way to queue a sync: validates the request, writes the run record and adds the
- * graphile-worker job in one transaction (the caller's, when given one), on the shop's queue
- * for the task's category.
- */
-/** The run waiting under this key whose job no worker has taken yet, if any. */
-async function waitingRun(tx: Tx, shopId: string, key: string): Promise<SyncRun | null> {
-  const [row] = await tx.$queryRaw<{ id: string }[]>`
-    select r.id from "SyncRun" r join graphile_worker.jobs j on j.id = r."jobId"::bigint
-     where r."shopId" = ${shopId}::uuid and r."jobKey" = ${key} and r.status = 'queued'
-       and r."startedAt" is null and j.locked_at is null
-     order by r."queuedAt" desc limit 1`;
-  return row ? tx.syncRun.findUnique({ where: { id: row.id } }) : null;
-}
-
-/** Serialises enqueuers of one key, then looks again: two doorbells at once queue one run. */
-async function lockThenWaitingRun(tx: Tx, shopId: string, key: string): Promise<SyncRun | null> {
-  await tx.$executeRaw`select pg_advisory_xact_lock(hashtext(${key}))`;
-  return waitingRun(tx, shopId, key);
-}
-
 /** The category the shop runs this task in: its choice on the task's settings, else the task's. */
 export async function shopCategory(db: Db | Tx, shopId: string, task: { name: string; category: string }) {
   const settings = await db.schedule.findUnique({
@@ -64,6 +41,11 @@ export async function shopCategory(db: Db | Tx, shopId: string, task: { name: st
   return settings?.category ?? task.category;
 }
 
+/**
+ * The one way to queue a sync: validates the request, writes the run record and adds the
+ * graphile-worker job in one transaction (the caller's, when given one), on the shop's queue
+ * for the task's category.
+ */
 export async function enqueueSync<F>(
   db: Db | Tx,
   task: SyncTaskDefinition<F>,
@@ -80,37 +62,16 @@ async function enqueueIn<F>(tx: Tx, task: SyncTaskDefinition<F>, request: Enqueu
   if (shop.uninstalledAt) throw new TerminalError(`shop ${request.shop} has uninstalled the app`);
 
   const key = request.jobKey === true ? makeJobKey(task.name, shop.domain) : (request.jobKey ?? null);
-  if (key) {
-    // A burst of doorbells mostly finds the run already waiting: answered without a lock.
-    const waiting = (await waitingRun(tx, shop.id, key)) ?? (await lockThenWaitingRun(tx, shop.id, key));
-    if (waiting) return { run: waiting, coalesced: true };
-  }
-
-  const category = request.category ?? (await shopCategory(tx, shop.id, task));
-  const run = await tx.syncRun.create({
-    data: {
-      id: randomUUID(),
-      shopId: shop.id,
-      task: task.name,
-      trigger: request.trigger,
-      category,
-      filters: filters as Prisma.InputJsonValue,
-      jobKey: key,
-    },
-  });
-  const payload: SyncJobPayload = { shop: shop.domain, runId: run.id };
-  const [job] = await tx.$queryRaw<{ id: bigint }[]>`
-    select id from graphile_worker.add_job(
-      identifier => ${task.name}::text,
-      payload => ${JSON.stringify(payload)}::json,
-      queue_name => ${queueName(shop.domain, category)}::text,
-      run_at => ${request.runAt ?? null}::timestamptz,
-      max_attempts => ${task.maxAttempts}::int,
-      job_key => ${key}::text
-    )`;
-  if (!job) throw new Error("graphile_worker.add_job returned no job");
-  const withJob = await tx.syncRun.update({ where: { id: run.id }, data: { jobId: job.id.toString() } });
-  return { run: withJob, coalesced: false };
+  // bos_enqueue_run (prisma/migrations/20261130100000_enqueue_functions) writes the run and its
+  // job, or returns the run still waiting under the key; the order doorbell calls it too.
+  const [queued] = await tx.$queryRaw<{ run_id: string; coalesced: boolean }[]>`
+    select run_id, coalesced from bos_enqueue_run(
+      ${shop.id}::uuid, ${shop.domain}::text, ${queuePrefix(shop.domain)}::text, ${task.name}::text, ${request.trigger}::text,
+      ${request.category ?? null}::text, ${task.category}::text, ${JSON.stringify(filters)}::jsonb,
+      ${key}::text, ${request.runAt ?? null}::timestamptz, ${task.maxAttempts}::int)`;
+  if (!queued) throw new Error("bos_enqueue_run returned no run");
+  const run = await tx.syncRun.findUniqueOrThrow({ where: { id: queued.run_id } });
+  return { run, coalesced: queued.coalesced };
 }
 
 /** Parses `key=value` pairs from the CLI or a form into a filter object. */

@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
-import prisma, { type Tx } from "../db.server";
+import prisma, { pgPool, type Tx } from "../db.server";
+import type { SyncTaskDefinition } from "../jobs/sync-task.server";
+import { jobKey, queuePrefix } from "../jobs/queues.server";
 import { log } from "../log.server";
-import { authenticate } from "../shopify.server";
+import { verifyWebhook } from "./verify.server";
 
 export interface WebhookDelivered<P> {
   tx: Tx;
@@ -21,31 +23,75 @@ export async function receiveWebhook<P>(
   request: Request,
   handle: (delivery: WebhookDelivered<P>) => Promise<void>,
 ): Promise<Response> {
-  const context = await authenticate.webhook(request);
-  const topic = request.headers.get("x-shopify-topic") ?? String(context.topic);
-  const eventId = request.headers.get("x-shopify-event-id");
-  const triggeredAt = context.triggeredAt ? new Date(context.triggeredAt) : null;
+  const webhook = await verifyWebhook(request);
+  const payload = JSON.parse(webhook.body) as P;
 
   const fresh = await prisma.$transaction(async (tx) => {
-    const shop = await tx.shop.findUnique({ where: { domain: context.shop }, select: { id: true } });
+    const shop = await tx.shop.findUnique({ where: { domain: webhook.shop }, select: { id: true } });
     const inserted = await tx.$queryRaw<{ id: string }[]>`
       insert into "WebhookDelivery" (id, "shopDomain", "shopId", topic, "webhookId", "eventId", "apiVersion", "triggeredAt")
-      values (${randomUUID()}::uuid, ${context.shop}, ${shop?.id ?? null}::uuid, ${topic}, ${context.webhookId},
-              ${eventId}, ${context.apiVersion}, ${triggeredAt && !Number.isNaN(triggeredAt.getTime()) ? triggeredAt : null})
+      values (${randomUUID()}::uuid, ${webhook.shop}, ${shop?.id ?? null}::uuid, ${webhook.topic}, ${webhook.webhookId},
+              ${webhook.eventId}, ${webhook.apiVersion}, ${webhook.triggeredAt})
       on conflict do nothing
       returning id`;
     if (inserted.length === 0) return false;
-    await handle({
-      tx,
-      shop: context.shop,
-      topic,
-      payload: context.payload as P,
-      webhookId: context.webhookId,
-    });
+    await handle({ tx, shop: webhook.shop, topic: webhook.topic, payload, webhookId: webhook.webhookId });
     return true;
   });
   log.info(
-    { shop: context.shop, topic, webhookId: context.webhookId, duplicate: !fresh },
+    { shop: webhook.shop, topic: webhook.topic, webhookId: webhook.webhookId, duplicate: !fresh },
+    "webhook received",
+  );
+  return new Response(null, { status: 200 });
+}
+
+interface DoorbellRow {
+  fresh: boolean;
+  shop_served: boolean;
+  run_id: string | null;
+  coalesced: boolean;
+}
+
+/**
+ * A webhook that only rings a task's doorbell (the order and fulfillment topics): verified as
+ * above, then the delivery record and the shop's run with the task's job key (one waiting run
+ * at most, in the shop's category for the task) are written by one SQL statement,
+ * bos_webhook_doorbell (prisma/migrations/20261130100000_enqueue_functions): one round trip,
+ * one transaction. Unknown and uninstalled shops get the record and nothing queued.
+ */
+export async function receiveDoorbell<F>(request: Request, task: SyncTaskDefinition<F>): Promise<Response> {
+  const webhook = await verifyWebhook(request);
+  const filters = JSON.stringify(task.filters.parse({}));
+  const { rows } = await pgPool().query<DoorbellRow>({
+    name: "bos_webhook_doorbell",
+    text: `select fresh, shop_served, run_id, coalesced
+             from bos_webhook_doorbell($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $12)`,
+    values: [
+      webhook.shop,
+      queuePrefix(webhook.shop),
+      webhook.topic,
+      webhook.webhookId,
+      webhook.eventId,
+      webhook.apiVersion,
+      webhook.triggeredAt,
+      task.name,
+      task.category,
+      filters,
+      jobKey(task.name, webhook.shop),
+      task.maxAttempts,
+    ],
+  });
+  const result = rows[0];
+  if (!result) throw new Error("bos_webhook_doorbell returned nothing");
+  log.info(
+    {
+      shop: webhook.shop,
+      topic: webhook.topic,
+      webhookId: webhook.webhookId,
+      duplicate: !result.fresh,
+      ...(result.fresh && !result.shop_served ? { notQueued: "unknown or uninstalled shop" } : {}),
+      ...(result.run_id ? { task: task.name, runId: result.run_id, coalesced: result.coalesced } : {}),
+    },
     "webhook received",
   );
   return new Response(null, { status: 200 });
