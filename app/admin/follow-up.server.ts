@@ -1,8 +1,7 @@
 import type { Db } from "../db.server";
 import type { Shop } from "../generated/prisma/client";
-import { enqueueSync } from "../jobs/enqueue.server";
-import { runInForeground } from "../jobs/foreground.server";
 import type { AnySyncTask } from "../jobs/registry.server";
+import { runNow } from "./tasks.server";
 
 /**
  * What a list page starts after a person acted (processing orders after a mapping, sending
@@ -23,24 +22,17 @@ export type FollowUp =
     };
 
 export async function startFollowUp(db: Db, shop: Shop, task: AnySyncTask): Promise<FollowUp> {
-  const [settings, schedule] = await Promise.all([
-    db.shopSettings.findUnique({ where: { shopId: shop.id } }),
-    db.schedule.findUnique({ where: { shopId_task: { shopId: shop.id, task: task.name } } }),
-  ]);
-  const request = { shop: shop.domain, trigger: "manual" as const, filters: schedule?.filters ?? {} };
-  if (settings?.allowBackgroundSyncs ?? true) {
-    // One waiting run per shop and task: a second mapping while it waits adds nothing.
-    const { run, coalesced } = await enqueueSync(db, task, { ...request, jobKey: true });
-    return { mode: "background", task: task.name, runId: run.id, coalesced };
-  }
-  const run = await runInForeground(db, task, request);
+  // One waiting run per shop and task: a second mapping while it waits adds nothing.
+  const result = await runNow(db, shop, task.name, { coalesce: true });
+  if (result.mode === "background")
+    return { mode: "background", task: task.name, runId: result.run.id, coalesced: result.coalesced };
   return {
     mode: "foreground",
     task: task.name,
-    runId: run.id,
-    status: run.status,
-    error: run.error,
-    counts: run.counts as Record<string, number>,
+    runId: result.run.id,
+    status: result.run.status,
+    error: result.run.error,
+    counts: result.run.counts as Record<string, number>,
   };
 }
 

@@ -12,15 +12,19 @@ import { describeError } from "../jobs/errors.server";
 export class Refusal extends Error {
   override name = "Refusal";
   readonly status: number;
-  constructor(message: string, status: 400 | 404 | 409 = 400) {
+  /** Messages tied to the form's fields, shown beside each. */
+  readonly fields: Record<string, string>;
+  constructor(message: string, status: 400 | 404 | 409 = 400, fields: Record<string, string> = {}) {
     super(message);
     this.status = status;
+    this.fields = fields;
   }
 }
 
 export interface Refused {
   ok: false;
   error: string;
+  fields: Record<string, string>;
 }
 
 /** Parses a form (or search parameters) with the schema; a mismatch is a 400 naming the fields. */
@@ -33,9 +37,9 @@ export function parseInput<S extends z.ZodType>(schema: S, input: FormData | URL
 /** A refusal as the page's action answer, with its status; anything else is rethrown. */
 export function refused(error: unknown) {
   if (error instanceof Refusal)
-    return data<Refused>({ ok: false, error: error.message }, { status: error.status });
+    return data<Refused>({ ok: false, error: error.message, fields: error.fields }, { status: error.status });
   if (error instanceof BackOfficeError)
-    return data<Refused>({ ok: false, error: error.message }, { status: 400 });
+    return data<Refused>({ ok: false, error: error.message, fields: {} }, { status: 400 });
   throw error;
 }
 

@@ -3,7 +3,8 @@ import type { Db } from "../db.server";
 import type { Prisma, Shop, SyncRun } from "../generated/prisma/client";
 import { RUN_STATUSES, TRIGGERS } from "../jobs/sync-task.server";
 import { TASK_CATALOG } from "./task-catalog";
-import { AdminInputError, runNow, type RunNowResult } from "./tasks.server";
+import { Refusal } from "./refusal.server";
+import { runNow, type RunNowResult } from "./tasks.server";
 
 /**
  * The job list: a shop's sync runs (the job queue entries), filtered by task and status, with
@@ -52,10 +53,10 @@ export async function listRuns(db: Db, shopId: string, query: RunQuery) {
 }
 
 async function shopRun(db: Db, shopId: string, runId: string): Promise<SyncRun> {
-  if (!z.uuid().safeParse(runId).success) throw new AdminInputError("That is not a run id.", 400);
+  if (!z.uuid().safeParse(runId).success) throw new Refusal("That is not a run id.", 400);
   // Scoped by shop: another shop's run id is as unknown as one that never existed.
   const run = await db.syncRun.findFirst({ where: { id: runId, shopId } });
-  if (!run) throw new AdminInputError("No such run for this shop.", 404);
+  if (!run) throw new Refusal("No such run for this shop.", 404);
   return run;
 }
 
@@ -63,7 +64,7 @@ async function shopRun(db: Db, shopId: string, runId: string): Promise<SyncRun> 
 export async function retryRun(db: Db, shop: Shop, runId: string): Promise<RunNowResult> {
   const run = await shopRun(db, shop.id, runId);
   if (run.status !== "failed" && run.status !== "cancelled")
-    throw new AdminInputError(`Only a failed or cancelled run can be retried; this one is ${run.status}.`);
+    throw new Refusal(`Only a failed or cancelled run can be retried; this one is ${run.status}.`);
   return runNow(db, shop, run.task, { filters: run.filters });
 }
 
@@ -78,13 +79,13 @@ export async function cancelRun(db: Db, shopId: string, runId: string): Promise<
     const [run] = await tx.$queryRaw<SyncRun[]>`
       select * from "SyncRun" where id = ${runId}::uuid and "shopId" = ${shopId}::uuid for update`;
     if (!run || run.status !== "queued")
-      throw new AdminInputError(`Only a waiting run can be cancelled; this one is ${run?.status ?? "gone"}.`);
+      throw new Refusal(`Only a waiting run can be cancelled; this one is ${run?.status ?? "gone"}.`);
     if (run.jobId) {
       const [job] = await tx.$queryRaw<{ locked: boolean }[]>`
         select locked_at is not null as locked from graphile_worker._private_jobs
          where id = ${run.jobId}::bigint for update`;
       if (job?.locked)
-        throw new AdminInputError("A worker has just started this run; it can no longer be cancelled.", 409);
+        throw new Refusal("A worker has just started this run; it can no longer be cancelled.", 409);
       await tx.$executeRaw`delete from graphile_worker._private_jobs where id = ${run.jobId}::bigint`;
     }
     return tx.syncRun.update({

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { Refusal } from "./refusal.server";
 import type { Db } from "../db.server";
 import type { Schedule, Shop, SyncRun } from "../generated/prisma/client";
 import { enqueueSync } from "../jobs/enqueue.server";
@@ -22,17 +23,6 @@ import {
  * the foreground as the shop's settings say. Everything takes the shop from the session.
  */
 
-/** Input a person gave that cannot be taken: shown to them, nothing changed. */
-export class AdminInputError extends Error {
-  readonly status: number;
-  readonly fields: Record<string, string>;
-  constructor(message: string, status = 400, fields: Record<string, string> = {}) {
-    super(message);
-    this.status = status;
-    this.fields = fields;
-  }
-}
-
 export interface TaskRow {
   info: TaskInfo;
   schedule: Schedule | null;
@@ -43,14 +33,14 @@ export interface TaskRow {
 
 function requireTask(name: string) {
   const info = taskInfo(name);
-  if (!info) throw new AdminInputError(`There is no task called "${name}".`, 404);
+  if (!info) throw new Refusal(`There is no task called "${name}".`, 404);
   const task = info.available ? findSyncTask(name) : undefined;
   return { info, task };
 }
 
 function requireRunnable(name: string) {
   const { info, task } = requireTask(name);
-  if (!task) throw new AdminInputError(`${info.title} is not available yet.`, 400);
+  if (!task) throw new Refusal(`${info.title} is not available yet.`, 400);
   return { info, task };
 }
 
@@ -82,7 +72,7 @@ export async function listTasks(db: Db, shop: Shop): Promise<TaskRow[]> {
 export async function getTask(db: Db, shop: Shop, name: string): Promise<TaskRow> {
   const { info } = requireTask(name);
   const row = (await listTasks(db, shop)).find((candidate) => candidate.info.name === info.name);
-  if (!row) throw new AdminInputError(`There is no task called "${name}".`, 404);
+  if (!row) throw new Refusal(`There is no task called "${name}".`, 404);
   return row;
 }
 
@@ -134,7 +124,7 @@ export async function saveSchedule(db: Db, shop: Shop, name: string, form: unkno
   const { info } = requireRunnable(name);
   const parsed = scheduleForm.safeParse(form);
   if (!parsed.success)
-    throw new AdminInputError(`The schedule of ${info.title} was not saved.`, 400, fieldErrors(parsed.error));
+    throw new Refusal(`The schedule of ${info.title} was not saved.`, 400, fieldErrors(parsed.error));
   return upsertSchedule(db, {
     shopId: shop.id,
     task: name,
@@ -161,7 +151,7 @@ export function filterFormValues(fields: FilterField[], filters: unknown): Recor
 /** A filter form as the task's filter object: blanks are left out, checkboxes are booleans. */
 function filtersFromForm(fields: FilterField[], form: Record<string, unknown>): Record<string, unknown> {
   const unknownField = Object.keys(form).find((key) => !fields.some((field) => field.name === key));
-  if (unknownField) throw new AdminInputError(`"${unknownField}" is not a filter of this task.`);
+  if (unknownField) throw new Refusal(`"${unknownField}" is not a filter of this task.`);
   const filters: Record<string, unknown> = {};
   for (const field of fields) {
     const raw = form[field.name];
@@ -181,7 +171,7 @@ export async function saveFilters(
   const { info, task } = requireRunnable(name);
   const parsed = task.filters.safeParse(filtersFromForm(info.filters, form));
   if (!parsed.success)
-    throw new AdminInputError(`The filters of ${info.title} were not saved.`, 400, fieldErrors(parsed.error));
+    throw new Refusal(`The filters of ${info.title} were not saved.`, 400, fieldErrors(parsed.error));
   const existing = await db.schedule.findUnique({ where: { shopId_task: { shopId: shop.id, task: name } } });
   return upsertSchedule(db, {
     shopId: shop.id,
@@ -204,7 +194,12 @@ export async function runNow(
   db: Db,
   shop: Shop,
   name: string,
-  options: { filters?: unknown; signal?: AbortSignal } = {},
+  options: {
+    filters?: unknown;
+    signal?: AbortSignal;
+    /** Background only: join the task's run that is still waiting instead of adding one. */
+    coalesce?: boolean;
+  } = {},
 ): Promise<RunNowResult> {
   const { task } = requireRunnable(name);
   const [settings, schedule] = await Promise.all([
@@ -218,6 +213,7 @@ export async function runNow(
         shop: shop.domain,
         trigger: "manual",
         filters,
+        ...(options.coalesce ? { jobKey: true as const } : {}),
       });
       return { mode: "background", run, coalesced };
     }
@@ -229,7 +225,7 @@ export async function runNow(
     );
     return { mode: "foreground", run };
   } catch (error) {
-    if (error instanceof z.ZodError) throw new AdminInputError(describeError(error));
+    if (error instanceof z.ZodError) throw new Refusal(describeError(error));
     throw error;
   }
 }

@@ -14,10 +14,10 @@ import {
 } from "@shopify/polaris";
 import { useEffect } from "react";
 import { z } from "zod";
-import { adminShop, refused, type ActionFailure } from "../admin/route.server";
+import { Refusal, refused, type Refused } from "../admin/refusal.server";
+import { adminShop } from "../admin/route.server";
 import { cancelRun, listRuns, PAGE_SIZE, retryRun, runQuery } from "../admin/runs.server";
 import { TASK_CATALOG } from "../admin/task-catalog";
-import { AdminInputError } from "../admin/tasks.server";
 import {
   describeFilters,
   formatTime,
@@ -52,7 +52,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const shop = await adminShop(request);
   const form = runAction.safeParse(Object.fromEntries(await request.formData()));
   try {
-    if (!form.success) throw new AdminInputError("Say which run to retry or cancel.");
+    if (!form.success) throw new Refusal("Say which run to retry or cancel.");
     if (form.data.intent === "cancel") {
       const run = await cancelRun(prisma, shop.id, form.data.runId);
       return { ok: true as const, message: "Run cancelled", run: toRunView(run) };
@@ -65,7 +65,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   }
 };
 
-type ActionResult = { ok: true; message: string; run: RunView } | ActionFailure;
+type ActionResult = { ok: true; message: string; run: RunView } | Refused;
 
 function RunActions({ run }: { run: RunView }) {
   const fetcher = useFetcher<ActionResult>();

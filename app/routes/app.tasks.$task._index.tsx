@@ -23,9 +23,10 @@ import {
   TextField,
 } from "@shopify/polaris";
 import { useEffect, useState } from "react";
-import { adminShop, refused, type ActionFailure } from "../admin/route.server";
+import { Refusal, refused, refusedPage, type Refused } from "../admin/refusal.server";
+import { adminShop } from "../admin/route.server";
 import { DEFAULT_CRON, describeSchedule, presetOf, SCHEDULE_PRESETS } from "../admin/task-catalog";
-import { AdminInputError, filterFormValues, getTask, runNow, saveSchedule } from "../admin/tasks.server";
+import { filterFormValues, getTask, runNow, saveSchedule } from "../admin/tasks.server";
 import {
   describeFilters,
   formatTime,
@@ -42,8 +43,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   try {
     row = await getTask(prisma, shop, params.task ?? "");
   } catch (error) {
-    if (error instanceof AdminInputError) throw new Response(error.message, { status: error.status });
-    throw error;
+    refusedPage(error);
   }
   if (!row.info.available) throw new Response(`${row.info.title} is not available yet.`, { status: 404 });
   const [settings, runs] = await Promise.all([
@@ -91,14 +91,14 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
       await saveSchedule(prisma, shop, params.task ?? "", fields);
       return { ok: true as const, intent: "schedule" as const };
     }
-    throw new AdminInputError("Unknown action.");
+    throw new Refusal("Unknown action.");
   } catch (error) {
     return refused(error);
   }
 };
 
-type RunResult = { ok: true; intent: "run"; mode: "background" | "foreground"; run: RunView } | ActionFailure;
-type ScheduleResult = { ok: true; intent: "schedule" } | ActionFailure;
+type RunResult = { ok: true; intent: "run"; mode: "background" | "foreground"; run: RunView } | Refused;
+type ScheduleResult = { ok: true; intent: "schedule" } | Refused;
 
 /** The runs of this task that are in progress, polled while a foreground run is under way. */
 function useLiveRun(task: string, active: boolean) {

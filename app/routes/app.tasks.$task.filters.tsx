@@ -15,9 +15,10 @@ import {
   TextField,
 } from "@shopify/polaris";
 import { useEffect, useState } from "react";
-import { adminShop, refused, type ActionFailure } from "../admin/route.server";
+import { Refusal, refused, refusedPage, type Refused } from "../admin/refusal.server";
+import { adminShop } from "../admin/route.server";
 import type { FilterField } from "../admin/task-catalog";
-import { AdminInputError, filterFormValues, getTask, saveFilters } from "../admin/tasks.server";
+import { filterFormValues, getTask, saveFilters } from "../admin/tasks.server";
 import prisma from "../db.server";
 
 /**
@@ -29,15 +30,14 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   try {
     const row = await getTask(prisma, shop, params.task ?? "");
     if (!row.info.available || row.info.filters.length === 0)
-      throw new AdminInputError(`${row.info.title} has no filters.`, 404);
+      throw new Refusal(`${row.info.title} has no filters.`, 404);
     return {
       task: { name: row.info.name, title: row.info.title },
       fields: row.info.filters,
       values: filterFormValues(row.info.filters, row.schedule?.filters),
     };
   } catch (error) {
-    if (error instanceof AdminInputError) throw new Response(error.message, { status: error.status });
-    throw error;
+    refusedPage(error);
   }
 };
 
@@ -97,7 +97,7 @@ function Field({
 
 export default function TaskFilters() {
   const { task, fields, values } = useLoaderData<typeof loader>();
-  const result = useActionData<{ ok: true } | ActionFailure>();
+  const result = useActionData<{ ok: true } | Refused>();
   const navigation = useNavigation();
   const shopify = useAppBridge();
   const [draft, setDraft] = useState(values);

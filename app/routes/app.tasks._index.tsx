@@ -4,9 +4,10 @@ import { useAppBridge } from "@shopify/app-bridge-react";
 import { Badge, BlockStack, Button, Card, IndexTable, InlineStack, Page, Text } from "@shopify/polaris";
 import { useEffect } from "react";
 import { z } from "zod";
-import { adminShop, refused } from "../admin/route.server";
+import { Refusal, refused } from "../admin/refusal.server";
+import { adminShop } from "../admin/route.server";
 import { describeSchedule } from "../admin/task-catalog";
-import { AdminInputError, listTasks, runNow } from "../admin/tasks.server";
+import { listTasks, runNow } from "../admin/tasks.server";
 import { formatTime, RunStatusBadge, toRunView, type RunView } from "../components/runs";
 import prisma from "../db.server";
 
@@ -37,7 +38,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 export const action = async ({ request }: ActionFunctionArgs) => {
   const shop = await adminShop(request);
   const form = z.object({ task: z.string().min(1) }).safeParse(Object.fromEntries(await request.formData()));
-  if (!form.success) return refused(new AdminInputError("Say which task to run."));
+  if (!form.success) return refused(new Refusal("Say which task to run."));
   try {
     const result = await runNow(prisma, shop, form.data.task, { signal: request.signal });
     return { ok: true as const, mode: result.mode, run: toRunView(result.run) };
