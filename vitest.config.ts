@@ -5,7 +5,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
-    globalSetup: ["test/support/global-setup.ts"],
+    // exit-code.ts first: its teardown runs last and keeps a failing run's exit code.
+    globalSetup: ["test/support/exit-code.ts", "test/support/global-setup.ts"],
     setupFiles: ["test/support/per-file.ts"],
     environment: "node",
     testTimeout: 30_000,

@@ -79,10 +79,33 @@ export const BROWSER_DEPENDENCIES = [
 
 /** Starts the app on a free port. The environment (DATABASE_URL, SHOPIFY_*) must be set first. */
 export async function startAppServer(port = 0, options: AppServerOptions = {}): Promise<AppServer> {
+  let origin = "";
+  // Vite is created after the server, which it may need for its websocket; no request comes
+  // in before listen().
+  const server: Server = createHttpServer((incoming, outgoing) => {
+    vite.middlewares(incoming, outgoing, () => {
+      void (async () => {
+        try {
+          const build = (await vite.ssrLoadModule("virtual:remix/server-build")) as ServerBuild;
+          const handler = createRequestHandler(build, "development");
+          await send(await handler(toRequest(incoming, origin)), outgoing);
+        } catch (error) {
+          vite.ssrFixStacktrace(error as Error);
+          outgoing.statusCode = 500;
+          outgoing.end(String((error as Error).stack ?? error));
+        }
+      })();
+    });
+  });
   const vite: ViteDevServer = await createViteServer({
     root: ROOT,
     configFile: path.join(ROOT, "vite.config.ts"),
-    server: { middlewareMode: true, hmr: false },
+    // In the browser, Vite's client script (which Remix adds in development) opens a
+    // websocket: on this server, not on Vite's default port 24678, where nothing listens (or
+    // another dev server does). No file watching, so nothing reloads the page mid-test.
+    server: options.browser
+      ? { middlewareMode: true, hmr: { server }, watch: null }
+      : { middlewareMode: true, hmr: false },
     appType: "custom",
     logLevel: "error",
     // No dependency discovery while serving: it would re-bundle mid-request when it finds a
@@ -102,22 +125,6 @@ export async function startAppServer(port = 0, options: AppServerOptions = {}): 
     // And compile the server's routes before the first page asks for them.
     await vite.ssrLoadModule("virtual:remix/server-build");
   }
-  let origin = "";
-  const server: Server = createHttpServer((incoming, outgoing) => {
-    vite.middlewares(incoming, outgoing, () => {
-      void (async () => {
-        try {
-          const build = (await vite.ssrLoadModule("virtual:remix/server-build")) as ServerBuild;
-          const handler = createRequestHandler(build, "development");
-          await send(await handler(toRequest(incoming, origin)), outgoing);
-        } catch (error) {
-          vite.ssrFixStacktrace(error as Error);
-          outgoing.statusCode = 500;
-          outgoing.end(String((error as Error).stack ?? error));
-        }
-      })();
-    });
-  });
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
   const bound = (server.address() as AddressInfo).port;
   origin = `http://127.0.0.1:${bound}`;
@@ -125,8 +132,10 @@ export async function startAppServer(port = 0, options: AppServerOptions = {}): 
     url: origin,
     port: bound,
     close: async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // Vite first: it closes its websocket clients, which would keep the server open.
       await vite.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
 }
