@@ -1,3 +1,5 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   createItem,
@@ -290,7 +292,118 @@ describe("when one shipment cannot reach Shopify", () => {
     expect(byNo[goneShipment.shipmentNo!]).toMatchObject({ shopifySyncState: "error" });
     expect(byNo[goneShipment.shipmentNo!]?.shopifySyncError).toMatch(/no longer exists in Shopify/);
   });
+
+  it("when Shopify refuses its fulfillment, marks that shipment with Shopify's message and sends the others", async () => {
+    const { shop, store, small } = await setup();
+    const good = await store.placeOrder({ lines: [{ variantId: small.id, quantity: 1 }] });
+    const raced = await store.placeOrder({ lines: [{ variantId: small.id, quantity: 2 }] });
+    await sync(shop.domain);
+    const documentOf = async (name: string) =>
+      (await prisma.shopifyOrder.findFirstOrThrow({ where: { shopId: shop.id, name } })).documentNo!;
+    const post = async (name: string, trackingNo: string) =>
+      (
+        await postSalesOrder(prisma, shop.id, await documentOf(name), {
+          ship: true,
+          invoice: false,
+          trackingNo,
+          carrier: "DHL",
+        })
+      ).shipmentNo!;
+    const goodShipment = await post(good.name, "TRK-GOOD");
+    const racedShipment = await post(raced.name, "TRK-RACED");
+
+    // After the sync has read the raced order, the merchant fulfils one of its two units in
+    // Shopify admin: our request for two is more than remains, and Shopify says so.
+    let run: Awaited<ReturnType<typeof runInForeground>> | undefined;
+    await withRace(
+      raced.id,
+      () => fulfilInShopify(store, raced.id, 1),
+      async () => {
+        run = await runInForeground(prisma, syncShipmentsTask, { shop: shop.domain, trigger: "manual" });
+      },
+    );
+
+    expect(run?.counts).toMatchObject({ synced: 1, failed: 1 });
+    const states = await prisma.boPostedShipment.findMany({ where: { shopId: shop.id } });
+    const byNo = Object.fromEntries(states.map((s) => [s.no, s]));
+    expect(byNo[goodShipment]).toMatchObject({ shopifySyncState: "synced", shopifySyncError: null });
+    expect(byNo[racedShipment]).toMatchObject({
+      shopifySyncState: "error",
+      shopifySyncError: "Shopify: Invalid fulfillment order line item quantity requested.",
+    });
+    expect((await store.order(good.id))?.displayFulfillmentStatus).toBe("FULFILLED");
+    expect((await store.order(raced.id))?.fulfillments).toHaveLength(1); // the merchant's only
+  });
 });
+
+/** The merchant fulfils part of an order in Shopify admin, as another person would. */
+async function fulfilInShopify(store: Store, orderId: string, quantity: number) {
+  const { order } = await store.graphql<{
+    order: { fulfillmentOrders: { nodes: { id: string; lineItems: { nodes: { id: string }[] } }[] } };
+  }>(
+    `query TestFulfillmentOrders($id: ID!) {
+      order(id: $id) { fulfillmentOrders(first: 5) { nodes { id lineItems(first: 10) { nodes { id } } } } }
+    }`,
+    { id: orderId },
+  );
+  const fo = order.fulfillmentOrders.nodes[0]!;
+  const { fulfillmentCreate } = await store.graphql<{
+    fulfillmentCreate: { fulfillment: { id: string } | null; userErrors: { message: string }[] };
+  }>(
+    `mutation TestMerchantFulfil($fulfillment: FulfillmentInput!) {
+      fulfillmentCreate(fulfillment: $fulfillment) { fulfillment { id } userErrors { field message } }
+    }`,
+    {
+      fulfillment: {
+        lineItemsByFulfillmentOrder: [
+          {
+            fulfillmentOrderId: fo.id,
+            fulfillmentOrderLineItems: [{ id: fo.lineItems.nodes[0]!.id, quantity }],
+          },
+        ],
+      },
+    },
+  );
+  if (!fulfillmentCreate.fulfillment)
+    throw new Error(fulfillmentCreate.userErrors.map((e) => e.message).join("; "));
+}
+
+/**
+ * A proxy in front of the simulator that lets `between` run after the shipment sync has read
+ * an order's fulfillment orders and before its fulfillmentCreate: what the app read is then
+ * out of date, as when a merchant acts in Shopify admin at that moment.
+ */
+async function withRace(orderId: string, between: () => Promise<void>, run: () => Promise<void>) {
+  const proxy = createServer((request, response) => {
+    void (async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of request) chunks.push(chunk as Buffer);
+      const body = Buffer.concat(chunks).toString("utf8");
+      const upstream = await fetch(`${simulator.url}${request.url}`, {
+        method: request.method,
+        headers: {
+          "content-type": "application/json",
+          "x-shopify-access-token": String(request.headers["x-shopify-access-token"] ?? ""),
+        },
+        body: request.method === "POST" ? body : undefined,
+      });
+      const answer = await upstream.text();
+      const sent = JSON.parse(body || "{}") as { query?: string; variables?: { id?: string } };
+      if (sent.query?.includes("SyncShipmentTargets") && sent.variables?.id === orderId) await between();
+      response.writeHead(upstream.status, { "content-type": "application/json" });
+      response.end(answer);
+    })();
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+  const { port } = proxy.address() as AddressInfo;
+  process.env.SHOPIFY_ADMIN_ORIGIN = `http://127.0.0.1:${port}`;
+  try {
+    await run();
+  } finally {
+    process.env.SHOPIFY_ADMIN_ORIGIN = simulator.url;
+    await new Promise<void>((resolve) => proxy.close(() => resolve()));
+  }
+}
 
 describe("when Shopify throttles and fails during a sync", () => {
   it("waits it out, and the result is the same as without", async () => {
