@@ -46,6 +46,11 @@ async function send(response: Response, outgoing: ServerResponse): Promise<void>
 export interface AppServer {
   url: string;
   port: number;
+  /**
+   * Compiles the app's server side now rather than on the first request. The app reads its
+   * environment (SHOPIFY_APP_URL...) as it loads: set it first.
+   */
+  warmUp: () => Promise<void>;
   close: () => Promise<void>;
 }
 
@@ -122,8 +127,6 @@ export async function startAppServer(port = 0, options: AppServerOptions = {}): 
     await optimizer?.init();
     const pending = Object.values(optimizer?.metadata.discovered ?? {}).map((dep) => dep.processing);
     await Promise.all(pending.filter((processing) => processing !== undefined));
-    // And compile the server's routes before the first page asks for them.
-    await vite.ssrLoadModule("virtual:remix/server-build");
   }
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
   const bound = (server.address() as AddressInfo).port;
@@ -131,6 +134,9 @@ export async function startAppServer(port = 0, options: AppServerOptions = {}): 
   return {
     url: origin,
     port: bound,
+    warmUp: async () => {
+      await vite.ssrLoadModule("virtual:remix/server-build");
+    },
     close: async () => {
       // Vite first: it closes its websocket clients, which would keep the server open.
       await vite.close();

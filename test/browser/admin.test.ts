@@ -80,4 +80,20 @@ describe("the embedded admin in a browser", () => {
     expect(fetched.filter((request) => request.url.includes(".data"))).not.toHaveLength(0);
     expect(fetched.filter((request) => request.type === "fetch" && !request.bearer)).toEqual([]);
   });
+
+  it("opened without a session token, bounces through App Bridge for one and shows the page", async () => {
+    const { admin } = stack;
+    const before = admin.appRequests.length;
+
+    await admin.open("/app", { token: false });
+
+    const pages = admin.appRequests.slice(before).filter((request) => request.type === "document");
+    expect(pages.map((request) => new URL(request.url).pathname)).toEqual([
+      "/app",
+      "/auth/session-token",
+      "/app",
+    ]);
+    expect(new URL(pages[2]!.url).searchParams.has("id_token")).toBe(true);
+    await admin.page.getByRole("heading", { name: "Unprocessed orders" }).waitFor();
+  });
 });

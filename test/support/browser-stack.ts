@@ -65,6 +65,8 @@ export async function startAdminStack(options: AdminStackOptions = {}): Promise<
     started.push(app);
     process.env.SHOPIFY_APP_URL = app.url;
     simulator.sim.options.appUrl = app.url;
+    // The routes compile now, with the app's URL known, and not on the first page.
+    await app.warmUp();
 
     const worker = await startWorker({
       connectionString: process.env.DATABASE_URL!,

@@ -233,22 +233,31 @@ export class EmbeddedAdmin {
   }
 
   /** The URL Shopify admin loads in its iframe for `path` of the app, with a fresh token. */
-  async adminUrl(path = "/app"): Promise<string> {
+  async adminUrl(path = "/app", options: { token?: boolean } = {}): Promise<string> {
     const url = new URL(path, this.options.appUrl);
     for (const name of ADMIN_PARAMS) url.searchParams.delete(name);
     url.searchParams.set("embedded", "1");
     url.searchParams.set("host", hostParam(this.options.shop));
-    url.searchParams.set("id_token", await sessionTokenFor(this.options.simulatorUrl, this.options.shop));
+    if (options.token !== false)
+      url.searchParams.set("id_token", await sessionTokenFor(this.options.simulatorUrl, this.options.shop));
     url.searchParams.set("locale", "en");
     url.searchParams.set("shop", this.options.shop);
     return url.toString();
   }
 
-  /** Opens `path` of the app as Shopify admin does, and waits until React has hydrated it. */
-  async open(path = "/app"): Promise<void> {
+  /**
+   * Opens `path` of the app as Shopify admin does, and waits until React has hydrated it.
+   * With `token: false` the URL carries no session token, as when admin's has expired: the
+   * app answers with its bounce page, where App Bridge gets a token and reloads the page.
+   */
+  async open(path = "/app", options: { token?: boolean } = {}): Promise<void> {
     // The first page of a cold dev server compiles the client modules on request.
-    const response = await this.page.goto(await this.adminUrl(path), { waitUntil: "load", timeout: 60_000 });
+    const response = await this.page.goto(await this.adminUrl(path, options), {
+      waitUntil: "load",
+      timeout: 60_000,
+    });
     if (!response?.ok()) throw new Error(`opening ${path} answered ${response?.status()}`);
+    if (options.token === false) await this.page.waitForURL((url) => url.searchParams.has("id_token"));
     await this.hydrated();
   }
 
