@@ -1,7 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createItem } from "../../app/backoffice/backoffice.server";
+import { describeCounts } from "../../app/components/runs";
 import prisma from "../../app/db.server";
-import { settled, startAdminStack, statusOf, type AdminStack } from "../support/browser-stack";
+import { finishedRun, settled, startAdminStack, statusOf, type AdminStack } from "../support/browser-stack";
 
 /**
  * The embedded admin in a real browser (Playwright driving Debian's Chromium), opened as
@@ -95,5 +96,108 @@ describe("the embedded admin in a browser", () => {
     ]);
     expect(new URL(pages[2]!.url).searchParams.has("id_token")).toBe(true);
     await admin.page.getByRole("heading", { name: "Unprocessed orders" }).waitFor();
+  });
+  it("keeps the orders task's fully paid filter and 15-minute schedule across a reload", async () => {
+    const { admin, shopId } = stack;
+    await admin.navigate("Tasks and schedules", "/app/tasks");
+    await admin.page.getByRole("link", { name: "Sync orders", exact: true }).click();
+    await admin.page.waitForURL(/\/app\/tasks\/sync_orders/);
+    await admin.idle();
+
+    await admin.page.getByLabel("Run on a schedule").check({ force: true });
+    await admin.page.getByLabel("How often").selectOption("every15");
+    await admin.page.getByRole("button", { name: "Save schedule" }).click();
+    await admin.toast("Schedule saved").waitFor();
+
+    await admin.page.getByRole("link", { name: "Edit filters" }).click();
+    await admin.page.waitForURL(/\/app\/tasks\/sync_orders\/filters/);
+    await admin.page.getByLabel("Payment status").selectOption({ label: "Fully paid" });
+    await admin.page.getByRole("button", { name: "Save filters" }).click();
+    await admin.toast("Filters saved").waitFor();
+
+    await admin.reload();
+    expect(await admin.page.getByLabel("Payment status").inputValue()).toBe("paid");
+    await admin.screenshot("task-filters");
+
+    await admin.open("/app/tasks/sync_orders");
+    expect(await admin.page.getByLabel("Run on a schedule").isChecked()).toBe(true);
+    expect(await admin.page.getByLabel("How often").inputValue()).toBe("every15");
+    expect(await admin.page.getByTestId("filters-summary").innerText()).toBe("financialStatus=paid");
+    await admin.screenshot("task");
+
+    const stored = await prisma.schedule.findUniqueOrThrow({
+      where: { shopId_task: { shopId, task: "sync_orders" } },
+    });
+    expect(stored).toMatchObject({
+      cron: "*/15 * * * *",
+      enabled: true,
+      filters: { financialStatus: "paid" },
+    });
+
+    await admin.navigate("Tasks and schedules", "/app/tasks");
+    const row = admin.page.getByRole("row").filter({ hasText: "Sync orders" }).first();
+    expect(await row.innerText()).toContain("Every 15 minutes");
+    await admin.screenshot("tasks");
+  });
+
+  it("with background syncs on, Run now queues the sync and the job list shows it finish", async () => {
+    const { admin, shopId } = stack;
+    await settled(stack);
+    const since = new Date();
+
+    await admin.open("/app/tasks/sync_orders");
+    await admin.page.getByRole("button", { name: "Run now" }).click();
+    await admin.toast("Sync orders: queued").waitFor();
+
+    await admin.navigate("Job list", "/app/runs");
+    const manual = admin.page
+      .getByRole("row")
+      .filter({ hasText: "Sync orders" })
+      .filter({ hasText: "manual" })
+      .first();
+    await manual.waitFor();
+    expect(await manual.innerText()).toContain("financialStatus=paid");
+    // The list refreshes itself while the run waits and runs; no reload here.
+    await manual.filter({ hasText: "succeeded" }).waitFor({ timeout: 20_000 });
+    const run = await finishedRun(shopId, "sync_orders", since);
+    expect(run).toMatchObject({
+      trigger: "manual",
+      status: "succeeded",
+      filters: { financialStatus: "paid" },
+    });
+    await admin.screenshot("runs");
+  });
+
+  it("with background syncs off, Run now runs on the page and shows the result", async () => {
+    const { admin, shopId } = stack;
+    await admin.navigate("Settings", "/app/settings");
+    await admin.page.getByLabel("Allow background syncs").uncheck({ force: true });
+    await admin.saveBar().waitFor();
+    await admin.screenshot("settings");
+    await admin.save();
+    await admin.toast("Settings saved").waitFor();
+    expect((await prisma.shopSettings.findUniqueOrThrow({ where: { shopId } })).allowBackgroundSyncs).toBe(
+      false,
+    );
+
+    await admin.open("/app/tasks/sync_orders");
+    await admin.page.getByText("Background syncs are off").waitFor();
+    const before = await prisma.syncRun.count({ where: { shopId } });
+    await admin.page.getByRole("button", { name: "Run now" }).click();
+
+    const result = admin.page.getByTestId("foreground-result");
+    await result.waitFor({ timeout: 20_000 });
+    await admin.page.getByText("Sync orders succeeded").waitFor();
+    await admin.screenshot("task-foreground");
+    const runs = await prisma.syncRun.findMany({ where: { shopId }, orderBy: { queuedAt: "desc" } });
+    expect(runs).toHaveLength(before + 1);
+    expect(runs[0]).toMatchObject({
+      task: "sync_orders",
+      trigger: "manual",
+      status: "succeeded",
+      jobId: null,
+    });
+    // The page shows what the run did, as the run record has it.
+    expect(await result.innerText()).toContain(describeCounts(runs[0]!.counts as Record<string, number>));
   });
 });
