@@ -23,6 +23,8 @@ beforeAll(async () => {
   app = await startAppServer();
   process.env.SHOPIFY_APP_URL = app.url;
   simulator.sim.options.appUrl = app.url;
+  // Compile the server now, so the first test measures the install, not Vite.
+  await app.warmUp();
 }, 120_000);
 
 afterAll(async () => {

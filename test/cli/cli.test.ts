@@ -29,7 +29,8 @@ async function cli(...args: string[]): Promise<{ code: number; stdout: string; s
   }
 }
 
-describe("the operator CLI", () => {
+// Each command is a process of its own (tsx start-up): slow on a busy machine, not stuck.
+describe("the operator CLI", { timeout: 90_000 }, () => {
   it("lists the shops, runs and status counts the app holds", async () => {
     const shop = await installedShop();
     const gone = await installedShop();
