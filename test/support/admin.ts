@@ -50,7 +50,7 @@ export async function callRoute<T>(
   request: Request,
   params: Record<string, string> = {},
 ): Promise<T> {
-  return handler({ request, params, context: {} } as Args);
+  return handler({ request, params, context: {} });
 }
 
 /** What a loader or action returned: plain data, `data(body, init)`, or a Response. */
