@@ -56,3 +56,8 @@ export function describeFollowUp(followUp: FollowUp): string {
     .join(", ");
   return `${title} finished${counts ? ` (${counts})` : ""}.`;
 }
+
+/** What an action did, then what the follow-up it started does, for the page's banner. */
+export function withFollowUp(outcome: { message: string; followUp: FollowUp | null }): string {
+  return outcome.followUp ? `${outcome.message} ${describeFollowUp(outcome.followUp)}` : outcome.message;
+}

@@ -1,4 +1,21 @@
-import { Banner, InlineStack, Link, Text, TextField } from "@shopify/polaris";
+import { Form, useNavigate } from "@remix-run/react";
+import {
+  Banner,
+  BlockStack,
+  Box,
+  Button,
+  Card,
+  IndexTable,
+  InlineStack,
+  Layout,
+  Link,
+  Page,
+  Tabs,
+  Text,
+  TextField,
+  type IndexTableProps,
+  type PageProps,
+} from "@shopify/polaris";
 import { useState, type ReactNode } from "react";
 
 /** Small pieces the list pages share. */
@@ -37,22 +54,10 @@ export function Wrapped({ children, width = "26rem" }: { children: ReactNode; wi
   );
 }
 
-/** What the last action did, or why it was refused. */
-export function ResultBanner({
-  result,
-}: {
-  result: { ok: true; message: string } | { ok: false; error: string } | undefined;
-}) {
-  if (!result) return null;
-  return (
-    <Banner tone={result.ok ? "success" : "critical"}>
-      <p>{result.ok ? result.message : result.error}</p>
-    </Banner>
-  );
-}
+type OrderLink = { id: string; name: string; adminUrl: string };
 
 /** The orders a record holds up, each opening in Shopify admin. */
-export function OrderLinks({ orders }: { orders: { id: string; name: string; adminUrl: string }[] }) {
+export function OrderLinks({ orders }: { orders: OrderLink[] }) {
   if (orders.length === 0)
     return (
       <Text as="span" tone="subdued">
@@ -67,5 +72,290 @@ export function OrderLinks({ orders }: { orders: { id: string; name: string; adm
         </Link>
       ))}
     </InlineStack>
+  );
+}
+
+type ActionResult = { ok: true; message: string } | { ok: false; error: string };
+
+/** What the last action did, or why it was refused. */
+export function ResultBanner({ result }: { result: ActionResult | undefined }) {
+  if (!result) return null;
+  return (
+    <Banner tone={result.ok ? "success" : "critical"}>
+      <p>{result.ok ? result.message : result.error}</p>
+    </Banner>
+  );
+}
+
+/**
+ * A list page: its title, the way back Home, the last action's result (or, without one, a
+ * notice) above the page's own sections.
+ */
+export function ListPage({
+  title,
+  subtitle,
+  primaryAction,
+  result,
+  notice,
+  children,
+}: {
+  title: string;
+  subtitle: string;
+  primaryAction?: PageProps["primaryAction"];
+  result: ActionResult | undefined;
+  notice?: string;
+  children: ReactNode;
+}) {
+  return (
+    <Page
+      title={title}
+      subtitle={subtitle}
+      backAction={{ content: "Home", url: "/app" }}
+      primaryAction={primaryAction}
+    >
+      <Layout>
+        {result ? (
+          <Layout.Section>
+            <ResultBanner result={result} />
+          </Layout.Section>
+        ) : null}
+        {notice !== undefined && !result ? (
+          <Layout.Section>
+            <Banner tone="info">
+              <p>{notice}</p>
+            </Banner>
+          </Layout.Section>
+        ) : null}
+        {children}
+      </Layout>
+    </Page>
+  );
+}
+
+/** Tabs that switch a list's `?view=`; the first tab is the default view. */
+export function ViewTabs({ views, view }: { views: { id: string; content: string }[]; view: string }) {
+  const navigate = useNavigate();
+  const selected = views.findIndex((tab) => tab.id === view);
+  return (
+    <Tabs
+      tabs={views}
+      selected={Math.max(selected, 0)}
+      onSelect={(index) => navigate(`?view=${views[index]?.id ?? views[0]?.id}`)}
+    />
+  );
+}
+
+/**
+ * A page's list: an index table in a flush card (below `tabs`, if any), what it says when
+ * empty, and a note when it shows only `shown` of `total` rows (the `oldest`, where the list
+ * is oldest first).
+ */
+export function ListTable({
+  resourceName,
+  headings,
+  empty,
+  shown,
+  total,
+  oldest = false,
+  tabs,
+  children,
+}: {
+  resourceName: { singular: string; plural: string };
+  headings: IndexTableProps["headings"];
+  empty: string;
+  shown: number;
+  total: number;
+  oldest?: boolean;
+  tabs?: ReactNode;
+  children: ReactNode;
+}) {
+  return (
+    <Layout.Section>
+      <Card padding="0">
+        {tabs}
+        <IndexTable
+          resourceName={resourceName}
+          itemCount={shown}
+          selectable={false}
+          headings={headings}
+          emptyState={
+            <Box padding="600">
+              <Text as="p" alignment="center">
+                {empty}
+              </Text>
+            </Box>
+          }
+        >
+          {children}
+        </IndexTable>
+      </Card>
+      {shown < total ? (
+        <Box paddingBlockStart="200">
+          <Text as="p" tone="subdued">
+            {`Showing ${oldest ? "the oldest " : ""}${shown} of ${total}.`}
+          </Text>
+        </Box>
+      ) : null}
+    </Layout.Section>
+  );
+}
+
+/** A form that posts `fields` as hidden inputs with its content. */
+export function PostForm({ fields, children }: { fields: Record<string, string>; children: ReactNode }) {
+  return (
+    <Form method="post">
+      {Object.entries(fields).map(([name, value]) => (
+        <input key={name} type="hidden" name={name} value={value} />
+      ))}
+      {children}
+    </Form>
+  );
+}
+
+/** A row's one-button action: posts `fields`, disabled while a form is submitting. */
+export function RowAction({
+  fields,
+  busy,
+  label,
+}: {
+  fields: Record<string, string>;
+  busy: boolean;
+  label: string;
+}) {
+  return (
+    <PostForm fields={fields}>
+      <Button submit disabled={busy}>
+        {label}
+      </Button>
+    </PostForm>
+  );
+}
+
+/*
+ * The mapping panels of the unmapped customers and products pages: a card to find the
+ * back-office record a Shopify one maps to, and a card to create one from it.
+ */
+
+/** The find card: "Map …" with a Close link back to the list, above the card's content. */
+export function MapCard({
+  title,
+  closeUrl,
+  children,
+}: {
+  title: string;
+  closeUrl: string;
+  children: ReactNode;
+}) {
+  return (
+    <Card>
+      <BlockStack gap="300">
+        <InlineStack align="space-between" blockAlign="center">
+          <Text as="h2" variant="headingMd">
+            {title}
+          </Text>
+          <Button url={closeUrl} variant="plain">
+            Close
+          </Button>
+        </InlineStack>
+        {children}
+      </BlockStack>
+    </Card>
+  );
+}
+
+/** The Shopify orders the record holds up, after `label`. */
+export function WaitingOrders({ label, orders }: { label: string; orders: OrderLink[] }) {
+  return (
+    <InlineStack gap="200" blockAlign="center">
+      <Text as="span">{label}</Text>
+      <OrderLinks orders={orders} />
+    </InlineStack>
+  );
+}
+
+/** The search for candidates: reloads the page with `q`, keeping the record `keep` open. */
+export function CandidateSearch({
+  keep,
+  label,
+  query,
+}: {
+  keep: { name: string; value: string };
+  label: string;
+  query: string;
+}) {
+  return (
+    <Form method="get">
+      <input type="hidden" name={keep.name} value={keep.value} />
+      <InlineStack gap="200" blockAlign="end">
+        <Box minWidth="20rem">
+          <FormField key={query} name="q" label={label} initial={query} type="search" />
+        </Box>
+        <Button submit>Search</Button>
+      </InlineStack>
+    </Form>
+  );
+}
+
+/** The candidates the search found, or `noMatch` when there are none. */
+export function CandidateTable({
+  resourceName,
+  headings,
+  count,
+  noMatch,
+  children,
+}: {
+  resourceName: { singular: string; plural: string };
+  headings: IndexTableProps["headings"];
+  count: number;
+  noMatch: string;
+  children: ReactNode;
+}) {
+  return (
+    <IndexTable
+      resourceName={resourceName}
+      itemCount={count}
+      selectable={false}
+      headings={headings}
+      emptyState={
+        <Box padding="400">
+          <Text as="p">{noMatch}</Text>
+        </Box>
+      }
+    >
+      {children}
+    </IndexTable>
+  );
+}
+
+/** The create card: posts `fields` and the card's form fields with its primary button. */
+export function CreateCard({
+  title,
+  fields,
+  submitLabel,
+  busy,
+  children,
+}: {
+  title: string;
+  fields: Record<string, string>;
+  submitLabel: string;
+  busy: boolean;
+  children: ReactNode;
+}) {
+  return (
+    <Card>
+      <PostForm fields={fields}>
+        <BlockStack gap="300">
+          <Text as="h2" variant="headingMd">
+            {title}
+          </Text>
+          {children}
+          <InlineStack>
+            <Button submit variant="primary" disabled={busy}>
+              {submitLabel}
+            </Button>
+          </InlineStack>
+        </BlockStack>
+      </PostForm>
+    </Card>
   );
 }

@@ -12,15 +12,13 @@ import {
   Page,
   Text,
 } from "@shopify/polaris";
+import { adminShop } from "../admin/route.server";
 import { textTone, TILES, tileTone, type TileTone } from "../admin/tiles";
 import prisma from "../db.server";
-import { authenticate } from "../shopify.server";
-import { shopOfSession } from "../shops/shops.server";
 import { recentRuns, shopStatus } from "../status/status.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  const shop = await shopOfSession(prisma, session);
+  const shop = await adminShop(request);
   const [status, runs] = await Promise.all([shopStatus(prisma, shop.id), recentRuns(prisma, shop.id, 20)]);
   return {
     status,

@@ -1,34 +1,20 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { useActionData, useLoaderData, useNavigate, useNavigation, useSubmit } from "@remix-run/react";
-import {
-  Badge,
-  BlockStack,
-  Box,
-  Card,
-  IndexTable,
-  Layout,
-  Link,
-  List,
-  Page,
-  Tabs,
-  Text,
-} from "@shopify/polaris";
+import { useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
+import { Badge, BlockStack, IndexTable, Layout, Link, List, Text } from "@shopify/polaris";
 import { z } from "zod";
 import { describeFollowUp } from "../admin/follow-up.server";
+import { ListErrorBoundary } from "../admin/list-error";
+import { ListPage, ListTable, ViewTabs, Wrapped } from "../admin/list-ui";
 import { listOrders, ORDER_VIEWS, processAgain, type OrderRow } from "../admin/orders.server";
 import { parseInput, refused, refusedPage } from "../admin/refusal.server";
+import { adminShop } from "../admin/route.server";
 import prisma from "../db.server";
-import { authenticate } from "../shopify.server";
-import { shopOfSession } from "../shops/shops.server";
-import { ListErrorBoundary } from "../admin/list-error";
-import { ResultBanner, Wrapped } from "../admin/list-ui";
 
 const query = z.object({ view: z.enum(ORDER_VIEWS).default("unprocessed") });
 const form = z.object({ intent: z.literal("process", { message: "the only action here is process" }) });
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  const shop = await shopOfSession(prisma, session);
+  const shop = await adminShop(request);
   try {
     const { view } = parseInput(query, new URL(request.url).searchParams);
     return await listOrders(prisma, shop, view);
@@ -38,8 +24,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  const shop = await shopOfSession(prisma, session);
+  const shop = await adminShop(request);
   try {
     parseInput(form, await request.formData());
     return { ok: true as const, message: describeFollowUp(await processAgain(prisma, shop)) };
@@ -128,16 +113,14 @@ function ChangedRows({ rows }: { rows: OrderRow[] }) {
 export default function Orders() {
   const list = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const navigate = useNavigate();
   const navigation = useNavigation();
   const submit = useSubmit();
   const changed = list.view === "changed";
   const noun = list.total === 1 ? "order" : "orders";
   return (
-    <Page
+    <ListPage
       title={changed ? "Orders changed after processing" : "Unprocessed orders"}
       subtitle={`${list.total} ${noun}`}
-      backAction={{ content: "Home", url: "/app" }}
       primaryAction={
         changed
           ? undefined
@@ -148,65 +131,41 @@ export default function Orders() {
               onAction: () => submit({ intent: "process" }, { method: "post" }),
             }
       }
+      result={result}
     >
-      <Layout>
-        {result ? (
-          <Layout.Section>
-            <ResultBanner result={result} />
-          </Layout.Section>
-        ) : null}
-        <Layout.Section>
-          <Text as="p" tone="subdued">
-            {changed
-              ? "These orders changed in Shopify after their sales document was made. The document is left as it was: adjust it in the back office if the change should count. An order leaves this list when the change is undone in Shopify."
-              : "Imported orders without a sales document yet, each with the reason it waits. Process again runs order processing for all of them, after you have mapped what blocked them."}
-          </Text>
-        </Layout.Section>
-        <Layout.Section>
-          <Card padding="0">
-            <Tabs
-              tabs={TABS}
-              selected={changed ? 1 : 0}
-              onSelect={(index) => navigate(`?view=${TABS[index]?.id ?? "unprocessed"}`)}
-            />
-            <IndexTable
-              resourceName={{ singular: "order", plural: "orders" }}
-              itemCount={list.rows.length}
-              selectable={false}
-              headings={
-                changed
-                  ? [{ title: "Order" }, { title: "Document" }, { title: "What changed" }, { title: "" }]
-                  : [
-                      { title: "Order" },
-                      { title: "Customer" },
-                      { title: "Total" },
-                      { title: "State" },
-                      { title: "Reason" },
-                    ]
-              }
-              emptyState={
-                <Box padding="600">
-                  <Text as="p" alignment="center">
-                    {changed
-                      ? "No processed order has changed in Shopify since."
-                      : "Every imported order has its sales document."}
-                  </Text>
-                </Box>
-              }
-            >
-              {changed ? <ChangedRows rows={list.rows} /> : <UnprocessedRows rows={list.rows} />}
-            </IndexTable>
-          </Card>
-          {list.rows.length < list.total ? (
-            <Box paddingBlockStart="200">
-              <Text as="p" tone="subdued">
-                Showing the oldest {list.rows.length} of {list.total}.
-              </Text>
-            </Box>
-          ) : null}
-        </Layout.Section>
-      </Layout>
-    </Page>
+      <Layout.Section>
+        <Text as="p" tone="subdued">
+          {changed
+            ? "These orders changed in Shopify after their sales document was made. The document is left as it was: adjust it in the back office if the change should count. An order leaves this list when the change is undone in Shopify."
+            : "Imported orders without a sales document yet, each with the reason it waits. Process again runs order processing for all of them, after you have mapped what blocked them."}
+        </Text>
+      </Layout.Section>
+      <ListTable
+        tabs={<ViewTabs views={TABS} view={list.view} />}
+        resourceName={{ singular: "order", plural: "orders" }}
+        headings={
+          changed
+            ? [{ title: "Order" }, { title: "Document" }, { title: "What changed" }, { title: "" }]
+            : [
+                { title: "Order" },
+                { title: "Customer" },
+                { title: "Total" },
+                { title: "State" },
+                { title: "Reason" },
+              ]
+        }
+        empty={
+          changed
+            ? "No processed order has changed in Shopify since."
+            : "Every imported order has its sales document."
+        }
+        shown={list.rows.length}
+        total={list.total}
+        oldest
+      >
+        {changed ? <ChangedRows rows={list.rows} /> : <UnprocessedRows rows={list.rows} />}
+      </ListTable>
+    </ListPage>
   );
 }
 

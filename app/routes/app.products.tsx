@@ -1,21 +1,20 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import {
-  Banner,
-  BlockStack,
-  Box,
-  Button,
-  Card,
-  FormLayout,
-  IndexTable,
-  InlineStack,
-  Layout,
-  Page,
-  Text,
-} from "@shopify/polaris";
-import { describeFollowUp } from "../admin/follow-up.server";
+import { useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { BlockStack, Button, FormLayout, IndexTable, Layout, Text } from "@shopify/polaris";
+import { withFollowUp } from "../admin/follow-up.server";
 import { ListErrorBoundary } from "../admin/list-error";
-import { FormField, OrderLinks, ResultBanner } from "../admin/list-ui";
+import {
+  CandidateSearch,
+  CandidateTable,
+  CreateCard,
+  FormField,
+  ListPage,
+  ListTable,
+  MapCard,
+  OrderLinks,
+  RowAction,
+  WaitingOrders,
+} from "../admin/list-ui";
 import {
   listUnmappedProducts,
   mapProduct,
@@ -24,13 +23,11 @@ import {
   productQuery,
 } from "../admin/products.server";
 import { parseInput, refused, refusedPage } from "../admin/refusal.server";
+import { adminShop } from "../admin/route.server";
 import prisma from "../db.server";
-import { authenticate } from "../shopify.server";
-import { shopOfSession } from "../shops/shops.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  const shop = await shopOfSession(prisma, session);
+  const shop = await adminShop(request);
   try {
     const { variant, q } = parseInput(productQuery, new URL(request.url).searchParams);
     const [list, panel] = await Promise.all([
@@ -44,12 +41,10 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  const shop = await shopOfSession(prisma, session);
+  const shop = await adminShop(request);
   try {
     const outcome = await mapProduct(prisma, shop, parseInput(productAction, await request.formData()));
-    const followUp = outcome.followUp ? ` ${describeFollowUp(outcome.followUp)}` : "";
-    return { ok: true as const, message: outcome.message + followUp };
+    return { ok: true as const, message: withFollowUp(outcome) };
   } catch (error) {
     return refused(error);
   }
@@ -74,103 +69,67 @@ function MappingPanel({ panel, busy }: { panel: Panel; busy: boolean }) {
   ]);
   return (
     <BlockStack gap="400">
-      <Card>
-        <BlockStack gap="300">
-          <InlineStack align="space-between" blockAlign="center">
-            <Text as="h2" variant="headingMd">
-              Map {variant.title}
-            </Text>
-            <Button url="/app/products" variant="plain">
-              Close
-            </Button>
-          </InlineStack>
-          <Text as="p">
-            SKU {variant.sku ?? "(none)"} · barcode {variant.barcode ?? "(none)"} · last sold at{" "}
-            {variant.lastUnitPrice ?? "(no order)"}
-          </Text>
-          <InlineStack gap="200" blockAlign="center">
-            <Text as="span">Orders waiting for it:</Text>
-            <OrderLinks orders={variant.blockedOrders} />
-          </InlineStack>
-          <Form method="get">
-            <input type="hidden" name="variant" value={variant.variantId} />
-            <InlineStack gap="200" blockAlign="end">
-              <Box minWidth="20rem">
-                <FormField
-                  key={panel.query}
-                  name="q"
-                  label="Find an item by number, description, vendor item no. or barcode"
-                  initial={panel.query}
-                  type="search"
+      <MapCard title={`Map ${variant.title}`} closeUrl="/app/products">
+        <Text as="p">
+          SKU {variant.sku ?? "(none)"} · barcode {variant.barcode ?? "(none)"} · last sold at{" "}
+          {variant.lastUnitPrice ?? "(no order)"}
+        </Text>
+        <WaitingOrders label="Orders waiting for it:" orders={variant.blockedOrders} />
+        <CandidateSearch
+          keep={{ name: "variant", value: variant.variantId }}
+          label="Find an item by number, description, vendor item no. or barcode"
+          query={panel.query}
+        />
+        <CandidateTable
+          resourceName={{ singular: "item", plural: "items" }}
+          headings={[{ title: "Item" }, { title: "Description" }, { title: "Variant" }, { title: "" }]}
+          count={choices.length}
+          noMatch={`No item matches “${panel.query}”. Search again, or create an item below.`}
+        >
+          {choices.map((choice, index) => (
+            <IndexTable.Row id={choice.key} key={choice.key} position={index}>
+              <IndexTable.Cell>{choice.itemNo}</IndexTable.Cell>
+              <IndexTable.Cell>{choice.label}</IndexTable.Cell>
+              <IndexTable.Cell>{choice.variantCode || "(item itself)"}</IndexTable.Cell>
+              <IndexTable.Cell>
+                <RowAction
+                  fields={{
+                    intent: "map",
+                    variantId: variant.variantId,
+                    itemNo: choice.itemNo,
+                    variantCode: choice.variantCode,
+                  }}
+                  busy={busy}
+                  label="Map to this"
                 />
-              </Box>
-              <Button submit>Search</Button>
-            </InlineStack>
-          </Form>
-          <IndexTable
-            resourceName={{ singular: "item", plural: "items" }}
-            itemCount={choices.length}
-            selectable={false}
-            headings={[{ title: "Item" }, { title: "Description" }, { title: "Variant" }, { title: "" }]}
-            emptyState={
-              <Box padding="400">
-                <Text as="p">No item matches “{panel.query}”. Search again, or create an item below.</Text>
-              </Box>
-            }
-          >
-            {choices.map((choice, index) => (
-              <IndexTable.Row id={choice.key} key={choice.key} position={index}>
-                <IndexTable.Cell>{choice.itemNo}</IndexTable.Cell>
-                <IndexTable.Cell>{choice.label}</IndexTable.Cell>
-                <IndexTable.Cell>{choice.variantCode || "(item itself)"}</IndexTable.Cell>
-                <IndexTable.Cell>
-                  <Form method="post">
-                    <input type="hidden" name="intent" value="map" />
-                    <input type="hidden" name="variantId" value={variant.variantId} />
-                    <input type="hidden" name="itemNo" value={choice.itemNo} />
-                    <input type="hidden" name="variantCode" value={choice.variantCode} />
-                    <Button submit disabled={busy}>
-                      Map to this
-                    </Button>
-                  </Form>
-                </IndexTable.Cell>
-              </IndexTable.Row>
-            ))}
-          </IndexTable>
-        </BlockStack>
-      </Card>
-      <Card>
-        <Form method="post">
-          <input type="hidden" name="intent" value="create" />
-          <input type="hidden" name="variantId" value={variant.variantId} />
-          <BlockStack gap="300">
-            <Text as="h2" variant="headingMd">
-              Or create an item from it
-            </Text>
-            <FormLayout>
-              <FormLayout.Group>
-                <FormField
-                  name="itemNo"
-                  label="Item number"
-                  initial={proposal.itemNo}
-                  helpText="Leave empty to take the next number of the item series."
-                />
-                <FormField name="description" label="Description" initial={proposal.description} />
-              </FormLayout.Group>
-              <FormLayout.Group>
-                <FormField name="unitPrice" label="Unit price" initial={proposal.unitPrice} />
-                <FormField name="barcode" label="Barcode" initial={proposal.barcode} />
-                <FormField name="vendorItemNo" label="Vendor item number" initial={proposal.vendorItemNo} />
-              </FormLayout.Group>
-            </FormLayout>
-            <InlineStack>
-              <Button submit variant="primary" disabled={busy}>
-                Create item and map
-              </Button>
-            </InlineStack>
-          </BlockStack>
-        </Form>
-      </Card>
+              </IndexTable.Cell>
+            </IndexTable.Row>
+          ))}
+        </CandidateTable>
+      </MapCard>
+      <CreateCard
+        title="Or create an item from it"
+        fields={{ intent: "create", variantId: variant.variantId }}
+        submitLabel="Create item and map"
+        busy={busy}
+      >
+        <FormLayout>
+          <FormLayout.Group>
+            <FormField
+              name="itemNo"
+              label="Item number"
+              initial={proposal.itemNo}
+              helpText="Leave empty to take the next number of the item series."
+            />
+            <FormField name="description" label="Description" initial={proposal.description} />
+          </FormLayout.Group>
+          <FormLayout.Group>
+            <FormField name="unitPrice" label="Unit price" initial={proposal.unitPrice} />
+            <FormField name="barcode" label="Barcode" initial={proposal.barcode} />
+            <FormField name="vendorItemNo" label="Vendor item number" initial={proposal.vendorItemNo} />
+          </FormLayout.Group>
+        </FormLayout>
+      </CreateCard>
     </BlockStack>
   );
 }
@@ -180,79 +139,49 @@ export default function Products() {
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   return (
-    <Page
+    <ListPage
       title="Unmapped products"
       subtitle={`${total} ${total === 1 ? "variant" : "variants"} not linked to a back-office item`}
-      backAction={{ content: "Home", url: "/app" }}
+      result={result}
+      notice={panel?.mapped ? panel.message : undefined}
     >
-      <Layout>
-        {result ? (
-          <Layout.Section>
-            <ResultBanner result={result} />
-          </Layout.Section>
-        ) : null}
-        {panel?.mapped && !result ? (
-          <Layout.Section>
-            <Banner tone="info">
-              <p>{panel.message}</p>
-            </Banner>
-          </Layout.Section>
-        ) : null}
-        {panel && !panel.mapped ? (
-          <Layout.Section>
-            <MappingPanel key={panel.variant.variantId} panel={panel} busy={busy} />
-          </Layout.Section>
-        ) : null}
+      {panel && !panel.mapped ? (
         <Layout.Section>
-          <Card padding="0">
-            <IndexTable
-              resourceName={{ singular: "variant", plural: "variants" }}
-              itemCount={rows.length}
-              selectable={false}
-              headings={[
-                { title: "Shopify variant" },
-                { title: "SKU" },
-                { title: "Barcode" },
-                { title: "Orders waiting" },
-                { title: "" },
-              ]}
-              emptyState={
-                <Box padding="600">
-                  <Text as="p" alignment="center">
-                    Every Shopify variant in your orders is linked to a back-office item.
-                  </Text>
-                </Box>
-              }
-            >
-              {rows.map((row, index) => (
-                <IndexTable.Row id={row.variantId} key={row.variantId} position={index}>
-                  <IndexTable.Cell>
-                    <Text as="span" fontWeight="semibold">
-                      {row.title}
-                    </Text>
-                  </IndexTable.Cell>
-                  <IndexTable.Cell>{row.sku ?? "(no SKU)"}</IndexTable.Cell>
-                  <IndexTable.Cell>{row.barcode ?? ""}</IndexTable.Cell>
-                  <IndexTable.Cell>
-                    <OrderLinks orders={row.blockedOrders} />
-                  </IndexTable.Cell>
-                  <IndexTable.Cell>
-                    <Button url={`/app/products?variant=${row.variantId}`}>Map…</Button>
-                  </IndexTable.Cell>
-                </IndexTable.Row>
-              ))}
-            </IndexTable>
-          </Card>
-          {rows.length < total ? (
-            <Box paddingBlockStart="200">
-              <Text as="p" tone="subdued">
-                Showing {rows.length} of {total}.
-              </Text>
-            </Box>
-          ) : null}
+          <MappingPanel key={panel.variant.variantId} panel={panel} busy={busy} />
         </Layout.Section>
-      </Layout>
-    </Page>
+      ) : null}
+      <ListTable
+        resourceName={{ singular: "variant", plural: "variants" }}
+        headings={[
+          { title: "Shopify variant" },
+          { title: "SKU" },
+          { title: "Barcode" },
+          { title: "Orders waiting" },
+          { title: "" },
+        ]}
+        empty="Every Shopify variant in your orders is linked to a back-office item."
+        shown={rows.length}
+        total={total}
+      >
+        {rows.map((row, index) => (
+          <IndexTable.Row id={row.variantId} key={row.variantId} position={index}>
+            <IndexTable.Cell>
+              <Text as="span" fontWeight="semibold">
+                {row.title}
+              </Text>
+            </IndexTable.Cell>
+            <IndexTable.Cell>{row.sku ?? "(no SKU)"}</IndexTable.Cell>
+            <IndexTable.Cell>{row.barcode ?? ""}</IndexTable.Cell>
+            <IndexTable.Cell>
+              <OrderLinks orders={row.blockedOrders} />
+            </IndexTable.Cell>
+            <IndexTable.Cell>
+              <Button url={`/app/products?variant=${row.variantId}`}>Map…</Button>
+            </IndexTable.Cell>
+          </IndexTable.Row>
+        ))}
+      </ListTable>
+    </ListPage>
   );
 }
 
