@@ -5,12 +5,10 @@ import { Banner, BlockStack, Card, Checkbox, FormLayout, Layout, Page, Select, T
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { customerChoices, loadSettings, saveSettings, type FieldErrors } from "../admin/settings.server";
 import prisma from "../db.server";
-import { authenticate } from "../shopify.server";
-import { shopOfSession } from "../shops/shops.server";
+import { adminShop } from "../admin/route.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  const shop = await shopOfSession(prisma, session);
+  const shop = await adminShop(request);
   const [settings, customers] = await Promise.all([
     loadSettings(prisma, shop.id),
     customerChoices(prisma, shop.id),
@@ -20,8 +18,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  const shop = await shopOfSession(prisma, session);
+  const shop = await adminShop(request);
   const result = await saveSettings(prisma, shop.id, Object.fromEntries(await request.formData()));
   if (!result.ok) return data({ ok: false as const, errors: result.errors }, { status: 400 });
   return { ok: true as const, errors: {} as FieldErrors };
