@@ -83,11 +83,12 @@ describe("a sync queued through the enqueue helper", () => {
   it("is retried after a retryable error and then succeeds", async () => {
     const shop = await installedShop();
     const { run } = await enqueueSync(prisma, flakyTask, { shop: shop.domain, trigger: "webhook" });
-    const deadline = Date.now() + 10_000;
-    while (
-      (await prisma.syncRun.findUniqueOrThrow({ where: { id: run.id } })).attempts < 1 &&
-      Date.now() < deadline
-    ) {
+    // The first attempt has ended once the run is back to queued with its error (attempts is
+    // already 1 while that attempt is still running).
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const current = await prisma.syncRun.findUniqueOrThrow({ where: { id: run.id } });
+      if ((current.attempts >= 1 && current.status !== "running") || Date.now() > deadline) break;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     const between = await prisma.syncRun.findUniqueOrThrow({ where: { id: run.id } });
