@@ -52,11 +52,17 @@ export async function listRuns(db: Db, shopId: string, query: RunQuery) {
   return { runs, total, active };
 }
 
-async function shopRun(db: Db, shopId: string, runId: string): Promise<SyncRun> {
+function checkRunId(runId: string): void {
   if (!z.uuid().safeParse(runId).success) throw new Refusal("That is not a run id.", 400);
-  // Scoped by shop: another shop's run id is as unknown as one that never existed.
+}
+
+// Scoped by shop: another shop's run id is as unknown as one that never existed.
+const NO_SUCH_RUN = "No such run for this shop.";
+
+async function shopRun(db: Db, shopId: string, runId: string): Promise<SyncRun> {
+  checkRunId(runId);
   const run = await db.syncRun.findFirst({ where: { id: runId, shopId } });
-  if (!run) throw new Refusal("No such run for this shop.", 404);
+  if (!run) throw new Refusal(NO_SUCH_RUN, 404);
   return run;
 }
 
@@ -74,12 +80,13 @@ export async function retryRun(db: Db, shop: Shop, runId: string): Promise<RunNo
  * be stopped from here; it finishes on its own.
  */
 export async function cancelRun(db: Db, shopId: string, runId: string): Promise<SyncRun> {
-  await shopRun(db, shopId, runId);
+  checkRunId(runId);
   return db.$transaction(async (tx) => {
     const [run] = await tx.$queryRaw<SyncRun[]>`
       select * from "SyncRun" where id = ${runId}::uuid and "shopId" = ${shopId}::uuid for update`;
-    if (!run || run.status !== "queued")
-      throw new Refusal(`Only a waiting run can be cancelled; this one is ${run?.status ?? "gone"}.`);
+    if (!run) throw new Refusal(NO_SUCH_RUN, 404);
+    if (run.status !== "queued")
+      throw new Refusal(`Only a waiting run can be cancelled; this one is ${run.status}.`);
     if (run.jobId) {
       const [job] = await tx.$queryRaw<{ locked: boolean }[]>`
         select locked_at is not null as locked from graphile_worker._private_jobs

@@ -52,28 +52,33 @@ async function lastRuns(db: Db, shopId: string): Promise<Map<string, SyncRun>> {
   return new Map(runs.map((run) => [run.task, run]));
 }
 
+function taskRow(shop: Shop, info: TaskInfo, schedule: Schedule | null, lastRun: SyncRun | null): TaskRow {
+  return {
+    info,
+    schedule,
+    category: schedule?.category ?? findSyncTask(info.name)?.category ?? DEFAULT_CATEGORY,
+    lastRun,
+    nextRunAt: schedule?.enabled && !shop.uninstalledAt ? schedule.nextRunAt : null,
+  };
+}
+
 export async function listTasks(db: Db, shop: Shop): Promise<TaskRow[]> {
   const [schedules, last] = await Promise.all([
     db.schedule.findMany({ where: { shopId: shop.id } }),
     lastRuns(db, shop.id),
   ]);
-  return TASK_CATALOG.map((info) => {
-    const schedule = schedules.find((row) => row.task === info.name) ?? null;
-    return {
-      info,
-      schedule,
-      category: schedule?.category ?? findSyncTask(info.name)?.category ?? DEFAULT_CATEGORY,
-      lastRun: last.get(info.name) ?? null,
-      nextRunAt: schedule?.enabled && !shop.uninstalledAt ? schedule.nextRunAt : null,
-    };
-  });
+  return TASK_CATALOG.map((info) =>
+    taskRow(shop, info, schedules.find((row) => row.task === info.name) ?? null, last.get(info.name) ?? null),
+  );
 }
 
 export async function getTask(db: Db, shop: Shop, name: string): Promise<TaskRow> {
   const { info } = requireTask(name);
-  const row = (await listTasks(db, shop)).find((candidate) => candidate.info.name === info.name);
-  if (!row) throw new Refusal(`There is no task called "${name}".`, 404);
-  return row;
+  const [schedule, lastRun] = await Promise.all([
+    db.schedule.findUnique({ where: { shopId_task: { shopId: shop.id, task: info.name } } }),
+    db.syncRun.findFirst({ where: { shopId: shop.id, task: info.name }, orderBy: { queuedAt: "desc" } }),
+  ]);
+  return taskRow(shop, info, schedule, lastRun);
 }
 
 const scheduleForm = z
