@@ -20,6 +20,7 @@ import pg from "pg";
 import { freePort, resolveDatabase } from "../app/db/embedded.server";
 import { migrate } from "../app/db/migrate.server";
 import { migrateWorkerSchema } from "../app/jobs/worker.server";
+import { log } from "../app/log.server";
 import { readAppConfig } from "../simulator/app-config.server";
 import { createSimulatorServer, listen } from "../simulator/http/server.server";
 import { signSessionToken } from "../simulator/http/oauth.server";
@@ -66,7 +67,10 @@ const database = `bench_${Date.now().toString(36)}`;
 }
 const databaseUrl = `${server.serverUrl}/${database}`;
 process.env.DATABASE_URL = databaseUrl;
+// The worker's per-run lines would bury the figures: warnings and errors only, unless asked.
+// (log.server was loaded by the imports above, before this line could set LOG_LEVEL.)
 process.env.LOG_LEVEL ??= "warn";
+log.level = process.env.LOG_LEVEL;
 await migrate(databaseUrl);
 await migrateWorkerSchema(databaseUrl);
 
@@ -90,13 +94,15 @@ Object.assign(process.env, {
   SHOPIFY_ADMIN_ORIGIN: simUrl,
   SCOPES: config.scopes,
 });
-// The app as it runs in production: built, served by remix-serve in a process of its own, so
-// the load generator and the worker in this process do not share its event loop.
+// The app as it runs in production: built, served by `npm start` (scripts/start.ts) in a
+// process of its own, so the load generator and the worker in this process do not share its
+// event loop.
 execFileSync(path.resolve("node_modules/.bin/remix"), ["vite:build"], { stdio: "ignore" });
 const appPort = await freePort();
 const appUrl = `http://127.0.0.1:${appPort}`;
 process.env.SHOPIFY_APP_URL = appUrl;
-const appProcess = spawn(path.resolve("node_modules/.bin/remix-serve"), ["./build/server/index.js"], {
+// `node --import tsx` rather than the tsx CLI: one process, whose CPU the figures read.
+const appProcess = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
   env: {
     ...process.env,
     PORT: String(appPort),
