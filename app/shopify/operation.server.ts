@@ -11,6 +11,9 @@ export interface Operation<TData, TVariables = Record<string, unknown>> {
   readonly __variables?: TVariables;
 }
 
+/** What an operation returns: `const page: DataOf<typeof ORDERS_PAGE> = ...`. */
+export type DataOf<T> = T extends Operation<infer TData, unknown> ? TData : never;
+
 export function operation<TData, TVariables = Record<string, unknown>>(
   name: string,
   query: string,

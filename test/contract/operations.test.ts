@@ -3,7 +3,14 @@ import path from "node:path";
 import { getOperationAST, parse, validate } from "graphql";
 import { describe, expect, it } from "vitest";
 import type { Operation } from "../../app/shopify/admin-client.server";
-import { ORDERS_COUNT, ORDERS_PAGE, ORDERS_PER_PAGE } from "../../app/sync/orders/operations.server";
+import {
+  ORDER_STAMPS,
+  ORDER_STAMPS_PER_PAGE,
+  ORDERS_BY_ID,
+  ORDERS_COUNT,
+  ORDERS_PAGE,
+  ORDERS_PER_PAGE,
+} from "../../app/sync/orders/operations.server";
 import { requestedQueryCost } from "../../simulator/graphql/cost.server";
 import { loadAdminSchema } from "../../simulator/graphql/schema.server";
 
@@ -38,6 +45,8 @@ for (const script of ["demo-traffic", "demo-initial-syncs"]) {
   operations.push(...Object.values(module).filter(isOperation));
 }
 
+const orderIds = (n: number) => Array.from({ length: n }, (_, i) => `gid://shopify/Order/${i + 1}`);
+
 describe("the app's Admin API operations", () => {
   it("are found (one file per sync module)", () => {
     expect(files.length).toBeGreaterThanOrEqual(2);
@@ -67,6 +76,7 @@ describe("the app's Admin API operations", () => {
         after: null,
         query: "status:open",
         id: "gid://shopify/Order/1",
+        ids: orderIds(ORDERS_PER_PAGE),
       };
       const { cost } = requestedQueryCost({
         schema,
@@ -88,6 +98,27 @@ describe("the app's Admin API operations", () => {
     for (const orders of [1, 2, 5, 25]) {
       const page = cost(ORDERS_PAGE.query, { first: orders, after: null, query: "status:open" });
       expect((count + page) / orders).toBeLessThanOrEqual(40);
+    }
+  });
+
+  it("reconcile a window at a point per unchanged order, and changed ones at the import's price", () => {
+    const schema = loadAdminSchema();
+    const cost = (query: string, variables: Record<string, unknown>) => {
+      const document = parse(query);
+      return requestedQueryCost({ schema, document, operation: getOperationAST(document)!, variables }).cost;
+    };
+    const stamps = cost(ORDER_STAMPS.query, {
+      first: ORDER_STAMPS_PER_PAGE,
+      after: null,
+      query: "status:open",
+    });
+    expect(stamps).toBeLessThanOrEqual(ORDER_STAMPS_PER_PAGE + 2);
+    const count = cost(ORDERS_COUNT.query, { query: "status:open" });
+    for (const orders of [1, 5, 25]) {
+      const byId = cost(ORDERS_BY_ID.query, { ids: orderIds(orders) });
+      const page = cost(ORDERS_PAGE.query, { first: orders, after: null, query: "status:open" });
+      expect(byId).toBeLessThanOrEqual(page);
+      expect((count + 3 + byId) / orders).toBeLessThanOrEqual(40);
     }
   });
 });

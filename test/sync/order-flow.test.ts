@@ -12,7 +12,7 @@ import { processOrders } from "../../app/sync/orders/process.server";
 import { processOrdersTask, syncOrdersTask } from "../../app/sync/orders/task.server";
 import { syncShipmentsTask } from "../../app/sync/shipments/task.server";
 import { log } from "../../app/log.server";
-import { installedShop } from "../support/shops";
+import { orderShop } from "../support/order-shop";
 import { startSimulator, type RunningSimulator } from "../support/simulator";
 import { Store } from "../support/store";
 import { deliver, examplePayload } from "../support/webhooks";
@@ -31,26 +31,7 @@ beforeAll(async () => {
 });
 afterAll(() => simulator?.close());
 
-/** A shop installed with a token from the simulator, and a back office whose items match its SKUs. */
-async function setup(options: { items?: boolean } = {}) {
-  const shop = await installedShop();
-  const store = new Store(simulator, shop.domain);
-  await prisma.session.update({
-    where: { id: `offline_${shop.domain}` },
-    data: { accessToken: store.token },
-  });
-  await store.graphql(`query TestLocations { locations(first: 1) { nodes { id } } }`);
-  const product = await store.product("Merino Tee", [
-    { sku: "TEE-S", price: "25.00", option: "S" },
-    { sku: "TEE-M", price: "25.00", option: "M" },
-  ]);
-  if (options.items !== false) {
-    await createItem(prisma, shop.id, { no: "TEE-S", description: "Merino Tee S", unitPrice: "25" });
-    await createItem(prisma, shop.id, { no: "TEE-M", description: "Merino Tee M", unitPrice: "25" });
-  }
-  const [small, medium] = product.variants.nodes;
-  return { shop, store, small: small!, medium: medium! };
-}
+const setup = (options: { items?: boolean } = {}) => orderShop(simulator, options);
 
 const sync = (domain: string, filters: Record<string, string> = {}) =>
   runInForeground(prisma, syncOrdersTask, { shop: domain, trigger: "manual", filters });

@@ -1,23 +1,29 @@
 import type { SyncContext } from "../../jobs/sync-task.server";
 import { describeError } from "../../jobs/errors.server";
 import type { AdminClient } from "../../shopify/admin-client.server";
+import type { DataOf } from "../../shopify/operation.server";
 import { cursorKey, filterTerms, type OrderFilters } from "./filters.server";
 import {
   ORDER_LINES,
+  ORDER_STAMPS,
+  ORDER_STAMPS_PER_PAGE,
+  ORDERS_BY_ID,
   ORDERS_COUNT,
   ORDERS_PAGE,
   ORDERS_PER_PAGE,
   type OrderLineNode,
   type OrderNode,
 } from "./operations.server";
-import { numericId, stageOrder } from "./stage.server";
+import { numericId, stageOrder, type StageOutcome } from "./stage.server";
 
 /**
  * Imports the orders that changed since the shop's cursor into staging. The cursor is the time
  * taken before the read; staging is idempotent, so reading an order twice is harmless, and the
- * scheduled run of the same task re-reads a window (below) to pick up what webhooks missed. The first run imports the
- * open orders. One order that cannot be staged is recorded with its error and the cursor stays
- * before it, so the next run tries it again; the others go on.
+ * scheduled run of the same task re-reads a window (below) to pick up what webhooks missed:
+ * by id and update time first (a point per order), then in full only the orders that are not
+ * staged or changed since. The first run imports the open orders. One order that cannot be
+ * staged is recorded with its error and the cursor stays before it, so the next run tries it
+ * again; the others go on.
  */
 
 const TASK = "sync_orders";
@@ -57,8 +63,8 @@ export async function importOrders(
   const key = cursorKey(TASK, filters);
   const cursor = await db.syncCursor.findUnique({ where: { shopId_task: { shopId: shop.id, task: key } } });
   const readStartedAt = new Date();
-  const overlap = ctx.run.trigger === "schedule" ? RECONCILE_WINDOW_MS : 0;
-  const since = cursor ? new Date(cursor.cursor.getTime() - overlap) : null;
+  const reconciling = cursor !== null && ctx.run.trigger === "schedule";
+  const since = cursor ? new Date(cursor.cursor.getTime() - (reconciling ? RECONCILE_WINDOW_MS : 0)) : null;
   const query = [
     since ? `updated_at:>${quote(since.toISOString())}` : "status:open",
     ...filterTerms(filters),
@@ -66,61 +72,120 @@ export async function importOrders(
 
   const { ordersCount } = await client.request(ORDERS_COUNT, { query });
   const total = ordersCount.count;
-  ctx.log.info({ query, total }, "orders to import");
+  // Past Shopify's count limit the count is a floor ("AT_LEAST"): then read to the end.
+  const exact = ordersCount.precision === "EXACT";
+  ctx.log.info({ query, total, reconciling }, "orders to import");
   const staged: bigint[] = [];
   let oldestFailure: Date | null = null;
   let done = 0;
   let after: string | null = null;
 
-  for (let more = total > 0; more;) {
-    if (ctx.signal.aborted) throw new Error("the run was stopped");
-    // Ask for as many as are left (Shopify charges by `first`); a full page when the count
-    // turned out low because orders changed meanwhile.
-    const first = total - done > 0 ? Math.min(ORDERS_PER_PAGE, total - done) : ORDERS_PER_PAGE;
-    const page: {
-      orders: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: OrderNode[] };
-    } = await client.request(ORDERS_PAGE, { first, after, query });
-    for (const node of page.orders.nodes) {
-      try {
-        const lines = await allLines(client, node);
-        const outcome = await db.$transaction((tx) => stageOrder(tx, shop.id, node, lines));
-        ctx.count(
-          outcome === "unchanged"
-            ? "unchanged"
-            : outcome === "new"
-              ? "imported"
-              : outcome === "changed_after_processing"
-                ? "changedAfterProcessing"
-                : "updated",
-        );
-        if (outcome !== "unchanged") staged.push(numericId(node.id));
-      } catch (error) {
-        ctx.count("failed");
-        const message = describeError(error);
-        ctx.log.warn({ order: node.name, error: message }, "order could not be staged");
-        const updatedAt = new Date(node.updatedAt);
-        if (!oldestFailure || updatedAt < oldestFailure) oldestFailure = updatedAt;
-        await db.shopifyOrder
-          .updateMany({
-            where: { shopId: shop.id, shopifyId: numericId(node.id) },
-            data: { state: "error", error: `import failed: ${message}` },
-          })
-          .catch(() => undefined);
-      }
-      done += 1;
+  async function stage(node: OrderNode): Promise<void> {
+    try {
+      const lines = await allLines(client, node);
+      const outcome = await db.$transaction((tx) => stageOrder(tx, shop.id, node, lines));
+      ctx.count(OUTCOME_COUNTS[outcome]);
+      if (outcome !== "unchanged") staged.push(numericId(node.id));
+    } catch (error) {
+      ctx.count("failed");
+      const message = describeError(error);
+      ctx.log.warn({ order: node.name, error: message }, "order could not be staged");
+      const updatedAt = new Date(node.updatedAt);
+      if (!oldestFailure || updatedAt < oldestFailure) oldestFailure = updatedAt;
+      await db.shopifyOrder
+        .updateMany({
+          where: { shopId: shop.id, shopifyId: numericId(node.id) },
+          data: { state: "error", error: `import failed: ${message}` },
+        })
+        .catch(() => undefined);
     }
-    await ctx.progress(Math.min(done, total), Math.max(total, done));
-    more = page.orders.pageInfo.hasNextPage && page.orders.nodes.length > 0;
-    after = page.orders.pageInfo.endCursor;
   }
 
-  const next = oldestFailure
-    ? new Date(Math.min(readStartedAt.getTime(), oldestFailure.getTime() - 1))
-    : readStartedAt;
+  /**
+   * Shopify charges a connection by its `first`, not by what it returns: ask for as many as are
+   * left of the count. Orders that change while the run reads come after the counted ones
+   * (sorted by update time) and were updated after readStartedAt, so the next run, which reads
+   * from readStartedAt (rung by their own webhooks, or the schedule), takes them; reading on
+   * would cost a whole page for them.
+   */
+  const pageSize = (largest: number) => (exact ? Math.min(largest, total - done) : largest);
+  const readOn = (pageInfo: { hasNextPage: boolean }, returned: number) => {
+    const more = pageInfo.hasNextPage && returned > 0;
+    if (more && exact && done >= total) {
+      ctx.log.info({ total }, "orders changed while the run read them: the next run takes them");
+      return false;
+    }
+    return more;
+  };
+
+  for (let more = total > 0; more;) {
+    if (ctx.signal.aborted) throw new Error("the run was stopped");
+    if (reconciling) {
+      // The window again, by id and update time; whole orders only for what changed since staged.
+      const page: DataOf<typeof ORDER_STAMPS> = await client.request(ORDER_STAMPS, {
+        first: pageSize(ORDER_STAMPS_PER_PAGE),
+        after,
+        query,
+      });
+      const stamps = page.orders.nodes;
+      const changed = await changedSinceStaged(ctx, stamps);
+      ctx.count("unchanged", stamps.length - changed.length);
+      done += stamps.length - changed.length;
+      for (let i = 0; i < changed.length; i += ORDERS_PER_PAGE) {
+        if (ctx.signal.aborted) throw new Error("the run was stopped");
+        const ids = changed.slice(i, i + ORDERS_PER_PAGE);
+        const { nodes } = await client.request(ORDERS_BY_ID, { ids });
+        for (const node of nodes) if (node) await stage(node); // null: deleted since listed
+        done += ids.length;
+      }
+      more = readOn(page.orders.pageInfo, stamps.length);
+      after = page.orders.pageInfo.endCursor;
+    } else {
+      const page: DataOf<typeof ORDERS_PAGE> = await client.request(ORDERS_PAGE, {
+        first: pageSize(ORDERS_PER_PAGE),
+        after,
+        query,
+      });
+      for (const node of page.orders.nodes) {
+        await stage(node);
+        done += 1;
+      }
+      more = readOn(page.orders.pageInfo, page.orders.nodes.length);
+      after = page.orders.pageInfo.endCursor;
+    }
+    await ctx.progress(Math.min(done, total), Math.max(total, done));
+  }
+
+  // (Assigned inside stage(), which TypeScript's narrowing does not see.)
+  const failedAt = oldestFailure as Date | null;
+  const next = failedAt ? new Date(Math.min(readStartedAt.getTime(), failedAt.getTime() - 1)) : readStartedAt;
   await db.syncCursor.upsert({
     where: { shopId_task: { shopId: shop.id, task: key } },
     create: { shopId: shop.id, task: key, cursor: next },
     update: { cursor: next },
   });
   return { staged };
+}
+
+const OUTCOME_COUNTS = {
+  unchanged: "unchanged",
+  new: "imported",
+  changed_after_processing: "changedAfterProcessing",
+  updated: "updated",
+} as const satisfies Record<StageOutcome, string>;
+
+/** The listed orders that are not staged, or staged as they were before their last update. */
+async function changedSinceStaged(
+  ctx: SyncContext<OrderFilters>,
+  stamps: { id: string; updatedAt: string }[],
+): Promise<string[]> {
+  const known = await ctx.db.shopifyOrder.findMany({
+    where: { shopId: ctx.shop.id, shopifyId: { in: stamps.map((stamp) => numericId(stamp.id)) } },
+    select: { shopifyId: true, shopifyUpdatedAt: true },
+  });
+  const stagedAt = new Map(known.map((order) => [order.shopifyId, order.shopifyUpdatedAt.getTime()]));
+  // The same rule as stageOrder's "unchanged": staged at this update time or a later one.
+  return stamps
+    .filter((stamp) => !(stagedAt.get(numericId(stamp.id))! >= new Date(stamp.updatedAt).getTime()))
+    .map((stamp) => stamp.id);
 }

@@ -16,6 +16,8 @@ import { operation } from "../../shopify/admin-client.server";
 
 export const ORDER_LINES_PER_PAGE = 5;
 export const ORDERS_PER_PAGE = 25;
+/** A page of ids and update times costs a point per order asked for: Shopify's largest page. */
+export const ORDER_STAMPS_PER_PAGE = 250;
 
 const LINE_FIELDS = `
   id sku name title variantTitle vendor quantity currentQuantity requiresShipping
@@ -138,6 +140,37 @@ export const ORDERS_PAGE = operation<
       pageInfo { hasNextPage endCursor }
       nodes { ${ORDER_FIELDS} }
     }
+  }`,
+);
+
+/**
+ * The orders of a query by id and update time only (1 point per order asked for, against
+ * about 35 for a whole order): what a reconciling run reads its window with, so that it pays
+ * in full only for the orders that changed since they were staged.
+ */
+export const ORDER_STAMPS = operation<
+  {
+    orders: {
+      pageInfo: { hasNextPage: boolean; endCursor: string | null };
+      nodes: { id: string; updatedAt: string }[];
+    };
+  },
+  { first: number; after: string | null; query: string }
+>(
+  "SyncOrderStamps",
+  `query SyncOrderStamps($first: Int!, $after: String, $query: String!) {
+    orders(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
+      pageInfo { hasNextPage endCursor }
+      nodes { id updatedAt }
+    }
+  }`,
+);
+
+/** Whole orders by id, as the page has them; Shopify charges by the number of ids. */
+export const ORDERS_BY_ID = operation<{ nodes: (OrderNode | null)[] }, { ids: string[] }>(
+  "SyncOrdersById",
+  `query SyncOrdersById($ids: [ID!]!) {
+    nodes(ids: $ids) { ... on Order { ${ORDER_FIELDS} } }
   }`,
 );
 

@@ -1,0 +1,151 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import prisma from "../../app/db.server";
+import { runInForeground } from "../../app/jobs/foreground.server";
+import { syncOrdersTask } from "../../app/sync/orders/task.server";
+import { orderShop } from "../support/order-shop";
+import { startSimulator, type RunningSimulator } from "../support/simulator";
+
+/**
+ * What the order import spends of the shop's Admin API budget (the issue's target: at most 40
+ * requested points per imported order), read from the run's own counts, with the app talking to
+ * the simulator through a recording proxy that can act between two of its requests.
+ */
+
+interface Sent {
+  operation: string;
+  variables: Record<string, unknown>;
+}
+
+let simulator: RunningSimulator;
+let proxy: http.Server;
+const sent: Sent[] = [];
+/** Runs once, after the named operation was answered by Shopify and before the app sees it. */
+let afterOperation: { operation: string; run: () => Promise<void> } | null = null;
+
+beforeAll(async () => {
+  simulator = await startSimulator(null);
+  proxy = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      void (async () => {
+        const body = Buffer.concat(chunks);
+        const headers = Object.fromEntries(
+          Object.entries(req.headers).filter(([name]) => !["host", "content-length"].includes(name)),
+        ) as Record<string, string>;
+        const answer = await fetch(`${simulator.url}${req.url}`, {
+          method: req.method,
+          headers,
+          body: req.method === "GET" ? undefined : body,
+        });
+        const text = await answer.text();
+        const request =
+          req.method === "POST" ? (JSON.parse(body.toString() || "{}") as Record<string, unknown>) : {};
+        const operation = /\b(?:query|mutation)\s+(\w+)/.exec(String(request.query ?? ""))?.[1];
+        if (operation) {
+          sent.push({ operation, variables: (request.variables ?? {}) as Record<string, unknown> });
+          if (afterOperation?.operation === operation) {
+            const hook = afterOperation;
+            afterOperation = null;
+            await hook.run();
+          }
+        }
+        res.writeHead(answer.status, {
+          "content-type": answer.headers.get("content-type") ?? "application/json",
+        });
+        res.end(text);
+      })();
+    });
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+  process.env.SHOPIFY_ADMIN_ORIGIN = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  await new Promise<void>((resolve) => proxy.close(() => resolve()));
+  await simulator?.close();
+});
+beforeEach(() => {
+  sent.length = 0;
+  afterOperation = null;
+});
+
+const sync = (domain: string, trigger: "manual" | "schedule" = "manual") =>
+  runInForeground(prisma, syncOrdersTask, { shop: domain, trigger });
+const counts = (run: { counts: unknown }) => run.counts as Record<string, number>;
+const operations = () => sent.map((request) => request.operation);
+
+describe("an order import's Admin API points", () => {
+  it("an order placed while a run reads is left to the next run, not paid for with a page of 25", async () => {
+    const { shop, store, small, medium } = await orderShop(simulator);
+    const first = await store.placeOrder({ lines: [{ variantId: small.id, quantity: 1 }] });
+    let second: { name: string } | undefined;
+    afterOperation = {
+      operation: "SyncOrdersCount",
+      run: async () => {
+        second = await store.placeOrder({ lines: [{ variantId: medium.id, quantity: 2 }] });
+      },
+    };
+
+    const run = await sync(shop.domain);
+
+    expect(second).toBeDefined();
+    expect(counts(run)).toMatchObject({ imported: 1 });
+    expect(counts(run).requestedPoints).toBeLessThanOrEqual(40);
+    expect(operations()).toEqual(["SyncOrdersCount", "SyncOrdersPage"]);
+    const staged = await prisma.shopifyOrder.findMany({ where: { shopId: shop.id }, select: { name: true } });
+    expect(staged.map((order) => order.name)).toEqual([first.name]);
+
+    const next = await sync(shop.domain);
+
+    expect(counts(next)).toMatchObject({ imported: 1 });
+    expect(counts(next).requestedPoints).toBeLessThanOrEqual(40);
+    const documents = await prisma.boSalesHeader.findMany({ where: { shopId: shop.id } });
+    expect(documents.map((doc) => doc.shopifyOrderNo).sort()).toEqual([first.name, second!.name].sort());
+  });
+
+  it("a scheduled run re-reads its window by id and update time, and fetches whole only what changed", async () => {
+    const { shop, store, small } = await orderShop(simulator);
+    const orders = [];
+    for (let i = 0; i < 5; i++)
+      orders.push(await store.placeOrder({ lines: [{ variantId: small.id, quantity: 1 + i }] }));
+    expect(counts(await sync(shop.domain))).toMatchObject({ imported: 5 });
+    // An order whose webhook never came, and an edit of one already imported.
+    const missed = await store.placeOrder({ lines: [{ variantId: small.id, quantity: 7 }] });
+    await store.graphql(
+      `mutation TestOrderUpdate($input: OrderInput!) { orderUpdate(input: $input) { userErrors { message } } }`,
+      {
+        input: { id: orders[2]!.id, tags: ["gift"] },
+      },
+    );
+    sent.length = 0;
+
+    const run = await sync(shop.domain, "schedule");
+
+    expect(run.status).toBe("succeeded");
+    expect(counts(run)).toMatchObject({ imported: 1, updated: 1, unchanged: 4 });
+    const fetched = sent.filter((request) => request.operation === "SyncOrdersById");
+    expect(fetched.flatMap((request) => request.variables.ids as string[]).sort()).toEqual(
+      [orders[2]!.id, missed.id].sort(),
+    );
+    expect(operations()).not.toContain("SyncOrdersPage");
+    // Two orders at the import's price, plus a point for each of the six listed.
+    expect(counts(run).requestedPoints).toBeLessThanOrEqual(2 * 40 + 6);
+    const tagged = await prisma.shopifyOrder.findFirstOrThrow({
+      where: { shopId: shop.id, name: orders[2]!.name },
+    });
+    expect(tagged.tags).toEqual(["gift"]);
+    expect(
+      await prisma.boSalesHeader.count({ where: { shopId: shop.id, shopifyOrderNo: missed.name } }),
+    ).toBe(1);
+
+    sent.length = 0;
+    const again = await sync(shop.domain, "schedule");
+
+    expect(counts(again)).toMatchObject({ unchanged: 6 });
+    expect(counts(again).imported ?? 0).toBe(0);
+    expect(operations()).toEqual(["SyncOrdersCount", "SyncOrderStamps"]);
+    expect(counts(again).requestedPoints).toBeLessThanOrEqual(1 + 2 + 6);
+  });
+});
