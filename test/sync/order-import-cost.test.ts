@@ -42,8 +42,10 @@ beforeAll(async () => {
         });
         const text = await answer.text();
         const request =
-          req.method === "POST" ? (JSON.parse(body.toString() || "{}") as Record<string, unknown>) : {};
-        const operation = /\b(?:query|mutation)\s+(\w+)/.exec(String(request.query ?? ""))?.[1];
+          req.method === "POST"
+            ? (JSON.parse(body.toString() || "{}") as { query?: string; variables?: object })
+            : {};
+        const operation = /\b(?:query|mutation)\s+(\w+)/.exec(request.query ?? "")?.[1];
         if (operation) {
           sent.push({ operation, variables: (request.variables ?? {}) as Record<string, unknown> });
           if (afterOperation?.operation === operation) {
