@@ -353,7 +353,7 @@ describe("the app's own operations", () => {
       variant: { barcode: null },
     });
     expect(node.transactions[0]).toMatchObject({ kind: "SALE", status: "SUCCESS", amount: "167.50" });
-    await f.gql(ORDER_LINES.query, { id: order.id, after: null });
+    await f.gql(ORDER_LINES.query, { id: order.id, first: 50, after: null });
     const fulfilled = await f.gql(FULFILLMENT_CREATE.query, {
       fulfillment: {
         lineItemsByFulfillmentOrder: [{ fulfillmentOrderId: east.id, fulfillmentOrderLineItems: [] }],

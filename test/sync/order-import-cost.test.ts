@@ -150,4 +150,31 @@ describe("an order import's Admin API points", () => {
     expect(operations()).toEqual(["SyncOrdersCount", "SyncOrderStamps"]);
     expect(counts(again).requestedPoints).toBeLessThanOrEqual(1 + 2 + 6);
   });
+
+  it("an order with more lines than the page holds is staged whole, asking for no more lines than it can have", async () => {
+    const { shop, store } = await orderShop(simulator);
+    const socks = await store.product(
+      "Wool Socks",
+      Array.from({ length: 8 }, (_, i) => ({ sku: `SOCK-${i}`, price: "9.00", option: `S${i}` })),
+    );
+    // 8 lines, 9 units: the page brings 5 lines (5 units), so at most 4 lines are left.
+    const order = await store.placeOrder({
+      lines: socks.variants.nodes.map((variant, i) => ({ variantId: variant.id, quantity: i === 6 ? 2 : 1 })),
+    });
+
+    const run = await sync(shop.domain);
+
+    expect(counts(run)).toMatchObject({ imported: 1 });
+    const staged = await prisma.shopifyOrder.findFirstOrThrow({
+      where: { shopId: shop.id, name: order.name },
+      include: { lines: true },
+    });
+    expect(staged.lines.map((line) => line.sku).sort()).toEqual(
+      socks.variants.nodes.map((v) => v.sku).sort(),
+    );
+    const linePages = sent.filter((request) => request.operation === "SyncOrderLines");
+    expect(linePages.map((request) => request.variables.first)).toEqual([4]);
+    // The page's 37 and 4 lines at about 3 points, not a page of 50 lines (153 points).
+    expect(counts(run).requestedPoints).toBeLessThanOrEqual(40 + 2 + 4 * 3);
+  });
 });

@@ -5,6 +5,7 @@ import type { DataOf } from "../../shopify/operation.server";
 import { cursorKey, filterTerms, type OrderFilters } from "./filters.server";
 import {
   ORDER_LINES,
+  ORDER_LINES_MAX_PAGE,
   ORDER_STAMPS,
   ORDER_STAMPS_PER_PAGE,
   ORDERS_BY_ID,
@@ -43,7 +44,11 @@ async function allLines(client: AdminClient, node: OrderNode): Promise<OrderLine
   const lines = [...node.lineItems.nodes];
   let page = node.lineItems.pageInfo;
   while (page.hasNextPage) {
-    const more = await client.request(ORDER_LINES, { id: node.id, after: page.endCursor });
+    // Every line has a quantity of at least 1, so no more lines are left than units unread
+    // (should Shopify's sum leave some lines out, the bound is spent and full pages follow).
+    const unread = node.subtotalLineItemsQuantity - lines.reduce((sum, line) => sum + line.quantity, 0);
+    const first = unread > 0 ? Math.min(ORDER_LINES_MAX_PAGE, unread) : ORDER_LINES_MAX_PAGE;
+    const more = await client.request(ORDER_LINES, { id: node.id, first, after: page.endCursor });
     if (!more.order) break;
     lines.push(...more.order.lineItems.nodes.filter((line) => !lines.some((known) => known.id === line.id)));
     page = more.order.lineItems.pageInfo;

@@ -28,7 +28,7 @@ const LINE_FIELDS = `
 const ORDER_FIELDS = `
   id name email phone createdAt updatedAt processedAt cancelledAt closedAt test
   displayFinancialStatus displayFulfillmentStatus currencyCode taxesIncluded sourceName tags
-  subtotalPrice totalShippingPrice totalTax totalDiscounts totalPrice
+  subtotalPrice totalShippingPrice totalTax totalDiscounts totalPrice subtotalLineItemsQuantity
   customer { id }
   billingAddress { name firstName lastName company address1 address2 city zip province countryCodeV2 phone }
   shippingAddress { name firstName lastName company address1 address2 city zip province countryCodeV2 phone }
@@ -95,6 +95,8 @@ export interface OrderNode {
   totalTax: string;
   totalDiscounts: string;
   totalPrice: string;
+  /** The sum of the lines' quantities: an upper bound on the lines not yet read (each is at least 1). */
+  subtotalLineItemsQuantity: number;
   customer: { id: string } | null;
   billingAddress: AddressNode | null;
   shippingAddress: AddressNode | null;
@@ -174,18 +176,25 @@ export const ORDERS_BY_ID = operation<{ nodes: (OrderNode | null)[] }, { ids: st
   }`,
 );
 
+/** The most lines one ORDER_LINES request asks for (about 3 points each). */
+export const ORDER_LINES_MAX_PAGE = 50;
+
+/**
+ * The lines of an order past the page's first five, asking for no more than can be left:
+ * Shopify charges `first`, and 50 lines at once cost about 150 points.
+ */
 export const ORDER_LINES = operation<
   {
     order: {
       lineItems: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: OrderLineNode[] };
     } | null;
   },
-  { id: string; after: string | null }
+  { id: string; first: number; after: string | null }
 >(
   "SyncOrderLines",
-  `query SyncOrderLines($id: ID!, $after: String) {
+  `query SyncOrderLines($id: ID!, $first: Int!, $after: String) {
     order(id: $id) {
-      lineItems(first: 50, after: $after) { pageInfo { hasNextPage endCursor } nodes { ${LINE_FIELDS} } }
+      lineItems(first: $first, after: $after) { pageInfo { hasNextPage endCursor } nodes { ${LINE_FIELDS} } }
     }
   }`,
 );
