@@ -29,5 +29,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     log.info({ signal }, "app stopping: finishing requests in hand");
     server.close(() => process.exit(0));
     server.closeIdleConnections();
+    // A client holding its connection open does not keep the process past this.
+    setTimeout(() => process.exit(0), 10_000).unref();
   });
 }
