@@ -5,7 +5,7 @@ import type { Shop, ShopifyCustomer } from "../generated/prisma/client";
 import { tileWhere } from "../status/status.server";
 import { processOrdersTask } from "../sync/orders/task.server";
 import { startFollowUp, type FollowUp } from "./follow-up.server";
-import { LIST_LIMIT } from "./orders.server";
+import { pageParam, pageWindow, type Paging } from "./paging";
 import type { BlockedOrder } from "./products.server";
 import { Refusal } from "./refusal.server";
 import { adminCustomerUrl, adminOrderUrl } from "./shopify-admin.server";
@@ -33,6 +33,7 @@ const text = (max: number) => z.string().trim().max(max, `at most ${max} charact
 export const customerQuery = z.object({
   customer: customerId.optional(),
   q: text(100).optional(),
+  page: pageParam,
 });
 
 export const customerAction = z.discriminatedUnion("intent", [
@@ -90,22 +91,22 @@ function rowOf(shop: Shop, row: ShopifyCustomer, blocked: BlockedOrder[] = []): 
 export async function listUnmappedCustomers(
   db: Db,
   shop: Shop,
-): Promise<{ total: number; rows: UnmappedCustomer[] }> {
+  page = 1,
+): Promise<Paging & { rows: UnmappedCustomer[] }> {
   const where = tileWhere.unmappedCustomers(shop.id);
-  const [total, customers] = await Promise.all([
-    db.shopifyCustomer.count({ where }),
-    db.shopifyCustomer.findMany({
-      where,
-      orderBy: [{ lastName: "asc" }, { firstName: "asc" }, { email: "asc" }, { shopifyId: "asc" }],
-      take: LIST_LIMIT,
-    }),
-  ]);
+  const { paging, skip, take } = pageWindow(page, await db.shopifyCustomer.count({ where }));
+  const customers = await db.shopifyCustomer.findMany({
+    where,
+    orderBy: [{ lastName: "asc" }, { firstName: "asc" }, { email: "asc" }, { shopifyId: "asc" }],
+    skip,
+    take,
+  });
   const blocked = await blockingOrders(
     db,
     shop,
     customers.map((row) => row.shopifyId),
   );
-  return { total, rows: customers.map((row) => rowOf(shop, row, blocked.get(row.shopifyId))) };
+  return { ...paging, rows: customers.map((row) => rowOf(shop, row, blocked.get(row.shopifyId))) };
 }
 
 async function requireCustomer(db: Db, shop: Shop, id: string): Promise<ShopifyCustomer> {

@@ -1,4 +1,4 @@
-import { Form, useNavigate } from "@remix-run/react";
+import { Form, useNavigate, useSearchParams } from "@remix-run/react";
 import {
   Banner,
   BlockStack,
@@ -17,6 +17,7 @@ import {
   type PageProps,
 } from "@shopify/polaris";
 import { useState, type ReactNode } from "react";
+import type { Paging } from "./paging";
 
 /** Small pieces the list pages share. */
 
@@ -147,15 +148,16 @@ export function ViewTabs({ views, view }: { views: { id: string; content: string
 
 /**
  * A page's list: an index table in a flush card (below `tabs`, if any), what it says when
- * empty, and a note when it shows only `shown` of `total` rows (the `oldest`, where the list
- * is oldest first).
+ * empty, and, when the list is longer than a page, Previous/Next (`?page=`, keeping the
+ * page's other parameters) and which rows of how many are shown (`oldest` first, where the
+ * list is so ordered).
  */
 export function ListTable({
   resourceName,
   headings,
   empty,
   shown,
-  total,
+  paging,
   oldest = false,
   tabs,
   children,
@@ -164,11 +166,20 @@ export function ListTable({
   headings: IndexTableProps["headings"];
   empty: string;
   shown: number;
-  total: number;
+  paging: Paging;
   oldest?: boolean;
   tabs?: ReactNode;
   children: ReactNode;
 }) {
+  const [params, setParams] = useSearchParams();
+  const { page, pageSize, total } = paging;
+  const goTo = (target: number) => {
+    const next = new URLSearchParams(params);
+    next.set("page", String(target));
+    setParams(next);
+  };
+  const paged = total > pageSize;
+  const from = (page - 1) * pageSize + 1;
   return (
     <Layout.Section>
       <Card padding="0">
@@ -185,14 +196,25 @@ export function ListTable({
               </Text>
             </Box>
           }
+          pagination={
+            paged
+              ? {
+                  hasPrevious: page > 1,
+                  onPrevious: () => goTo(page - 1),
+                  hasNext: page * pageSize < total,
+                  onNext: () => goTo(page + 1),
+                  label: `Page ${page} of ${Math.ceil(total / pageSize)}`,
+                }
+              : undefined
+          }
         >
           {children}
         </IndexTable>
       </Card>
-      {shown < total ? (
+      {paged && shown > 0 ? (
         <Box paddingBlockStart="200">
           <Text as="p" tone="subdued">
-            {`Showing ${oldest ? "the oldest " : ""}${shown} of ${total}.`}
+            {`Showing ${from}–${from + shown - 1} of ${total}${oldest ? ", oldest first" : ""}.`}
           </Text>
         </Box>
       ) : null}

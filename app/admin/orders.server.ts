@@ -5,6 +5,7 @@ import { orderFilters, type OrderFilters } from "../sync/orders/filters.server";
 import { matchesFilters } from "../sync/orders/process.server";
 import { processOrdersTask } from "../sync/orders/task.server";
 import { startFollowUp, type FollowUp } from "./follow-up.server";
+import { pageWindow, type Paging } from "./paging";
 import { adminOrderUrl } from "./shopify-admin.server";
 
 /**
@@ -15,9 +16,6 @@ import { adminOrderUrl } from "./shopify-admin.server";
 
 export const ORDER_VIEWS = ["unprocessed", "changed"] as const;
 export type OrderView = (typeof ORDER_VIEWS)[number];
-
-/** Rows shown at most; the count above the list is always the full one. */
-export const LIST_LIMIT = 250;
 
 export interface OrderRow {
   id: string;
@@ -38,9 +36,8 @@ export interface OrderRow {
   adminUrl: string;
 }
 
-export interface OrderList {
+export interface OrderList extends Paging {
   view: OrderView;
-  total: number;
   rows: OrderRow[];
 }
 
@@ -76,24 +73,25 @@ async function processFilters(db: Db, shopId: string): Promise<OrderFilters> {
   return parsed.success ? parsed.data : {};
 }
 
-export async function listOrders(db: Db, shop: Shop, view: OrderView): Promise<OrderList> {
+export async function listOrders(db: Db, shop: Shop, view: OrderView, page = 1): Promise<OrderList> {
   const where =
     view === "changed"
       ? tileWhere.ordersChangedAfterProcessing(shop.id)
       : tileWhere.unprocessedOrders(shop.id);
-  const [total, orders, settings, filters] = await Promise.all([
-    db.shopifyOrder.count({ where }),
+  const { paging, skip, take } = pageWindow(page, await db.shopifyOrder.count({ where }));
+  const [orders, settings, filters] = await Promise.all([
     db.shopifyOrder.findMany({
       where,
-      orderBy: [{ shopifyCreatedAt: "asc" }, { name: "asc" }],
-      take: LIST_LIMIT,
+      orderBy: [{ shopifyCreatedAt: "asc" }, { name: "asc" }, { id: "asc" }],
+      skip,
+      take,
     }),
     db.shopSettings.findUnique({ where: { shopId: shop.id } }),
     processFilters(db, shop.id),
   ]);
   return {
     view,
-    total,
+    ...paging,
     rows: orders.map((order) => ({
       id: order.id,
       name: order.name,

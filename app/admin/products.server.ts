@@ -5,7 +5,7 @@ import type { Shop, ShopifyVariantMap } from "../generated/prisma/client";
 import { tileWhere } from "../status/status.server";
 import { processOrdersTask } from "../sync/orders/task.server";
 import { startFollowUp, type FollowUp } from "./follow-up.server";
-import { LIST_LIMIT } from "./orders.server";
+import { pageParam, pageWindow, type Paging } from "./paging";
 import { Refusal } from "./refusal.server";
 import { adminOrderUrl } from "./shopify-admin.server";
 
@@ -43,6 +43,7 @@ const text = (max: number) => z.string().trim().max(max, `at most ${max} charact
 export const productQuery = z.object({
   variant: variantId.optional(),
   q: text(100).optional(),
+  page: pageParam,
 });
 
 export const productAction = z.discriminatedUnion("intent", [
@@ -120,22 +121,25 @@ function rowOf(row: ShopifyVariantMap, blocked?: { orders: BlockedOrder[]; lastU
 export async function listUnmappedProducts(
   db: Db,
   shop: Shop,
-): Promise<{ total: number; rows: UnmappedProduct[] }> {
+  page = 1,
+): Promise<Paging & { rows: UnmappedProduct[] }> {
   const where = tileWhere.unmappedProducts(shop.id);
-  const [total, variants] = await Promise.all([
-    db.shopifyVariantMap.count({ where }),
-    db.shopifyVariantMap.findMany({
-      where,
-      orderBy: [{ title: "asc" }, { variantShopifyId: "asc" }],
-      take: LIST_LIMIT,
-    }),
-  ]);
+  const { paging, skip, take } = pageWindow(page, await db.shopifyVariantMap.count({ where }));
+  const variants = await db.shopifyVariantMap.findMany({
+    where,
+    orderBy: [{ title: "asc" }, { variantShopifyId: "asc" }],
+    skip,
+    take,
+  });
   const blocked = await blockingOrders(
     db,
     shop,
     variants.map((variant) => variant.variantShopifyId),
   );
-  return { total, rows: variants.map((variant) => rowOf(variant, blocked.get(variant.variantShopifyId))) };
+  return {
+    ...paging,
+    rows: variants.map((variant) => rowOf(variant, blocked.get(variant.variantShopifyId))),
+  };
 }
 
 async function requireVariant(db: Db, shop: Shop, id: bigint): Promise<ShopifyVariantMap> {

@@ -5,7 +5,7 @@ import type { Shop } from "../generated/prisma/client";
 import { tileWhere } from "../status/status.server";
 import { syncShipmentsTask } from "../sync/shipments/task.server";
 import { describeFollowUp, startFollowUp } from "./follow-up.server";
-import { LIST_LIMIT } from "./orders.server";
+import { pageParam, pageWindow, type Paging } from "./paging";
 import { Refusal } from "./refusal.server";
 import { adminOrderUrl } from "./shopify-admin.server";
 
@@ -33,7 +33,7 @@ export interface ShipmentRow {
   lines: string[];
 }
 
-export const shipmentQuery = z.object({ view: z.enum(SHIPMENT_VIEWS).default("pending") });
+export const shipmentQuery = z.object({ view: z.enum(SHIPMENT_VIEWS).default("pending"), page: pageParam });
 
 export const shipmentAction = z.discriminatedUnion("intent", [
   z.object({
@@ -48,18 +48,18 @@ export async function listShipments(
   db: Db,
   shop: Shop,
   view: ShipmentView,
-): Promise<{ view: ShipmentView; total: number; rows: ShipmentRow[] }> {
+  page = 1,
+): Promise<Paging & { view: ShipmentView; rows: ShipmentRow[] }> {
   const where =
     view === "error" ? tileWhere.shipmentErrors(shop.id) : tileWhere.unprocessedShipments(shop.id);
-  const [total, shipments] = await Promise.all([
-    db.boPostedShipment.count({ where }),
-    db.boPostedShipment.findMany({
-      where,
-      include: { lines: { orderBy: { lineNo: "asc" } } },
-      orderBy: [{ postedAt: "asc" }, { no: "asc" }],
-      take: LIST_LIMIT,
-    }),
-  ]);
+  const { paging, skip, take } = pageWindow(page, await db.boPostedShipment.count({ where }));
+  const shipments = await db.boPostedShipment.findMany({
+    where,
+    include: { lines: { orderBy: { lineNo: "asc" } } },
+    orderBy: [{ postedAt: "asc" }, { no: "asc" }],
+    skip,
+    take,
+  });
   const orderIds = shipments.flatMap((shipment) =>
     shipment.shopifyOrderId ? [shipment.shopifyOrderId] : [],
   );
@@ -70,7 +70,7 @@ export async function listShipments(
   const names = new Map(orders.map((order) => [order.shopifyId, order.name]));
   return {
     view,
-    total,
+    ...paging,
     rows: shipments.map((shipment) => ({
       id: shipment.id,
       no: shipment.no,

@@ -22,6 +22,7 @@ import {
   RowAction,
   WaitingOrders,
 } from "../admin/list-ui";
+import { withPage } from "../admin/paging";
 import { parseInput, refused, refusedPage } from "../admin/refusal.server";
 import { adminShop } from "../admin/route.server";
 import prisma from "../db.server";
@@ -29,9 +30,9 @@ import prisma from "../db.server";
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const shop = await adminShop(request);
   try {
-    const { customer, q } = parseInput(customerQuery, new URL(request.url).searchParams);
+    const { customer, q, page } = parseInput(customerQuery, new URL(request.url).searchParams);
     const [list, panel] = await Promise.all([
-      listUnmappedCustomers(prisma, shop),
+      listUnmappedCustomers(prisma, shop, page),
       customer === undefined ? null : customerMappingPanel(prisma, shop, customer, q),
     ]);
     return { ...list, panel };
@@ -59,11 +60,11 @@ type Panel = Extract<
   { mapped: false }
 >;
 
-function MappingPanel({ panel, busy }: { panel: Panel; busy: boolean }) {
+function MappingPanel({ panel, busy, listUrl }: { panel: Panel; busy: boolean; listUrl: string }) {
   const { customer, proposal } = panel;
   return (
     <BlockStack gap="400">
-      <MapCard title={`Map ${customer.name}`} closeUrl="/app/customers">
+      <MapCard title={`Map ${customer.name}`} closeUrl={listUrl}>
         <Text as="p">
           {[customer.email, customer.phone, customer.address].filter(Boolean).join(" · ") ||
             "No contact details"}
@@ -132,7 +133,8 @@ function MappingPanel({ panel, busy }: { panel: Panel; busy: boolean }) {
 }
 
 export default function Customers() {
-  const { total, rows, panel } = useLoaderData<typeof loader>();
+  const { total, page, pageSize, rows, panel } = useLoaderData<typeof loader>();
+  const paging = { total, page, pageSize };
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   return (
@@ -144,7 +146,12 @@ export default function Customers() {
     >
       {panel && !panel.mapped ? (
         <Layout.Section>
-          <MappingPanel key={panel.customer.id} panel={panel} busy={busy} />
+          <MappingPanel
+            key={panel.customer.id}
+            panel={panel}
+            busy={busy}
+            listUrl={withPage("/app/customers", page)}
+          />
         </Layout.Section>
       ) : null}
       <ListTable
@@ -159,7 +166,7 @@ export default function Customers() {
         ]}
         empty="Every Shopify customer in your orders is linked to a back-office customer."
         shown={rows.length}
-        total={total}
+        paging={paging}
       >
         {rows.map((row, index) => (
           <IndexTable.Row id={row.id} key={row.id} position={index}>
@@ -180,7 +187,7 @@ export default function Customers() {
               <OrderLinks orders={row.blockedOrders} />
             </IndexTable.Cell>
             <IndexTable.Cell>
-              <Button url={`/app/customers?customer=${row.id}`}>Map…</Button>
+              <Button url={withPage(`/app/customers?customer=${row.id}`, page)}>Map…</Button>
             </IndexTable.Cell>
           </IndexTable.Row>
         ))}

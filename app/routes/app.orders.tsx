@@ -6,18 +6,19 @@ import { describeFollowUp } from "../admin/follow-up.server";
 import { ListErrorBoundary } from "../admin/list-error";
 import { ListPage, ListTable, ViewTabs, Wrapped } from "../admin/list-ui";
 import { listOrders, ORDER_VIEWS, processAgain, type OrderRow } from "../admin/orders.server";
+import { pageParam } from "../admin/paging";
 import { parseInput, refused, refusedPage } from "../admin/refusal.server";
 import { adminShop } from "../admin/route.server";
 import prisma from "../db.server";
 
-const query = z.object({ view: z.enum(ORDER_VIEWS).default("unprocessed") });
+const query = z.object({ view: z.enum(ORDER_VIEWS).default("unprocessed"), page: pageParam });
 const form = z.object({ intent: z.literal("process", { message: "the only action here is process" }) });
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const shop = await adminShop(request);
   try {
-    const { view } = parseInput(query, new URL(request.url).searchParams);
-    return await listOrders(prisma, shop, view);
+    const { view, page } = parseInput(query, new URL(request.url).searchParams);
+    return await listOrders(prisma, shop, view, page);
   } catch (error) {
     refusedPage(error);
   }
@@ -160,7 +161,7 @@ export default function Orders() {
             : "Every imported order has its sales document."
         }
         shown={list.rows.length}
-        total={list.total}
+        paging={list}
         oldest
       >
         {changed ? <ChangedRows rows={list.rows} /> : <UnprocessedRows rows={list.rows} />}

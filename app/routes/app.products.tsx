@@ -15,6 +15,7 @@ import {
   RowAction,
   WaitingOrders,
 } from "../admin/list-ui";
+import { withPage } from "../admin/paging";
 import {
   listUnmappedProducts,
   mapProduct,
@@ -29,9 +30,9 @@ import prisma from "../db.server";
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const shop = await adminShop(request);
   try {
-    const { variant, q } = parseInput(productQuery, new URL(request.url).searchParams);
+    const { variant, q, page } = parseInput(productQuery, new URL(request.url).searchParams);
     const [list, panel] = await Promise.all([
-      listUnmappedProducts(prisma, shop),
+      listUnmappedProducts(prisma, shop, page),
       variant === undefined ? null : productMappingPanel(prisma, shop, variant, q),
     ]);
     return { ...list, panel };
@@ -55,7 +56,7 @@ type Panel = Extract<
   { mapped: false }
 >;
 
-function MappingPanel({ panel, busy }: { panel: Panel; busy: boolean }) {
+function MappingPanel({ panel, busy, listUrl }: { panel: Panel; busy: boolean; listUrl: string }) {
   const { variant, proposal } = panel;
   const choices = panel.items.flatMap((item) => [
     { key: item.no, itemNo: item.no, variantCode: "", label: item.description, detail: item.vendorItemNo },
@@ -69,7 +70,7 @@ function MappingPanel({ panel, busy }: { panel: Panel; busy: boolean }) {
   ]);
   return (
     <BlockStack gap="400">
-      <MapCard title={`Map ${variant.title}`} closeUrl="/app/products">
+      <MapCard title={`Map ${variant.title}`} closeUrl={listUrl}>
         <Text as="p">
           SKU {variant.sku ?? "(none)"} · barcode {variant.barcode ?? "(none)"} · last sold at{" "}
           {variant.lastUnitPrice ?? "(no order)"}
@@ -135,7 +136,8 @@ function MappingPanel({ panel, busy }: { panel: Panel; busy: boolean }) {
 }
 
 export default function Products() {
-  const { total, rows, panel } = useLoaderData<typeof loader>();
+  const { total, page, pageSize, rows, panel } = useLoaderData<typeof loader>();
+  const paging = { total, page, pageSize };
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   return (
@@ -147,7 +149,12 @@ export default function Products() {
     >
       {panel && !panel.mapped ? (
         <Layout.Section>
-          <MappingPanel key={panel.variant.variantId} panel={panel} busy={busy} />
+          <MappingPanel
+            key={panel.variant.variantId}
+            panel={panel}
+            busy={busy}
+            listUrl={withPage("/app/products", page)}
+          />
         </Layout.Section>
       ) : null}
       <ListTable
@@ -161,7 +168,7 @@ export default function Products() {
         ]}
         empty="Every Shopify variant in your orders is linked to a back-office item."
         shown={rows.length}
-        total={total}
+        paging={paging}
       >
         {rows.map((row, index) => (
           <IndexTable.Row id={row.variantId} key={row.variantId} position={index}>
@@ -176,7 +183,7 @@ export default function Products() {
               <OrderLinks orders={row.blockedOrders} />
             </IndexTable.Cell>
             <IndexTable.Cell>
-              <Button url={`/app/products?variant=${row.variantId}`}>Map…</Button>
+              <Button url={withPage(`/app/products?variant=${row.variantId}`, page)}>Map…</Button>
             </IndexTable.Cell>
           </IndexTable.Row>
         ))}

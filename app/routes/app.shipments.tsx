@@ -11,8 +11,8 @@ import prisma from "../db.server";
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const shop = await adminShop(request);
   try {
-    const { view } = parseInput(shipmentQuery, new URL(request.url).searchParams);
-    return await listShipments(prisma, shop, view);
+    const { view, page } = parseInput(shipmentQuery, new URL(request.url).searchParams);
+    return await listShipments(prisma, shop, view, page);
   } catch (error) {
     refusedPage(error);
   }
@@ -75,7 +75,7 @@ export default function Shipments() {
         ]}
         empty={failed ? "No shipment has failed." : "Every posted shipment has been sent to Shopify."}
         shown={list.rows.length}
-        total={list.total}
+        paging={list}
         oldest
       >
         {list.rows.map((row, index) => (

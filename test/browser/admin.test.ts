@@ -1,7 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createItem } from "../../app/backoffice/backoffice.server";
 import { describeCounts } from "../../app/components/runs";
+import { LIST_PAGE_SIZE } from "../../app/admin/paging";
 import prisma from "../../app/db.server";
+import { stageOrder } from "../admin/fixtures";
 import { finishedRun, settled, startAdminStack, statusOf, type AdminStack } from "../support/browser-stack";
 
 /**
@@ -199,5 +201,30 @@ describe("the embedded admin in a browser", () => {
     });
     // The page shows what the run did, as the run record has it.
     expect(await result.innerText()).toContain(describeCounts(runs[0]!.counts as Record<string, number>));
+  });
+
+  it("a list longer than a page pages with Previous and Next, keeping the full count", async () => {
+    const { admin, shopId } = stack;
+    const shop = await prisma.shop.findUniqueOrThrow({ where: { id: shopId } });
+    const waiting = (await statusOf(shopId)).unprocessedOrders;
+    // Orders as the import stages them, waiting on a product nobody has mapped.
+    for (let i = 0; i < LIST_PAGE_SIZE + 5; i++)
+      await stageOrder(shop, {
+        name: `#W${String(i + 1).padStart(3, "0")}`,
+        lines: [{ sku: "NOPE", title: "Thing" }],
+      });
+    const total = waiting + LIST_PAGE_SIZE + 5;
+
+    await admin.open("/app/orders");
+    await admin.page.getByText(`Showing 1–${LIST_PAGE_SIZE} of ${total}, oldest first.`).waitFor();
+    await admin.page.getByRole("button", { name: "Next" }).click();
+
+    await admin.page.getByText(`Showing ${LIST_PAGE_SIZE + 1}–${total} of ${total}, oldest first.`).waitFor();
+    expect(admin.path()).toBe("/app/orders?page=2");
+    await admin.page.getByText(`#W${String(LIST_PAGE_SIZE + 5).padStart(3, "0")}`).waitFor();
+    expect(await admin.page.getByText(`${total} orders`).count()).toBeGreaterThan(0);
+    await admin.screenshot("orders-page-2");
+    await admin.page.getByRole("button", { name: "Previous" }).click();
+    await admin.page.getByText(`Showing 1–${LIST_PAGE_SIZE} of ${total}, oldest first.`).waitFor();
   });
 });
