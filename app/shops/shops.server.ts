@@ -4,6 +4,8 @@ import type { Shop } from "../generated/prisma/client";
 import { Prisma } from "../generated/prisma/client";
 import { log } from "../log.server";
 import { queuePrefix } from "../jobs/queues.server";
+import { nextRun } from "../jobs/schedules.server";
+import { syncOrdersTask } from "../sync/orders/task.server";
 
 /**
  * A shop's life: install, uninstall, reinstall, and the privacy-law requests.
@@ -32,6 +34,15 @@ export async function shopOfSession(db: Db, session: { shop: string; scope?: str
   return recordInstall(db, { domain: session.shop, scopes: session.scope ?? "" });
 }
 
+/**
+ * The schedules a shop starts with: the order sync every 15 minutes, which re-reads what
+ * changed since the previous scheduled run (a point per order; whole orders only for what
+ * changed), so that an order whose webhook never came is imported within 15 minutes without
+ * the merchant setting anything up. Created on the first install only: a merchant's change,
+ * or turning it off, is kept, across reinstalls too.
+ */
+export const DEFAULT_SCHEDULES = [{ task: syncOrdersTask, cron: "*/15 * * * *" }] as const;
+
 /** After OAuth: the shop is installed (again). Settings and schedules kept from before return. */
 export async function recordInstall(db: Db, input: { domain: string; scopes: string }): Promise<Shop> {
   return db.$transaction(async (tx) => {
@@ -41,6 +52,19 @@ export async function recordInstall(db: Db, input: { domain: string; scopes: str
       update: { scopes: input.scopes, uninstalledAt: null, installedAt: new Date() },
     });
     await tx.shopSettings.upsert({ where: { shopId: shop.id }, create: { shopId: shop.id }, update: {} });
+    await tx.schedule.createMany({
+      data: DEFAULT_SCHEDULES.map(({ task, cron }) => ({
+        id: randomUUID(),
+        shopId: shop.id,
+        task: task.name,
+        cron,
+        enabled: true,
+        filters: {},
+        category: task.category,
+        nextRunAt: nextRun(cron, new Date()),
+      })),
+      skipDuplicates: true,
+    });
     log.info({ shop: shop.domain }, "shop installed");
     return shop;
   });

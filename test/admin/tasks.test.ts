@@ -138,7 +138,8 @@ describe("when a merchant sets the orders task to fully paid every 15 minutes", 
       where: { shopId_task: { shopId: shop.id, task: "sync_orders" } },
     });
     expect(stored.filters).toEqual({ financialStatus: "paid" });
-    expect(stored.enabled).toBe(false);
+    // The schedule the shop started with is left as it was.
+    expect(stored).toMatchObject({ enabled: true, cron: "*/15 * * * *" });
   });
 
   it("answers 404 for a task that does not exist or is not built yet", async () => {

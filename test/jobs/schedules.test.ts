@@ -46,6 +46,6 @@ describe("a recurring schedule", () => {
         probeTask,
       ]),
     ).rejects.toThrow(/invalid schedule "every day"/);
-    expect(await prisma.schedule.count({ where: { shopId: shop.id } })).toBe(0);
+    expect(await prisma.schedule.count({ where: { shopId: shop.id, task: probeTask.name } })).toBe(0);
   });
 });

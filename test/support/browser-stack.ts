@@ -153,12 +153,24 @@ export async function settled(
 }
 
 /** Waits until a run of the task queued after `since` has finished (succeeded or failed). */
-export async function finishedRun(shopId: string, task: string, since: Date, timeoutMs = 20_000) {
+export async function finishedRun(
+  shopId: string,
+  task: string,
+  since: Date,
+  trigger?: string,
+  timeoutMs = 20_000,
+) {
   return waitUntil(
     `a ${task} run to finish`,
     () =>
       prisma.syncRun.findFirst({
-        where: { shopId, task, queuedAt: { gte: since }, status: { in: ["succeeded", "failed"] } },
+        where: {
+          shopId,
+          task,
+          ...(trigger ? { trigger } : {}),
+          queuedAt: { gte: since },
+          status: { in: ["succeeded", "failed"] },
+        },
         orderBy: { queuedAt: "desc" },
       }),
     timeoutMs,

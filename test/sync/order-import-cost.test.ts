@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
 import { runInForeground } from "../../app/jobs/foreground.server";
+import { readFrom } from "../../app/sync/orders/import.server";
 import { syncOrdersTask } from "../../app/sync/orders/task.server";
 import { orderShop } from "../support/order-shop";
 import { startSimulator, type RunningSimulator } from "../support/simulator";
@@ -176,5 +177,45 @@ describe("an order import's Admin API points", () => {
     expect(linePages.map((request) => request.variables.first)).toEqual([4]);
     // The page's 37 and 4 lines at about 3 points, not a page of 50 lines (153 points).
     expect(counts(run).requestedPoints).toBeLessThanOrEqual(40 + 2 + 4 * 3);
+  });
+
+  it("a scheduled run reads from where the previous one started, less ten minutes", async () => {
+    const { shop, store, small } = await orderShop(simulator);
+    await store.placeOrder({ lines: [{ variantId: small.id, quantity: 1 }] });
+    await sync(shop.domain);
+    const cursorOf = async (task: string) =>
+      (await prisma.syncCursor.findUniqueOrThrow({ where: { shopId_task: { shopId: shop.id, task } } }))
+        .cursor;
+    const readFromOf = () => {
+      const query = sent.find((request) => request.operation === "SyncOrdersCount")!.variables
+        .query as string;
+      return new Date(/updated_at:>'([^']+)'/.exec(query)![1]!);
+    };
+    const afterManual = await cursorOf("sync_orders");
+
+    sent.length = 0;
+    await sync(shop.domain, "schedule");
+    // The first scheduled run: the last hour before the cursor.
+    expect(readFromOf()).toEqual(new Date(afterManual.getTime() - 60 * 60_000));
+    const afterFirst = await cursorOf("sync_orders#reconcile");
+    expect(await cursorOf("sync_orders")).toEqual(afterFirst);
+
+    sent.length = 0;
+    await sync(shop.domain, "schedule");
+    expect(readFromOf()).toEqual(new Date(afterFirst.getTime() - 10 * 60_000));
+  });
+});
+
+describe("where a run reads from", () => {
+  const at = (minutes: number) => new Date(Date.UTC(2026, 11, 1, 12, minutes));
+
+  it("a webhook's or a person's run from the cursor; a scheduled one from the earlier cursor less ten minutes", () => {
+    expect(readFrom("webhook", null, null)).toEqual({ since: null, reconciling: false });
+    expect(readFrom("webhook", at(30), at(0))).toEqual({ since: at(30), reconciling: false });
+    expect(readFrom("manual", at(30), at(0))).toEqual({ since: at(30), reconciling: false });
+    expect(readFrom("schedule", at(90), null)).toEqual({ since: at(30), reconciling: true });
+    expect(readFrom("schedule", at(45), at(30))).toEqual({ since: at(20), reconciling: true });
+    // An order that failed holds the main cursor back: the reconcile reads from there.
+    expect(readFrom("schedule", at(25), at(40))).toEqual({ since: at(15), reconciling: true });
   });
 });

@@ -68,7 +68,7 @@ describe("when Shopify asks us to redact a shop", () => {
       settings: 1,
       sessions: 1,
       runs: 1,
-      schedules: 1,
+      schedules: 2, // the order sync's default and the one populate() adds
       customers: 2,
       webhooks: 1,
     });

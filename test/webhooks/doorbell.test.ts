@@ -146,15 +146,9 @@ describe("when the order sync cannot be queued", () => {
   it("the delivery is not recorded either, so Shopify's retry is taken as new", async () => {
     const shop = await installedShop();
     // A category graphile-worker refuses (its queue names are at most 128 characters).
-    await prisma.schedule.create({
-      data: {
-        id: randomUUID(),
-        shopId: shop.id,
-        task: "sync_orders",
-        cron: "0 * * * *",
-        enabled: false,
-        category: "x".repeat(130),
-      },
+    await prisma.schedule.update({
+      where: { shopId_task: { shopId: shop.id, task: "sync_orders" } },
+      data: { category: "x".repeat(130) },
     });
     const webhookId = randomUUID();
 

@@ -74,6 +74,40 @@ describe("when a shop uninstalls the app", () => {
   });
 });
 
+describe("when a shop installs the app", () => {
+  it("starts with the order sync scheduled every 15 minutes, which fires a scheduled run", async () => {
+    const shop = await installedShop();
+
+    const schedules = await prisma.schedule.findMany({ where: { shopId: shop.id } });
+
+    expect(schedules).toMatchObject([
+      { task: "sync_orders", cron: "*/15 * * * *", enabled: true, category: "sync", filters: {} },
+    ]);
+    expect(schedules[0]!.nextRunAt!.getTime()).toBeLessThanOrEqual(Date.now() + 15 * 60_000);
+    await tickSchedules(new Date(Date.now() + 16 * 60_000));
+    expect(await prisma.syncRun.findMany({ where: { shopId: shop.id } })).toMatchObject([
+      { task: "sync_orders", trigger: "schedule", status: "queued" },
+    ]);
+  });
+
+  it("keeps the merchant's own order schedule across a reinstall, and adds no second one", async () => {
+    const shop = await installedShop();
+    await upsertSchedule(prisma, { shopId: shop.id, task: "sync_orders", cron: "0 * * * *", enabled: false });
+    await deliver({
+      topic: "app/uninstalled",
+      shop: shop.domain,
+      payload: examplePayload("app/uninstalled"),
+    });
+
+    await recordInstall(prisma, { domain: shop.domain, scopes: "read_orders" });
+    await recordInstall(prisma, { domain: shop.domain, scopes: "read_orders" });
+
+    expect(await prisma.schedule.findMany({ where: { shopId: shop.id } })).toMatchObject([
+      { task: "sync_orders", cron: "0 * * * *", enabled: false, nextRunAt: null },
+    ]);
+  });
+});
+
 describe("when a webhook is delivered twice", () => {
   it("the repeat with the same webhook id changes nothing", async () => {
     const shop = await installedShop();

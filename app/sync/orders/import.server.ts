@@ -30,11 +30,30 @@ import { numericId, stageOrder, type StageOutcome } from "./stage.server";
 const TASK = "sync_orders";
 /**
  * Runs started by a webhook or a person read from where the last run started reading: cheap,
- * and nothing is lost that Shopify had indexed by then. A scheduled run reads the last hour
- * again as well, so an order whose change reached Shopify's search late, or whose webhook
- * never came, is picked up by the next schedule at the latest.
+ * and nothing is lost that Shopify had indexed by then. A scheduled run (a reconcile) reads
+ * again from where the previous scheduled run started, less RECONCILE_MARGIN_MS, so that an
+ * order whose change reached Shopify's search late, whose timestamp Shopify keeps in whole
+ * seconds or by a clock a little off ours, or whose webhook never came, is picked up by the
+ * next schedule at the latest; the first scheduled run reads the last RECONCILE_FIRST_MS.
  */
-const RECONCILE_WINDOW_MS = 60 * 60_000;
+const RECONCILE_MARGIN_MS = 10 * 60_000;
+const RECONCILE_FIRST_MS = 60 * 60_000;
+/** The cursor row of scheduled runs: where the last one started reading. */
+const reconcileKey = (key: string) => `${key}#reconcile`;
+
+/** Where a run reads from (exclusive); null for the first run of all, which takes open orders. */
+export function readFrom(
+  trigger: string,
+  cursor: Date | null,
+  reconcileCursor: Date | null,
+): { since: Date | null; reconciling: boolean } {
+  if (!cursor) return { since: null, reconciling: false };
+  if (trigger !== "schedule") return { since: cursor, reconciling: false };
+  const from = reconcileCursor
+    ? new Date(Math.min(cursor.getTime(), reconcileCursor.getTime()) - RECONCILE_MARGIN_MS)
+    : new Date(cursor.getTime() - RECONCILE_FIRST_MS);
+  return { since: from, reconciling: true };
+}
 
 function quote(value: string): string {
   return `'${value}'`;
@@ -66,10 +85,17 @@ export async function importOrders(
 ): Promise<ImportResult> {
   const { db, shop, filters } = ctx;
   const key = cursorKey(TASK, filters);
-  const cursor = await db.syncCursor.findUnique({ where: { shopId_task: { shopId: shop.id, task: key } } });
+  const [cursor, reconcileCursor] = await Promise.all(
+    [key, reconcileKey(key)].map((task) =>
+      db.syncCursor.findUnique({ where: { shopId_task: { shopId: shop.id, task } } }),
+    ),
+  );
   const readStartedAt = new Date();
-  const reconciling = cursor !== null && ctx.run.trigger === "schedule";
-  const since = cursor ? new Date(cursor.cursor.getTime() - (reconciling ? RECONCILE_WINDOW_MS : 0)) : null;
+  const { since, reconciling } = readFrom(
+    ctx.run.trigger,
+    cursor?.cursor ?? null,
+    reconcileCursor?.cursor ?? null,
+  );
   const query = [
     since ? `updated_at:>${quote(since.toISOString())}` : "status:open",
     ...filterTerms(filters),
@@ -164,11 +190,13 @@ export async function importOrders(
   // (Assigned inside stage(), which TypeScript's narrowing does not see.)
   const failedAt = oldestFailure as Date | null;
   const next = failedAt ? new Date(Math.min(readStartedAt.getTime(), failedAt.getTime() - 1)) : readStartedAt;
-  await db.syncCursor.upsert({
-    where: { shopId_task: { shopId: shop.id, task: key } },
-    create: { shopId: shop.id, task: key, cursor: next },
-    update: { cursor: next },
-  });
+  // A reconcile read everything since the cursor too, so it moves both.
+  for (const task of reconciling ? [key, reconcileKey(key)] : [key])
+    await db.syncCursor.upsert({
+      where: { shopId_task: { shopId: shop.id, task } },
+      create: { shopId: shop.id, task, cursor: next },
+      update: { cursor: next },
+    });
   return { staged };
 }
 
