@@ -179,6 +179,24 @@ describe("an order import's Admin API points", () => {
     expect(counts(run).requestedPoints).toBeLessThanOrEqual(40 + 2 + 4 * 3);
   });
 
+  it("a scheduled run fetches again an order whose status moved within the second it was read", async () => {
+    const { shop, store, small } = await orderShop(simulator);
+    const order = await store.placeOrder({ lines: [{ variantId: small.id, quantity: 1 }] });
+    await sync(shop.domain);
+    // Shopify keeps update times in whole seconds: an order read early in a second and paid
+    // later in it shows the same update time. Here, the copy read before the payment.
+    const where = { shopId_shopifyId: { shopId: shop.id, shopifyId: BigInt(order.id.split("/").pop()!) } };
+    await prisma.shopifyOrder.update({ where, data: { financialStatus: "PENDING" } });
+    sent.length = 0;
+
+    const run = await sync(shop.domain, "schedule");
+
+    expect(counts(run)).toMatchObject({ updated: 1 });
+    const fetched = sent.filter((request) => request.operation === "SyncOrdersById");
+    expect(fetched.flatMap((request) => request.variables.ids as string[])).toEqual([order.id]);
+    expect((await prisma.shopifyOrder.findUniqueOrThrow({ where })).financialStatus).toBe("PAID");
+  });
+
   it("a scheduled run reads from where the previous one started, less ten minutes", async () => {
     const { shop, store, small } = await orderShop(simulator);
     await store.placeOrder({ lines: [{ variantId: small.id, quantity: 1 }] });

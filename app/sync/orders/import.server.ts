@@ -14,8 +14,9 @@ import {
   ORDERS_PER_PAGE,
   type OrderLineNode,
   type OrderNode,
+  type OrderStampNode,
 } from "./operations.server";
-import { numericId, stageOrder, type StageOutcome } from "./stage.server";
+import { numericId, stagedIsCurrent, stageOrder, type StageOutcome } from "./stage.server";
 
 /**
  * Imports the orders that changed since the shop's cursor into staging. The cursor is the time
@@ -207,18 +208,30 @@ const OUTCOME_COUNTS = {
   updated: "updated",
 } as const satisfies Record<StageOutcome, string>;
 
-/** The listed orders that are not staged, or staged as they were before their last update. */
+/** The listed orders that are not staged, or not staged as Shopify has them now. */
 async function changedSinceStaged(
   ctx: SyncContext<OrderFilters>,
-  stamps: { id: string; updatedAt: string }[],
+  stamps: OrderStampNode[],
 ): Promise<string[]> {
   const known = await ctx.db.shopifyOrder.findMany({
     where: { shopId: ctx.shop.id, shopifyId: { in: stamps.map((stamp) => numericId(stamp.id)) } },
-    select: { shopifyId: true, shopifyUpdatedAt: true },
+    select: {
+      shopifyId: true,
+      shopifyUpdatedAt: true,
+      financialStatus: true,
+      fulfillmentStatus: true,
+      cancelledAt: true,
+      closedAt: true,
+      totalPrice: true,
+      tags: true,
+    },
   });
-  const stagedAt = new Map(known.map((order) => [order.shopifyId, order.shopifyUpdatedAt.getTime()]));
-  // The same rule as stageOrder's "unchanged": staged at this update time or a later one.
+  const staged = new Map(known.map((order) => [order.shopifyId, order]));
+  // The same rule as stageOrder's "unchanged".
   return stamps
-    .filter((stamp) => !(stagedAt.get(numericId(stamp.id))! >= new Date(stamp.updatedAt).getTime()))
+    .filter((stamp) => {
+      const copy = staged.get(numericId(stamp.id));
+      return !copy || !stagedIsCurrent(copy, stamp);
+    })
     .map((stamp) => stamp.id);
 }

@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { Tx } from "../../db.server";
 import { Prisma } from "../../generated/prisma/client";
-import type { AddressNode, OrderLineNode, OrderNode } from "./operations.server";
+import type { ShopifyOrder } from "../../generated/prisma/client";
+import type { AddressNode, OrderLineNode, OrderNode, OrderStampNode } from "./operations.server";
 
 /**
  * Writes one Shopify order into the staging tables, as Shopify states it: header, lines with
@@ -106,6 +107,39 @@ export function describeChanges(before: OrderSnapshot, after: OrderSnapshot): st
 
 export type StageOutcome = "new" | "updated" | "unchanged" | "changed_after_processing";
 
+type StagedStamp = Pick<
+  ShopifyOrder,
+  | "shopifyUpdatedAt"
+  | "financialStatus"
+  | "fulfillmentStatus"
+  | "cancelledAt"
+  | "closedAt"
+  | "totalPrice"
+  | "tags"
+>;
+
+const time = (value: Date | string | null) => (value === null ? null : new Date(value).getTime());
+
+/**
+ * Whether the staged copy is as Shopify has the order now. A later update time says no. An
+ * equal one is not enough: Shopify keeps update times in whole seconds, so an order read early
+ * in a second and changed later in it (paid, fulfilled, cancelled, edited) shows the same
+ * time; its status, dates, total and tags tell.
+ */
+export function stagedIsCurrent(staged: StagedStamp, stamp: Omit<OrderStampNode, "id">): boolean {
+  const updatedAt = new Date(stamp.updatedAt).getTime();
+  if (staged.shopifyUpdatedAt.getTime() > updatedAt) return true; // a later copy than this read
+  return (
+    staged.shopifyUpdatedAt.getTime() === updatedAt &&
+    staged.financialStatus === (stamp.displayFinancialStatus ?? "PENDING") &&
+    staged.fulfillmentStatus === stamp.displayFulfillmentStatus &&
+    time(staged.cancelledAt) === time(stamp.cancelledAt) &&
+    time(staged.closedAt) === time(stamp.closedAt) &&
+    staged.totalPrice.equals(money(stamp.totalPrice)) &&
+    [...staged.tags].sort().join("\n") === [...stamp.tags].sort().join("\n")
+  );
+}
+
 export async function stageOrder(
   tx: Tx,
   shopId: string,
@@ -115,7 +149,7 @@ export async function stageOrder(
   const shopifyId = numericId(node.id);
   const updatedAt = new Date(node.updatedAt);
   const existing = await tx.shopifyOrder.findUnique({ where: { shopId_shopifyId: { shopId, shopifyId } } });
-  if (existing && existing.shopifyUpdatedAt.getTime() >= updatedAt.getTime()) return "unchanged";
+  if (existing && stagedIsCurrent(existing, node)) return "unchanged";
 
   const header = {
     name: node.name,
