@@ -55,11 +55,9 @@ interface DoorbellRow {
 /**
  * A webhook that only rings a task's doorbell (the order and fulfillment topics): verified as
  * above, then the delivery record and the shop's run with the task's job key (one waiting run
- * at most, in the shop's category for the task, with the filters the shop stored for it, else
- * the task's defaults) are written by one SQL statement, bos_webhook_doorbell
- * (prisma/migrations/20261130100000_enqueue_functions, filters since
- * 20261201000000_doorbell_task_filters): one round trip, one transaction. Unknown and
- * uninstalled shops get the record and nothing queued.
+ * at most, in the shop's category for the task) are written by one SQL statement,
+ * bos_webhook_doorbell (prisma/migrations/20261130100000_enqueue_functions): one round trip,
+ * one transaction. Unknown and uninstalled shops get the record and nothing queued.
  */
 export async function receiveDoorbell<F>(request: Request, task: SyncTaskDefinition<F>): Promise<Response> {
   const webhook = await verifyWebhook(request);

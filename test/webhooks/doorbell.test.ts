@@ -101,24 +101,6 @@ describe("when the shop runs its order sync in a category of its own", () => {
   });
 });
 
-describe("when the merchant set filters on the order sync's request page", () => {
-  it("the run a webhook queues uses them, as the schedule's and a person's runs do", async () => {
-    const shop = await installedShop();
-    await upsertSchedule(prisma, {
-      shopId: shop.id,
-      task: "sync_orders",
-      cron: "*/15 * * * *",
-      enabled: true,
-      filters: { financialStatus: "paid", tag: "wholesale" },
-    });
-
-    expect(await ring(shop.domain)).toBe(200);
-
-    const [run] = await runsOf(shop.id);
-    expect(run?.filters).toEqual({ financialStatus: "paid", tag: "wholesale" });
-  });
-});
-
 describe("when an order webhook is delivered again", () => {
   it("under the same webhook id, or as the same event under another id, it changes nothing", async () => {
     const shop = await installedShop();
