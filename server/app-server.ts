@@ -1,4 +1,5 @@
 import http from "node:http";
+import path from "node:path";
 import { createRequestHandler } from "@remix-run/express";
 import type { ActionFunction, ServerBuild } from "@remix-run/node";
 import compression from "compression";
@@ -6,9 +7,9 @@ import express from "express";
 import { log } from "../app/log.server";
 
 /**
- * The app's HTTP server in production (`npm start`): Remix behind Express, as remix-serve
- * serves it (compression, the client assets with long-lived caching, every other request to
- * Remix), with one difference: a POST to a webhook route goes straight to that route's action.
+ * The app's HTTP server in production (`npm start`): Remix behind Express, much as remix-serve
+ * serves it (compression, Vite's hashed bundles cached for good, the rest of the client build
+ * for an hour, every other request to Remix), with one difference: a POST to a webhook route goes straight to that route's action.
  *
  * Why: Shopify expects webhooks to be answered at once, and they come in bursts (a flash sale,
  * a bulk edit). Through Express and Remix's request handler, a webhook cost the app's process
@@ -53,25 +54,27 @@ function requestHeaders(req: http.IncomingMessage): Headers {
   return headers;
 }
 
+/** The request's body, or null as soon as it is known to be over the limit (declared or sent). */
 function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | null> {
   return new Promise((resolve, reject) => {
-    const declared = Number(req.headers["content-length"]);
-    if (declared > limit) {
-      req.resume();
+    if (Number(req.headers["content-length"]) > limit) {
       resolve(null);
       return;
     }
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on("data", (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) {
+        req.off("data", onData);
         chunks.length = 0;
+        resolve(null);
         return;
       }
       chunks.push(chunk);
-    });
-    req.on("end", () => resolve(size > limit ? null : Buffer.concat(chunks, size)));
+    };
+    req.on("data", onData);
+    req.on("end", () => resolve(Buffer.concat(chunks, size)));
     req.on("error", reject);
   });
 }
@@ -87,7 +90,7 @@ async function writeResponse(res: http.ServerResponse, response: Response): Prom
   res.end(body);
 }
 
-function answer(res: http.ServerResponse, status: number, message: string): void {
+function answer(res: http.ServerResponse, status: number, message: string, close = false): void {
   if (res.headersSent) {
     res.destroy();
     return;
@@ -95,6 +98,8 @@ function answer(res: http.ServerResponse, status: number, message: string): void
   res.writeHead(status, {
     "content-type": "text/plain; charset=utf-8",
     "content-length": Buffer.byteLength(message),
+    // The rest of the body is not read: the connection cannot carry another request.
+    ...(close ? { connection: "close" } : {}),
   });
   res.end(message);
 }
@@ -119,7 +124,7 @@ export function webhookFastPath(
     void (async () => {
       try {
         const body = await readBody(req, maxBodyBytes);
-        if (!body) return answer(res, 413, "Payload Too Large");
+        if (!body) return answer(res, 413, "Payload Too Large", true);
         const request = new Request(`http://${req.headers.host ?? "localhost"}${req.url}`, {
           method: "POST",
           headers: requestHeaders(req),
@@ -151,7 +156,13 @@ export function createAppServer(
   const app = express();
   app.disable("x-powered-by");
   app.use(compression());
-  app.use(build.publicPath, express.static(build.assetsBuildDirectory, { immutable: true, maxAge: "1y" }));
+  // Vite's hashed bundles never change under their name; anything else in the client build
+  // (a favicon, robots.txt) may, so it is cached for an hour.
+  app.use(
+    path.posix.join(build.publicPath, "assets"),
+    express.static(path.join(build.assetsBuildDirectory, "assets"), { immutable: true, maxAge: "1y" }),
+  );
+  app.use(build.publicPath, express.static(build.assetsBuildDirectory, { maxAge: "1h" }));
   const remix = createRequestHandler({ build, mode });
   // Remix's handler is async and passes its own errors to next(); Express 4 ignores the promise.
   app.all("*", (req, res, next) => void remix(req, res, next));

@@ -110,6 +110,32 @@ describe("the production server's webhook fast path", () => {
     expect(await prisma.webhookDelivery.count({ where: { shopId: shop.id } })).toBe(0);
   });
 
+  it("stops reading a body sent without a length as soon as it passes the limit: 413, nothing recorded", async () => {
+    const shop = await installedShop();
+    const request = webhookRequest({ topic: "orders/create", shop: shop.domain, payload: {} });
+    const chunk = new TextEncoder().encode("x".repeat(16 * 1024));
+    let sentChunks = 0;
+    // Chunked: no Content-Length, and far more than the limit if the server kept reading.
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        sentChunks += 1;
+        if (sentChunks > 1000) controller.close();
+        else controller.enqueue(chunk);
+      },
+    });
+
+    const response = await fetch(`${base}/webhooks/orders/create`, {
+      method: "POST",
+      headers: request.headers,
+      body,
+      duplex: "half",
+    });
+
+    expect(response.status).toBe(413);
+    expect(sentChunks).toBeLessThan(1000);
+    expect(await prisma.webhookDelivery.count({ where: { shopId: shop.id } })).toBe(0);
+  });
+
   it("takes a webhook URL with a query string; leaves other requests to Remix", async () => {
     const shop = await installedShop();
     const delivery = { topic: "orders/paid", shop: shop.domain, payload: examplePayload("orders/paid") };

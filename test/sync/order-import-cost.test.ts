@@ -80,7 +80,7 @@ const counts = (run: { counts: unknown }) => run.counts as Record<string, number
 const operations = () => sent.map((request) => request.operation);
 
 describe("an order import's Admin API points", () => {
-  it("an order placed while a run reads is left to the next run, not paid for with a page of 25", async () => {
+  it("an order placed while a run reads is read by the same run after a count, not with a page of 25", async () => {
     const { shop, store, small, medium } = await orderShop(simulator);
     const first = await store.placeOrder({ lines: [{ variantId: small.id, quantity: 1 }] });
     let second: { name: string } | undefined;
@@ -94,18 +94,21 @@ describe("an order import's Admin API points", () => {
     const run = await sync(shop.domain);
 
     expect(second).toBeDefined();
-    expect(counts(run)).toMatchObject({ imported: 1 });
-    expect(counts(run).requestedPoints).toBeLessThanOrEqual(40);
-    expect(operations()).toEqual(["SyncOrdersCount", "SyncOrdersPage"]);
-    const staged = await prisma.shopifyOrder.findMany({ where: { shopId: shop.id }, select: { name: true } });
-    expect(staged.map((order) => order.name)).toEqual([first.name]);
-
-    const next = await sync(shop.domain);
-
-    expect(counts(next)).toMatchObject({ imported: 1 });
-    expect(counts(next).requestedPoints).toBeLessThanOrEqual(40);
+    expect(counts(run)).toMatchObject({ imported: 2, processed: 2 });
+    // Counted 1, read 1; Shopify said there was more: counted again (1 point), read exactly 1.
+    expect(operations()).toEqual(["SyncOrdersCount", "SyncOrdersPage", "SyncOrdersCount", "SyncOrdersPage"]);
+    expect(
+      sent.filter((request) => request.operation === "SyncOrdersPage").map((r) => r.variables.first),
+    ).toEqual([1, 1]);
+    expect(counts(run).requestedPoints).toBeLessThanOrEqual(2 * 40);
     const documents = await prisma.boSalesHeader.findMany({ where: { shopId: shop.id } });
     expect(documents.map((doc) => doc.shopifyOrderNo).sort()).toEqual([first.name, second!.name].sort());
+
+    sent.length = 0;
+    const next = await sync(shop.domain);
+
+    expect(counts(next).imported ?? 0).toBe(0);
+    expect(counts(next).requestedPoints).toBeLessThanOrEqual(1);
   });
 
   it("a scheduled run re-reads its window by id and update time, and fetches whole only what changed", async () => {
