@@ -231,12 +231,20 @@ describe("where a run reads from", () => {
   const at = (minutes: number) => new Date(Date.UTC(2026, 11, 1, 12, minutes));
 
   it("a webhook's or a person's run from the cursor; a scheduled one from the earlier cursor less ten minutes", () => {
-    expect(readFrom("webhook", null, null)).toEqual({ since: null, reconciling: false });
-    expect(readFrom("webhook", at(30), at(0))).toEqual({ since: at(30), reconciling: false });
-    expect(readFrom("manual", at(30), at(0))).toEqual({ since: at(30), reconciling: false });
-    expect(readFrom("schedule", at(90), null)).toEqual({ since: at(30), reconciling: true });
-    expect(readFrom("schedule", at(45), at(30))).toEqual({ since: at(20), reconciling: true });
+    const soon = at(120);
+    expect(readFrom("webhook", null, null, soon)).toEqual({ since: null, reconciling: false });
+    expect(readFrom("webhook", at(30), at(0), soon)).toEqual({ since: at(30), reconciling: false });
+    expect(readFrom("manual", at(30), at(0), soon)).toEqual({ since: at(30), reconciling: false });
+    expect(readFrom("schedule", at(90), null, soon)).toEqual({ since: at(30), reconciling: true });
+    expect(readFrom("schedule", at(45), at(30), soon)).toEqual({ since: at(20), reconciling: true });
     // An order that failed holds the main cursor back: the reconcile reads from there.
-    expect(readFrom("schedule", at(25), at(40))).toEqual({ since: at(15), reconciling: true });
+    expect(readFrom("schedule", at(25), at(40), soon)).toEqual({ since: at(15), reconciling: true });
+    // But a day back at most (the schedule was off for long, or the failure is old).
+    const days = new Date(Date.UTC(2026, 11, 5, 12, 0));
+    expect(readFrom("schedule", at(25), at(40), days)).toEqual({
+      since: new Date(Date.UTC(2026, 11, 4, 12, 0)),
+      reconciling: true,
+    });
+    expect(readFrom("webhook", at(25), at(40), days)).toEqual({ since: at(25), reconciling: false });
   });
 });

@@ -1,4 +1,6 @@
 import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
 import { enqueueSync } from "../../app/jobs/enqueue.server";
@@ -104,6 +106,37 @@ describe("when a shop installs the app", () => {
 
     expect(await prisma.schedule.findMany({ where: { shopId: shop.id } })).toMatchObject([
       { task: "sync_orders", cron: "0 * * * *", enabled: false, nextRunAt: null },
+    ]);
+  });
+});
+
+describe("for shops installed before they started with an order schedule", () => {
+  it("migration 20261201000000 adds it, and leaves a merchant's own as it is", async () => {
+    const before = await installedShop();
+    await prisma.schedule.deleteMany({ where: { shopId: before.id } });
+    const own = await installedShop();
+    await upsertSchedule(prisma, { shopId: own.id, task: "sync_orders", cron: "0 * * * *", enabled: false });
+    const sql = readFileSync(
+      path.resolve(
+        import.meta.dirname,
+        "../../prisma/migrations/20261201000000_default_order_schedule/migration.sql",
+      ),
+      "utf8",
+    );
+
+    await prisma.$executeRawUnsafe(sql);
+    await prisma.$executeRawUnsafe(sql); // and a second time changes nothing
+
+    const added = await prisma.schedule.findMany({ where: { shopId: before.id } });
+    expect(added).toMatchObject([
+      { task: "sync_orders", cron: "*/15 * * * *", enabled: true, category: "sync" },
+    ]);
+    const due = added[0]!.nextRunAt!.getTime();
+    expect(due).toBeGreaterThan(Date.now() - 1000);
+    expect(due).toBeLessThanOrEqual(Date.now() + 15 * 60_000);
+    expect(due % (15 * 60_000)).toBe(0);
+    expect(await prisma.schedule.findMany({ where: { shopId: own.id } })).toMatchObject([
+      { task: "sync_orders", cron: "0 * * * *", enabled: false },
     ]);
   });
 });

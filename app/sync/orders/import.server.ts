@@ -39,6 +39,12 @@ const TASK = "sync_orders";
  */
 const RECONCILE_MARGIN_MS = 10 * 60_000;
 const RECONCILE_FIRST_MS = 60 * 60_000;
+/**
+ * A reconcile reads back a day at most: after the schedule was off for months, or while an
+ * order that keeps failing holds the cursor back, it would otherwise list every order since
+ * (a point each) on every run. Webhook runs still read from the cursor itself.
+ */
+const RECONCILE_MAX_MS = 24 * 60 * 60_000;
 /** The cursor row of scheduled runs: where the last one started reading. */
 const reconcileKey = (key: string) => `${key}#reconcile`;
 /** How often one run counts again for orders that changed while it read. */
@@ -49,13 +55,14 @@ export function readFrom(
   trigger: string,
   cursor: Date | null,
   reconcileCursor: Date | null,
+  now = new Date(),
 ): { since: Date | null; reconciling: boolean } {
   if (!cursor) return { since: null, reconciling: false };
   if (trigger !== "schedule") return { since: cursor, reconciling: false };
   const from = reconcileCursor
-    ? new Date(Math.min(cursor.getTime(), reconcileCursor.getTime()) - RECONCILE_MARGIN_MS)
-    : new Date(cursor.getTime() - RECONCILE_FIRST_MS);
-  return { since: from, reconciling: true };
+    ? Math.min(cursor.getTime(), reconcileCursor.getTime()) - RECONCILE_MARGIN_MS
+    : cursor.getTime() - RECONCILE_FIRST_MS;
+  return { since: new Date(Math.max(from, now.getTime() - RECONCILE_MAX_MS)), reconciling: true };
 }
 
 function quote(value: string): string {
@@ -98,6 +105,7 @@ export async function importOrders(
     ctx.run.trigger,
     cursor?.cursor ?? null,
     reconcileCursor?.cursor ?? null,
+    readStartedAt,
   );
   const query = [
     since ? `updated_at:>${quote(since.toISOString())}` : "status:open",
