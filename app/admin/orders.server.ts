@@ -3,7 +3,7 @@ import type { Shop, ShopSettings, ShopifyOrder } from "../generated/prisma/clien
 import { tileWhere } from "../status/status.server";
 import { orderFilters, type OrderFilters } from "../sync/orders/filters.server";
 import { matchesFilters } from "../sync/orders/process.server";
-import { processOrdersTask } from "../sync/orders/task.server";
+import { processOrdersTask, syncOrdersTask } from "../sync/orders/task.server";
 import { startFollowUp, type FollowUp } from "./follow-up.server";
 import { pageWindow, type Paging } from "./paging";
 import { adminOrderUrl } from "./shopify-admin.server";
@@ -56,21 +56,34 @@ function describeFilters(filters: OrderFilters): string {
     .join(", ");
 }
 
-function reasonOf(order: ShopifyOrder, settings: ShopSettings | null, filters: OrderFilters): string {
+function reasonOf(
+  order: ShopifyOrder,
+  settings: ShopSettings | null,
+  filters: { sync: OrderFilters; process: OrderFilters },
+): string {
   if (order.error) return order.error;
-  if (!matchesFilters(order, filters))
-    return `The Process orders filters leave this order out (${describeFilters(filters)}); change them on the task's page to process it.`;
+  if (!matchesFilters(order, filters.sync))
+    return `The Sync orders filters leave this order out (${describeFilters(filters.sync)}): orders that come in by webhook are processed once they match them. Change them on the task's page, or use Process again.`;
+  if (!matchesFilters(order, filters.process))
+    return `The Process orders filters leave this order out (${describeFilters(filters.process)}); change them on the task's page to process it.`;
   if (settings && !settings.autoProcessOrders)
     return "Imported. Automatic processing is off for this shop, so it waits for Process again.";
   return "Imported; waiting for the next processing run.";
 }
 
-async function processFilters(db: Db, shopId: string): Promise<OrderFilters> {
-  const schedule = await db.schedule.findUnique({
-    where: { shopId_task: { shopId, task: processOrdersTask.name } },
-  });
+async function storedFilters(db: Db, shopId: string, task: string): Promise<OrderFilters> {
+  const schedule = await db.schedule.findUnique({ where: { shopId_task: { shopId, task } } });
   const parsed = orderFilters.safeParse(schedule?.filters ?? {});
   return parsed.success ? parsed.data : {};
+}
+
+/** The filters that keep an imported order from processing: the order sync's and Process orders'. */
+async function processFilters(db: Db, shopId: string) {
+  const [sync, process] = await Promise.all([
+    storedFilters(db, shopId, syncOrdersTask.name),
+    storedFilters(db, shopId, processOrdersTask.name),
+  ]);
+  return { sync, process };
 }
 
 export async function listOrders(db: Db, shop: Shop, view: OrderView, page = 1): Promise<OrderList> {

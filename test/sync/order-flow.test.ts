@@ -8,6 +8,8 @@ import {
 } from "../../app/backoffice/backoffice.server";
 import prisma from "../../app/db.server";
 import { runInForeground } from "../../app/jobs/foreground.server";
+import { listOrders } from "../../app/admin/orders.server";
+import { upsertSchedule } from "../../app/jobs/schedules.server";
 import { processOrders } from "../../app/sync/orders/process.server";
 import { processOrdersTask, syncOrdersTask } from "../../app/sync/orders/task.server";
 import { syncShipmentsTask } from "../../app/sync/shipments/task.server";
@@ -162,6 +164,46 @@ describe("when an order is placed in the shop", () => {
     );
     expect(names).toContain(paid.name);
     expect(names).not.toContain(unpaid.name);
+  });
+});
+
+describe("when the merchant processes only fully paid orders", () => {
+  it("an unpaid order that comes in by webhook is imported and waits, with the reason, until it is paid", async () => {
+    const { shop, store, small } = await setup();
+    await upsertSchedule(prisma, {
+      shopId: shop.id,
+      task: "sync_orders",
+      cron: "*/15 * * * *",
+      enabled: true,
+      filters: { financialStatus: "paid" },
+    });
+    const order = await store.placeOrder({
+      lines: [{ variantId: small.id, quantity: 1 }],
+      financialStatus: "PENDING",
+    });
+    // What a webhook's run does: no filters of its own, the stored ones for processing.
+    const byWebhook = () =>
+      runInForeground(prisma, syncOrdersTask, { shop: shop.domain, trigger: "webhook" });
+
+    expect(await byWebhook()).toMatchObject({ status: "succeeded", counts: { imported: 1, processed: 0 } });
+    expect(await prisma.boSalesHeader.count({ where: { shopId: shop.id } })).toBe(0);
+    const waiting = await listOrders(prisma, shop, "unprocessed");
+    expect(waiting.rows.map((row) => [row.name, row.reason])).toEqual([
+      [
+        order.name,
+        "The Sync orders filters leave this order out (financial status paid): orders that come in by webhook are processed once they match them. Change them on the task's page, or use Process again.",
+      ],
+    ]);
+
+    await store.graphql(
+      `mutation TestMarkPaid($input: OrderMarkAsPaidInput!) { orderMarkAsPaid(input: $input) { userErrors { message } } }`,
+      { input: { id: order.id } },
+    );
+
+    expect(await byWebhook()).toMatchObject({ status: "succeeded", counts: { updated: 1, processed: 1 } });
+    expect(await prisma.boSalesHeader.count({ where: { shopId: shop.id, shopifyOrderNo: order.name } })).toBe(
+      1,
+    );
   });
 });
 

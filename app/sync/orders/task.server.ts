@@ -4,8 +4,23 @@ import { orderFilters, type OrderFilters } from "./filters.server";
 import { importOrders } from "./import.server";
 import { processOrders } from "./process.server";
 
+/**
+ * The filters a run processes with: its own; for a run a webhook started, which imports every
+ * changed order unfiltered (so that a processed order is seen when it changes, even when it no
+ * longer matches), those the merchant stored for the order sync (its request page).
+ */
+async function processingFilters(ctx: SyncContext<OrderFilters>): Promise<OrderFilters> {
+  if (ctx.run.trigger !== "webhook") return ctx.filters;
+  const stored = await ctx.db.schedule.findUnique({
+    where: { shopId_task: { shopId: ctx.shop.id, task: "sync_orders" } },
+    select: { filters: true },
+  });
+  return orderFilters.parse(stored?.filters ?? {});
+}
+
 async function process(ctx: SyncContext<OrderFilters>): Promise<void> {
-  const report = await processOrders(ctx.db, ctx.shop, { filters: ctx.filters, log: ctx.log });
+  const filters = await processingFilters(ctx);
+  const report = await processOrders(ctx.db, ctx.shop, { filters, log: ctx.log });
   ctx.count("processed", report.processed);
   ctx.count("notProcessed", report.failed);
 }
