@@ -4,7 +4,7 @@ import prisma from "../../app/db.server";
 import { upsertSchedule } from "../../app/jobs/schedules.server";
 import { loadTasks, startWorker } from "../../app/jobs/worker.server";
 import { recordUninstall } from "../../app/shops/shops.server";
-import { installedShop } from "../support/shops";
+import { installedShop, withoutDefaultSchedules } from "../support/shops";
 
 /**
  * Schedules with real graphile-worker runners and the real task files: the tick is the
@@ -59,6 +59,7 @@ async function settled(shopId: string, expected: number, timeoutMs = 15_000) {
 
 async function scheduledShop() {
   const shop = await installedShop();
+  await withoutDefaultSchedules(shop.id);
   const schedule = await upsertSchedule(prisma, {
     shopId: shop.id,
     task: "post_sales_invoices",

@@ -13,3 +13,11 @@ export async function installedShop(name = `shop-${++counter}-${randomUUID().sli
   });
   return shop;
 }
+
+/**
+ * Turns off the schedules a shop starts with (the order sync every 15 minutes), for tests that
+ * run real workers and schedule ticks and must not see it fire at a quarter hour.
+ */
+export async function withoutDefaultSchedules(shopId: string): Promise<void> {
+  await prisma.schedule.updateMany({ where: { shopId }, data: { enabled: false, nextRunAt: null } });
+}
