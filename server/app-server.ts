@@ -4,6 +4,7 @@ import { createRequestHandler } from "@remix-run/express";
 import type { ActionFunction, ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
+import { describeError } from "../app/jobs/errors.server";
 import { log } from "../app/log.server";
 
 /**
@@ -140,7 +141,7 @@ export function webhookFastPath(
         if (!(result instanceof Response)) throw new Error(`the action of ${path} did not return a Response`);
         await writeResponse(res, result);
       } catch (error) {
-        log.error({ path, error: error instanceof Error ? error.message : String(error) }, "webhook failed");
+        log.error({ path, error: describeError(error) }, "webhook failed");
         answer(res, 500, "Internal Server Error");
       }
     })();

@@ -1,7 +1,7 @@
 import type { Db } from "../db.server";
 import type { Shop, ShopSettings, ShopifyOrder } from "../generated/prisma/client";
 import { tileWhere } from "../status/status.server";
-import { orderFilters, type OrderFilters } from "../sync/orders/filters.server";
+import { storedOrderFilters, type OrderFilters } from "../sync/orders/filters.server";
 import { matchesFilters } from "../sync/orders/process.server";
 import { processOrdersTask, syncOrdersTask } from "../sync/orders/task.server";
 import { startFollowUp, type FollowUp } from "./follow-up.server";
@@ -71,17 +71,12 @@ function reasonOf(
   return "Imported; waiting for the next processing run.";
 }
 
-async function storedFilters(db: Db, shopId: string, task: string): Promise<OrderFilters> {
-  const schedule = await db.schedule.findUnique({ where: { shopId_task: { shopId, task } } });
-  const parsed = orderFilters.safeParse(schedule?.filters ?? {});
-  return parsed.success ? parsed.data : {};
-}
-
 /** The filters that keep an imported order from processing: the order sync's and Process orders'. */
 async function processFilters(db: Db, shopId: string) {
   const [sync, process] = await Promise.all([
-    storedFilters(db, shopId, syncOrdersTask.name),
-    storedFilters(db, shopId, processOrdersTask.name),
+    // Filters a run would refuse are that run's error to show, not a reason here.
+    storedOrderFilters(db, shopId, syncOrdersTask.name).catch(() => ({})),
+    storedOrderFilters(db, shopId, processOrdersTask.name).catch(() => ({})),
   ]);
   return { sync, process };
 }

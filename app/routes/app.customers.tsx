@@ -133,8 +133,8 @@ function MappingPanel({ panel, busy, listUrl }: { panel: Panel; busy: boolean; l
 }
 
 export default function Customers() {
-  const { total, page, pageSize, rows, panel } = useLoaderData<typeof loader>();
-  const paging = { total, page, pageSize };
+  const list = useLoaderData<typeof loader>();
+  const { total, page, rows, panel } = list;
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   return (
@@ -166,7 +166,7 @@ export default function Customers() {
         ]}
         empty="Every Shopify customer in your orders is linked to a back-office customer."
         shown={rows.length}
-        paging={paging}
+        paging={list}
       >
         {rows.map((row, index) => (
           <IndexTable.Row id={row.id} key={row.id} position={index}>

@@ -136,8 +136,8 @@ function MappingPanel({ panel, busy, listUrl }: { panel: Panel; busy: boolean; l
 }
 
 export default function Products() {
-  const { total, page, pageSize, rows, panel } = useLoaderData<typeof loader>();
-  const paging = { total, page, pageSize };
+  const list = useLoaderData<typeof loader>();
+  const { total, page, rows, panel } = list;
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   return (
@@ -168,7 +168,7 @@ export default function Products() {
         ]}
         empty="Every Shopify variant in your orders is linked to a back-office item."
         shown={rows.length}
-        paging={paging}
+        paging={list}
       >
         {rows.map((row, index) => (
           <IndexTable.Row id={row.variantId} key={row.variantId} position={index}>

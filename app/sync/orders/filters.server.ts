@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { Db } from "../../db.server";
 
 /**
  * The order tasks' filters (their "request page"), for schedules and manual runs alike.
@@ -61,4 +62,16 @@ export function filterTerms(filters: OrderFilters): string[] {
 export function cursorKey(task: string, filters: OrderFilters): string {
   const terms = filterTerms(filters);
   return terms.length === 0 ? task : `${task}?${terms.sort().join("&")}`;
+}
+
+/**
+ * The order filters a shop stored for a task (its request page; the "Schedule" row), or none.
+ * Throws (a ZodError) when what is stored no longer parses.
+ */
+export async function storedOrderFilters(db: Db, shopId: string, task: string): Promise<OrderFilters> {
+  const schedule = await db.schedule.findUnique({
+    where: { shopId_task: { shopId, task } },
+    select: { filters: true },
+  });
+  return orderFilters.parse(schedule?.filters ?? {});
 }

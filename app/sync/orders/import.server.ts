@@ -16,7 +16,7 @@ import {
   type OrderNode,
   type OrderStampNode,
 } from "./operations.server";
-import { numericId, stagedIsCurrent, stageOrder, type StageOutcome } from "./stage.server";
+import { numericId, STAGED_STAMP, stagedIsCurrent, stageOrder, type StageOutcome } from "./stage.server";
 
 /**
  * Imports the orders that changed since the shop's cursor into staging. The cursor is the time
@@ -243,16 +243,7 @@ async function changedSinceStaged(
 ): Promise<string[]> {
   const known = await ctx.db.shopifyOrder.findMany({
     where: { shopId: ctx.shop.id, shopifyId: { in: stamps.map((stamp) => numericId(stamp.id)) } },
-    select: {
-      shopifyId: true,
-      shopifyUpdatedAt: true,
-      financialStatus: true,
-      fulfillmentStatus: true,
-      cancelledAt: true,
-      closedAt: true,
-      totalPrice: true,
-      tags: true,
-    },
+    select: { shopifyId: true, ...STAGED_STAMP },
   });
   const staged = new Map(known.map((order) => [order.shopifyId, order]));
   // The same rule as stageOrder's "unchanged".

@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Tx } from "../../db.server";
 import { Prisma } from "../../generated/prisma/client";
-import type { ShopifyOrder } from "../../generated/prisma/client";
 import type { AddressNode, OrderLineNode, OrderNode, OrderStampNode } from "./operations.server";
 
 /**
@@ -107,16 +106,18 @@ export function describeChanges(before: OrderSnapshot, after: OrderSnapshot): st
 
 export type StageOutcome = "new" | "updated" | "unchanged" | "changed_after_processing";
 
-type StagedStamp = Pick<
-  ShopifyOrder,
-  | "shopifyUpdatedAt"
-  | "financialStatus"
-  | "fulfillmentStatus"
-  | "cancelledAt"
-  | "closedAt"
-  | "totalPrice"
-  | "tags"
->;
+/** The staged fields stagedIsCurrent compares, to read no more than those. */
+export const STAGED_STAMP = {
+  shopifyUpdatedAt: true,
+  financialStatus: true,
+  fulfillmentStatus: true,
+  cancelledAt: true,
+  closedAt: true,
+  totalPrice: true,
+  tags: true,
+} as const satisfies Prisma.ShopifyOrderSelect;
+
+type StagedStamp = Prisma.ShopifyOrderGetPayload<{ select: typeof STAGED_STAMP }>;
 
 const time = (value: Date | string | null) => (value === null ? null : new Date(value).getTime());
 

@@ -1,6 +1,6 @@
 import { defineSyncTask, type SyncContext } from "../../jobs/sync-task.server";
 import { adminClientFor } from "../../shopify/admin-client.server";
-import { orderFilters, type OrderFilters } from "./filters.server";
+import { orderFilters, storedOrderFilters, type OrderFilters } from "./filters.server";
 import { importOrders } from "./import.server";
 import { processOrders } from "./process.server";
 
@@ -11,11 +11,7 @@ import { processOrders } from "./process.server";
  */
 async function processingFilters(ctx: SyncContext<OrderFilters>): Promise<OrderFilters> {
   if (ctx.run.trigger !== "webhook") return ctx.filters;
-  const stored = await ctx.db.schedule.findUnique({
-    where: { shopId_task: { shopId: ctx.shop.id, task: "sync_orders" } },
-    select: { filters: true },
-  });
-  return orderFilters.parse(stored?.filters ?? {});
+  return storedOrderFilters(ctx.db, ctx.shop.id, "sync_orders");
 }
 
 async function process(ctx: SyncContext<OrderFilters>): Promise<void> {
