@@ -4,6 +4,7 @@ import type { SyncRun } from "../generated/prisma/client";
 import { Prisma } from "../generated/prisma/client";
 import { shopCategory } from "./enqueue.server";
 import { TerminalError } from "./errors.server";
+import { foregroundProcessId, startHeartbeat } from "./recovery.server";
 import { executeRun, type SyncTaskDefinition, type Trigger } from "./sync-task.server";
 
 /**
@@ -31,7 +32,14 @@ export async function runInForeground<F>(
       filters: filters as Prisma.InputJsonValue,
     },
   });
-  return executeRun(task, run, { attempts: 1, signal, finalAttempt: true });
+  // A heartbeat while it runs: if this process dies mid-run, a worker marks the run failed
+  // instead of leaving it "running" for good.
+  const heartbeat = await startHeartbeat(foregroundProcessId(), "foreground", { db });
+  try {
+    return await executeRun(task, run, { attempts: 1, signal, finalAttempt: true, workerId: heartbeat.id });
+  } finally {
+    await heartbeat.stop();
+  }
 }
 
 /** Waits for a queued run to end (a worker must be running). */

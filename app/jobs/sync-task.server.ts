@@ -91,6 +91,8 @@ async function executeJob<F>(
     attempts: helpers.job.attempts,
     signal: helpers.abortSignal,
     finalAttempt: last,
+    // The worker pool holding the job: crash recovery finds the run by it.
+    workerId: helpers.job.locked_by ?? undefined,
   });
 }
 
@@ -101,7 +103,7 @@ async function executeJob<F>(
 export async function executeRun<F>(
   definition: SyncTaskDefinition<F>,
   run: SyncRun,
-  options: { attempts: number; signal: AbortSignal; finalAttempt: boolean },
+  options: { attempts: number; signal: AbortSignal; finalAttempt: boolean; workerId?: string },
 ): Promise<SyncRun> {
   const runLog = log.child({ task: definition.name, runId: run.id });
   const counts: Counts = { ...(run.counts as Counts) };
@@ -113,6 +115,7 @@ export async function executeRun<F>(
       attempts: options.attempts,
       startedAt: run.startedAt ?? new Date(),
       error: null,
+      workerId: options.workerId ?? null,
     },
     include: { shop: true },
   });

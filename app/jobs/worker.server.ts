@@ -1,3 +1,4 @@
+import { EventEmitter } from "node:events";
 import { readdirSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -8,9 +9,11 @@ import {
   type Runner,
   type Task,
   type TaskList,
+  type WorkerEvents,
 } from "graphile-worker";
 import { log } from "../log.server";
 import { SYSTEM_QUEUE } from "./queues.server";
+import { deadAfterMs, startHeartbeat } from "./recovery.server";
 
 export const TASKS_DIR = path.resolve(import.meta.dirname, "../../tasks");
 
@@ -53,10 +56,23 @@ export interface WorkerOptions {
   pollInterval?: number;
   /** Leave signal handling to the caller (tests, launchers that run several things). */
   noHandleSignals?: boolean;
+  /** Crash recovery's detection interval (default WORKER_DEAD_AFTER_MS, else a minute). */
+  deadAfterMs?: number;
 }
 
+/**
+ * A graphile-worker runner with a heartbeat: while it runs, its pool's WorkerProcess row is
+ * kept fresh and it recovers the runs and locks of workers that stopped without a clean
+ * shutdown (app/jobs/recovery.server.ts). `stop()` finishes the jobs in hand, then removes
+ * the row.
+ */
 export async function startWorker(options: WorkerOptions): Promise<Runner> {
   const taskList = options.taskList ?? (await loadTasks());
+  const events: WorkerEvents = new EventEmitter();
+  let poolId: string | undefined;
+  events.on("pool:create", ({ workerPool }) => {
+    poolId = workerPool.id;
+  });
   const runner = await run({
     connectionString: options.connectionString,
     concurrency: options.concurrency ?? Number(process.env.WORKER_CONCURRENCY ?? 5),
@@ -65,7 +81,25 @@ export async function startWorker(options: WorkerOptions): Promise<Runner> {
     crontab: options.crontab ?? CRONTAB,
     noHandleSignals: options.noHandleSignals ?? false,
     logger: graphileLogger,
+    events,
   });
-  log.info({ tasks: Object.keys(taskList) }, "worker started");
+  if (!poolId) {
+    await runner.stop();
+    throw new Error("graphile-worker started no worker pool");
+  }
+  const heartbeat = await startHeartbeat(poolId, "worker", {
+    deadAfter: options.deadAfterMs ?? deadAfterMs(),
+    recover: true,
+  });
+  let ended: Promise<void> | undefined;
+  const endHeartbeat = () => (ended ??= heartbeat.stop());
+  const stopRunner = runner.stop.bind(runner);
+  runner.stop = async (reason?: string) => {
+    await stopRunner(reason);
+    await endHeartbeat();
+  };
+  // When graphile-worker handles the signals itself, the runner ends without stop().
+  void runner.promise.then(endHeartbeat, endHeartbeat);
+  log.info({ tasks: Object.keys(taskList), workerId: poolId }, "worker started");
   return runner;
 }
