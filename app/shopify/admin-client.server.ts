@@ -3,11 +3,11 @@ import { TerminalError } from "../jobs/errors.server";
 import { log } from "../log.server";
 import { API_VERSION_STRING } from "./api-version.server";
 import { shopUrl } from "./endpoint.server";
-import { limiterFor, type ShopRateLimiter, type ThrottleStatus } from "./rate-limiter.server";
+import { budgetFor, type Reservation, type ShopCostBudget, type ThrottleStatus } from "./budget.server";
 
 /**
- * The workers' Admin GraphQL client: one named operation per call, paced by the shop's
- * cost-aware limiter, retried on THROTTLED, 429, 5xx and network errors with backoff, and
+ * The workers' Admin GraphQL client: one named operation per call, paced by the shop's cost
+ * budget (shared by every process, in Postgres), retried on THROTTLED, 429, 5xx and network errors with backoff, and
  * stopped at once on answers a retry cannot change (401/402/403/404/423, invalid queries).
  */
 
@@ -41,7 +41,7 @@ interface GraphQLResponse<T> {
 export interface AdminClientOptions {
   shop: string;
   accessToken: string;
-  limiter?: ShopRateLimiter;
+  budget?: ShopCostBudget;
   maxAttempts?: number;
   fetch?: typeof fetch;
   sleep?: (ms: number) => Promise<void>;
@@ -59,12 +59,12 @@ const RETRYABLE_GRAPHQL_CODES = new Set([
 export class AdminClient {
   readonly shop: string;
   private readonly options: AdminClientOptions;
-  private readonly limiter: ShopRateLimiter;
+  private readonly budget: ShopCostBudget;
 
   constructor(options: AdminClientOptions) {
     this.shop = options.shop;
     this.options = options;
-    this.limiter = options.limiter ?? limiterFor(options.shop);
+    this.budget = options.budget ?? budgetFor(options.shop);
   }
 
   async request<TData, TVariables>(op: Operation<TData, TVariables>, variables?: TVariables): Promise<TData> {
@@ -80,11 +80,42 @@ export class AdminClient {
         const backoff = Math.min(30_000, 500 * 2 ** (attempt - 2)) * (0.75 + Math.random() * 0.5);
         await sleep(
           lastError?.code === "THROTTLED"
-            ? Math.max(backoff / 2, this.limiter.waitFor(this.limiter.expectedCost(op.name)))
+            ? Math.max(backoff / 2, this.budget.waitFor(this.budget.expectedCost(op.name)))
             : backoff,
         );
       }
-      await this.limiter.acquire(this.limiter.expectedCost(op.name));
+      const reservation = await this.budget.reserve(this.budget.expectedCost(op.name));
+      const outcome = await this.attempt(op, variables, url, doFetch, reservation);
+      if ("data" in outcome) return outcome.data;
+      lastError = outcome.retry;
+      if (outcome.waitMs) await sleep(outcome.waitMs);
+    }
+    log.warn({ shop: this.shop, operation: op.name, error: lastError?.message }, "Shopify request gave up");
+    throw lastError ?? new AdminApiError(`${op.name}: no answer from Shopify`);
+  }
+
+  /**
+   * One request. Returns the data, or the error to retry on (and how long Shopify asked us to
+   * wait); throws what a retry cannot change. The reservation always ends here.
+   */
+  private async attempt<TData, TVariables>(
+    op: Operation<TData, TVariables>,
+    variables: TVariables | undefined,
+    url: string,
+    doFetch: typeof fetch,
+    reservation: Reservation,
+  ): Promise<{ data: TData } | { retry: AdminApiError; waitMs?: number }> {
+    let settled = false;
+    const settle = async (cost?: Cost) => {
+      settled = true;
+      await this.budget.settle(
+        reservation,
+        op.name,
+        cost?.requestedQueryCost ?? null,
+        cost?.throttleStatus ?? null,
+      );
+    };
+    try {
       let response: Response;
       try {
         response = await doFetch(url, {
@@ -94,18 +125,19 @@ export class AdminClient {
           signal: AbortSignal.timeout(30_000),
         });
       } catch (error) {
-        lastError = new AdminApiError(`network error calling Shopify: ${(error as Error).message}`);
-        continue;
+        return { retry: new AdminApiError(`network error calling Shopify: ${(error as Error).message}`) };
       }
       if (response.status === 429) {
         const retryAfter = Number(response.headers.get("retry-after") ?? "2");
-        lastError = new AdminApiError("Shopify answered 429 Too Many Requests", { status: 429 });
-        await sleep(Math.max(0, retryAfter * 1000));
-        continue;
+        return {
+          retry: new AdminApiError("Shopify answered 429 Too Many Requests", { status: 429 }),
+          waitMs: Math.max(0, retryAfter * 1000),
+        };
       }
       if (response.status >= 500) {
-        lastError = new AdminApiError(`Shopify answered ${response.status}`, { status: response.status });
-        continue;
+        return {
+          retry: new AdminApiError(`Shopify answered ${response.status}`, { status: response.status }),
+        };
       }
       const body = (await response.json().catch(() => ({}))) as GraphQLResponse<TData>;
       if (!response.ok) {
@@ -115,24 +147,21 @@ export class AdminClient {
         });
       }
       const cost = body.extensions?.cost;
-      this.limiter.observe(op.name, cost?.requestedQueryCost ?? null, cost?.throttleStatus ?? null);
+      await settle(cost);
       if (cost) this.options.onCost?.(op.name, cost);
       const errors = Array.isArray(body.errors) ? body.errors : [];
       if (errors.length > 0) {
         const code = errors[0]?.extensions?.code;
         const message = `${op.name}: ${errors.map((e) => e.message).join("; ")}`;
-        if (code && RETRYABLE_GRAPHQL_CODES.has(code)) {
-          lastError = new AdminApiError(message, { code });
-          continue;
-        }
+        if (code && RETRYABLE_GRAPHQL_CODES.has(code)) return { retry: new AdminApiError(message, { code }) };
         const status = code === "ACCESS_DENIED" ? 403 : undefined;
         throw new AdminApiError(message, { code, status });
       }
       if (!body.data) throw new AdminApiError(`${op.name}: Shopify returned no data`);
-      return body.data;
+      return { data: body.data };
+    } finally {
+      if (!settled) await settle();
     }
-    log.warn({ shop: this.shop, operation: op.name, error: lastError?.message }, "Shopify request gave up");
-    throw lastError ?? new AdminApiError(`${op.name}: no answer from Shopify`);
   }
 }
 
