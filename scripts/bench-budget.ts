@@ -72,7 +72,8 @@ simServer.prependListener("request", (_request: IncomingMessage, response: Serve
   response.end = ((...args: unknown[]) => {
     const [chunk] = args;
     if (response.statusCode === 429) throttled++;
-    else if (chunk && String(chunk).includes('"THROTTLED"')) throttled++;
+    else if ((typeof chunk === "string" || Buffer.isBuffer(chunk)) && chunk.includes('"THROTTLED"'))
+      throttled++;
     return end(...args);
   }) as ServerResponse["end"];
 });

@@ -63,9 +63,9 @@ function workerProcess(): ChildProcess {
   child.stderr?.on("data", (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
   });
-  child.once("exit", (code, signal) => {
-    if (process.env.DEBUG_WORKERS) console.warn(`worker exited ${code}: ${stderr}`);
-    void signal;
+  child.once("exit", (code) => {
+    // DEBUG_WORKERS=1 shows what a worker logged (LOG_LEVEL=warn) when it ended.
+    if (process.env.DEBUG_WORKERS) process.stderr.write(`worker exited ${code}: ${stderr}\n`);
   });
   children.push(child);
   return child;
