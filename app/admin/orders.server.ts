@@ -104,7 +104,7 @@ export async function listOrders(db: Db, shop: Shop, view: OrderView, page = 1):
       id: order.id,
       name: order.name,
       createdAt: order.shopifyCreatedAt.toISOString(),
-      total: order.totalPrice.toFixed(2),
+      total: (order.currentTotalPrice ?? order.totalPrice).toFixed(2),
       currencyCode: order.currencyCode,
       customer: customerOf(order),
       financialStatus: order.financialStatus,

@@ -39,6 +39,7 @@ export interface NewSalesLine {
   locationCode?: string;
   /** Item lines: above 0. Shipping lines count as 1 when 0 or absent; comment lines as 0. */
   quantity?: number;
+  /** Unit price and discount include tax when the document's prices do (pricesIncludingTax). */
   unitPrice?: DecimalInput;
   discountAmount?: DecimalInput;
   taxAmount?: DecimalInput;
@@ -54,6 +55,13 @@ export interface NewSalesDocument {
   customerNo: string;
   orderDate: Date;
   currencyCode: string;
+  /**
+   * Unit prices and discounts include tax (Business Central's "Prices Including VAT"): each
+   * line's amount is still before tax, what is left of its price after its tax.
+   */
+  pricesIncludingTax?: boolean;
+  /** The currency the customer paid in and the document's totals in it, kept beside the shop's. */
+  presentment?: { currencyCode: string; amount: DecimalInput; amountIncludingTax: DecimalInput };
   shopifyOrderId?: bigint;
   shopifyOrderNo?: string;
   shipTo?: { name?: string; address1?: string; city?: string; zip?: string; countryCode?: string };
@@ -86,6 +94,19 @@ export async function createSalesDocument(
   const lines = input.lines.map((line, index) => normaliseLine(line, (index + 1) * LINE_NO_STEP));
   const amount = sum(lines.map((line) => line.amount));
   const amountIncludingTax = amount.plus(sum(lines.map((line) => line.taxAmount)));
+  const presentment = input.presentment
+    ? {
+        presentmentCurrencyCode: requiredText(
+          input.presentment.currencyCode,
+          "presentment currency code",
+        ).toUpperCase(),
+        presentmentAmount: toDecimal(input.presentment.amount, "presentment amount"),
+        presentmentAmountIncludingTax: toDecimal(
+          input.presentment.amountIncludingTax,
+          "presentment amount including tax",
+        ),
+      }
+    : {};
 
   return inTransaction(tx, async (tx) => {
     if (input.shopifyOrderId !== undefined) {
@@ -128,8 +149,10 @@ export async function createSalesDocument(
           shipToCity: optionalText(input.shipTo?.city),
           shipToZip: optionalText(input.shipTo?.zip),
           shipToCountry: optionalText(input.shipTo?.countryCode)?.toUpperCase() ?? null,
+          pricesIncludingTax: input.pricesIncludingTax === true,
           amount,
           amountIncludingTax,
+          ...presentment,
           lines: { create: lines },
         },
         include: withLines,

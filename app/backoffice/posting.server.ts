@@ -284,6 +284,7 @@ async function post(
         shopifyOrderNo: header.shopifyOrderNo,
         customerNo: header.customerNo,
         postedAt,
+        pricesIncludingTax: header.pricesIncludingTax,
         amount,
         amountIncludingTax: amount.plus(sum(invoiced.map((line) => line.taxAmount))),
         lines: { create: invoiced },

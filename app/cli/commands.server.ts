@@ -100,6 +100,12 @@ export const MORE_COMMANDS: Record<string, Command> = {
           customerNo: doc.customerNo,
           status: doc.status,
           amount: doc.amountIncludingTax.toString(),
+          currency: doc.currencyCode,
+          prices: doc.pricesIncludingTax ? "incl. tax" : "excl. tax",
+          presentment:
+            doc.presentmentCurrencyCode && doc.presentmentCurrencyCode !== doc.currencyCode
+              ? `${doc.presentmentAmountIncludingTax?.toString() ?? "?"} ${doc.presentmentCurrencyCode}`
+              : null,
         })),
         ...shipments.map((shipment) => ({
           kind: "posted shipment",
@@ -108,6 +114,9 @@ export const MORE_COMMANDS: Record<string, Command> = {
           customerNo: shipment.customerNo,
           status: shipment.shopifySyncState,
           amount: null,
+          currency: null,
+          prices: null,
+          presentment: null,
         })),
         ...invoices.map((invoice) => ({
           kind: "posted invoice",
@@ -116,6 +125,9 @@ export const MORE_COMMANDS: Record<string, Command> = {
           customerNo: invoice.customerNo,
           status: "posted",
           amount: invoice.amountIncludingTax.toString(),
+          currency: null,
+          prices: invoice.pricesIncludingTax ? "incl. tax" : "excl. tax",
+          presentment: null,
         })),
       ];
       if (values.json) io.out(json(rows));

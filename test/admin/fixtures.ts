@@ -36,6 +36,11 @@ export async function stageOrder(
   },
 ) {
   const id = shopifyId();
+  // As Shopify totals it: the lines, no shipping, discounts or tax.
+  const total = options.lines.reduce(
+    (sum, line) => sum.plus(new Prisma.Decimal(line.price ?? "25").times(line.quantity ?? 1)),
+    new Prisma.Decimal(0),
+  );
   const billing = {
     name: "Grace Hopper",
     firstName: "Grace",
@@ -61,11 +66,12 @@ export async function stageOrder(
       financialStatus: "PAID",
       fulfillmentStatus: "UNFULFILLED",
       cancelledAt: options.cancelled ? new Date() : null,
-      subtotal: new Prisma.Decimal("25"),
+      subtotal: total,
       totalShipping: new Prisma.Decimal("0"),
       totalTax: new Prisma.Decimal("0"),
       totalDiscounts: new Prisma.Decimal("0"),
-      totalPrice: new Prisma.Decimal("25"),
+      totalPrice: total,
+      currentTotalPrice: total,
       billingAddress: billing,
       shippingAddress: billing,
       shopifyCreatedAt: new Date(),

@@ -182,6 +182,41 @@ describe("an order import's Admin API points", () => {
     expect(counts(run).requestedPoints).toBeLessThanOrEqual(40 + 2 + 4 * 3);
   });
 
+  it("an order edited before it is read costs one more request, for what remains of it", async () => {
+    const { shop, store, small, medium } = await orderShop(simulator);
+    const order = await store.placeOrder({
+      lines: [
+        { variantId: small.id, quantity: 1 },
+        { variantId: medium.id, quantity: 3 },
+      ],
+    });
+    const [, second] = (
+      await store.graphql<{ order: { lineItems: { nodes: { id: string }[] } } }>(
+        `query TestLines($id: ID!) { order(id: $id) { lineItems(first: 5) { nodes { id } } } }`,
+        { id: order.id },
+      )
+    ).order.lineItems.nodes;
+    const edit = await fetch(
+      `${simulator.url}/_sim/shops/${shop.domain}/orders/${order.id.split("/").pop()}/lines/${second!.id.split("/").pop()}`,
+      {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ quantity: 1 }),
+      },
+    );
+    expect(edit.status).toBe(200);
+
+    const run = await sync(shop.domain);
+
+    expect(counts(run)).toMatchObject({ imported: 1, processed: 1 });
+    expect(operations()).toEqual(["SyncOrdersCount", "SyncOrdersPage", "SyncOrderCurrent"]);
+    // The current figures of the lines up to the last edited one: two lines.
+    expect(sent.find((request) => request.operation === "SyncOrderCurrent")?.variables.lines).toBe(2);
+    // The page's 37; the order's current totals and tax lines (9), its lines' connection (2) and
+    // two lines' unit prices after discounts (3 each).
+    expect(counts(run).requestedPoints).toBeLessThanOrEqual(37 + 9 + 2 + 2 * 3);
+  });
+
   it("a scheduled run fetches again an order whose status moved within the second it was read", async () => {
     const { shop, store, small } = await orderShop(simulator);
     const order = await store.placeOrder({ lines: [{ variantId: small.id, quantity: 1 }] });

@@ -4,19 +4,30 @@ import type { AdminClient } from "../../shopify/admin-client.server";
 import type { DataOf } from "../../shopify/operation.server";
 import { cursorKey, filterTerms, type OrderFilters } from "./filters.server";
 import {
+  ORDER_CURRENT,
   ORDER_LINES,
   ORDER_LINES_MAX_PAGE,
+  ORDER_SHIPPING_LINES,
   ORDER_STAMPS,
   ORDER_STAMPS_PER_PAGE,
   ORDERS_BY_ID,
   ORDERS_COUNT,
   ORDERS_PAGE,
   ORDERS_PER_PAGE,
+  type OrderCurrentNode,
   type OrderLineNode,
   type OrderNode,
   type OrderStampNode,
+  type ShippingLineNode,
 } from "./operations.server";
-import { numericId, STAGED_STAMP, stagedIsCurrent, stageOrder, type StageOutcome } from "./stage.server";
+import {
+  numericId,
+  STAGED_STAMP,
+  stagedIsCurrent,
+  stageOrder,
+  type OrderRead,
+  type StageOutcome,
+} from "./stage.server";
 
 /**
  * Imports the orders that changed since the shop's cursor into staging. The cursor is the time
@@ -85,6 +96,72 @@ async function allLines(client: AdminClient, node: OrderNode): Promise<OrderLine
   return lines;
 }
 
+/** Shipping lines past the page's first ones: an order has few, so they come 10 at a time. */
+async function allShippingLines(client: AdminClient, node: OrderNode): Promise<ShippingLineNode[]> {
+  const lines = [...node.shippingLines.nodes];
+  let page = node.shippingLines.pageInfo;
+  while (page.hasNextPage) {
+    const more = await client.request(ORDER_SHIPPING_LINES, {
+      id: node.id,
+      first: 10,
+      after: page.endCursor,
+    });
+    if (!more.order) break;
+    lines.push(
+      ...more.order.shippingLines.nodes.filter((line) => !lines.some((known) => known.id === line.id)),
+    );
+    page = more.order.shippingLines.pageInfo;
+  }
+  return lines;
+}
+
+/**
+ * Whether the order needs ORDER_CURRENT: Shopify says units were removed (edits, refunds) or
+ * the order was edited, so that a line's discounts and taxes no longer say what remains; or
+ * the customer paid in another currency, whose totals the document keeps beside the shop's.
+ */
+export function needsCurrent(node: OrderNode, lines: OrderLineNode[]): boolean {
+  return (
+    node.edited ||
+    node.currentSubtotalLineItemsQuantity !== node.subtotalLineItemsQuantity ||
+    lines.some((line) => line.currentQuantity !== line.quantity) ||
+    node.presentmentCurrencyCode !== node.currencyCode
+  );
+}
+
+/**
+ * The order as it stands after removed units: its current totals and tax lines, and the unit
+ * price after all discounts of each line that lost units (the lines up to the last of those,
+ * since a connection is read from its start).
+ */
+async function currentOf(
+  client: AdminClient,
+  node: OrderNode,
+  lines: OrderLineNode[],
+): Promise<OrderRead["current"]> {
+  if (!needsCurrent(node, lines)) return null;
+  const lastChanged = lines.findLastIndex((line) => line.currentQuantity !== line.quantity);
+  let wanted = lastChanged + 1;
+  const unitPricesAfterDiscounts = new Map<string, string>();
+  let after: string | null = null;
+  let totals: Omit<OrderCurrentNode, "lineItems"> | null = null;
+  do {
+    const answer: DataOf<typeof ORDER_CURRENT> = await client.request(ORDER_CURRENT, {
+      id: node.id,
+      lines: Math.min(ORDER_LINES_MAX_PAGE, wanted),
+      after,
+    });
+    if (!answer.order) throw new Error(`order ${node.name} is gone from Shopify`);
+    const { lineItems, ...rest }: OrderCurrentNode = answer.order;
+    totals ??= rest;
+    for (const line of lineItems.nodes)
+      unitPricesAfterDiscounts.set(line.id, line.discountedUnitPriceAfterAllDiscountsSet.shopMoney.amount);
+    wanted -= lineItems.nodes.length;
+    after = lineItems.pageInfo.hasNextPage ? lineItems.pageInfo.endCursor : null;
+  } while (wanted > 0 && after);
+  return { ...totals, unitPricesAfterDiscounts };
+}
+
 export interface ImportResult {
   staged: bigint[];
 }
@@ -129,7 +206,13 @@ export async function importOrders(
   async function stage(node: OrderNode): Promise<void> {
     try {
       const lines = await allLines(client, node);
-      const outcome = await db.$transaction((tx) => stageOrder(tx, shop.id, node, lines));
+      const read: OrderRead = {
+        node,
+        lines,
+        shippingLines: await allShippingLines(client, node),
+        current: await currentOf(client, node, lines),
+      };
+      const outcome = await db.$transaction((tx) => stageOrder(tx, shop.id, read));
       ctx.count(OUTCOME_COUNTS[outcome]);
       if (outcome !== "unchanged") staged.push(numericId(node.id));
     } catch (error) {

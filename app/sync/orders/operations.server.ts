@@ -6,10 +6,16 @@ import { operation } from "../../shopify/admin-client.server";
  * - `ordersCount` first (1 point), so the page asks for exactly as many orders as changed:
  *   Shopify charges a connection by its `first`, not by what it returns;
  * - amounts in the shop's currency through the scalar Money fields (0 points each) rather
- *   than MoneyBags (2 points each): the shop currency is what the back office books;
- * - five lines per order in the page (more are fetched by ORDER_LINES when an order has them);
- * - fulfillment orders by id and status only: the shipment sync reads their lines and
- *   locations when it needs them, as they stand then.
+ *   than MoneyBags (2 points each): the shop currency is what the back office books. One
+ *   MoneyBag is read for every order, `currentTotalPriceSet` in both currencies (3 points):
+ *   the figure processing checks the document against, and the presentment total;
+ * - five lines and two shipping lines per order in the page (more are fetched by ORDER_LINES
+ *   and ORDER_SHIPPING_LINES when an order has them);
+ * - what only some orders need, in ORDER_CURRENT for those alone: the amounts after removed
+ *   units (edits, refunds), which the scalars and a line's tax lines and discount allocations
+ *   still include, and the other totals in the presentment currency when it is not the
+ *   shop's. Free scalars in the page say which orders need it.
+ * - no fulfillment orders: the shipment sync reads them when it needs them, as they stand then.
  * The scalar Money fields are deprecated in favour of the *Set fields; the operations are
  * validated against the 2026-07 schema in test/contract, so a version that drops them fails CI.
  */
@@ -19,23 +25,34 @@ export const ORDERS_PER_PAGE = 25;
 /** A page of ids and update times costs a point per order asked for: Shopify's largest page. */
 export const ORDER_STAMPS_PER_PAGE = 250;
 
+/** Shipping lines per order in the page; an order with more has them read by ORDER_SHIPPING_LINES. */
+export const ORDER_SHIPPING_LINES_PER_PAGE = 2;
+
 const LINE_FIELDS = `
-  id sku name title variantTitle vendor quantity currentQuantity requiresShipping
+  id sku name title variantTitle vendor quantity currentQuantity requiresShipping isGiftCard
   originalUnitPrice totalDiscount
   variant { id barcode }
   taxLines { title rate price }`;
 
+const SHIPPING_LINE_FIELDS = `
+  id title code isRemoved price discountedPrice { amount } taxLines { title rate price }`;
+
 const ORDER_FIELDS = `
-  id name email phone createdAt updatedAt processedAt cancelledAt closedAt test
-  displayFinancialStatus displayFulfillmentStatus currencyCode taxesIncluded sourceName tags
-  subtotalPrice totalShippingPrice totalTax totalDiscounts totalPrice subtotalLineItemsQuantity
+  id name email phone createdAt updatedAt processedAt cancelledAt closedAt test edited
+  displayFinancialStatus displayFulfillmentStatus currencyCode presentmentCurrencyCode
+  taxesIncluded sourceName tags paymentGatewayNames
+  subtotalPrice totalShippingPrice totalTax totalDiscounts totalPrice
+  subtotalLineItemsQuantity currentSubtotalLineItemsQuantity
+  currentTotalPriceSet { shopMoney { amount } presentmentMoney { amount } }
+  totalTipReceived { amount }
   customer { id }
   billingAddress { name firstName lastName company address1 address2 city zip province countryCodeV2 phone }
   shippingAddress { name firstName lastName company address1 address2 city zip province countryCodeV2 phone }
   lineItems(first: ${ORDER_LINES_PER_PAGE}) { pageInfo { hasNextPage endCursor } nodes { ${LINE_FIELDS} } }
-  shippingLines(first: 2) { nodes { id title code price discountedPrice { amount } taxLines { price } } }
-  transactions(first: 5) { id kind status gateway amount processedAt }
-  fulfillmentOrders(first: 3) { nodes { id status } }`;
+  shippingLines(first: ${ORDER_SHIPPING_LINES_PER_PAGE}) {
+    pageInfo { hasNextPage endCursor } nodes { ${SHIPPING_LINE_FIELDS} }
+  }
+  transactions(first: 5) { id kind status gateway amount processedAt }`;
 
 export interface MoneyLine {
   title: string;
@@ -53,6 +70,7 @@ export interface OrderLineNode {
   quantity: number;
   currentQuantity: number;
   requiresShipping: boolean;
+  isGiftCard: boolean;
   originalUnitPrice: string;
   totalDiscount: string;
   variant: { id: string; barcode: string | null } | null;
@@ -73,6 +91,21 @@ export interface AddressNode {
   phone: string | null;
 }
 
+export interface ShippingLineNode {
+  id: string;
+  title: string;
+  code: string | null;
+  isRemoved: boolean;
+  price: string;
+  discountedPrice: { amount: string };
+  taxLines: MoneyLine[];
+}
+
+interface MoneyBagNode {
+  shopMoney: { amount: string };
+  presentmentMoney: { amount: string };
+}
+
 export interface OrderNode {
   id: string;
   name: string;
@@ -84,12 +117,16 @@ export interface OrderNode {
   cancelledAt: string | null;
   closedAt: string | null;
   test: boolean;
+  /** Whether the order was edited (lines added or removed, quantities or prices changed). */
+  edited: boolean;
   displayFinancialStatus: string | null;
   displayFulfillmentStatus: string;
   currencyCode: string;
+  presentmentCurrencyCode: string;
   taxesIncluded: boolean;
   sourceName: string | null;
   tags: string[];
+  paymentGatewayNames: string[];
   subtotalPrice: string;
   totalShippingPrice: string;
   totalTax: string;
@@ -97,19 +134,17 @@ export interface OrderNode {
   totalPrice: string;
   /** The sum of the lines' quantities: an upper bound on the lines not yet read (each is at least 1). */
   subtotalLineItemsQuantity: number;
+  /** The same after removed units (edits, refunds): below the other when anything was removed. */
+  currentSubtotalLineItemsQuantity: number;
+  currentTotalPriceSet: MoneyBagNode;
+  totalTipReceived: { amount: string };
   customer: { id: string } | null;
   billingAddress: AddressNode | null;
   shippingAddress: AddressNode | null;
   lineItems: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: OrderLineNode[] };
   shippingLines: {
-    nodes: {
-      id: string;
-      title: string;
-      code: string | null;
-      price: string;
-      discountedPrice: { amount: string };
-      taxLines: { price: string }[];
-    }[];
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    nodes: ShippingLineNode[];
   };
   transactions: {
     id: string;
@@ -119,9 +154,6 @@ export interface OrderNode {
     amount: string;
     processedAt: string | null;
   }[];
-  fulfillmentOrders: {
-    nodes: { id: string; status: string }[];
-  };
 }
 
 export const ORDERS_COUNT = operation<
@@ -208,6 +240,64 @@ export const ORDER_LINES = operation<
   `query SyncOrderLines($id: ID!, $first: Int!, $after: String) {
     order(id: $id) {
       lineItems(first: $first, after: $after) { pageInfo { hasNextPage endCursor } nodes { ${LINE_FIELDS} } }
+    }
+  }`,
+);
+
+/** An order's shipping lines past the page's first two (about 3 points each). */
+export const ORDER_SHIPPING_LINES = operation<
+  {
+    order: {
+      shippingLines: {
+        pageInfo: { hasNextPage: boolean; endCursor: string | null };
+        nodes: ShippingLineNode[];
+      };
+    } | null;
+  },
+  { id: string; first: number; after: string | null }
+>(
+  "SyncOrderShippingLines",
+  `query SyncOrderShippingLines($id: ID!, $first: Int!, $after: String) {
+    order(id: $id) {
+      shippingLines(first: $first, after: $after) { pageInfo { hasNextPage endCursor } nodes { ${SHIPPING_LINE_FIELDS} } }
+    }
+  }`,
+);
+
+export interface CurrentLineNode {
+  id: string;
+  discountedUnitPriceAfterAllDiscountsSet: { shopMoney: { amount: string } };
+}
+
+export interface OrderCurrentNode {
+  currentSubtotalPriceSet: { shopMoney: { amount: string } };
+  currentShippingPriceSet: { shopMoney: { amount: string } };
+  currentTotalTaxSet: MoneyBagNode;
+  currentTaxLines: MoneyLine[];
+  lineItems: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: CurrentLineNode[] };
+}
+
+/**
+ * What an order stands at after removed units, and its tax in the presentment currency:
+ * read only for orders that need it (Shopify says units were removed or the order was edited,
+ * or the customer paid in another currency), since MoneyBags cost 2 to 3 points each. `lines`
+ * is how many lines' unit prices after discounts to read (0 when none was edited: 2 points).
+ */
+export const ORDER_CURRENT = operation<
+  { order: OrderCurrentNode | null },
+  { id: string; lines: number; after: string | null }
+>(
+  "SyncOrderCurrent",
+  `query SyncOrderCurrent($id: ID!, $lines: Int!, $after: String) {
+    order(id: $id) {
+      currentSubtotalPriceSet { shopMoney { amount } }
+      currentShippingPriceSet { shopMoney { amount } }
+      currentTotalTaxSet { shopMoney { amount } presentmentMoney { amount } }
+      currentTaxLines { title rate price }
+      lineItems(first: $lines, after: $after) {
+        pageInfo { hasNextPage endCursor }
+        nodes { id discountedUnitPriceAfterAllDiscountsSet { shopMoney { amount } } }
+      }
     }
   }`,
 );

@@ -8,6 +8,7 @@ import type { Shop, ShopSettings, ShopifyOrder } from "../../generated/prisma/cl
 import { Prisma } from "../../generated/prisma/client";
 import { describeError } from "../../jobs/errors.server";
 import type { Logger } from "../../log.server";
+import { documentAmounts, totalMismatch } from "./amounts.server";
 import type { OrderFilters } from "./filters.server";
 import { mapCustomer, mapLines } from "./mapping.server";
 import { snapshotOf } from "./stage.server";
@@ -18,7 +19,14 @@ import { snapshotOf } from "./stage.server";
  * order whatever happens: the staging row is locked while its document is made, the document
  * and the staging row's new state commit together, and the back office refuses a second
  * document for the same Shopify order (a repeat finds the first and records it).
+ *
+ * The document is the order as Shopify states it when it is processed (amounts.server.ts);
+ * when what it comes to is not Shopify's current total to the cent, no document is made and
+ * the order is held with the difference in words.
  */
+
+/** An order whose document would not equal Shopify's figures: held, with the reason. */
+export class AmountMismatchError extends Error {}
 
 export interface ProcessReport {
   processed: number;
@@ -99,11 +107,24 @@ async function processOne(db: Db, settings: ShopSettings, order: ShopifyOrder): 
     where: { orderId: order.id },
     orderBy: { shopifyId: "asc" },
   });
-  const open = lines.filter((line) => line.currentQuantity > 0);
+  const amounts = documentAmounts(order, lines, shippingLines);
+  const mismatch = totalMismatch(order, amounts);
+  if (mismatch) throw new AmountMismatchError(mismatch);
+  const tip = amounts.lines.find((line) => line.kind === "tip");
+  if (tip)
+    throw new AmountMismatchError(
+      `the order carries a tip of ${tip.amount.toFixed(2)} ${order.currencyCode}, and no back-office item is named for tips`,
+    );
+  const products = amounts.lines.filter((line) => line.kind === "product" || line.kind === "gift_card");
+  const open = products.map((amount) => {
+    const line = lines.find((candidate) => candidate.shopifyId === amount.shopifyLineId)!;
+    return line;
+  });
   // Mapping first, outside the document's transaction: what it learns (unmapped variants,
   // customers created from orders) stays even when the order cannot be processed yet.
   const customerNo = await mapCustomer(db, settings, order);
   const mapped = await mapLines(db, settings, order, open);
+  const itemOf = new Map(mapped.map((entry) => [entry.line.shopifyId, entry]));
   const documentType =
     settings.createInvoicesForFulfilled && order.fulfillmentStatus === "FULFILLED" ? "invoice" : "order";
   const shipTo = (order.shippingAddress ?? order.billingAddress) as Record<string, string | null> | null;
@@ -120,6 +141,8 @@ async function processOne(db: Db, settings: ShopSettings, order: ShopifyOrder): 
         customerNo,
         orderDate: order.shopifyCreatedAt,
         currencyCode: order.currencyCode,
+        pricesIncludingTax: amounts.pricesIncludingTax,
+        presentment: presentmentOf(order, amounts),
         shopifyOrderId: order.shopifyId,
         shopifyOrderNo: order.name,
         shipTo: shipTo
@@ -132,30 +155,25 @@ async function processOne(db: Db, settings: ShopSettings, order: ShopifyOrder): 
             }
           : undefined,
         release: false,
-        lines: [
-          ...mapped.map(({ line, itemNo, variantCode }) => ({
+        lines: amounts.lines.map((line) => {
+          const money = {
+            description: line.description,
+            quantity: line.quantity,
+            unitPrice: line.unitPrice,
+            discountAmount: line.discountAmount,
+            taxAmount: line.taxAmount,
+            amount: line.amount,
+            shopifyLineId: line.shopifyLineId ?? undefined,
+          };
+          if (line.kind === "shipping") return { type: "shipping" as const, ...money };
+          const item = itemOf.get(line.shopifyLineId!)!;
+          return {
             type: "item" as const,
-            itemNo,
-            variantCode: variantCode ?? undefined,
-            description: line.variantTitle ? `${line.title} - ${line.variantTitle}` : line.title,
-            quantity: line.currentQuantity,
-            unitPrice: line.unitPrice.toString(),
-            discountAmount: line.discountAmount.toString(),
-            taxAmount: line.taxAmount.toString(),
-            amount: line.unitPrice.times(line.currentQuantity).minus(line.discountAmount).toString(),
-            shopifyLineId: line.shopifyId,
-          })),
-          ...shippingLines.map((line) => ({
-            type: "shipping" as const,
-            description: `Shipping: ${line.title}`,
-            quantity: 1,
-            unitPrice: line.price.toString(),
-            discountAmount: line.discountAmount.toString(),
-            taxAmount: line.taxAmount.toString(),
-            amount: line.price.minus(line.discountAmount).toString(),
-            shopifyLineId: line.shopifyId,
-          })),
-        ],
+            itemNo: item.itemNo,
+            variantCode: item.variantCode ?? undefined,
+            ...money,
+          };
+        }),
       });
     } catch (error) {
       if (!(error instanceof DuplicateDocumentError)) throw error;
@@ -171,6 +189,7 @@ async function processOne(db: Db, settings: ShopSettings, order: ShopifyOrder): 
         processedAt: new Date(),
         processedSnapshot: snapshotOf({
           cancelledAt: order.cancelledAt,
+          currentTotalPrice: order.currentTotalPrice,
           lines,
           shippingLines,
         }) as unknown as Prisma.InputJsonValue,
@@ -181,4 +200,19 @@ async function processOne(db: Db, settings: ShopSettings, order: ShopifyOrder): 
     if (documentType === "order" && settings.autoReleaseOrders)
       await releaseSalesOrder(tx, order.shopId, document.no);
   });
+}
+
+/**
+ * The document's totals in the currency the customer paid in, as Shopify states them: its
+ * current total and tax in presentment money (the same as the shop's when the currencies agree).
+ */
+function presentmentOf(
+  order: ShopifyOrder,
+  amounts: ReturnType<typeof documentAmounts>,
+): { currencyCode: string; amount: Prisma.Decimal; amountIncludingTax: Prisma.Decimal } {
+  const currencyCode = order.presentmentCurrencyCode ?? order.currencyCode;
+  if (currencyCode === order.currencyCode || order.presentmentTotalPrice === null)
+    return { currencyCode, amount: amounts.amount, amountIncludingTax: amounts.amountIncludingTax };
+  const total = order.presentmentTotalPrice;
+  return { currencyCode, amount: total.minus(order.presentmentTotalTax ?? 0), amountIncludingTax: total };
 }

@@ -1,14 +1,30 @@
 import { randomUUID } from "node:crypto";
 import type { Tx } from "../../db.server";
 import { Prisma } from "../../generated/prisma/client";
-import type { AddressNode, OrderLineNode, OrderNode, OrderStampNode } from "./operations.server";
+import type {
+  AddressNode,
+  OrderCurrentNode,
+  OrderLineNode,
+  OrderNode,
+  OrderStampNode,
+  ShippingLineNode,
+} from "./operations.server";
 
 /**
  * Writes one Shopify order into the staging tables, as Shopify states it: header, lines with
- * their tax lines and discounts, shipping lines, transactions and fulfillment orders. A
- * processed order keeps its document; when it changed in a way that matters, it is flagged
- * with what changed instead.
+ * their tax lines and discounts, every shipping line with its tax lines, transactions, and
+ * the figures after removed units when Shopify has them (ORDER_CURRENT). A processed order
+ * keeps its document; when it changed in a way that matters, it is flagged with what changed
+ * instead.
  */
+
+/** An order as read: the page's node, its lines and shipping lines in full, and ORDER_CURRENT when read. */
+export interface OrderRead {
+  node: OrderNode;
+  lines: OrderLineNode[];
+  shippingLines: ShippingLineNode[];
+  current: (Omit<OrderCurrentNode, "lineItems"> & { unitPricesAfterDiscounts: Map<string, string> }) | null;
+}
 
 export function numericId(gid: string): bigint {
   const match = /\/(\d+)(?:\?.*)?$/.exec(gid);
@@ -31,12 +47,15 @@ export interface OrderSnapshot {
   lines: { id: string; title: string; quantity: number }[];
   shipping: { id: string; title: string; price: string }[];
   cancelled: boolean;
+  /** Shopify's current total (shop currency); absent in snapshots taken before it was kept. */
+  total?: string;
 }
 
 export interface SnapshotSource {
   cancelledAt: Date | string | null;
+  currentTotalPrice: Prisma.Decimal | string | null;
   lines: { shopifyId: bigint; title: string; variantTitle: string | null; currentQuantity: number }[];
-  shippingLines: { shopifyId: bigint; title: string; price: Prisma.Decimal | string }[];
+  shippingLines: { shopifyId: bigint; title: string; price: Prisma.Decimal | string; removed: boolean }[];
 }
 
 export function snapshotOf(order: SnapshotSource): OrderSnapshot {
@@ -46,28 +65,35 @@ export function snapshotOf(order: SnapshotSource): OrderSnapshot {
       title: line.variantTitle ? `${line.title} - ${line.variantTitle}` : line.title,
       quantity: line.currentQuantity,
     })),
-    shipping: order.shippingLines.map((line) => ({
-      id: line.shopifyId.toString(),
-      title: line.title,
-      price: money(line.price.toString()).toFixed(2),
-    })),
+    shipping: order.shippingLines
+      .filter((line) => !line.removed)
+      .map((line) => ({
+        id: line.shopifyId.toString(),
+        title: line.title,
+        price: money(line.price.toString()).toFixed(2),
+      })),
     cancelled: order.cancelledAt !== null,
+    ...(order.currentTotalPrice === null
+      ? {}
+      : { total: money(order.currentTotalPrice.toString()).toFixed(2) }),
   };
 }
 
-function sourceOf(node: OrderNode, lines: OrderLineNode[]): SnapshotSource {
+function sourceOf(read: OrderRead): SnapshotSource {
   return {
-    cancelledAt: node.cancelledAt,
-    lines: lines.map((line) => ({
+    cancelledAt: read.node.cancelledAt,
+    currentTotalPrice: read.node.currentTotalPriceSet.shopMoney.amount,
+    lines: read.lines.map((line) => ({
       shopifyId: numericId(line.id),
       title: line.title,
       variantTitle: line.variantTitle,
       currentQuantity: line.currentQuantity,
     })),
-    shippingLines: node.shippingLines.nodes.map((line) => ({
+    shippingLines: read.shippingLines.map((line) => ({
       shopifyId: numericId(line.id),
       title: line.title,
       price: line.price,
+      removed: line.isRemoved,
     })),
   };
 }
@@ -101,6 +127,14 @@ export function describeChanges(before: OrderSnapshot, after: OrderSnapshot): st
     .join(", ");
   if (shippingBefore !== shippingAfter)
     changes.push(`shipping changed from ${shippingBefore || "none"} to ${shippingAfter || "none"}`);
+  // Money that moved without a line or shipping change (a discount added by an edit, a price).
+  if (
+    changes.length === 0 &&
+    before.total !== undefined &&
+    after.total !== undefined &&
+    before.total !== after.total
+  )
+    changes.push(`total changed from ${before.total} to ${after.total}`);
   return changes;
 }
 
@@ -141,12 +175,8 @@ export function stagedIsCurrent(staged: StagedStamp, stamp: Omit<OrderStampNode,
   );
 }
 
-export async function stageOrder(
-  tx: Tx,
-  shopId: string,
-  node: OrderNode,
-  lines: OrderLineNode[],
-): Promise<StageOutcome> {
+export async function stageOrder(tx: Tx, shopId: string, read: OrderRead): Promise<StageOutcome> {
+  const { node, lines, current } = read;
   const shopifyId = numericId(node.id);
   const updatedAt = new Date(node.updatedAt);
   const existing = await tx.shopifyOrder.findUnique({ where: { shopId_shopifyId: { shopId, shopifyId } } });
@@ -166,11 +196,22 @@ export async function stageOrder(
     closedAt: node.closedAt ? new Date(node.closedAt) : null,
     test: node.test,
     taxesIncluded: node.taxesIncluded,
+    edited: node.edited,
+    presentmentCurrencyCode: node.presentmentCurrencyCode,
+    paymentGateways: node.paymentGatewayNames,
     subtotal: money(node.subtotalPrice),
     totalShipping: money(node.totalShippingPrice),
     totalTax: money(node.totalTax),
     totalDiscounts: money(node.totalDiscounts),
     totalPrice: money(node.totalPrice),
+    totalTip: money(node.totalTipReceived.amount),
+    currentTotalPrice: money(node.currentTotalPriceSet.shopMoney.amount),
+    presentmentTotalPrice: money(node.currentTotalPriceSet.presentmentMoney.amount),
+    currentSubtotal: current ? money(current.currentSubtotalPriceSet.shopMoney.amount) : null,
+    currentShipping: current ? money(current.currentShippingPriceSet.shopMoney.amount) : null,
+    currentTotalTax: current ? money(current.currentTotalTaxSet.shopMoney.amount) : null,
+    presentmentTotalTax: current ? money(current.currentTotalTaxSet.presentmentMoney.amount) : null,
+    currentTaxLines: current ? (current.currentTaxLines as unknown as Prisma.InputJsonValue) : Prisma.DbNull,
     billingAddress: address(node.billingAddress),
     shippingAddress: address(node.shippingAddress),
     shopifyCreatedAt: new Date(node.createdAt),
@@ -183,7 +224,7 @@ export async function stageOrder(
     // Against what the document was made from: changes add up, and a change undone clears.
     const changes = describeChanges(
       existing.processedSnapshot as unknown as OrderSnapshot,
-      snapshotOf(sourceOf(node, lines)),
+      snapshotOf(sourceOf(read)),
     );
     if (changes.length > 0) outcome = "changed_after_processing";
     flag = {
@@ -205,7 +246,6 @@ export async function stageOrder(
   await tx.shopifyOrderLine.deleteMany({ where: { orderId: order.id } });
   await tx.shopifyShippingLine.deleteMany({ where: { orderId: order.id } });
   await tx.shopifyOrderTransaction.deleteMany({ where: { orderId: order.id } });
-  await tx.shopifyFulfillmentOrder.deleteMany({ where: { orderId: order.id } });
   await tx.shopifyOrderLine.createMany({
     data: lines.map((line) => ({
       orderId: order.id,
@@ -219,22 +259,29 @@ export async function stageOrder(
       vendor: line.vendor,
       quantity: line.quantity,
       currentQuantity: line.currentQuantity,
+      isGiftCard: line.isGiftCard,
       unitPrice: money(line.originalUnitPrice),
       discountAmount: money(line.totalDiscount),
       taxAmount: sum(line.taxLines.map((tax) => tax.price)),
       taxLines: line.taxLines as unknown as Prisma.InputJsonValue,
+      unitPriceAfterDiscounts:
+        current?.unitPricesAfterDiscounts.has(line.id) === true
+          ? money(current.unitPricesAfterDiscounts.get(line.id))
+          : null,
       requiresShipping: line.requiresShipping,
     })),
   });
   await tx.shopifyShippingLine.createMany({
-    data: node.shippingLines.nodes.map((line) => ({
+    data: read.shippingLines.map((line) => ({
       orderId: order.id,
       shopifyId: numericId(line.id),
       title: line.title,
       code: line.code,
+      removed: line.isRemoved,
       price: money(line.price),
       discountAmount: money(line.price).minus(money(line.discountedPrice.amount)),
       taxAmount: sum(line.taxLines.map((tax) => tax.price)),
+      taxLines: line.taxLines as unknown as Prisma.InputJsonValue,
     })),
   });
   await tx.shopifyOrderTransaction.createMany({
@@ -246,15 +293,6 @@ export async function stageOrder(
       gateway: transaction.gateway,
       amount: money(transaction.amount),
       processedAt: new Date(transaction.processedAt ?? node.processedAt),
-    })),
-  });
-  await tx.shopifyFulfillmentOrder.createMany({
-    data: node.fulfillmentOrders.nodes.map((fo) => ({
-      orderId: order.id,
-      shopifyId: numericId(fo.id),
-      status: fo.status,
-      locationShopifyId: null,
-      lineItems: [],
     })),
   });
   return outcome;
