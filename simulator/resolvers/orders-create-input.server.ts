@@ -8,7 +8,7 @@ import type {
   TransactionRecord,
 } from "../state/records.server";
 import type { AddressInput } from "./orders-address.server";
-import { allocate, fromCents, sumCents, toCents } from "./orders-money.server";
+import { allocate, fromCents, sumCents, taxAt, toCents } from "./orders-money.server";
 
 /**
  * The input of `orderCreate` as the resolvers read it (OrderCreateOrderInput and its parts,
@@ -17,8 +17,14 @@ import { allocate, fromCents, sumCents, toCents } from "./orders-money.server";
  * and the location a line is fulfilled from.
  */
 
+export interface MoneyInput {
+  amount: string | number;
+  currencyCode: string;
+}
 export interface MoneyBagInput {
-  shopMoney: { amount: string | number; currencyCode: string };
+  shopMoney: MoneyInput;
+  /** "If this isn't given then we assume that the presentment currency is the same as the shop's currency." */
+  presentmentMoney?: MoneyInput | null;
 }
 export interface TaxLineInput {
   title: string;
@@ -36,6 +42,7 @@ export interface LineItemInput {
   priceSet?: MoneyBagInput | null;
   taxable?: boolean | null;
   requiresShipping?: boolean | null;
+  giftCard?: boolean | null;
   taxLines?: TaxLineInput[] | null;
 }
 export interface OrderCreateInput {
@@ -65,6 +72,7 @@ export interface OrderCreateInput {
         kind?: TransactionRecord["kind"] | null;
         status?: TransactionRecord["status"] | null;
         gateway?: string | null;
+        giftCardId?: string | null;
         processedAt?: string | null;
         test?: boolean | null;
       }[]
@@ -88,6 +96,7 @@ export interface OrderCreateInput {
   tags?: string[] | null;
   sourceName?: string | null;
   currency?: string | null;
+  presentmentCurrency?: string | null;
   processedAt?: string | null;
   closedAt?: string | null;
   taxesIncluded?: boolean | null;
@@ -98,13 +107,22 @@ export function amountOf(input: MoneyBagInput | null | undefined): number {
   return toCents(input?.shopMoney.amount ?? 0);
 }
 
-export function taxLine(input: TaxLineInput, base: number): TaxLine {
+/**
+ * A tax line of the input: its stated amount (priceSet: "The amount added to the order for
+ * this tax ... after discounts are applied"), else `rate` of the base it taxes, which is the
+ * amount after discounts; when prices include taxes, the part of the base that is tax.
+ */
+export function taxLine(input: TaxLineInput, base: number, taxesIncluded: boolean): TaxLine {
   const rate = Number(input.rate);
-  const price = input.priceSet ? amountOf(input.priceSet) : Math.round(base * rate);
+  const price = input.priceSet ? amountOf(input.priceSet) : taxAt(base, input.rate, taxesIncluded);
   return { title: input.title, rate, price: fromCents(price) };
 }
 
-/** Applies the one discount code: its application (index 0) and allocations. */
+/**
+ * Applies the one discount code: its application (index 0) and allocations. A code never
+ * discounts a gift card ("discount codes can't be applied to gift cards", Shopify Help Center,
+ * Gift cards) nor a tip.
+ */
 export function applyDiscount(
   input: OrderCreateInput,
   lines: LineItemRecord[],
@@ -112,7 +130,7 @@ export function applyDiscount(
 ): DiscountApplication[] {
   const code = input.discountCode;
   if (!code) return [];
-  const totals = lines.map((line) => toCents(line.price) * line.quantity);
+  const totals = lines.map((line) => (line.giftCard || line.tip ? 0 : toCents(line.price) * line.quantity));
   if (code.itemFixedDiscountCode) {
     const amount = Math.min(amountOf(code.itemFixedDiscountCode.amountSet), sumCents(totals));
     allocate(amount, totals).forEach((share, i) => {

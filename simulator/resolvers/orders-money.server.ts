@@ -11,9 +11,14 @@ import type {
  * Money arithmetic for orders in integer minor units (cents), so sums never drift, and the
  * order totals exactly as Shopify states them (Order object reference,
  * https://shopify.dev/docs/api/admin-graphql/2026-07/objects/Order):
- * - subtotal: line items' prices after all their discounts, before shipping and taxes;
- * - total: subtotal + shipping after its discounts + taxes (unless prices include taxes);
- * - "current" amounts: the same after removals (current quantities) — edits and refunds.
+ * - subtotal: line items' prices after all their discounts, before shipping, taxes and tips
+ *   (a tip is a line item outside the subtotal: subtotalLineItemsQuantity "excludes
+ *   quantities for items like tips");
+ * - total: subtotal + shipping after its discounts + tip + taxes, unless prices include taxes
+ *   (taxesIncluded: "the subtotal and line item prices include tax amounts");
+ * - "current" amounts: the same after removals (current quantities: edits, refunds and
+ *   cancellations) and shipping refunds.
+ * One currency at a time: `inPresentment` (orders-currency) gives the presentment figures.
  */
 
 export function toCents(amount: string | number | null | undefined): number {
@@ -36,6 +41,29 @@ export function fromCents(cents: number): string {
 export function decimal(amount: string | number): string {
   const fixed = fromCents(toCents(amount));
   return fixed.endsWith("0") ? fixed.slice(0, -1) : fixed;
+}
+
+/** Rounds half away from zero to a whole cent. */
+export function roundCents(value: number): number {
+  return Math.sign(value) * Math.round(Math.abs(value));
+}
+
+/** A decimal tax rate ("0.13", 0.2) as an exact fraction, so a tax rounds once. */
+function rateFraction(rate: number | string): { num: number; den: number } {
+  const text = typeof rate === "number" ? rate.toFixed(10) : rate.trim();
+  const [whole = "0", fraction = ""] = text.split(".");
+  const digits = fraction.replace(/0+$/, "");
+  const den = 10 ** digits.length;
+  return { num: Number(whole) * den + Number(digits || "0"), den };
+}
+
+/**
+ * The tax at `rate` on `base` cents: added on top (base × rate), or, when prices include
+ * taxes, the part of the base that is tax (base × rate / (1 + rate)).
+ */
+export function taxAt(base: number, rate: number | string, taxesIncluded: boolean): number {
+  const { num, den } = rateFraction(rate);
+  return roundCents((base * num) / (taxesIncluded ? den + num : den));
 }
 
 export function sumCents(values: Iterable<number>): number {
@@ -66,7 +94,7 @@ export function taxCents(taxLines: TaxLine[]): number {
 }
 
 /** A share of a line's amount for part of its quantity (removals scale discounts and taxes). */
-function scaled(cents: number, part: number, whole: number): number {
+export function scaled(cents: number, part: number, whole: number): number {
   return whole <= 0 ? 0 : Math.round((cents * part) / whole);
 }
 
@@ -133,11 +161,17 @@ export interface OrderTotals {
   shippingDiscounts: number;
   tax: number;
   discounts: number;
+  tip: number;
   total: number;
   currentSubtotal: number;
+  /** Shipping after its discounts and refunds (currentShippingPriceSet). */
+  currentShipping: number;
   currentTax: number;
   currentDiscounts: number;
+  currentLineDiscounts: number;
+  currentTip: number;
   currentTotal: number;
+  refundedShipping: number;
   received: number;
   refunded: number;
   net: number;
@@ -146,21 +180,30 @@ export interface OrderTotals {
 }
 
 export function orderTotals(order: OrderRecord): OrderTotals {
-  const lines = order.lineItems.map((line) => lineAmounts(line, order));
+  const all = order.lineItems.map((line) => ({ line, amounts: lineAmounts(line, order) }));
+  const lines = all.filter(({ line }) => !line.tip).map(({ amounts }) => amounts);
+  const tips = all.filter(({ line }) => line.tip).map(({ amounts }) => amounts);
   const ships = order.shippingLines.map(shippingAmounts);
+  const refundedShippingLines = order.refunds.flatMap((refund) => refund.refundShippingLines ?? []);
+  const refundedShipping = sumCents(refundedShippingLines.map((line) => toCents(line.subtotal)));
+  const refundedShippingTax = sumCents(refundedShippingLines.map((line) => toCents(line.tax)));
   const lineItemsOriginal = sumCents(lines.map((line) => line.original));
   const lineDiscounts = sumCents(lines.map((line) => line.discount));
   const shipping = sumCents(ships.map((ship) => ship.original));
   const shippingDiscounts = sumCents(ships.map((ship) => ship.discount));
   const shippingTax = sumCents(ships.map((ship) => ship.tax));
-  const tax = sumCents(lines.map((line) => line.tax)) + shippingTax;
+  const tax = sumCents(all.map(({ amounts }) => amounts.tax)) + shippingTax;
+  const tip = sumCents(tips.map((line) => line.original));
   const subtotal = lineItemsOriginal - lineDiscounts;
-  const total = subtotal + shipping - shippingDiscounts + (order.taxesIncluded ? 0 : tax);
-  const currentDiscountsOnLines = sumCents(lines.map((line) => line.currentDiscount));
-  const currentSubtotal = sumCents(lines.map((line) => line.currentOriginal)) - currentDiscountsOnLines;
-  const currentTax = sumCents(lines.map((line) => line.currentTax)) + shippingTax;
+  const total = subtotal + shipping - shippingDiscounts + tip + (order.taxesIncluded ? 0 : tax);
+  const currentLineDiscounts = sumCents(lines.map((line) => line.currentDiscount));
+  const currentSubtotal = sumCents(lines.map((line) => line.currentOriginal)) - currentLineDiscounts;
+  const currentShipping = shipping - shippingDiscounts - refundedShipping;
+  const currentTax =
+    sumCents(all.map(({ amounts }) => amounts.currentTax)) + shippingTax - refundedShippingTax;
+  const currentTip = sumCents(tips.map((line) => line.currentOriginal));
   const currentTotal =
-    currentSubtotal + shipping - shippingDiscounts + (order.taxesIncluded ? 0 : currentTax);
+    currentSubtotal + currentShipping + currentTip + (order.taxesIncluded ? 0 : currentTax);
   const received = succeeded(order.transactions, ["SALE", "CAPTURE"]);
   const refunded = succeeded(order.transactions, ["REFUND"]);
   const authorized = succeeded(order.transactions, ["AUTHORIZATION"]);
@@ -172,9 +215,10 @@ export function orderTotals(order: OrderRecord): OrderTotals {
     (transaction) => transaction.kind === "VOID" && transaction.status === "SUCCESS",
   );
   const net = received - refunded;
+  const products = order.lineItems.filter((line) => !line.tip);
   return {
-    lineItemsQuantity: sumCents(order.lineItems.map((line) => line.quantity)),
-    currentLineItemsQuantity: sumCents(order.lineItems.map((line) => line.currentQuantity)),
+    lineItemsQuantity: sumCents(products.map((line) => line.quantity)),
+    currentLineItemsQuantity: sumCents(products.map((line) => line.currentQuantity)),
     lineItemsOriginal,
     lineDiscounts,
     subtotal,
@@ -182,11 +226,16 @@ export function orderTotals(order: OrderRecord): OrderTotals {
     shippingDiscounts,
     tax,
     discounts: lineDiscounts + shippingDiscounts,
+    tip,
     total,
     currentSubtotal,
+    currentShipping,
     currentTax,
-    currentDiscounts: currentDiscountsOnLines + shippingDiscounts,
+    currentDiscounts: currentLineDiscounts + shippingDiscounts,
+    currentLineDiscounts,
+    currentTip,
     currentTotal,
+    refundedShipping,
     received,
     refunded,
     net,

@@ -3,6 +3,7 @@ import type { OrderRecord, RefundRecord, TransactionRecord } from "../state/reco
 import { orderPayload } from "../webhooks/payloads/orders.server";
 import { userError, type FieldMap, type ResolverContext } from "./context.server";
 import { addressFromInput, type AddressInput } from "./orders-address.server";
+import { inPresentment, isMultiCurrency } from "./orders-currency.server";
 import { financialStatusFor, fromCents, lineAmounts, orderTotals, toCents } from "./orders-money.server";
 import {
   autoArchive,
@@ -31,11 +32,11 @@ function emitUpdated(shop: ShopState, env: MutationEnv, order: OrderRecord, topi
   env.emit("orders/updated", payload);
 }
 
-function transaction(
+export function transaction(
   shop: ShopState,
   order: OrderRecord,
   now: Date,
-  fields: Pick<TransactionRecord, "kind" | "amount" | "parentId" | "gateway">,
+  fields: Pick<TransactionRecord, "kind" | "amount" | "parentId" | "gateway" | "presentmentAmount">,
 ): TransactionRecord {
   const record: TransactionRecord = {
     id: shop.newId(),
@@ -91,6 +92,7 @@ export const orderMutations: FieldMap = {
     const order = findOrder(shop, args.input.id);
     if (!order) return notFound(["id"]);
     const totals = orderTotals(order);
+    const presented = orderTotals(inPresentment(order));
     if (
       order.cancelledAt ||
       totals.outstanding <= 0 ||
@@ -99,24 +101,30 @@ export const orderMutations: FieldMap = {
       return { order: null, userErrors: [userError(["id"], "Order cannot be marked as paid.")] };
     const now = context.now();
     let left = totals.outstanding;
+    let presentedLeft = presented.outstanding;
+    const twin = (cents: number) => (isMultiCurrency(order) ? fromCents(cents) : undefined);
     // An open authorization is captured first; the rest is a manual sale.
     const authorization = order.transactions.find(
       (t) => t.kind === "AUTHORIZATION" && t.status === "SUCCESS",
     );
     if (authorization && totals.capturable > 0) {
       const capture = Math.min(totals.capturable, left);
+      const presentedCapture = Math.min(presented.capturable, presentedLeft);
       transaction(shop, order, now, {
         kind: "CAPTURE",
         amount: fromCents(capture),
+        presentmentAmount: twin(presentedCapture),
         parentId: authorization.id,
         gateway: authorization.gateway,
       });
       left -= capture;
+      presentedLeft -= presentedCapture;
     }
     if (left > 0)
       transaction(shop, order, now, {
         kind: "SALE",
         amount: fromCents(left),
+        presentmentAmount: twin(presentedLeft),
         parentId: null,
         gateway: "manual",
       });

