@@ -82,6 +82,10 @@ export async function startWorker(options: WorkerOptions): Promise<Runner> {
     noHandleSignals: options.noHandleSignals ?? false,
     logger: graphileLogger,
     events,
+    // Completions and failures go through graphile-worker's batcher (delay 0: next tick), whose
+    // release stop() awaits. Unbatched (the default), stop() resolves before the last job's
+    // completion is written and then closes the pool: that job and its queue stay locked.
+    preset: { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
   });
   if (!poolId) {
     await runner.stop();
