@@ -4,6 +4,7 @@ import { isPreset, PRESETS, seedShop } from "../seed/seed.server";
 import { Simulator } from "../simulator.server";
 import { contextFor } from "../resolvers/local-execute.server";
 import { changeOrderLineQuantity } from "../resolvers/orders-mutations.server";
+import { checkout, CheckoutInputError } from "../resolvers/orders-checkout.server";
 import { appBridgeScript } from "./app-bridge.server";
 import { signSessionToken } from "./oauth.server";
 import { HttpError, type RoutedRequest } from "./server.server";
@@ -212,6 +213,17 @@ export function handleControl(
       const body = parse(emitBody, json(request));
       sim.emit(shop, body.topic, body.payload);
       send(response, 202, { topic: body.topic });
+      return;
+    }
+    if (method === "POST" && action === "checkouts" && !parts[3]) {
+      // A storefront checkout completes: an order as orderCreate would place it, with a tip.
+      try {
+        const result = checkout(shop, json(request), contextFor(sim, domain));
+        send(response, result.order ? 201 : 422, result);
+      } catch (error) {
+        if (error instanceof CheckoutInputError) throw new HttpError(400, { error: error.message });
+        throw error;
+      }
       return;
     }
     if (method === "POST" && action === "orders" && parts[3] && parts[4] === "lines" && parts[5]) {

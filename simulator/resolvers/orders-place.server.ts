@@ -12,7 +12,12 @@ import {
 } from "./customers-resolvers.server";
 import { applyFulfillment, trackingEntries } from "./fulfillments-mutations.server";
 import { addressFromInput } from "./orders-address.server";
-import { buildOrder, type BuiltOrder, type OrderCreateInput } from "./orders-create.server";
+import {
+  buildOrder,
+  type BuiltOrder,
+  type CheckoutExtras,
+  type OrderCreateInput,
+} from "./orders-create.server";
 import type { MutationEnv } from "./orders-state.server";
 import { orderView } from "./orders-views.server";
 
@@ -20,10 +25,11 @@ import { orderView } from "./orders-views.server";
  * `orderCreate`: checks and builds the order (orders-create), then commits it with its
  * customer, fulfillment orders, optional initial fulfillment and inventory claim, and sends
  * customers/create (for a new customer), orders/create, orders/paid (when created paid) and
- * fulfillments/create (when created fulfilled).
+ * fulfillments/create (when created fulfilled). The /_sim checkout places orders through the
+ * same code with what a storefront checkout adds and orderCreate cannot express (a tip).
  */
 
-type InventoryBehaviour = "BYPASS" | "DECREMENT_IGNORING_POLICY" | "DECREMENT_OBEYING_POLICY";
+export type InventoryBehaviour = "BYPASS" | "DECREMENT_IGNORING_POLICY" | "DECREMENT_OBEYING_POLICY";
 
 /** The inventory claims of an order: one per tracked variant line at its fulfillment order's location. */
 function inventoryClaims(shop: ShopState, built: BuiltOrder) {
@@ -64,9 +70,10 @@ export function placeOrder(
   input: OrderCreateInput,
   options: { inventoryBehaviour?: InventoryBehaviour | null },
   env: MutationEnv,
+  extras: CheckoutExtras = {},
 ): { errors: UserError[]; order?: OrderRecord } {
   const now = env.now();
-  const { errors, built } = buildOrder(shop, input, now);
+  const { errors, built } = buildOrder(shop, input, now, extras);
   if (!built) return { errors };
   const { order } = built;
 
