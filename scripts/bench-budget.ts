@@ -271,14 +271,12 @@ async function phase(label: string, shop: { domain: string; shopId: string }, wo
   }
   const seconds = (Date.now() - started) / 1000;
   await Promise.all(children.map(stop));
-  const counts = ended.map((run) => `${run.task} ${run.status} ${JSON.stringify(run.counts)}`);
-  const points = ended.reduce(
-    (sum, run) => sum + Number((run.counts as Record<string, number>).requestedPoints ?? 0),
-    0,
-  );
   out(`${label}: ${seconds.toFixed(1)} s, ${throttled - throttledBefore} THROTTLED answers`);
-  for (const line of counts) out(`    ${line}`);
-  void points;
+  for (const run of ended) {
+    const from = ((run.startedAt!.getTime() - started) / 1000).toFixed(1);
+    const to = ((run.finishedAt!.getTime() - started) / 1000).toFixed(1);
+    out(`    ${run.task} ${run.status} from ${from} s to ${to} s ${JSON.stringify(run.counts)}`);
+  }
   return {
     seconds,
     throttled: throttled - throttledBefore,
