@@ -12,6 +12,9 @@ export interface RunView {
   progress: number | null;
   counts: Record<string, number>;
   error: string | null;
+  /** Attempts cut short by a worker that stopped (crash recovery), and what it did, in words. */
+  interruptions: number;
+  note: string | null;
   queuedAt: string;
   startedAt: string | null;
   finishedAt: string | null;
@@ -28,6 +31,8 @@ export function toRunView(run: {
   progress: number | null;
   counts: unknown;
   error: string | null;
+  interruptions: number;
+  note: string | null;
   queuedAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;
@@ -75,7 +80,10 @@ export function describeFilters(filters: Record<string, unknown>): string {
   return entries.map(([key, value]) => `${key}=${String(value)}`).join(", ");
 }
 
-/** Progress while running; the full error when it failed; the counts when it ended. */
+/**
+ * Progress while running; the full error when it failed; the counts when it ended; what crash
+ * recovery did when a worker stopped in the middle of it.
+ */
 export function RunOutcome({ run }: { run: RunView }) {
   return (
     <BlockStack gap="100">
@@ -88,6 +96,11 @@ export function RunOutcome({ run }: { run: RunView }) {
       {run.error && (
         <Text as="p" tone="critical" variant="bodySm" breakWord>
           {run.error}
+        </Text>
+      )}
+      {run.note && (
+        <Text as="p" tone="caution" variant="bodySm" breakWord>
+          {run.note}
         </Text>
       )}
     </BlockStack>
