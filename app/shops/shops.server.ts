@@ -105,6 +105,8 @@ export async function recordScopesUpdate(tx: Tx, domain: string, scopes: string[
  */
 export async function redactShop(tx: Tx, domain: string, keepWebhookId: string): Promise<void> {
   await tx.session.deleteMany({ where: { shop: domain } });
+  // Keyed by domain like sessions (the budget has no shop row behind it): its reservations go with it.
+  await tx.shopApiBudget.deleteMany({ where: { shopDomain: domain } });
   await tx.webhookDelivery.updateMany({ where: { webhookId: keepWebhookId }, data: { shopId: null } });
   // Every shop-owned table references Shop with ON DELETE CASCADE.
   await tx.shop.deleteMany({ where: { domain } });

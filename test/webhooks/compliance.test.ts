@@ -6,6 +6,7 @@ import { upsertSchedule } from "../../app/jobs/schedules.server";
 import { installedShop } from "../support/shops";
 import { probeTask } from "../support/tasks";
 import { deliver, examplePayload } from "../support/webhooks";
+import { ShopCostBudget } from "../../app/shopify/budget.server";
 
 /** Fills every table a shop owns with something. */
 async function populate(shop: { id: string; domain: string }) {
@@ -13,6 +14,8 @@ async function populate(shop: { id: string; domain: string }) {
     probeTask,
   ]);
   await enqueueSync(prisma, probeTask, { shop: shop.domain, trigger: "manual" });
+  // What an Admin API request leaves: the shop's cost budget, with a request in flight.
+  await new ShopCostBudget(shop.domain).reserve(10);
   await prisma.shopifyCustomer.createMany({
     data: [
       {
@@ -53,6 +56,8 @@ async function rowsOf(shopId: string, domain: string) {
     customers: await prisma.shopifyCustomer.count({ where: { shopId } }),
     dataRequests: await prisma.dataRequest.count({ where: { shopId } }),
     webhooks: await prisma.webhookDelivery.count({ where: { shopDomain: domain } }),
+    budgets: await prisma.shopApiBudget.count({ where: { shopDomain: domain } }),
+    reservations: await prisma.apiBudgetReservation.count({ where: { shopDomain: domain } }),
   };
 }
 
@@ -71,6 +76,8 @@ describe("when Shopify asks us to redact a shop", () => {
       schedules: 2, // the order sync's default and the one populate() adds
       customers: 2,
       webhooks: 1,
+      budgets: 1,
+      reservations: 1,
     });
 
     const webhookId = randomUUID();
@@ -86,6 +93,8 @@ describe("when Shopify asks us to redact a shop", () => {
       customers: 0,
       dataRequests: 0,
       webhooks: 1, // the record of this redaction alone: domain, topic and ids
+      budgets: 0,
+      reservations: 0,
     });
     expect(await rowsOf(kept.id, kept.domain)).toEqual(keptBefore);
     // A repeat delivery is recognised.
