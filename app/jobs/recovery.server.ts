@@ -40,21 +40,27 @@ export interface RecoveredRun {
   outcome: "requeued" | "failed" | "unlocked";
 }
 
-export async function registerProcess(db: Db, id: string, kind: ProcessKind): Promise<void> {
+export async function registerProcess(
+  db: Db,
+  id: string,
+  kind: ProcessKind,
+  deadAfter: number,
+): Promise<void> {
   await db.$executeRaw`
-    insert into "WorkerProcess" (id, kind, host, pid) values (${id}, ${kind}, ${os.hostname()}, ${process.pid})
+    insert into "WorkerProcess" (id, kind, host, pid, "deadAfterMs")
+    values (${id}, ${kind}, ${os.hostname()}, ${process.pid}, ${Math.round(deadAfter)})
     on conflict (id) do update set "seenAt" = now()`;
 }
 
 /** Refreshes the process's row; re-creates it when a sweep had taken the process for dead. */
-async function beat(db: Db, id: string, kind: ProcessKind): Promise<void> {
+async function beat(db: Db, id: string, kind: ProcessKind, deadAfter: number): Promise<void> {
   const updated = await db.$executeRaw`update "WorkerProcess" set "seenAt" = now() where id = ${id}`;
   if (updated === 0) {
     log.error(
       { workerId: id, kind },
       "this process was taken for stopped (no heartbeat within the detection interval) and its runs were started again elsewhere",
     );
-    await registerProcess(db, id, kind);
+    await registerProcess(db, id, kind, deadAfter);
   }
 }
 
@@ -99,12 +105,12 @@ export async function startHeartbeat(
 ): Promise<Heartbeat> {
   const db = options.db ?? prisma;
   const deadAfter = options.deadAfter ?? deadAfterMs();
-  await registerProcess(db, id, kind);
+  await registerProcess(db, id, kind, deadAfter);
   let stopped = false;
   let current: Promise<void> = Promise.resolve();
   const tick = async () => {
     try {
-      await beat(db, id, kind);
+      await beat(db, id, kind, deadAfter);
       if (options.recover) await recoverStoppedWorkers(db, deadAfter);
     } catch (error) {
       log.warn({ workerId: id, err: error }, "heartbeat or recovery pass failed; trying again");

@@ -250,6 +250,19 @@ describe("a recovery pass", () => {
     expect(await lockedQueues(shop.domain)).toHaveLength(1);
   });
 
+  it("judges a process by its own interval when it is longer than the sweeping worker's", async () => {
+    const { run } = await takenBy("pool-patient", { attemptsLeft: true, seenAgoMs: 10_000 });
+    // That process beats every 15 s (a minute's interval); a worker of 2 s leaves it alone.
+    expect(await recoverStoppedWorkers(prisma, 2_000)).toEqual([]);
+    expect((await prisma.syncRun.findUniqueOrThrow({ where: { id: run.id } })).status).toBe("running");
+    await prisma.workerProcess.update({ where: { id: "pool-patient" }, data: { deadAfterMs: 5_000 } });
+    expect(await recoverStoppedWorkers(prisma, 2_000)).toContainEqual({
+      workerId: "pool-patient",
+      runId: run.id,
+      outcome: "requeued",
+    });
+  });
+
   it("fails a run whose last attempt was interrupted, and frees its queue", async () => {
     const { shop, run } = await takenBy("pool-last", { attemptsLeft: false, seenAgoMs: 120_000 });
     const recovered = await recoverStoppedWorkers(prisma, 60_000);

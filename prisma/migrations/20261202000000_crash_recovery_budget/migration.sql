@@ -13,6 +13,7 @@ CREATE TABLE "WorkerProcess" (
     "pid" INTEGER NOT NULL,
     "startedAt" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "seenAt" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "deadAfterMs" INTEGER NOT NULL DEFAULT 60000,
     CONSTRAINT "WorkerProcess_pkey" PRIMARY KEY ("id")
 );
 CREATE INDEX "WorkerProcess_seenAt_idx" ON "WorkerProcess"("seenAt");
@@ -104,8 +105,10 @@ END
 $$;
 
 -- Crash recovery, run by every live worker every few seconds (one at a time). A process is
--- dead when its WorkerProcess row was not refreshed within p_dead_after, or when it holds a
--- graphile-worker lock older than that without ever having had a row. For each dead process:
+-- dead when its WorkerProcess row was not refreshed within its own detection interval (nor
+-- p_dead_after, the sweeping worker's: processes configured differently never take each
+-- other for dead while both beat as they said they would), or when it holds a graphile-worker
+-- lock older than p_dead_after without ever having had a row. For each dead process:
 -- the runs it held go back to queued with the interruption noted (their job's attempt is
 -- already counted), or fail when that was their last attempt or when they ran in the
 -- foreground (no job to run them again); then its jobs and named queues are unlocked
@@ -123,7 +126,8 @@ BEGIN
         RETURN;
     END IF;
     SELECT array_agg(DISTINCT d.id) INTO v_dead FROM (
-        SELECT w.id FROM "WorkerProcess" w WHERE w."seenAt" < now() - p_dead_after
+        SELECT w.id FROM "WorkerProcess" w
+         WHERE w."seenAt" < now() - greatest(p_dead_after, make_interval(secs => w."deadAfterMs" / 1000.0))
         UNION
         SELECT j.locked_by FROM graphile_worker._private_jobs j
          WHERE j.locked_by IS NOT NULL AND j.locked_at < now() - p_dead_after
