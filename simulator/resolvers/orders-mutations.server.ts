@@ -4,14 +4,9 @@ import { orderPayload } from "../webhooks/payloads/orders.server";
 import { userError, type FieldMap, type ResolverContext } from "./context.server";
 import { addressFromInput, type AddressInput } from "./orders-address.server";
 import { inPresentment, isMultiCurrency } from "./orders-currency.server";
-import { financialStatusFor, fromCents, lineAmounts, orderTotals, toCents } from "./orders-money.server";
-import {
-  autoArchive,
-  findOrder,
-  fulfilledQuantities,
-  refreshOrder,
-  type MutationEnv,
-} from "./orders-state.server";
+import { fromCents, lineAmounts, orderTotals, toCents } from "./orders-money.server";
+import { beginEdit, commitEdit, stageQuantity } from "./orders-edit.server";
+import { autoArchive, findOrder, refreshOrder, type MutationEnv } from "./orders-state.server";
 import { orderView } from "./orders-views.server";
 
 /**
@@ -261,10 +256,12 @@ export const orderMutations: FieldMap = {
 };
 
 /**
- * Test helper (not an Admin API operation): sets a line's current quantity as an order edit
- * would, keeping its fulfillment order line in step, stamps updatedAt and sends orders/updated.
- * `env` is the clock and webhook queue: `contextFor(sim, shop.domain)` provides both.
- * Throws on an unknown order or line, or a quantity below what is already fulfilled.
+ * Test helper (not an Admin API operation), the /_sim line edit: sets a line's current
+ * quantity through the same code as orderEditBegin, orderEditSetQuantity and orderEditCommit
+ * (so the order, its fulfillment order and the webhooks, orders/edited and orders/updated, are
+ * what the real edit gives). `env` is the clock and webhook queue: `contextFor(sim, shop.domain)`
+ * provides both. Throws on an unknown order or line, or a change the edit refuses (a quantity
+ * below what is already fulfilled, a cancelled or archived order).
  */
 export function changeOrderLineQuantity(
   shop: ShopState,
@@ -281,31 +278,11 @@ export function changeOrderLineQuantity(
       : Number(String(lineItemId).replace(/^gid:\/\/shopify\/LineItem\//, ""));
   const line = order.lineItems.find((candidate) => candidate.id === id);
   if (!line) throw new Error(`order ${order.name} has no line ${lineItemId}`);
-  const fulfilled = fulfilledQuantities(shop, order).get(line.id) ?? 0;
-  if (!Number.isInteger(quantity) || quantity < fulfilled)
-    throw new Error(`quantity ${quantity} is below the ${fulfilled} already fulfilled`);
-  const delta = quantity - line.currentQuantity;
-  line.currentQuantity = quantity;
-  if (quantity > line.quantity) line.quantity = quantity;
-  const now = env.now();
-  for (const foId of order.fulfillmentOrderIds) {
-    const fo = shop.fulfillmentOrders.get(foId);
-    const item = fo?.lineItems.find((candidate) => candidate.lineItemId === line.id);
-    if (!fo || !item) continue;
-    item.totalQuantity = Math.max(0, item.totalQuantity + delta);
-    item.remainingQuantity = Math.max(0, item.remainingQuantity + delta);
-    if (fo.status === "OPEN" || fo.status === "IN_PROGRESS" || fo.status === "CLOSED") {
-      const remaining = fo.lineItems.some((candidate) => candidate.remainingQuantity > 0);
-      const started = fo.lineItems.some((candidate) => candidate.remainingQuantity < candidate.totalQuantity);
-      fo.status = remaining ? (started ? "IN_PROGRESS" : "OPEN") : "CLOSED";
-    }
-    fo.updatedAt = now;
-    break;
-  }
-  refreshOrder(shop, order, now);
-  // An edit changes what is owed: with payments recorded, the status follows them again.
-  if (order.transactions.length > 0) order.displayFinancialStatus = financialStatusFor(order);
-  autoArchive(order, now);
-  emitUpdated(shop, env, order);
-  return order;
+  const begun = beginEdit(shop, order.id, env.now());
+  if (!begun.edit) throw new Error(begun.errors.map((error) => error.message).join("; "));
+  const staged = stageQuantity(shop, begun.edit, order, { lineItemId: line.id, quantity });
+  if (staged.errors.length > 0) throw new Error(staged.errors.map((error) => error.message).join("; "));
+  const committed = commitEdit(shop, begun.edit, env);
+  if (!committed.order) throw new Error(committed.errors.map((error) => error.message).join("; "));
+  return committed.order;
 }

@@ -4,6 +4,7 @@ import { customerMutations, customerQueries } from "./customers-resolvers.server
 import { customerView } from "./customers-views.server";
 import { fulfillmentMutations, fulfillmentNode, fulfillmentQueries } from "./fulfillments-mutations.server";
 import { orderMutations } from "./orders-mutations.server";
+import { calculatedOrderNode, orderEditMutations } from "./orders-edit-views.server";
 import { keysetConnection } from "./orders-paging.server";
 import { orderCreateResolver } from "./orders-place.server";
 import { orderSortKey, searchOrders } from "./orders-search.server";
@@ -30,6 +31,8 @@ function node(type: string, id: number, context: ResolverContext): unknown {
       const order = shop.orders.get(id);
       return order ? orderView(shop, order) : null;
     }
+    case "CalculatedOrder":
+      return calculatedOrderNode(shop, id) ?? null;
     case "Customer": {
       const customer = shop.customers.get(id);
       return customer ? customerView(shop, customer) : null;
@@ -81,6 +84,7 @@ export const ordersModule: ResolverModule = {
     ...customerMutations,
     ...fulfillmentMutations,
     ...orderMutations,
+    ...orderEditMutations,
     orderCreate: orderCreateResolver,
   },
   node,

@@ -295,8 +295,8 @@ describe("orderCreate with fulfillmentStatus FULFILLED", () => {
   });
 });
 
-describe("changeOrderLineQuantity (test helper)", () => {
-  it("lowers a line's current quantity, its fulfillment order line, and sends orders/updated", async () => {
+describe("changeOrderLineQuantity (test helper, the /_sim line edit)", () => {
+  it("lowers a line's current quantity, its fulfillment order line, and sends orders/edited and orders/updated", async () => {
     const f = fixture();
     const { order, east } = await twoLocationOrder(f);
     const shirt = east.lineItems.nodes.find((line: any) => line.totalQuantity === 3);
@@ -313,8 +313,9 @@ describe("changeOrderLineQuantity (test helper)", () => {
       totalQuantity: 1,
       remainingQuantity: 1,
     });
+    // The same code as orderEditBegin / orderEditSetQuantity / orderEditCommit, so the same webhooks.
+    expect(f.sent.map((s) => s.topic).slice(-2)).toEqual(["orders/edited", "orders/updated"]);
     const last = f.sent[f.sent.length - 1]!;
-    expect(last.topic).toBe("orders/updated");
     expect(last.payload.updated_at).not.toBe(
       f.sent.find((s) => s.topic === "orders/create")!.payload.updated_at,
     );
