@@ -1,21 +1,34 @@
+import { salesHeadersOfShopifyOrders } from "../backoffice/backoffice.server";
 import type { Db } from "../db.server";
-import type { Shop, ShopSettings, ShopifyOrder } from "../generated/prisma/client";
+import type { BoSalesHeader, Shop, ShopSettings, ShopifyOrder } from "../generated/prisma/client";
 import { tileWhere } from "../status/status.server";
+import {
+  adjustDocument,
+  closeDocument,
+  confirmChanges,
+  OrderActionRefused,
+} from "../sync/orders/changes.server";
 import { storedOrderFilters, type OrderFilters } from "../sync/orders/filters.server";
 import { matchesFilters } from "../sync/orders/process.server";
 import { processOrdersTask, syncOrdersTask } from "../sync/orders/task.server";
 import { startFollowUp, type FollowUp } from "./follow-up.server";
 import { pageWindow, type Paging } from "./paging";
+import { Refusal } from "./refusal.server";
 import { adminOrderUrl } from "./shopify-admin.server";
 
 /**
  * The orders behind two tiles: imported orders with no sales document yet (with the reason
- * each waits), and processed orders that changed in Shopify afterwards (with what changed).
- * Both read with the tiles' own filters.
+ * each waits), and processed orders that changed in Shopify afterwards (with what changed and
+ * what can be done: confirm, adjust the document, or close it when the order was cancelled).
+ * Both read with the tiles' own filters. A third view lists every processed order with its
+ * document and whether it may be posted.
  */
 
-export const ORDER_VIEWS = ["unprocessed", "changed"] as const;
+export const ORDER_VIEWS = ["unprocessed", "changed", "processed"] as const;
 export type OrderView = (typeof ORDER_VIEWS)[number];
+
+export const ORDER_ACTIONS = ["confirm", "adjust", "close"] as const;
+export type OrderAction = (typeof ORDER_ACTIONS)[number];
 
 export interface OrderRow {
   id: string;
@@ -32,6 +45,14 @@ export interface OrderRow {
   changes: string[];
   documentNo: string | null;
   documentType: string | null;
+  /** The document's status (open, released, posted, closed) and why posting waits, if it does. */
+  documentStatus: string | null;
+  onHold: string | null;
+  /** Who confirmed the changes and when: the document may then be posted as it is. */
+  confirmedBy: string | null;
+  confirmedAt: string | null;
+  /** What a person can do about the order here. */
+  actions: OrderAction[];
   cancelled: boolean;
   adminUrl: string;
 }
@@ -81,22 +102,45 @@ async function processFilters(db: Db, shopId: string) {
   return { sync, process };
 }
 
+/** What can be done about a processed order here, by its state and its document's. */
+function actionsOf(order: ShopifyOrder, header: BoSalesHeader | undefined): OrderAction[] {
+  if (order.state !== "processed" || !header || header.status === "posted" || header.status === "closed")
+    return [];
+  if (order.cancelledAt) return ["close"];
+  if (!order.changedAfterProcessing) return [];
+  const actions: OrderAction[] = [];
+  if (!order.changeConfirmedAt) actions.push("confirm");
+  actions.push("adjust");
+  return actions;
+}
+
+const WHERE = {
+  unprocessed: tileWhere.unprocessedOrders,
+  changed: tileWhere.ordersChangedAfterProcessing,
+  processed: (shopId: string) => ({ shopId, state: "processed" }),
+} as const;
+
 export async function listOrders(db: Db, shop: Shop, view: OrderView, page = 1): Promise<OrderList> {
-  const where =
-    view === "changed"
-      ? tileWhere.ordersChangedAfterProcessing(shop.id)
-      : tileWhere.unprocessedOrders(shop.id);
+  const where = WHERE[view](shop.id);
   const { paging, skip, take } = pageWindow(page, await db.shopifyOrder.count({ where }));
   const [orders, settings, filters] = await Promise.all([
     db.shopifyOrder.findMany({
       where,
-      orderBy: [{ shopifyCreatedAt: "asc" }, { name: "asc" }, { id: "asc" }],
+      orderBy:
+        view === "processed"
+          ? [{ processedAt: "desc" }, { id: "asc" }]
+          : [{ shopifyCreatedAt: "asc" }, { name: "asc" }, { id: "asc" }],
       skip,
       take,
     }),
     db.shopSettings.findUnique({ where: { shopId: shop.id } }),
     processFilters(db, shop.id),
   ]);
+  const headers = await salesHeadersOfShopifyOrders(
+    db,
+    shop.id,
+    orders.filter((order) => order.documentNo).map((order) => order.shopifyId),
+  );
   return {
     view,
     ...paging,
@@ -109,14 +153,47 @@ export async function listOrders(db: Db, shop: Shop, view: OrderView, page = 1):
       customer: customerOf(order),
       financialStatus: order.financialStatus,
       state: order.state,
-      reason: view === "changed" ? "" : reasonOf(order, settings, filters),
+      reason: view === "unprocessed" ? reasonOf(order, settings, filters) : "",
       changes: changesOf(order),
       documentNo: order.documentNo,
       documentType: order.documentType,
+      documentStatus: headers.get(order.shopifyId)?.status ?? null,
+      onHold: headers.get(order.shopifyId)?.onHoldReason ?? null,
+      confirmedBy: order.changeConfirmedBy,
+      confirmedAt: order.changeConfirmedAt?.toISOString() ?? null,
+      actions: actionsOf(order, headers.get(order.shopifyId)),
       cancelled: order.cancelledAt !== null,
       adminUrl: adminOrderUrl(shop.domain, order.shopifyId),
     })),
   };
+}
+
+/**
+ * A person's action on a processed order from the list: confirm its changes, adjust its
+ * document, or close the document of a cancelled order. Recorded with who did it.
+ */
+export async function actOnOrder(
+  db: Db,
+  shop: Shop,
+  action: OrderAction,
+  orderId: string,
+  user: string,
+): Promise<string> {
+  try {
+    if (action === "confirm") {
+      const order = await confirmChanges(db, shop, orderId, user);
+      return `The changes of ${order.name} are confirmed: its document ${order.documentNo} may be posted as it is.`;
+    }
+    if (action === "adjust") {
+      const order = await adjustDocument(db, shop, orderId);
+      return `Document ${order.documentNo} is now ${order.name} as it stands in Shopify.`;
+    }
+    const order = await closeDocument(db, shop, orderId, user);
+    return `Document ${order.documentNo} is closed; nothing more will be posted from it.`;
+  } catch (error) {
+    if (error instanceof OrderActionRefused) throw new Refusal(error.message, error.status);
+    throw error;
+  }
 }
 
 /** Process again: the shop's waiting orders go through processing once more. */

@@ -12,3 +12,16 @@ export async function adminShop(request: Request): Promise<Shop> {
   const { session } = await authenticate.admin(request);
   return shopOfSession(prisma, session);
 }
+
+/**
+ * The shop and the person acting, for what is recorded with who did it: the staff member's
+ * e-mail when the session is an online one, else their Shopify user id from the session token.
+ */
+export async function adminActor(request: Request): Promise<{ shop: Shop; user: string }> {
+  const context = await authenticate.admin(request);
+  const shop = await shopOfSession(prisma, context.session);
+  const staff = context.session.onlineAccessInfo?.associated_user;
+  const sub = "sessionToken" in context ? context.sessionToken?.sub : undefined;
+  const user = staff?.email ?? (sub ? `Shopify user ${sub}` : "Shopify admin");
+  return { shop, user };
+}

@@ -7,7 +7,7 @@
  * Bad input throws BackOfficeError and changes nothing.
  */
 
-export { BackOfficeError, DuplicateDocumentError } from "./errors.server";
+export { BackOfficeError, DuplicateDocumentError, PostingHeldError } from "./errors.server";
 export type { DecimalInput } from "./internal.server";
 export { nextNo, NUMBER_SERIES, type NumberSeriesCode } from "./numbers.server";
 export {
@@ -32,13 +32,19 @@ export {
   type NewCustomer,
 } from "./customers.server";
 export {
+  closeSalesDocument,
   createSalesDocument,
   findDocumentsByShopifyOrderNo,
   getSalesDocument,
   listSalesDocuments,
   releaseSalesOrder,
   reopenSalesOrder,
+  replaceSalesLines,
+  salesHeadersOfShopifyOrders,
+  setSalesDocumentHold,
+  HOLD_CODES,
   type FoundDocument,
+  type HoldCode,
   type NewSalesDocument,
   type NewSalesLine,
   type PostedInvoice,

@@ -25,7 +25,7 @@ import { nextNo } from "./numbers.server";
 /** Sales orders and sales invoices: making, releasing, reopening and finding them. */
 
 export type SalesDocumentType = "order" | "invoice";
-export type SalesDocumentStatus = "open" | "released" | "posted";
+export type SalesDocumentStatus = "open" | "released" | "posted" | "closed";
 export type SalesLineType = "item" | "shipping" | "comment";
 export type SalesDocument = BoSalesHeader & { lines: BoSalesLine[] };
 export type PostedShipment = BoPostedShipment & { lines: BoPostedShipmentLine[] };
@@ -70,6 +70,9 @@ export interface NewSalesDocument {
 }
 
 const DOCUMENT_TYPES: readonly string[] = ["order", "invoice"];
+/** Hold codes: the Shopify order was cancelled, or changed after the document was made. */
+export const HOLD_CODES = ["CANCELLED", "CHANGED"] as const;
+export type HoldCode = (typeof HOLD_CODES)[number];
 const LINE_TYPES: readonly string[] = ["item", "shipping", "comment"];
 
 const withLines = { lines: { orderBy: { lineNo: "asc" } } } as const;
@@ -79,17 +82,8 @@ const withLines = { lines: { orderBy: { lineNo: "asc" } } } as const;
  * second one throws DuplicateDocumentError naming the first, without aborting the caller's
  * transaction (the check waits for any other transaction making a document for the same order).
  */
-export async function createSalesDocument(
-  tx: Db | Tx,
-  shopId: string,
-  input: NewSalesDocument,
-): Promise<SalesDocument> {
-  if (!DOCUMENT_TYPES.includes(input.documentType))
-    throw new BackOfficeError(`unknown document type "${String(input.documentType)}"; use order or invoice`);
-  if (!(input.orderDate instanceof Date) || Number.isNaN(input.orderDate.getTime()))
-    throw new BackOfficeError("order date is not a valid date");
-  const currencyCode = requiredText(input.currencyCode, "currency code").toUpperCase();
-  const customerNo = requiredText(input.customerNo, "customer no.");
+/** A document's lines and totals, checked: what making a document and replacing its lines share. */
+function documentMoney(input: Pick<NewSalesDocument, "lines" | "presentment">) {
   if (input.lines.length === 0) throw new BackOfficeError("a sales document needs at least one line");
   const lines = input.lines.map((line, index) => normaliseLine(line, (index + 1) * LINE_NO_STEP));
   const amount = sum(lines.map((line) => line.amount));
@@ -107,6 +101,21 @@ export async function createSalesDocument(
         ),
       }
     : {};
+  return { lines, amount, amountIncludingTax, presentment };
+}
+
+export async function createSalesDocument(
+  tx: Db | Tx,
+  shopId: string,
+  input: NewSalesDocument,
+): Promise<SalesDocument> {
+  if (!DOCUMENT_TYPES.includes(input.documentType))
+    throw new BackOfficeError(`unknown document type "${String(input.documentType)}"; use order or invoice`);
+  if (!(input.orderDate instanceof Date) || Number.isNaN(input.orderDate.getTime()))
+    throw new BackOfficeError("order date is not a valid date");
+  const currencyCode = requiredText(input.currencyCode, "currency code").toUpperCase();
+  const customerNo = requiredText(input.customerNo, "customer no.");
+  const { lines, amount, amountIncludingTax, presentment } = documentMoney(input);
 
   return inTransaction(tx, async (tx) => {
     if (input.shopifyOrderId !== undefined) {
@@ -278,6 +287,18 @@ export async function listSalesDocuments(
   });
 }
 
+/** The headers (no lines) of the documents made from these Shopify orders, by Shopify order id. */
+export async function salesHeadersOfShopifyOrders(
+  db: Db | Tx,
+  shopId: string,
+  shopifyOrderIds: bigint[],
+): Promise<Map<bigint, BoSalesHeader>> {
+  const headers = await db.boSalesHeader.findMany({
+    where: { shopId, shopifyOrderId: { in: shopifyOrderIds } },
+  });
+  return new Map(headers.map((header) => [header.shopifyOrderId!, header]));
+}
+
 /** Released orders are ready to ship; Business Central's release, without approvals. */
 export async function releaseSalesOrder(db: Db | Tx, shopId: string, no: string): Promise<SalesDocument> {
   return setStatus(db, shopId, no, "released");
@@ -288,6 +309,104 @@ export async function reopenSalesOrder(db: Db | Tx, shopId: string, no: string):
   return setStatus(db, shopId, no, "open");
 }
 
+/** Locks a document's header for a change; throws when there is no such document. */
+async function lockHeader(tx: Tx, shopId: string, documentType: SalesDocumentType, no: string) {
+  const [header] = await tx.$queryRaw<{ id: string; status: string }[]>`
+    select id, status from "BoSalesHeader"
+     where "shopId" = ${shopId}::uuid and "documentType" = ${documentType} and no = ${no}
+     for update`;
+  if (!header) throw new BackOfficeError(`sales ${documentType} ${no} does not exist`);
+  return header;
+}
+
+/**
+ * Puts a document on hold (a code and the reason in words) or, with null, takes it off:
+ * posting refuses a document on hold. Idempotent; a posted or closed document keeps its state.
+ */
+export async function setSalesDocumentHold(
+  db: Db | Tx,
+  shopId: string,
+  documentType: SalesDocumentType,
+  no: string,
+  hold: { code: HoldCode; reason: string } | null,
+): Promise<void> {
+  if (hold && !HOLD_CODES.includes(hold.code))
+    throw new BackOfficeError(`unknown hold code "${String(hold.code)}"; use ${HOLD_CODES.join(" or ")}`);
+  await inTransaction(db, async (tx) => {
+    const header = await lockHeader(tx, shopId, documentType, no);
+    await tx.boSalesHeader.update({
+      where: { id: header.id },
+      data: hold
+        ? { onHold: hold.code, onHoldReason: requiredText(hold.reason, "hold reason") }
+        : { onHold: null, onHoldReason: null },
+    });
+  });
+}
+
+/**
+ * Closes a document that is not to be posted (its order was cancelled): what was posted from
+ * it stays; nothing more can be. Documents are never deleted. `by` says who closed it.
+ */
+export async function closeSalesDocument(
+  db: Db | Tx,
+  shopId: string,
+  documentType: SalesDocumentType,
+  no: string,
+  by: string,
+): Promise<SalesDocument> {
+  return inTransaction(db, async (tx) => {
+    const header = await lockHeader(tx, shopId, documentType, no);
+    if (header.status === "posted")
+      throw new BackOfficeError(`sales ${documentType} ${no} is fully posted and cannot be closed`);
+    if (header.status === "closed")
+      throw new BackOfficeError(`sales ${documentType} ${no} is already closed`);
+    return tx.boSalesHeader.update({
+      where: { id: header.id },
+      data: { status: "closed", closedAt: new Date(), closedBy: requiredText(by, "who closes it") },
+      include: withLines,
+    });
+  });
+}
+
+/**
+ * Replaces a document's lines and totals (the document adjusted to its order as it stands),
+ * while nothing of it is shipped or invoiced. Header, number, customer and status stay.
+ */
+export async function replaceSalesLines(
+  db: Db | Tx,
+  shopId: string,
+  documentType: SalesDocumentType,
+  no: string,
+  input: Pick<NewSalesDocument, "lines" | "presentment" | "pricesIncludingTax">,
+): Promise<SalesDocument> {
+  const { lines, amount, amountIncludingTax, presentment } = documentMoney(input);
+  return inTransaction(db, async (tx) => {
+    const header = await lockHeader(tx, shopId, documentType, no);
+    if (header.status === "posted" || header.status === "closed")
+      throw new BackOfficeError(`sales ${documentType} ${no} is ${header.status} and cannot be changed`);
+    const posted = await tx.boSalesLine.count({
+      where: { headerId: header.id, OR: [{ quantityShipped: { gt: 0 } }, { quantityInvoiced: { gt: 0 } }] },
+    });
+    if (posted > 0)
+      throw new BackOfficeError(
+        `sales ${documentType} ${no} is partly shipped or invoiced; its lines can no longer be replaced`,
+      );
+    for (const line of lines) await validateLine(tx, shopId, line);
+    await tx.boSalesLine.deleteMany({ where: { headerId: header.id } });
+    return tx.boSalesHeader.update({
+      where: { id: header.id },
+      data: {
+        pricesIncludingTax: input.pricesIncludingTax === true,
+        amount,
+        amountIncludingTax,
+        ...presentment,
+        lines: { create: lines },
+      },
+      include: withLines,
+    });
+  });
+}
+
 async function setStatus(db: Db | Tx, shopId: string, no: string, status: "open" | "released") {
   return inTransaction(db, async (tx) => {
     const [header] = await tx.$queryRaw<{ id: string; status: string }[]>`
@@ -295,9 +414,9 @@ async function setStatus(db: Db | Tx, shopId: string, no: string, status: "open"
        where "shopId" = ${shopId}::uuid and "documentType" = 'order' and no = ${no}
        for update`;
     if (!header) throw new BackOfficeError(`sales order ${no} does not exist`);
-    if (header.status === "posted")
+    if (header.status === "posted" || header.status === "closed")
       throw new BackOfficeError(
-        `sales order ${no} is fully posted and cannot be ${status === "open" ? "reopened" : "released"}`,
+        `sales order ${no} is ${header.status === "posted" ? "fully posted" : "closed"} and cannot be ${status === "open" ? "reopened" : "released"}`,
       );
     return tx.boSalesHeader.update({ where: { id: header.id }, data: { status }, include: withLines });
   });

@@ -29,3 +29,18 @@ export class DuplicateDocumentError extends BackOfficeError {
     this.shopifyOrderId = existing.shopifyOrderId;
   }
 }
+
+/**
+ * A document that may not be posted now: on hold (its Shopify order was cancelled or changed
+ * since it was made) or closed. Carries the hold's code, so batch posting can count it as
+ * skipped with its reason rather than as a failure.
+ */
+export class PostingHeldError extends BackOfficeError {
+  override name = "PostingHeldError";
+  /** CANCELLED, CHANGED, or CLOSED for a closed document. */
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.code = code;
+  }
+}

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Db, Tx } from "../db.server";
 import { Prisma, type BoSalesHeader, type BoSalesLine } from "../generated/prisma/client";
 import type { SalesDocumentType } from "./documents.server";
-import { BackOfficeError } from "./errors.server";
+import { BackOfficeError, PostingHeldError } from "./errors.server";
 import {
   inTransaction,
   LINE_NO_STEP,
@@ -138,6 +138,16 @@ async function lockDocument(tx: Tx, shopId: string, documentType: SalesDocumentT
   const header = await tx.boSalesHeader.findUniqueOrThrow({ where: { id: locked.id } });
   if (header.status === "posted")
     throw new BackOfficeError(`sales ${documentType} ${no}: nothing to post, it is fully posted`);
+  if (header.status === "closed")
+    throw new PostingHeldError(
+      "CLOSED",
+      `sales ${documentType} ${no} is closed: nothing can be posted from it`,
+    );
+  if (header.onHold)
+    throw new PostingHeldError(
+      header.onHold,
+      `sales ${documentType} ${no} is on hold: ${header.onHoldReason ?? header.onHold}`,
+    );
   const lines = await tx.boSalesLine.findMany({ where: { headerId: header.id }, orderBy: { lineNo: "asc" } });
   return { header, lines };
 }

@@ -27,6 +27,9 @@ commands:
   documents --shop <domain> [--json]          sales documents, posted shipments and invoices
   post <document no> --shop <domain> [--ship] [--invoice] [--tracking <no> --carrier <name>] [--json]
                                               post a sales order (ship and/or invoice)
+  confirm <document no> --shop <domain>       post it as it is although its Shopify order changed
+  adjust <document no> --shop <domain>        make it the Shopify order as it stands (nothing posted yet)
+  close <document no> --shop <domain>         close it, never to be posted (its order was cancelled)
   shipments --shop <domain> [--json]          posted shipments and their Shopify sync state
 
 global options:

@@ -1,16 +1,66 @@
 import {
+  closeSalesDocument,
   getSalesDocument,
   listSalesDocuments,
   listShipments,
+  PostingHeldError,
   postSalesOrder,
 } from "../backoffice/backoffice.server";
 import { enqueueSync, filterPairs } from "../jobs/enqueue.server";
 import { runInForeground, waitForRun } from "../jobs/foreground.server";
 import { findSyncTask, syncTasks } from "../jobs/registry.server";
 import { findShop } from "../shops/shops.server";
+import {
+  adjustDocument,
+  closeDocument,
+  confirmChanges,
+  OrderActionRefused,
+  orderOfDocument,
+} from "../sync/orders/changes.server";
 import { requireShop, table, UsageError, type Command } from "./format.server";
 
-/** The CLI's order-flow commands: sync, orders, documents, post, shipments. */
+/**
+ * The CLI's order-flow commands: sync, orders, documents, post, shipments; and what a person
+ * does about a document whose Shopify order changed: confirm, adjust, close.
+ */
+
+/** Who acts from the command line, as the confirmation records it. */
+const CLI_USER = "cli";
+
+/** What to run about a document on hold, said after the refusal. */
+function holdHint(error: PostingHeldError, no: string, shop: string): string {
+  if (error.code === "CLOSED") return "";
+  if (error.code === "CANCELLED")
+    return `
+close it: npm run cli -- close ${no} --shop ${shop}`;
+  return `
+make it the order as it stands: npm run cli -- adjust ${no} --shop ${shop}
+or post it as it is: npm run cli -- confirm ${no} --shop ${shop}`;
+}
+
+/** The person's actions on a document made from a Shopify order, by its number. */
+function orderAction(
+  act: (
+    db: Parameters<Command["run"]>[0],
+    shop: Awaited<ReturnType<typeof findShop>>,
+    documentNo: string,
+  ) => Promise<string>,
+): Command {
+  return {
+    positionals: 1,
+    options: { shop: { type: "string" } },
+    async run(db, values, io, [documentNo]) {
+      const shop = await findShop(db, requireShop(values));
+      try {
+        io.out(await act(db, shop, documentNo!));
+      } catch (error) {
+        if (!(error instanceof OrderActionRefused)) throw error;
+        io.err(`error: ${error.message}`);
+        return 1;
+      }
+    },
+  };
+}
 
 export const TASKS = syncTasks.map((task) => task.name).join(", ");
 
@@ -70,13 +120,19 @@ export const MORE_COMMANDS: Record<string, Command> = {
         documentNo: order.documentNo,
         changedAfterProcessing: order.changedAfterProcessing,
         changes: order.changes as string[] | null,
+        confirmedBy: order.changeConfirmedBy,
+        confirmedAt: order.changeConfirmedAt?.toISOString() ?? null,
       }));
       if (values.json) io.out(json(rows));
       else
         table(
-          rows.map(({ changes: _changes, ...row }) => ({
+          rows.map(({ changes: _changes, confirmedAt, confirmedBy, ...row }) => ({
             ...row,
-            changedAfterProcessing: row.changedAfterProcessing ? "yes" : "",
+            changedAfterProcessing: row.changedAfterProcessing
+              ? confirmedBy
+                ? `yes, confirmed by ${confirmedBy} at ${confirmedAt}`
+                : "yes"
+              : "",
           })),
           io,
         );
@@ -98,7 +154,7 @@ export const MORE_COMMANDS: Record<string, Command> = {
           no: doc.no,
           shopifyOrderNo: doc.shopifyOrderNo,
           customerNo: doc.customerNo,
-          status: doc.status,
+          status: doc.onHold ? `${doc.status}, on hold: ${doc.onHold.toLowerCase()}` : doc.status,
           amount: doc.amountIncludingTax.toString(),
           currency: doc.currencyCode,
           prices: doc.pricesIncludingTax ? "incl. tax" : "excl. tax",
@@ -154,13 +210,20 @@ export const MORE_COMMANDS: Record<string, Command> = {
         io.err(`error: no sales order ${documentNo} in ${shop.domain}`);
         return 1;
       }
-      const result = await postSalesOrder(db, shop.id, documentNo!, {
-        ship: values.ship === true,
-        invoice: values.invoice === true,
-        trackingNo: values.tracking as string | undefined,
-        carrier: values.carrier as string | undefined,
-        trackingUrl: values["tracking-url"] as string | undefined,
-      });
+      let result;
+      try {
+        result = await postSalesOrder(db, shop.id, documentNo!, {
+          ship: values.ship === true,
+          invoice: values.invoice === true,
+          trackingNo: values.tracking as string | undefined,
+          carrier: values.carrier as string | undefined,
+          trackingUrl: values["tracking-url"] as string | undefined,
+        });
+      } catch (error) {
+        if (!(error instanceof PostingHeldError)) throw error;
+        io.err(`error: ${error.message}${holdHint(error, documentNo!, shop.domain)}`);
+        return 1;
+      }
       if (values.json) io.out(json(result));
       else
         io.out(
@@ -168,6 +231,23 @@ export const MORE_COMMANDS: Record<string, Command> = {
         );
     },
   },
+  confirm: orderAction(async (db, shop, no) => {
+    const order = await confirmChanges(db, shop, (await orderOfDocument(db, shop, no)).id, CLI_USER);
+    return `confirmed the changes of ${order.name}: ${no} may be posted as it is`;
+  }),
+  adjust: orderAction(async (db, shop, no) => {
+    const order = await adjustDocument(db, shop, (await orderOfDocument(db, shop, no)).id);
+    return `adjusted ${no} to ${order.name} as it stands in Shopify`;
+  }),
+  close: orderAction(async (db, shop, no) => {
+    const made = await db.shopifyOrder.findFirst({ where: { shopId: shop.id, documentNo: no } });
+    if (made) {
+      await closeDocument(db, shop, made.id, CLI_USER);
+      return `closed ${no} (order ${made.name} was cancelled in Shopify)`;
+    }
+    await closeSalesDocument(db, shop.id, "order", no, CLI_USER);
+    return `closed ${no}`;
+  }),
   shipments: {
     options: { shop: { type: "string" }, json: { type: "boolean" } },
     async run(db, values, io) {

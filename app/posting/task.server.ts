@@ -1,13 +1,31 @@
 import { z } from "zod";
-import { listSalesDocuments, postSalesInvoice, postSalesOrder } from "../backoffice/backoffice.server";
+import {
+  listSalesDocuments,
+  PostingHeldError,
+  postSalesInvoice,
+  postSalesOrder,
+  type SalesDocument,
+} from "../backoffice/backoffice.server";
 import { describeError } from "../jobs/errors.server";
-import { defineSyncTask } from "../jobs/sync-task.server";
+import { defineSyncTask, type SyncContext } from "../jobs/sync-task.server";
 
 /**
  * Batch posting, so documents made from Shopify orders flow to shipments and invoices without
  * a person. Each document is posted on its own: one that cannot be posted is counted and
- * named in the log, the others go on; if any failed, the run fails with their reasons.
+ * named in the log, the others go on; if any failed, the run fails with their reasons. A
+ * document on hold (its Shopify order was cancelled, or changed since it was made and nobody
+ * confirmed or adjusted it) is not a failure: it is skipped, and counted by its reason.
  */
+
+/** Counts a held document as skipped, by its reason (skippedCancelled, skippedChanged). */
+function skip(ctx: SyncContext<unknown>, document: SalesDocument, error: PostingHeldError): void {
+  ctx.count("skipped");
+  ctx.count(`skipped${error.code.charAt(0)}${error.code.slice(1).toLowerCase()}`);
+  ctx.log.info({ document: document.no, reason: error.message }, "document on hold; not posted");
+}
+
+/** Closed documents are never posted, so never listed for it. */
+const postable = (doc: SalesDocument) => doc.status !== "posted" && doc.status !== "closed";
 
 /** true/false as JSON (schedules) or as text (`--filter ship=false`). */
 const flag = (fallback: boolean) => z.union([z.boolean(), z.stringbool()]).default(fallback);
@@ -37,7 +55,7 @@ export const postSalesOrdersTask = defineSyncTask({
   async run(ctx) {
     const documents = (await listSalesDocuments(ctx.db, ctx.shop.id, { documentType: "order" })).filter(
       (doc) =>
-        doc.status !== "posted" &&
+        postable(doc) &&
         (ctx.filters.status === "any" || doc.status === ctx.filters.status) &&
         (!ctx.filters.shopifyOnly || doc.shopifyOrderId !== null),
     );
@@ -59,6 +77,12 @@ export const postSalesOrdersTask = defineSyncTask({
         if (posted.shipmentNo) ctx.count("shipments");
         if (posted.invoiceNo) ctx.count("invoices");
       } catch (error) {
+        if (error instanceof PostingHeldError) {
+          skip(ctx, document, error);
+          done += 1;
+          await ctx.progress(done, documents.length);
+          continue;
+        }
         ctx.count("failed");
         failures.push(`${document.no}: ${describeError(error)}`);
       }
@@ -74,7 +98,7 @@ export const postSalesInvoicesTask = defineSyncTask({
   filters: z.object({ shopifyOnly: flag(true) }).strict(),
   async run(ctx) {
     const documents = (await listSalesDocuments(ctx.db, ctx.shop.id, { documentType: "invoice" })).filter(
-      (doc) => doc.status !== "posted" && (!ctx.filters.shopifyOnly || doc.shopifyOrderId !== null),
+      (doc) => postable(doc) && (!ctx.filters.shopifyOnly || doc.shopifyOrderId !== null),
     );
     const failures: string[] = [];
     let done = 0;
@@ -83,6 +107,12 @@ export const postSalesInvoicesTask = defineSyncTask({
         await postSalesInvoice(ctx.db, ctx.shop.id, document.no, {});
         ctx.count("invoices");
       } catch (error) {
+        if (error instanceof PostingHeldError) {
+          skip(ctx, document, error);
+          done += 1;
+          await ctx.progress(done, documents.length);
+          continue;
+        }
         ctx.count("failed");
         failures.push(`${document.no}: ${describeError(error)}`);
       }

@@ -17,7 +17,7 @@ export interface ShopStatus {
   shipmentErrors: number;
   /** Sync runs that failed and have not been followed by a successful run of the same task. */
   synchronizationErrors: number;
-  /** Processed orders that changed in Shopify afterwards. */
+  /** Processed orders that changed in Shopify afterwards, and nobody confirmed the change yet. */
   ordersChangedAfterProcessing: number;
 }
 
@@ -37,7 +37,11 @@ export const tileWhere = {
   shipmentErrors: (shopId: string) =>
     ({ shopId, shopifySyncState: "error" }) satisfies Prisma.BoPostedShipmentWhereInput,
   ordersChangedAfterProcessing: (shopId: string) =>
-    ({ shopId, changedAfterProcessing: true }) satisfies Prisma.ShopifyOrderWhereInput,
+    ({
+      shopId,
+      changedAfterProcessing: true,
+      changeConfirmedAt: null,
+    }) satisfies Prisma.ShopifyOrderWhereInput,
 };
 
 export async function shopStatus(db: Db, shopId: string): Promise<ShopStatus> {

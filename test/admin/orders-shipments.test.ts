@@ -46,7 +46,7 @@ describe("when orders wait to be processed", () => {
     );
 
     expect(result.status).toBe(400);
-    expect(result.body.error).toContain("the only action here is process");
+    expect(result.body.error).toContain("the actions here are process, confirm, adjust and close");
     expect(await prisma.syncRun.count({ where: { shopId: busy.shop.id } })).toBe(0);
   });
 });

@@ -1,8 +1,9 @@
-import type { Db } from "../../db.server";
+import type { Db, Tx } from "../../db.server";
 import {
   createSalesDocument,
   DuplicateDocumentError,
   releaseSalesOrder,
+  type NewSalesDocument,
 } from "../../backoffice/backoffice.server";
 import type { Shop, ShopSettings, ShopifyOrder } from "../../generated/prisma/client";
 import { Prisma } from "../../generated/prisma/client";
@@ -11,7 +12,7 @@ import type { Logger } from "../../log.server";
 import { documentAmounts, totalMismatch } from "./amounts.server";
 import type { OrderFilters } from "./filters.server";
 import { mapCustomer, mapLines } from "./mapping.server";
-import { snapshotOf } from "./stage.server";
+import { NO_CONFIRMATION, snapshotOf } from "./stage.server";
 
 /**
  * Turns staged orders into sales documents: a sales order, or a sales invoice when Shopify
@@ -98,15 +99,26 @@ export async function processOrders(
   return report;
 }
 
-async function processOne(db: Db, settings: ShopSettings, order: ShopifyOrder): Promise<void> {
-  const lines = await db.shopifyOrderLine.findMany({
-    where: { orderId: order.id },
-    orderBy: { shopifyId: "asc" },
-  });
-  const shippingLines = await db.shopifyShippingLine.findMany({
-    where: { orderId: order.id },
-    orderBy: { shopifyId: "asc" },
-  });
+/** The staged order's lines and shipping lines, in Shopify's order. */
+export async function stagedParts(db: Db | Tx, orderId: string) {
+  const [lines, shippingLines] = await Promise.all([
+    db.shopifyOrderLine.findMany({ where: { orderId }, orderBy: { shopifyId: "asc" } }),
+    db.shopifyShippingLine.findMany({ where: { orderId }, orderBy: { shopifyId: "asc" } }),
+  ]);
+  return { lines, shippingLines };
+}
+
+/**
+ * A staged order's document lines and money, its lines mapped to back-office items: checked
+ * against Shopify's current total first (AmountMismatchError), then mapped (MappingError).
+ */
+export async function documentLines(
+  db: Db | Tx,
+  settings: ShopSettings,
+  order: ShopifyOrder,
+  parts: Awaited<ReturnType<typeof stagedParts>>,
+): Promise<Pick<NewSalesDocument, "lines" | "pricesIncludingTax" | "presentment">> {
+  const { lines, shippingLines } = parts;
   const amounts = documentAmounts(order, lines, shippingLines);
   const mismatch = totalMismatch(order, amounts);
   if (mismatch) throw new AmountMismatchError(mismatch);
@@ -115,16 +127,47 @@ async function processOne(db: Db, settings: ShopSettings, order: ShopifyOrder): 
     throw new AmountMismatchError(
       `the order carries a tip of ${tip.amount.toFixed(2)} ${order.currencyCode}, and no back-office item is named for tips`,
     );
-  const products = amounts.lines.filter((line) => line.kind === "product" || line.kind === "gift_card");
-  const open = products.map((amount) => {
-    const line = lines.find((candidate) => candidate.shopifyId === amount.shopifyLineId)!;
-    return line;
-  });
-  // Mapping first, outside the document's transaction: what it learns (unmapped variants,
-  // customers created from orders) stays even when the order cannot be processed yet.
-  const customerNo = await mapCustomer(db, settings, order);
+  const open = amounts.lines
+    .filter((line) => line.kind === "product" || line.kind === "gift_card")
+    .map((amount) => lines.find((candidate) => candidate.shopifyId === amount.shopifyLineId)!);
   const mapped = await mapLines(db, settings, order, open);
   const itemOf = new Map(mapped.map((entry) => [entry.line.shopifyId, entry]));
+  return {
+    pricesIncludingTax: amounts.pricesIncludingTax,
+    presentment: presentmentOf(order, amounts),
+    lines: amounts.lines.map((line) => {
+      const money = {
+        description: line.description,
+        quantity: line.quantity,
+        unitPrice: line.unitPrice,
+        discountAmount: line.discountAmount,
+        taxAmount: line.taxAmount,
+        amount: line.amount,
+        shopifyLineId: line.shopifyLineId ?? undefined,
+      };
+      if (line.kind === "shipping") return { type: "shipping" as const, ...money };
+      const item = itemOf.get(line.shopifyLineId!)!;
+      return {
+        type: "item" as const,
+        itemNo: item.itemNo,
+        variantCode: item.variantCode ?? undefined,
+        ...money,
+      };
+    }),
+  };
+}
+
+async function processOne(db: Db, settings: ShopSettings, order: ShopifyOrder): Promise<void> {
+  const parts = await stagedParts(db, order.id);
+  const { lines, shippingLines } = parts;
+  // Mapping first, outside the document's transaction: what it learns (unmapped variants,
+  // customers created from orders) stays even when the order cannot be processed yet. The
+  // money is checked before anything is learnt.
+  const documentMoney = documentAmounts(order, lines, shippingLines);
+  const mismatch = totalMismatch(order, documentMoney);
+  if (mismatch) throw new AmountMismatchError(mismatch);
+  const customerNo = await mapCustomer(db, settings, order);
+  const content = await documentLines(db, settings, order, parts);
   const documentType =
     settings.createInvoicesForFulfilled && order.fulfillmentStatus === "FULFILLED" ? "invoice" : "order";
   const shipTo = (order.shippingAddress ?? order.billingAddress) as Record<string, string | null> | null;
@@ -141,8 +184,7 @@ async function processOne(db: Db, settings: ShopSettings, order: ShopifyOrder): 
         customerNo,
         orderDate: order.shopifyCreatedAt,
         currencyCode: order.currencyCode,
-        pricesIncludingTax: amounts.pricesIncludingTax,
-        presentment: presentmentOf(order, amounts),
+        ...content,
         shopifyOrderId: order.shopifyId,
         shopifyOrderNo: order.name,
         shipTo: shipTo
@@ -155,25 +197,6 @@ async function processOne(db: Db, settings: ShopSettings, order: ShopifyOrder): 
             }
           : undefined,
         release: false,
-        lines: amounts.lines.map((line) => {
-          const money = {
-            description: line.description,
-            quantity: line.quantity,
-            unitPrice: line.unitPrice,
-            discountAmount: line.discountAmount,
-            taxAmount: line.taxAmount,
-            amount: line.amount,
-            shopifyLineId: line.shopifyLineId ?? undefined,
-          };
-          if (line.kind === "shipping") return { type: "shipping" as const, ...money };
-          const item = itemOf.get(line.shopifyLineId!)!;
-          return {
-            type: "item" as const,
-            itemNo: item.itemNo,
-            variantCode: item.variantCode ?? undefined,
-            ...money,
-          };
-        }),
       });
     } catch (error) {
       if (!(error instanceof DuplicateDocumentError)) throw error;
@@ -195,6 +218,7 @@ async function processOne(db: Db, settings: ShopSettings, order: ShopifyOrder): 
         }) as unknown as Prisma.InputJsonValue,
         changedAfterProcessing: false,
         changes: Prisma.DbNull,
+        ...NO_CONFIRMATION,
       },
     });
     if (documentType === "order" && settings.autoReleaseOrders)

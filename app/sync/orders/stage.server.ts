@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
+import { setSalesDocumentHold, type HoldCode } from "../../backoffice/backoffice.server";
 import type { Tx } from "../../db.server";
-import { Prisma } from "../../generated/prisma/client";
+import { Prisma, type ShopifyOrder } from "../../generated/prisma/client";
 import type {
   AddressNode,
   OrderCurrentNode,
@@ -140,6 +141,54 @@ export function describeChanges(before: OrderSnapshot, after: OrderSnapshot): st
 
 export type StageOutcome = "new" | "updated" | "unchanged" | "changed_after_processing";
 
+/** A confirmation no longer standing: the changes it covered are not the order's changes now. */
+export const NO_CONFIRMATION = {
+  confirmedChanges: Prisma.DbNull,
+  changeConfirmedBy: null,
+  changeConfirmedAt: null,
+} as const;
+
+const sameChanges = (confirmed: unknown, changes: string[]) =>
+  Array.isArray(confirmed) && JSON.stringify(confirmed) === JSON.stringify(changes);
+
+/**
+ * The hold a processed order's document carries: a cancelled order's document is never to be
+ * posted (close it); a changed one waits until it is adjusted or a person confirms the changes.
+ */
+export function holdFor(
+  order: Pick<ShopifyOrder, "name" | "cancelledAt">,
+  changes: string[],
+  confirmed: boolean,
+): { code: HoldCode; reason: string } | null {
+  if (order.cancelledAt)
+    return {
+      code: "CANCELLED",
+      reason: `order ${order.name} was cancelled in Shopify on ${order.cancelledAt.toISOString().slice(0, 16).replace("T", " ")} UTC: close this document instead of posting it`,
+    };
+  if (changes.length === 0 || confirmed) return null;
+  return {
+    code: "CHANGED",
+    reason: `order ${order.name} changed in Shopify after this document was made (${changes.join("; ")}): adjust the document or confirm the change before posting it`,
+  };
+}
+
+/** Puts the order's document on the hold its state calls for, or takes it off. */
+export async function applyHold(
+  tx: Tx,
+  order: Pick<ShopifyOrder, "shopId" | "name" | "cancelledAt" | "documentType" | "documentNo">,
+  changes: string[],
+  confirmed: boolean,
+): Promise<void> {
+  if (!order.documentNo) return;
+  await setSalesDocumentHold(
+    tx,
+    order.shopId,
+    order.documentType === "sales_invoice" ? "invoice" : "order",
+    order.documentNo,
+    holdFor(order, changes, confirmed),
+  );
+}
+
 /** The staged fields stagedIsCurrent compares, to read no more than those. */
 export const STAGED_STAMP = {
   shopifyUpdatedAt: true,
@@ -220,6 +269,7 @@ export async function stageOrder(tx: Tx, shopId: string, read: OrderRead): Promi
 
   let outcome: StageOutcome = existing ? "updated" : "new";
   let flag = {};
+  let hold: { changes: string[]; confirmed: boolean } | null = null;
   if (existing?.state === "processed" && existing.processedSnapshot) {
     // Against what the document was made from: changes add up, and a change undone clears.
     const changes = describeChanges(
@@ -227,10 +277,14 @@ export async function stageOrder(tx: Tx, shopId: string, read: OrderRead): Promi
       snapshotOf(sourceOf(read)),
     );
     if (changes.length > 0) outcome = "changed_after_processing";
+    // A person's confirmation stands for the changes it saw; any other change needs another.
+    const confirmed = changes.length > 0 && sameChanges(existing.confirmedChanges, changes);
     flag = {
       changedAfterProcessing: changes.length > 0,
       changes: changes.length > 0 ? changes : Prisma.DbNull,
+      ...(confirmed ? {} : NO_CONFIRMATION),
     };
+    hold = { changes, confirmed };
   }
 
   const order = await tx.shopifyOrder.upsert({
@@ -242,6 +296,7 @@ export async function stageOrder(tx: Tx, shopId: string, read: OrderRead): Promi
       ...(existing?.state === "error" ? { state: "unprocessed", error: null } : {}),
     },
   });
+  if (hold) await applyHold(tx, order, hold.changes, hold.confirmed);
 
   await tx.shopifyOrderLine.deleteMany({ where: { orderId: order.id } });
   await tx.shopifyShippingLine.deleteMany({ where: { orderId: order.id } });
