@@ -222,7 +222,7 @@ function assignNewLine(
 }
 
 /** Restocking removed units gives back what the order had committed at its location. */
-function restock(shop: ShopState, order: OrderRecord, lineId: number, units: number, now: Date) {
+export function restock(shop: ShopState, order: OrderRecord, lineId: number, units: number, now: Date) {
   const line = order.lineItems.find((candidate) => candidate.id === lineId);
   const variant = line?.variantId ? shop.variants.get(line.variantId) : undefined;
   const fo = order.fulfillmentOrderIds

@@ -1,12 +1,20 @@
 import type { ShopState } from "../state/shop-state.server";
-import type { OrderRecord, RefundRecord, TransactionRecord } from "../state/records.server";
+import type { OrderRecord, TransactionRecord } from "../state/records.server";
 import { orderPayload } from "../webhooks/payloads/orders.server";
 import { userError, type FieldMap, type ResolverContext } from "./context.server";
 import { addressFromInput, type AddressInput } from "./orders-address.server";
 import { inPresentment, isMultiCurrency } from "./orders-currency.server";
-import { fromCents, lineAmounts, orderTotals, toCents } from "./orders-money.server";
+import { applyRefund, createRefund, emitRefund, fullRefund } from "./orders-refunds.server";
+import { fromCents, orderTotals, toCents } from "./orders-money.server";
 import { beginEdit, commitEdit, stageQuantity } from "./orders-edit.server";
-import { autoArchive, findOrder, refreshOrder, type MutationEnv } from "./orders-state.server";
+import { refundView } from "./orders-line-views.server";
+import {
+  autoArchive,
+  findOrder,
+  fulfilledQuantities,
+  refreshOrder,
+  type MutationEnv,
+} from "./orders-state.server";
 import { orderView } from "./orders-views.server";
 
 /**
@@ -159,55 +167,38 @@ export const orderMutations: FieldMap = {
     if (order.fulfillmentIds.some((id) => shop.fulfillments.get(id)?.status === "SUCCESS"))
       return fail("Cannot cancel an order with fulfillments. Cancel the fulfillments first.", "INVALID");
     const now = context.now();
-    const totals = orderTotals(order);
     const transactionsBefore = order.transactions.length;
+    const presented = inPresentment(order);
     // Authorized payments are voided whatever the refund choice (orderCancel arguments).
-    for (const auth of order.transactions.filter(
-      (t) => t.kind === "AUTHORIZATION" && t.status === "SUCCESS",
-    )) {
-      const captured = order.transactions
-        .filter((t) => t.parentId === auth.id && t.kind === "CAPTURE" && t.status === "SUCCESS")
-        .reduce((sum, t) => sum + toCents(t.amount), 0);
-      if (toCents(auth.amount) > captured)
+    order.transactions.forEach((auth, i) => {
+      if (auth.kind !== "AUTHORIZATION" || auth.status !== "SUCCESS") return;
+      const captured = (list: TransactionRecord[]) =>
+        list
+          .filter((t) => t.parentId === auth.id && t.kind === "CAPTURE" && t.status === "SUCCESS")
+          .reduce((sum, t) => sum + toCents(t.amount), 0);
+      const open = toCents(auth.amount) - captured(order.transactions);
+      const openPresented = toCents(presented.transactions[i]!.amount) - captured(presented.transactions);
+      if (open > 0)
         transaction(shop, order, now, {
           kind: "VOID",
-          amount: fromCents(toCents(auth.amount) - captured),
+          amount: fromCents(open),
+          presentmentAmount: isMultiCurrency(order) ? fromCents(openPresented) : undefined,
           parentId: auth.id,
           gateway: auth.gateway,
         });
-    }
+    });
+    // With a refund, everything left goes back as refundCreate would: every unit, the
+    // shipping, each payment's remainder to its own gateway (orders-refunds).
     const refund = args.refund ?? args.refundMethod?.originalPaymentMethodsRefund ?? false;
-    if (refund && totals.net > 0) {
-      const parent = order.transactions.find(
-        (t) => (t.kind === "SALE" || t.kind === "CAPTURE") && t.status === "SUCCESS",
-      );
-      const refundTransaction = transaction(shop, order, now, {
-        kind: "REFUND",
-        amount: fromCents(totals.net),
-        parentId: parent?.id ?? null,
-        gateway: parent?.gateway ?? "manual",
-      });
-      const record: RefundRecord = {
-        id: shop.newId(),
-        note: args.staffNote ?? null,
-        createdAt: now,
-        refundLineItems: order.lineItems
-          .filter((line) => line.currentQuantity > 0)
-          .map((line) => {
-            const amounts = lineAmounts(line, order);
-            return {
-              id: shop.newId(),
-              lineItemId: line.id,
-              quantity: line.currentQuantity,
-              subtotal: fromCents(amounts.currentOriginal - amounts.currentDiscount),
-              totalTax: fromCents(amounts.currentTax),
-              restockType: args.restock ? "CANCEL" : "NO_RESTOCK",
-            };
-          }),
-        transactionIds: [refundTransaction.id],
-      };
-      order.refunds.push(record);
-    }
+    const refundRecord =
+      refund && orderTotals(order).net > 0
+        ? applyRefund(
+            shop,
+            order,
+            fullRefund(order, args.restock ? "CANCEL" : "NO_RESTOCK", args.staffNote ?? null),
+            now,
+          )
+        : null;
     for (const line of order.lineItems) line.currentQuantity = 0;
     for (const id of order.fulfillmentOrderIds) {
       const fo = shop.fulfillmentOrders.get(id);
@@ -220,10 +211,23 @@ export const orderMutations: FieldMap = {
     order.cancelReason = args.reason;
     order.closedAt = now; // Shopify archives cancelled orders
     refreshOrder(shop, order, now, { financial: order.transactions.length > transactionsBefore });
+    if (refundRecord) emitRefund(shop, context, order, refundRecord);
     emitUpdated(shop, context, order, ["orders/cancelled"]);
     return {
       job: { __typename: "Job", id: `gid://shopify/Job/${order.id}-cancel`, done: true, query: null },
       orderCancelUserErrors: [],
+      userErrors: [],
+    };
+  },
+
+  refundCreate: (args: { input: Parameters<typeof createRefund>[1] }, context: ResolverContext) => {
+    const { shop } = context;
+    const { errors, order, refund } = createRefund(shop, args.input, context);
+    if (!order || !refund) return { order: null, refund: null, userErrors: errors };
+    const self = () => orderView(shop, order);
+    return {
+      order: self(),
+      refund: refundView(shop, order, refund, fulfilledQuantities(shop, order), self),
       userErrors: [],
     };
   },
