@@ -37,6 +37,9 @@ export interface OrderRow {
   total: string;
   currencyCode: string;
   customer: string;
+  /** Processed orders: the document's back-office customer and how processing found it. */
+  customerNo: string | null;
+  customerFoundBy: string | null;
   financialStatus: string;
   state: string;
   /** Why an unprocessed order waits, in full. */
@@ -151,6 +154,8 @@ export async function listOrders(db: Db, shop: Shop, view: OrderView, page = 1):
       total: (order.currentTotalPrice ?? order.totalPrice).toFixed(2),
       currencyCode: order.currencyCode,
       customer: customerOf(order),
+      customerNo: headers.get(order.shopifyId)?.customerNo ?? null,
+      customerFoundBy: order.customerFoundBy,
       financialStatus: order.financialStatus,
       state: order.state,
       reason: view === "unprocessed" ? reasonOf(order, settings, filters) : "",

@@ -122,7 +122,8 @@ export async function findCustomerByEmailOrPhone(
 
 /**
  * The customer at exactly this address: name, street, zip, city and country equal once case
- * and spaces are ignored. Templates are never found.
+ * and spaces are ignored (an address without a name: street, zip, city and country). Templates
+ * are never found; with several, the lowest number.
  */
 export async function findCustomerByAddress(
   db: Db | Tx,
@@ -130,11 +131,12 @@ export async function findCustomerByAddress(
   query: { name: string; address1: string; zip: string; city: string; countryCode: string },
 ): Promise<BoCustomer | null> {
   const key = (value: string | null | undefined) => (value ?? "").replace(/\s+/g, "").toLowerCase();
-  if (!key(query.name)) return null;
+  if (!key(query.address1)) return null;
+  const name = key(query.name);
   const [row] = await db.$queryRaw<{ no: string }[]>`
     select no from "BoCustomer"
      where "shopId" = ${shopId}::uuid and not "isTemplate"
-       and lower(regexp_replace(name, '\\s', '', 'g')) = ${key(query.name)}
+       and (${name}::text = '' or lower(regexp_replace(name, '\\s', '', 'g')) = ${name})
        and lower(regexp_replace(coalesce(address1, ''), '\\s', '', 'g')) = ${key(query.address1)}
        and lower(regexp_replace(coalesce(zip, ''), '\\s', '', 'g')) = ${key(query.zip)}
        and lower(regexp_replace(coalesce(city, ''), '\\s', '', 'g')) = ${key(query.city)}

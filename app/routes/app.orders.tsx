@@ -214,7 +214,18 @@ function ProcessedRows({ rows, busy }: { rows: OrderRow[]; busy: boolean }) {
           {row.total} {row.currencyCode}
         </Text>
       </IndexTable.Cell>
-      <IndexTable.Cell>{row.customer}</IndexTable.Cell>
+      <IndexTable.Cell>
+        <Wrapped width="20rem">
+          <BlockStack gap="100">
+            <Text as="span">{row.customerNo ? `${row.customerNo} (${row.customer})` : row.customer}</Text>
+            {row.customerFoundBy ? (
+              <Text as="span" tone="subdued">
+                found {row.customerFoundBy}
+              </Text>
+            ) : null}
+          </BlockStack>
+        </Wrapped>
+      </IndexTable.Cell>
       <IndexTable.Cell>
         <PostingCell row={row} />
       </IndexTable.Cell>

@@ -36,46 +36,95 @@ interface Address {
 }
 
 function nameOf(address: Address | null, order: ShopifyOrder): string {
-  const name =
+  return (addressName(address) || order.email || order.name).trim();
+}
+
+/** The name an address carries itself: company, name, or first and last name. */
+function addressName(address: Address | null): string {
+  return (
     address?.company ||
     address?.name ||
     [address?.firstName, address?.lastName].filter(Boolean).join(" ") ||
-    order.email ||
-    order.name;
-  return name.trim();
+    ""
+  ).trim();
 }
 
+/** How the order's back-office customer was found, in words, with its number. */
+export interface CustomerMatch {
+  customerNo: string;
+  /** e.g. "by e-mail ada@example.com", "by bill-to address", "the default customer". */
+  how: string;
+}
+
+const byEmailOrPhone = async (db: Db | Tx, order: ShopifyOrder): Promise<CustomerMatch | null> => {
+  if (!order.email && !order.phone) return null;
+  const found = await findCustomerByEmailOrPhone(db, order.shopId, {
+    email: order.email,
+    phone: order.phone,
+  });
+  if (!found) return null;
+  const byEmail = order.email && found.email?.toLowerCase() === order.email.toLowerCase();
+  return { customerNo: found.no, how: byEmail ? `by e-mail ${order.email}` : `by phone ${order.phone}` };
+};
+
+const byAddress = async (db: Db | Tx, order: ShopifyOrder, billing: Address | null) => {
+  if (!billing?.address1) return null;
+  const found = await findCustomerByAddress(db, order.shopId, {
+    name: addressName(billing),
+    address1: billing.address1,
+    zip: billing.zip ?? "",
+    city: billing.city ?? "",
+    countryCode: billing.countryCodeV2 ?? "",
+  });
+  return found ? { customerNo: found.no, how: "by bill-to address" } : null;
+};
+
 /**
- * The order's back-office customer. With the "default" strategy, always the default customer.
- * Otherwise the customer a person (or an earlier order) linked the Shopify customer to comes
- * first, then the shop's strategy (e-mail/phone or bill-to address), then auto-creation, then
- * the default customer as a fallback. What is learnt about a Shopify customer is kept on its
- * ShopifyCustomer row: linked when matched or created, unlinked when the order is blocked, so
- * that it shows on the unmapped customers list where a person can link it.
+ * The order's back-office customer, and how it was found. With the "default" strategy, always
+ * the default customer. Otherwise the customer a person (or an earlier order) linked the
+ * Shopify customer to comes first, then the shop's strategy: by e-mail or phone when the order
+ * has them (a guest order without either, by its bill-to address), or by bill-to address.
+ * Before a customer is created, the order's e-mail and address are looked up whatever the
+ * strategy, so that no order (a guest's least of all) makes a second customer for an e-mail or
+ * an address the back office already has. An order with nothing to recognise its customer by
+ * goes to the default customer when there is one. What is learnt about a Shopify customer is
+ * kept on its ShopifyCustomer row: linked when matched or created, unlinked when the order is
+ * blocked, so that it shows on the unmapped customers list where a person can link it.
  */
-export async function mapCustomer(db: Db | Tx, settings: ShopSettings, order: ShopifyOrder): Promise<string> {
+export async function mapCustomer(
+  db: Db | Tx,
+  settings: ShopSettings,
+  order: ShopifyOrder,
+): Promise<CustomerMatch> {
   const billing = (order.billingAddress ?? order.shippingAddress) as Address | null;
   if (settings.customerMapping === "default") {
     if (!settings.defaultCustomerNo)
       throw new MappingError("customer", "the shop maps every order to a default customer, but none is set");
-    return settings.defaultCustomerNo;
+    return {
+      customerNo: settings.defaultCustomerNo,
+      how: "the default customer (the shop's rule for every order)",
+    };
   }
   const known = order.customerShopifyId
     ? await db.shopifyCustomer.findUnique({
         where: { shopId_shopifyId: { shopId: order.shopId, shopifyId: order.customerShopifyId } },
       })
     : null;
-  if (known?.customerNo) return known.customerNo;
+  if (known?.customerNo) return { customerNo: known.customerNo, how: "linked to its Shopify customer" };
 
   const matched = await matchCustomer(db, settings, order, billing);
   if (matched) {
-    await rememberCustomer(db, order, billing, matched);
+    await rememberCustomer(db, order, billing, matched.customerNo);
     return matched;
   }
   // The default customer stands in for this order only: the Shopify customer stays unlinked
   // (and off the unmapped list, since nothing is blocked), so a later match still wins.
   if (settings.defaultCustomerNo && (await findCustomer(db, order.shopId, settings.defaultCustomerNo))) {
-    return settings.defaultCustomerNo;
+    const nothing = !order.email && !order.phone && !billing?.address1;
+    return {
+      customerNo: settings.defaultCustomerNo,
+      how: `the default customer (${nothing ? "the order has no e-mail, phone or address" : "no customer matched"})`,
+    };
   }
   await rememberCustomer(db, order, billing, null);
   throw new MappingError(
@@ -89,26 +138,21 @@ async function matchCustomer(
   settings: ShopSettings,
   order: ShopifyOrder,
   billing: Address | null,
-): Promise<string | null> {
+): Promise<CustomerMatch | null> {
+  const recognisable = Boolean(order.email || order.phone || billing?.address1);
   const found =
     settings.customerMapping === "bill_to"
-      ? billing
-        ? await findCustomerByAddress(db, order.shopId, {
-            name: nameOf(billing, order),
-            address1: billing.address1 ?? "",
-            zip: billing.zip ?? "",
-            city: billing.city ?? "",
-            countryCode: billing.countryCodeV2 ?? "",
-          })
-        : null
+      ? await byAddress(db, order, billing)
       : order.email || order.phone
-        ? await findCustomerByEmailOrPhone(db, order.shopId, {
-            email: order.email ?? undefined,
-            phone: order.phone ?? undefined,
-          })
-        : null;
-  if (found) return found.no;
+        ? await byEmailOrPhone(db, order)
+        : await byAddress(db, order, billing);
+  if (found) return found;
   if (!settings.customerAutoCreate) return null;
+  // Never a second customer for what the back office already knows, whatever the rule.
+  const already = (await byEmailOrPhone(db, order)) ?? (await byAddress(db, order, billing));
+  if (already) return { ...already, how: `${already.how} (none created: the back office has it)` };
+  // A customer with nothing to be known by again would be a new one for every such order.
+  if (!recognisable && settings.defaultCustomerNo) return null;
   const created = await createCustomer(db, order.shopId, {
     name: nameOf(billing, order),
     email: order.email ?? undefined,
@@ -119,7 +163,7 @@ async function matchCustomer(
     countryCode: billing?.countryCodeV2 ?? undefined,
     templateNo: settings.customerTemplateNo ?? undefined,
   });
-  return created.no;
+  return { customerNo: created.no, how: "created from the order" };
 }
 
 /**

@@ -166,7 +166,7 @@ async function processOne(db: Db, settings: ShopSettings, order: ShopifyOrder): 
   const documentMoney = documentAmounts(order, lines, shippingLines);
   const mismatch = totalMismatch(order, documentMoney);
   if (mismatch) throw new AmountMismatchError(mismatch);
-  const customerNo = await mapCustomer(db, settings, order);
+  const customer = await mapCustomer(db, settings, order);
   const content = await documentLines(db, settings, order, parts);
   const documentType =
     settings.createInvoicesForFulfilled && order.fulfillmentStatus === "FULFILLED" ? "invoice" : "order";
@@ -181,7 +181,7 @@ async function processOne(db: Db, settings: ShopSettings, order: ShopifyOrder): 
       document = await createSalesDocument(tx, order.shopId, {
         documentType,
         no: settings.useShopifyOrderNo ? order.name.replace(/^#/, "") : undefined,
-        customerNo,
+        customerNo: customer.customerNo,
         orderDate: order.shopifyCreatedAt,
         currencyCode: order.currencyCode,
         ...content,
@@ -209,6 +209,7 @@ async function processOne(db: Db, settings: ShopSettings, order: ShopifyOrder): 
         error: null,
         documentType: document.documentType === "invoice" ? "sales_invoice" : "sales_order",
         documentNo: document.no,
+        customerFoundBy: customer.how,
         processedAt: new Date(),
         processedSnapshot: snapshotOf({
           cancelledAt: order.cancelledAt,
