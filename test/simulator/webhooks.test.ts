@@ -2,6 +2,8 @@ import { createHmac } from "node:crypto";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
+import { readAppConfig } from "../../simulator/app-config.server";
+import { executeLocal } from "../../simulator/resolvers/local-execute.server";
 import { testSimulator } from "../../simulator/testing.server";
 
 /** The simulator delivers webhooks as Shopify does: signed, with its headers, retried on failure. */
@@ -100,5 +102,59 @@ describe("a webhook from the simulator", () => {
       app.received[1]!.headers["x-shopify-webhook-id"],
     );
     expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+  });
+});
+
+describe("the order webhooks of an edit, a refund and a cancellation", () => {
+  it("reach the app on the topics shopify.app.toml declares, signed, and no others", async () => {
+    const app = await receiver([]);
+    const config = readAppConfig();
+    const sim = testSimulator({ appUrl: app.url, webhookPaths: config.webhookPaths });
+    const gql = async (query: string, variables: Record<string, unknown> = {}) => {
+      const response = await executeLocal(sim, "declared", query, variables);
+      expect(response.errors).toBeUndefined();
+      return response.data as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    };
+    const created = await gql(
+      `mutation { orderCreate(order: { lineItems: [{ title: "Print", quantity: 2, priceSet: { shopMoney: { amount: "10.00", currencyCode: USD } } }],
+        transactions: [{ kind: SALE, amountSet: { shopMoney: { amount: "20.00", currencyCode: USD } } }] }) { order { id lineItems(first: 1) { nodes { id } } } } }`,
+    );
+    /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment */
+    const order = created.orderCreate.order;
+    const line = order.lineItems.nodes[0].id as string;
+    const begun = await gql(`mutation { orderEditBegin(id: "${order.id}") { calculatedOrder { id } } }`);
+    const calculated = begun.orderEditBegin.calculatedOrder.id as string;
+    /* eslint-enable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment */
+    await gql(
+      `mutation { orderEditSetQuantity(id: "${calculated}", lineItemId: "${line.replace("LineItem", "CalculatedLineItem")}", quantity: 1) { userErrors { message } } }`,
+    );
+    await gql(`mutation { orderEditCommit(id: "${calculated}") { userErrors { message } } }`);
+    await gql(
+      `mutation { refundCreate(input: { orderId: "${order.id}", transactions: [{ orderId: "${order.id}", kind: REFUND, gateway: "manual", amount: "10.00" }] }) { userErrors { message } } }`,
+    );
+    await gql(
+      `mutation { orderCancel(orderId: "${order.id}", reason: CUSTOMER, refund: true, restock: false) { orderCancelUserErrors { message } } }`,
+    );
+    expect(await sim.webhooks.idle()).toBe(true);
+
+    const topics = app.received.map((delivery) => String(delivery.headers["x-shopify-topic"]));
+    // Sent: orders/create, orders/paid, orders/edited, orders/updated (edit), refunds/create,
+    // orders/updated (refund), refunds/create, orders/cancelled, orders/updated (cancel).
+    // orders/edited and refunds/create are not declared, so they are not delivered.
+    expect(topics).toEqual([
+      "orders/create",
+      "orders/paid",
+      "orders/updated",
+      "orders/updated",
+      "orders/cancelled",
+      "orders/updated",
+    ]);
+    for (const delivery of app.received) {
+      const expected = createHmac("sha256", "test-api-secret").update(delivery.body).digest("base64");
+      expect(delivery.headers["x-shopify-hmac-sha256"]).toBe(expected);
+    }
+    expect(sim.webhooks.log.map((delivery) => new URL(delivery.url).pathname)).toContain(
+      "/webhooks/orders/cancelled",
+    );
   });
 });
