@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { useFetcher, useLoaderData, useRevalidator, useSearchParams } from "@remix-run/react";
+import { useFetcher, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useAppBridge } from "@shopify/app-bridge-react";
 import {
   BlockStack,
@@ -26,8 +26,10 @@ import {
   toRunView,
   type RunView,
 } from "../components/runs";
+import { usePolled } from "../components/polling";
 import prisma from "../db.server";
 import { RUN_STATUSES } from "../jobs/sync-task.server";
+import type { LiveRuns } from "./app.runs.live";
 
 /** The job list: every run of the shop, newest first, with Retry and Cancel. */
 export const loader = async ({ request }: LoaderFunctionArgs) => {
@@ -35,11 +37,13 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const url = new URL(request.url);
   const query = runQuery.safeParse(Object.fromEntries(url.searchParams));
   if (!query.success) throw new Response("Unknown task or status in the address.", { status: 400 });
+  const at = Date.now();
   const { runs, total, active } = await listRuns(prisma, shop.id, query.data);
   return {
     runs: runs.map(toRunView),
     total,
     active,
+    at,
     page: query.data.page,
     pageSize: PAGE_SIZE,
     statuses: [...RUN_STATUSES],
@@ -105,18 +109,16 @@ const TASK_OPTIONS = [
 const TITLES = new Map(TASK_CATALOG.map((task) => [task.name, task.title]));
 
 export default function Runs() {
-  const { runs, total, active, page, pageSize, statuses } = useLoaderData<typeof loader>();
+  const loaded = useLoaderData<typeof loader>();
+  const { page, pageSize, statuses } = loaded;
   const [params, setParams] = useSearchParams();
-  const revalidator = useRevalidator();
 
-  // Live refresh while anything of the shop is queued or running.
-  useEffect(() => {
-    if (active === 0) return;
-    const timer = setInterval(() => {
-      if (revalidator.state === "idle") revalidator.revalidate();
-    }, 1500);
-    return () => clearInterval(timer);
-  }, [active, revalidator]);
+  // Live refresh while anything of the shop is queued or running: the same rows as JSON, shown
+  // when newer than the loader's (an action's revalidation brings newer loader data).
+  const liveUrl = `/app/runs/live?${params.toString()}`;
+  const newer = (last: LiveRuns | undefined) => (last && last.at > loaded.at ? last : loaded);
+  const polled = usePolled<LiveRuns>(liveUrl, 1500, (last) => newer(last).active > 0);
+  const { runs, total, active } = newer(polled?.url === liveUrl ? polled.data : undefined);
 
   const setFilter = (key: string, value: string) => {
     const next = new URLSearchParams(params);

@@ -1,12 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import {
-  Form,
-  useActionData,
-  useFetcher,
-  useLoaderData,
-  useNavigation,
-  useRevalidator,
-} from "@remix-run/react";
+import { Form, useActionData, useFetcher, useLoaderData, useNavigation } from "@remix-run/react";
 import { useAppBridge } from "@shopify/app-bridge-react";
 import {
   Banner,
@@ -35,7 +28,9 @@ import {
   toRunView,
   type RunView,
 } from "../components/runs";
+import { usePolled } from "../components/polling";
 import prisma from "../db.server";
+import type { LiveRuns } from "./app.runs.live";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const shop = await adminShop(request);
@@ -100,23 +95,25 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
 type RunResult = { ok: true; intent: "run"; mode: "background" | "foreground"; run: RunView } | Refused;
 type ScheduleResult = { ok: true; intent: "schedule" } | Refused;
 
-/** The runs of this task that are in progress, polled while a foreground run is under way. */
+/**
+ * The run of this task in progress, polled while a foreground run is under way (one poll at a
+ * time: a slow answer is not cut short by the next poll, see usePolled).
+ */
 function useLiveRun(task: string, active: boolean) {
-  const poll = useFetcher<{ runs: RunView[] }>();
-  useEffect(() => {
-    if (!active) return;
-    const load = () => poll.load(`/app/runs?task=${task}&status=running&trigger=manual`);
-    load();
-    const timer = setInterval(load, 500);
-    return () => clearInterval(timer);
-  }, [active, task]);
-  return active ? poll.data?.runs[0] : undefined;
+  const polled = usePolled<LiveRuns>(
+    `/app/runs/live?task=${task}&status=running&trigger=manual`,
+    500,
+    active,
+    {
+      immediate: true,
+    },
+  );
+  return active ? polled?.data.runs[0] : undefined;
 }
 
 function RunNow({ task, title, background }: { task: string; title: string; background: boolean }) {
   const fetcher = useFetcher<RunResult>();
   const shopify = useAppBridge();
-  const revalidator = useRevalidator();
   const running = fetcher.state !== "idle";
   const live = useLiveRun(task, running && !background);
   const result = fetcher.data;
@@ -125,7 +122,7 @@ function RunNow({ task, title, background }: { task: string; title: string; back
     if (!result || fetcher.state !== "idle") return;
     if (result.ok && result.mode === "background") shopify.toast.show(`${title}: queued`);
     if (!result.ok) shopify.toast.show(result.error, { isError: true });
-    revalidator.revalidate();
+    // (Remix reloads the page's data after the action: Recent runs shows the run.)
   }, [result, fetcher.state]);
 
   return (

@@ -1,3 +1,4 @@
+import type { Request, Route } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createItem } from "../../app/backoffice/backoffice.server";
 import { describeCounts } from "../../app/components/runs";
@@ -172,7 +173,7 @@ describe("the embedded admin in a browser", () => {
     await admin.screenshot("runs");
   });
 
-  it("with background syncs off, Run now runs on the page and shows the result", async () => {
+  it("with background syncs off, Run now runs on the page, shows its progress and then the result", async () => {
     const { admin, shopId } = stack;
     await admin.navigate("Settings", "/app/settings");
     await admin.page.getByLabel("Allow background syncs").uncheck({ force: true });
@@ -189,10 +190,39 @@ describe("the embedded admin in a browser", () => {
     // The person's runs: the shop's order schedule may fire in between, in the background.
     const manual = { shopId, trigger: "manual" };
     const before = await prisma.syncRun.count({ where: manual });
-    await admin.page.getByRole("button", { name: "Run now" }).click();
 
+    // A slow connection, on purpose: Shopify takes 1.2 s an answer, so the run lasts, and each
+    // of the page's progress polls takes 0.7 s, longer than its interval (0.5 s). The page must
+    // neither cut a poll short (an aborted request, which Remix logged as a console error,
+    // "AbortError: signal is aborted without reason", when it came as the answer was read)
+    // nor go without showing progress.
+    const aborted: string[] = [];
+    const onFailed = (request: Request) => {
+      if (new URL(request.url()).origin === new URL(stack.app.url).origin) aborted.push(request.url());
+    };
+    admin.page.on("requestfailed", onFailed);
+    const isPoll = (url: URL) =>
+      url.pathname.startsWith("/app/runs") && url.searchParams.get("status") === "running";
+    const slowPoll = async (route: Route) => {
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      await route.continue().catch(() => undefined); // the page may have cancelled it meanwhile
+    };
+    await admin.page.route(isPoll, slowPoll);
+    stack.simulator.sim.faults = { ...stack.simulator.sim.faults, delayShare: 1, delayMs: 1200 };
+    try {
+      await admin.page.getByRole("button", { name: "Run now" }).click();
+      // While it runs, the page shows the run's progress from the run record.
+      await admin.page.locator("progress").first().waitFor({ timeout: 20_000 });
+
+      const result = admin.page.getByTestId("foreground-result");
+      await result.waitFor({ timeout: 30_000 });
+    } finally {
+      stack.simulator.sim.faults = { ...stack.simulator.sim.faults, delayShare: 0, delayMs: 0 };
+      await admin.page.unroute(isPoll, slowPoll);
+      admin.page.off("requestfailed", onFailed);
+    }
+    expect(aborted).toEqual([]);
     const result = admin.page.getByTestId("foreground-result");
-    await result.waitFor({ timeout: 20_000 });
     await admin.page.getByText("Sync orders succeeded").waitFor();
     await admin.screenshot("task-foreground");
     const runs = await prisma.syncRun.findMany({ where: manual, orderBy: { queuedAt: "desc" } });
@@ -205,7 +235,7 @@ describe("the embedded admin in a browser", () => {
     });
     // The page shows what the run did, as the run record has it.
     expect(await result.innerText()).toContain(describeCounts(runs[0]!.counts as Record<string, number>));
-  });
+  }, 90_000);
 
   it("a list longer than a page pages with Previous and Next, keeping the full count", async () => {
     const { admin, shopId } = stack;
