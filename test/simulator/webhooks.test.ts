@@ -119,12 +119,12 @@ describe("the order webhooks of an edit, a refund and a cancellation", () => {
       `mutation { orderCreate(order: { lineItems: [{ title: "Print", quantity: 2, priceSet: { shopMoney: { amount: "10.00", currencyCode: USD } } }],
         transactions: [{ kind: SALE, amountSet: { shopMoney: { amount: "20.00", currencyCode: USD } } }] }) { order { id lineItems(first: 1) { nodes { id } } } } }`,
     );
-    /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment */
-    const order = created.orderCreate.order;
-    const line = order.lineItems.nodes[0].id as string;
+    /* eslint-disable @typescript-eslint/no-unsafe-member-access */
+    const order = created.orderCreate.order as { id: string; lineItems: { nodes: { id: string }[] } };
+    const line = order.lineItems.nodes[0]!.id;
     const begun = await gql(`mutation { orderEditBegin(id: "${order.id}") { calculatedOrder { id } } }`);
     const calculated = begun.orderEditBegin.calculatedOrder.id as string;
-    /* eslint-enable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment */
+    /* eslint-enable @typescript-eslint/no-unsafe-member-access */
     await gql(
       `mutation { orderEditSetQuantity(id: "${calculated}", lineItemId: "${line.replace("LineItem", "CalculatedLineItem")}", quantity: 1) { userErrors { message } } }`,
     );
