@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { findCustomer, SKU_STRATEGIES } from "../backoffice/backoffice.server";
+import { findCustomer, findItem, SKU_STRATEGIES } from "../backoffice/backoffice.server";
 import type { Db } from "../db.server";
 import type { ShopSettings } from "../generated/prisma/client";
 
@@ -24,6 +24,14 @@ const customerNo = z
   .optional()
   .transform((value) => (value ? value : null));
 
+/** An optional item number: blank means none. */
+const itemNo = z
+  .string()
+  .trim()
+  .max(20, "at most 20 characters")
+  .optional()
+  .transform((value) => (value ? value : null));
+
 export const settingsForm = z.object({
   allowBackgroundSyncs: checkbox,
   autoProcessOrders: checkbox,
@@ -36,6 +44,8 @@ export const settingsForm = z.object({
   defaultCustomerNo: customerNo,
   productMapping: z.enum(SKU_STRATEGIES, { message: "choose how products are matched to items" }),
   productAutoCreate: checkbox,
+  giftCardItemNo: itemNo,
+  tipItemNo: itemNo,
   notifyCustomerOnShipment: checkbox,
 });
 
@@ -57,6 +67,16 @@ async function crossCheck(db: Db, shopId: string, input: SettingsInput): Promise
     errors.customerTemplateNo = `no customer ${input.customerTemplateNo} in the back office`;
   if (input.defaultCustomerNo && !(await findCustomer(db, shopId, input.defaultCustomerNo)))
     errors.defaultCustomerNo = `no customer ${input.defaultCustomerNo} in the back office`;
+  for (const field of ["giftCardItemNo", "tipItemNo"] as const) {
+    const no = input[field];
+    if (!no) continue;
+    const item = await findItem(db, shopId, no);
+    if (!item) errors[field] = `no item ${no} in the back office`;
+    else if (item.type !== "non_stock")
+      errors[field] =
+        `item ${no} is a stock item; ${field === "tipItemNo" ? "tips" : "gift cards"} are booked to a non-stock item`;
+    else if (item.blocked) errors[field] = `item ${no} is blocked`;
+  }
   return errors;
 }
 
@@ -78,6 +98,16 @@ export async function saveSettings(db: Db, shopId: string, form: unknown): Promi
     update: parsed.data,
   });
   return { ok: true, settings };
+}
+
+/** Back-office non-stock items to choose from (gift cards, tips). */
+export async function nonStockItemChoices(db: Db, shopId: string) {
+  return db.boItem.findMany({
+    where: { shopId, type: "non_stock", blocked: false },
+    select: { no: true, description: true },
+    orderBy: { no: "asc" },
+    take: 500,
+  });
 }
 
 /** Back-office customers to choose from (template and default customer). */

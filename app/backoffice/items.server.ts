@@ -15,10 +15,16 @@ import { nextNo } from "./numbers.server";
 
 export type ItemWithVariants = BoItem & { variants: BoItemVariant[] };
 
+/** Inventory items are stock; non-stock items (gift cards, tips, services) ship without stock moving. */
+export const ITEM_TYPES = ["inventory", "non_stock"] as const;
+export type ItemType = (typeof ITEM_TYPES)[number];
+
 export interface NewItem {
   /** Taken from the ITEM number series when absent. */
   no?: string;
   description: string;
+  /** inventory (default) or non_stock. */
+  type?: ItemType;
   unitPrice: DecimalInput;
   vendorItemNo?: string;
   barcode?: string;
@@ -27,6 +33,9 @@ export interface NewItem {
 
 export async function createItem(db: Db | Tx, shopId: string, input: NewItem): Promise<ItemWithVariants> {
   const description = requiredText(input.description, "item description");
+  const type = input.type ?? "inventory";
+  if (!ITEM_TYPES.includes(type))
+    throw new BackOfficeError(`unknown item type "${String(type)}"; use ${ITEM_TYPES.join(" or ")}`);
   const unitPrice = toDecimal(input.unitPrice, "item unit price");
   if (unitPrice.isNegative())
     throw new BackOfficeError(`item unit price cannot be negative: ${unitPrice.toString()}`);
@@ -50,6 +59,7 @@ export async function createItem(db: Db | Tx, shopId: string, input: NewItem): P
           shopId,
           no,
           description,
+          type,
           unitPrice,
           vendorItemNo: optionalText(input.vendorItemNo),
           barcode: optionalText(input.barcode),

@@ -249,18 +249,29 @@ async function post(
         lines: { create: shipped },
       },
     });
+    // Non-stock items (gift cards, tips) are shipped, but no stock moves for them.
+    const nonStock = new Set(
+      (
+        await tx.boItem.findMany({
+          where: { shopId, no: { in: shipped.map((line) => line.itemNo) }, type: "non_stock" },
+          select: { no: true },
+        })
+      ).map((item) => item.no),
+    );
     await tx.boStockEntry.createMany({
-      data: shipped.map((line) => ({
-        id: randomUUID(),
-        shopId,
-        itemNo: line.itemNo,
-        variantCode: line.variantCode,
-        locationCode: line.locationCode,
-        quantity: -line.quantity,
-        entryType: "shipment",
-        documentNo: no,
-        postedAt,
-      })),
+      data: shipped
+        .filter((line) => !nonStock.has(line.itemNo))
+        .map((line) => ({
+          id: randomUUID(),
+          shopId,
+          itemNo: line.itemNo,
+          variantCode: line.variantCode,
+          locationCode: line.locationCode,
+          quantity: -line.quantity,
+          entryType: "shipment",
+          documentNo: no,
+          postedAt,
+        })),
     });
     result.shipmentNo = no;
   }

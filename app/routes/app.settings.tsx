@@ -3,18 +3,25 @@ import { useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-r
 import { SaveBar, useAppBridge } from "@shopify/app-bridge-react";
 import { Banner, BlockStack, Card, Checkbox, FormLayout, Layout, Page, Select, Text } from "@shopify/polaris";
 import { useCallback, useEffect, useMemo, useState } from "react";
-import { customerChoices, loadSettings, saveSettings, type FieldErrors } from "../admin/settings.server";
+import {
+  customerChoices,
+  loadSettings,
+  nonStockItemChoices,
+  saveSettings,
+  type FieldErrors,
+} from "../admin/settings.server";
 import prisma from "../db.server";
 import { adminShop } from "../admin/route.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const shop = await adminShop(request);
-  const [settings, customers] = await Promise.all([
+  const [settings, customers, items] = await Promise.all([
     loadSettings(prisma, shop.id),
     customerChoices(prisma, shop.id),
+    nonStockItemChoices(prisma, shop.id),
   ]);
   const { shopId: _shopId, updatedAt: _updatedAt, ...values } = settings;
-  return { values, customers };
+  return { values, customers, items };
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
@@ -50,7 +57,7 @@ function toForm(values: Values): Record<string, string> {
 }
 
 export default function Settings() {
-  const { values, customers } = useLoaderData<typeof loader>();
+  const { values, customers, items } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const submit = useSubmit();
@@ -75,6 +82,10 @@ export default function Settings() {
   const customerOptions = [
     { label: "None", value: "" },
     ...customers.map((customer) => ({ label: `${customer.no} · ${customer.name}`, value: customer.no })),
+  ];
+  const itemOptions = [
+    { label: "None", value: "" },
+    ...items.map((item) => ({ label: `${item.no} · ${item.description}`, value: item.no })),
   ];
   const check = (key: keyof Values, label: string, helpText?: string) => (
     <Checkbox
@@ -186,6 +197,29 @@ export default function Settings() {
                   error={errors.productMapping}
                 />
                 {check("productAutoCreate", "Create an item when none is found")}
+              </FormLayout>
+            </Card>
+          </Layout.AnnotatedSection>
+          <Layout.AnnotatedSection
+            title="Gift cards and tips"
+            description="Shopify tells gift cards sold and tips from products itself; they are booked to these back-office non-stock items, never mapped by SKU. Until one is named, an order with a gift card or a tip waits, saying so."
+          >
+            <Card>
+              <FormLayout>
+                <Select
+                  label="Gift cards sold"
+                  options={itemOptions}
+                  value={draft.giftCardItemNo ?? ""}
+                  onChange={(value) => set("giftCardItemNo", value || null)}
+                  error={errors.giftCardItemNo}
+                />
+                <Select
+                  label="Tips"
+                  options={itemOptions}
+                  value={draft.tipItemNo ?? ""}
+                  onChange={(value) => set("tipItemNo", value || null)}
+                  error={errors.tipItemNo}
+                />
               </FormLayout>
             </Card>
           </Layout.AnnotatedSection>

@@ -106,3 +106,37 @@ export function figures(header: NonNullable<Awaited<ReturnType<typeof documentOf
     })),
   };
 }
+
+/**
+ * A storefront checkout with a tip, through the simulator's checkout (orderCreate's input has
+ * no tip: a checkout records it as a line item of its own, the TIP sale of the order's agreement).
+ */
+export async function checkoutWithTip(
+  simulator: RunningSimulator,
+  shop: string,
+  order: Record<string, unknown> & { lineItems: LineInput[] },
+  tip: ReturnType<typeof usd>,
+): Promise<{ id: string; name: string }> {
+  const response = await fetch(`${simulator.url}/_sim/shops/${shop}/checkouts`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      order: {
+        email: "ada@example.com",
+        billingAddress: ADDRESS,
+        shippingAddress: ADDRESS,
+        financialStatus: "PAID",
+        ...order,
+        lineItems: order.lineItems.map((line) => ({ requiresShipping: true, ...line })),
+      },
+      tip,
+    }),
+  });
+  const body = (await response.json()) as {
+    order: { id: string; name: string } | null;
+    userErrors?: { message: string }[];
+    error?: string;
+  };
+  if (!body.order) throw new Error(body.error ?? body.userErrors?.map((e) => e.message).join("; "));
+  return body.order;
+}

@@ -14,7 +14,8 @@ import type { ShopifyOrder, ShopifyOrderLine, ShopifyShippingLine } from "../../
  * - with taxesIncluded, unit price and discount include tax (the document is flagged so) and
  *   the amount before tax is what is left after Shopify's tax; else tax comes on top;
  * - every shipping line that is not removed, with its own discount and tax lines;
- * - a tip (totalTipReceived) as its own line, without tax.
+ * - a gift card sold (LineItem.isGiftCard) and the tip (the line Shopify's agreement names as
+ *   the TIP sale) as lines of their own kind, priced as any line.
  *
  * What it comes to is then checked against Shopify's currentTotalPriceSet (totalMismatch).
  */
@@ -30,7 +31,7 @@ export interface TaxLine {
 
 export interface AmountLine {
   kind: "product" | "gift_card" | "shipping" | "tip";
-  /** The staged line it comes from (product and gift-card lines), or shipping line. */
+  /** The staged line it comes from (product, gift-card and tip lines), or shipping line. */
   shopifyLineId: bigint | null;
   description: string;
   quantity: number;
@@ -50,7 +51,7 @@ export interface DocumentAmounts {
   amountIncludingTax: Prisma.Decimal;
 }
 
-type Order = Pick<ShopifyOrder, "taxesIncluded" | "currentTaxLines" | "totalTip">;
+type Order = Pick<ShopifyOrder, "taxesIncluded" | "currentTaxLines">;
 type Line = Pick<
   ShopifyOrderLine,
   | "shopifyId"
@@ -59,6 +60,7 @@ type Line = Pick<
   | "quantity"
   | "currentQuantity"
   | "isGiftCard"
+  | "isTip"
   | "unitPrice"
   | "discountAmount"
   | "taxAmount"
@@ -152,7 +154,7 @@ export function documentAmounts(order: Order, lines: Line[], shippingLines: Ship
     result.push(
       priced(
         {
-          kind: line.isGiftCard ? "gift_card" : "product",
+          kind: line.isTip ? "tip" : line.isGiftCard ? "gift_card" : "product",
           shopifyLineId: line.shopifyId,
           description: lineDescription(line),
           quantity: line.currentQuantity,
@@ -181,17 +183,6 @@ export function documentAmounts(order: Order, lines: Line[], shippingLines: Ship
       ),
     );
   }
-  if (order.totalTip.greaterThan(0))
-    result.push({
-      kind: "tip",
-      shopifyLineId: null,
-      description: "Tip",
-      quantity: 1,
-      unitPrice: order.totalTip,
-      discountAmount: ZERO,
-      taxAmount: ZERO,
-      amount: order.totalTip,
-    });
   const amount = result.reduce((total, line) => total.plus(line.amount), ZERO);
   const taxAmount = result.reduce((total, line) => total.plus(line.taxAmount), ZERO);
   return {
@@ -242,7 +233,7 @@ export function totalMismatch(order: Totals, amounts: DocumentAmounts): string |
     `shipping ${sum(["shipping"], gross).toFixed(2)}`,
     `tax ${amounts.taxAmount.toFixed(2)}`,
   ];
-  const tip = sum(["tip"], (line) => line.amount);
+  const tip = sum(["tip"], gross);
   if (!tip.isZero()) ours.push(`tip ${tip.toFixed(2)}`);
   const theirs = [
     `subtotal ${(order.currentSubtotal ?? order.subtotal).toFixed(2)}`,

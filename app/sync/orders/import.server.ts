@@ -8,6 +8,7 @@ import {
   ORDER_LINES,
   ORDER_LINES_MAX_PAGE,
   ORDER_SHIPPING_LINES,
+  ORDER_TIP_LINES,
   ORDER_STAMPS,
   ORDER_STAMPS_PER_PAGE,
   ORDERS_BY_ID,
@@ -162,6 +163,27 @@ async function currentOf(
   return { ...totals, unitPricesAfterDiscounts };
 }
 
+/** The ids of the order's tip lines, when it has a tip (the TIP sales of its placement). */
+async function tipLinesOf(
+  client: AdminClient,
+  node: OrderNode,
+  lines: OrderLineNode[],
+  shippingLines: ShippingLineNode[],
+): Promise<Set<string>> {
+  if (!(Number(node.totalTipReceived.amount) > 0)) return new Set();
+  const { order } = await client.request(ORDER_TIP_LINES, {
+    id: node.id,
+    sales: Math.min(ORDER_LINES_MAX_PAGE, lines.length + shippingLines.length),
+  });
+  return new Set(
+    (order?.agreements.nodes ?? []).flatMap((agreement) =>
+      agreement.sales.nodes.flatMap((sale) =>
+        sale.lineType === "TIP" && sale.lineItem ? [sale.lineItem.id] : [],
+      ),
+    ),
+  );
+}
+
 export interface ImportResult {
   staged: bigint[];
 }
@@ -206,11 +228,13 @@ export async function importOrders(
   async function stage(node: OrderNode): Promise<void> {
     try {
       const lines = await allLines(client, node);
+      const shippingLines = await allShippingLines(client, node);
       const read: OrderRead = {
         node,
         lines,
-        shippingLines: await allShippingLines(client, node),
+        shippingLines,
         current: await currentOf(client, node, lines),
+        tipLineIds: await tipLinesOf(client, node, lines, shippingLines),
       };
       const outcome = await db.$transaction((tx) => stageOrder(tx, shop.id, read));
       ctx.count(OUTCOME_COUNTS[outcome]);

@@ -16,8 +16,9 @@ import type { ShopSettings, ShopifyOrder, ShopifyOrderLine } from "../../generat
  */
 
 export class MappingError extends Error {
-  readonly kind: "customer" | "product";
-  constructor(kind: "customer" | "product", message: string) {
+  /** What is missing: a customer, a product's item, or a setting (gift card or tip item). */
+  readonly kind: "customer" | "product" | "setting";
+  constructor(kind: "customer" | "product" | "setting", message: string) {
     super(message);
     this.kind = kind;
   }

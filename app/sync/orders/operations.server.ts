@@ -301,3 +301,29 @@ export const ORDER_CURRENT = operation<
     }
   }`,
 );
+
+/**
+ * Which of an order's lines are its tip: Shopify records a tip as a line item, told apart only
+ * by the TIP sale of the order's agreement (a tip has no SKU, but neither has a custom line).
+ * Read for orders with a tip (totalTipReceived) alone; the placement's agreement comes first,
+ * with a sale per line and per shipping line (`sales`), about 2 points a sale.
+ */
+export const ORDER_TIP_LINES = operation<
+  {
+    order: {
+      agreements: {
+        nodes: { sales: { nodes: { lineType: string; lineItem?: { id: string } }[] } }[];
+      };
+    } | null;
+  },
+  { id: string; sales: number }
+>(
+  "SyncOrderTipLines",
+  `query SyncOrderTipLines($id: ID!, $sales: Int!) {
+    order(id: $id) {
+      agreements(first: 1) {
+        nodes { sales(first: $sales) { nodes { lineType ... on TipSale { lineItem { id } } } } }
+      }
+    }
+  }`,
+);

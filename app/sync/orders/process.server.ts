@@ -11,7 +11,7 @@ import { describeError } from "../../jobs/errors.server";
 import type { Logger } from "../../log.server";
 import { documentAmounts, totalMismatch } from "./amounts.server";
 import type { OrderFilters } from "./filters.server";
-import { mapCustomer, mapLines } from "./mapping.server";
+import { mapCustomer, mapLines, MappingError } from "./mapping.server";
 import { NO_CONFIRMATION, snapshotOf } from "./stage.server";
 
 /**
@@ -122,16 +122,32 @@ export async function documentLines(
   const amounts = documentAmounts(order, lines, shippingLines);
   const mismatch = totalMismatch(order, amounts);
   if (mismatch) throw new AmountMismatchError(mismatch);
-  const tip = amounts.lines.find((line) => line.kind === "tip");
-  if (tip)
+  // The tip is a line Shopify's agreement names; a tip it does not name would be booked as a product.
+  const tips = amounts.lines
+    .filter((line) => line.kind === "tip")
+    .reduce((total, line) => total.plus(line.unitPrice.times(line.quantity)), new Prisma.Decimal(0));
+  if (!tips.equals(order.totalTip))
     throw new AmountMismatchError(
-      `the order carries a tip of ${tip.amount.toFixed(2)} ${order.currencyCode}, and no back-office item is named for tips`,
+      `Shopify states a tip of ${order.totalTip.toFixed(2)} ${order.currencyCode}, but its order agreement names tip lines of ${tips.toFixed(2)}; nothing was booked`,
     );
   const open = amounts.lines
-    .filter((line) => line.kind === "product" || line.kind === "gift_card")
+    .filter((line) => line.kind === "product")
     .map((amount) => lines.find((candidate) => candidate.shopifyId === amount.shopifyLineId)!);
   const mapped = await mapLines(db, settings, order, open);
-  const itemOf = new Map(mapped.map((entry) => [entry.line.shopifyId, entry]));
+  const itemOf = new Map<bigint, { itemNo: string; variantCode: string | null }>(
+    mapped.map((entry) => [entry.line.shopifyId, entry]),
+  );
+  // Gift cards sold and tips go to the shop's non-stock items, never through product mapping.
+  for (const line of amounts.lines) {
+    if (line.kind !== "gift_card" && line.kind !== "tip") continue;
+    const itemNo = line.kind === "tip" ? settings.tipItemNo : settings.giftCardItemNo;
+    if (!itemNo)
+      throw new MappingError(
+        "setting",
+        `the order ${line.kind === "tip" ? "has a tip" : `sells a gift card (${line.description})`}: name the back-office item ${line.kind === "tip" ? "tips" : "gift cards"} are booked to on the settings page`,
+      );
+    itemOf.set(line.shopifyLineId!, { itemNo, variantCode: null });
+  }
   return {
     pricesIncludingTax: amounts.pricesIncludingTax,
     presentment: presentmentOf(order, amounts),

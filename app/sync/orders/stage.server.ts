@@ -25,6 +25,8 @@ export interface OrderRead {
   lines: OrderLineNode[];
   shippingLines: ShippingLineNode[];
   current: (Omit<OrderCurrentNode, "lineItems"> & { unitPricesAfterDiscounts: Map<string, string> }) | null;
+  /** The lines Shopify's agreement names as the tip (TIP sales). */
+  tipLineIds: Set<string>;
 }
 
 export function numericId(gid: string): bigint {
@@ -315,6 +317,7 @@ export async function stageOrder(tx: Tx, shopId: string, read: OrderRead): Promi
       quantity: line.quantity,
       currentQuantity: line.currentQuantity,
       isGiftCard: line.isGiftCard,
+      isTip: read.tipLineIds.has(line.id),
       unitPrice: money(line.originalUnitPrice),
       discountAmount: money(line.totalDiscount),
       taxAmount: sum(line.taxLines.map((tax) => tax.price)),
