@@ -34,18 +34,19 @@ async function query<T extends pg.QueryResultRow>(db: pg.Client, sql: string): P
   return (await db.query<T>(sql)).rows;
 }
 
-/** Waits until a sync run of the demo's shop is under way (or, on a fast machine, done). */
-async function untilSyncRuns(db: pg.Client, finishedBefore: number): Promise<void> {
-  const deadline = Date.now() + 60_000;
+/** Waits until an order import of the demo's shop is under way, or `succeeded` of them have succeeded. */
+async function untilImport(db: pg.Client, state: { running: true } | { succeeded: number }): Promise<void> {
+  const deadline = Date.now() + 90_000;
   for (;;) {
     const [row] = await query<{ running: number; succeeded: number }>(
       db,
       `select count(*) filter (where status = 'running')::int as running,
-              count(*) filter (where task = 'sync_orders' and status = 'succeeded')::int as succeeded
-         from "SyncRun"`,
+              count(*) filter (where status = 'succeeded')::int as succeeded
+         from "SyncRun" where task = 'sync_orders'`,
     );
-    if (row!.running > 0 || row!.succeeded > finishedBefore) return;
-    if (Date.now() > deadline) throw new Error("no sync run started within a minute");
+    if ("running" in state ? row!.running > 0 || row!.succeeded > 0 : row!.succeeded >= state.succeeded)
+      return;
+    if (Date.now() > deadline) throw new Error(`no order import ${JSON.stringify(state)} within 90 s`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
@@ -99,7 +100,7 @@ describe("npm run demo, stopped with Ctrl-C and started again on the same data f
       demo = await DemoProcess.start(dataDir);
       await demo.line(/^Admin: /, START_MS);
       const first = await demoDatabase(dataDir);
-      await untilSyncRuns(first, 0).finally(() => first.end());
+      await untilImport(first, { running: true }).finally(() => first.end());
       const afterFirst = await interruptAndInspect(demo);
       expect(afterFirst).toMatchObject({ running: [], lockedJobs: [], lockedQueues: [] });
       // The import the worker had in hand when Ctrl-C came finished: the seeded shop's orders.
@@ -112,7 +113,7 @@ describe("npm run demo, stopped with Ctrl-C and started again on the same data f
       expect(demo.stdout).not.toMatch(/401|Invalid API key or access token/);
       const second = await demoDatabase(dataDir);
       // The order import it queues runs with the token the first demo got: the shop is the same.
-      await untilSyncRuns(second, 1).finally(() => second.end());
+      await untilImport(second, { succeeded: 2 }).finally(() => second.end());
       const afterSecond = await interruptAndInspect(demo);
       expect(afterSecond).toMatchObject({ running: [], lockedJobs: [], lockedQueues: [] });
       // (Webhooks of the shipment sync may have queued another import, which waits for the next start.)
