@@ -1,6 +1,7 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient } from "./generated/prisma/client";
+import { log } from "./log.server";
 
 /**
  * The Prisma client, one per process. DATABASE_URL must be set before this module is first
@@ -15,6 +16,10 @@ function createClient(): { prisma: PrismaClient; pool: pg.Pool } {
     );
   }
   const pool = new pg.Pool({ connectionString, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
+  // An idle connection that the server drops (Postgres restarting, a failover) is an 'error'
+  // event on the pool; unheard, Node ends the process. The pool replaces the connection on the
+  // next query, and queries in flight fail on their own (a run retries, a page answers 500).
+  pool.on("error", (error) => log.warn({ err: error }, "database connection lost; the pool reconnects"));
   // Prisma's queries and the few hot paths that speak SQL directly share one pool;
   // $disconnect ends it.
   const adapter = new PrismaPg(pool, { disposeExternalPool: true });

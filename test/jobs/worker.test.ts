@@ -164,9 +164,9 @@ describe("a sync queued through the enqueue helper", () => {
     expect(second).toMatchObject({ coalesced: true, run: { id: first.run.id } });
     expect(await prisma.syncRun.count({ where: { shopId: shop.id } })).toBe(1);
     const [row] = await prisma.$queryRaw<{ count: bigint }[]>`
-      select count(*) from graphile_worker.jobs where key = ${`probe:${shop.domain}`}`;
+      select count(*) from graphile_worker.jobs where queue_name like ${`shop:${shop.domain}:%`}`;
     expect(Number(row?.count)).toBe(1);
-    await prisma.$executeRaw`delete from graphile_worker._private_jobs where key = ${`probe:${shop.domain}`}`;
+    await prisma.$executeRaw`delete from graphile_worker._private_jobs where id = ${BigInt(first.run.jobId!)}`;
   });
 });
 

@@ -56,7 +56,8 @@ describe("when order webhooks arrive in a burst", () => {
     expect(jobs).toHaveLength(1);
     expect(jobs[0]).toMatchObject({
       queue_name: `shop:${shop.domain}:sync`,
-      key: `sync_orders:${shop.domain}`,
+      // The run's key is ours (SyncRun.jobKey); graphile-worker's job carries none.
+      key: null,
       payload: { shop: shop.domain, runId: runs[0]!.id },
     });
     expect(runs[0]!.jobId).toBe(jobs[0]!.id.toString());
@@ -65,9 +66,10 @@ describe("when order webhooks arrive in a burst", () => {
   it("a run a worker has already taken does not absorb the next one, so that change is not lost", async () => {
     const shop = await installedShop();
     expect(await ring(shop.domain)).toBe(200);
+    const [taken] = await runsOf(shop.id);
     await prisma.$executeRaw`
       update graphile_worker._private_jobs set locked_at = now(), locked_by = 'a-worker'
-       where key = ${`sync_orders:${shop.domain}`}`;
+       where id = ${BigInt(taken!.jobId!)}`;
 
     expect(await ring(shop.domain)).toBe(200);
     expect(await ring(shop.domain)).toBe(200);
@@ -76,9 +78,15 @@ describe("when order webhooks arrive in a burst", () => {
     expect(runs).toHaveLength(2);
     const jobs = await jobsOf(shop.domain);
     expect(jobs.map((job) => job.id.toString()).sort()).toEqual(runs.map((run) => run.jobId).sort());
-    expect(jobs.find((job) => job.key === `sync_orders:${shop.domain}`)?.payload).toMatchObject({
+    expect(jobs.find((job) => job.id.toString() === runs[1]!.jobId)?.payload).toMatchObject({
       runId: runs[1]!.id,
     });
+    // The taken run keeps its retries: the key is ours, graphile-worker's job has none to clear.
+    const [takenJob] = await prisma.$queryRaw<
+      { attempts: number; max_attempts: number; key: string | null }[]
+    >`
+      select attempts, max_attempts, key from graphile_worker._private_jobs where id = ${BigInt(taken!.jobId!)}`;
+    expect(takenJob).toEqual({ attempts: 0, max_attempts: 5, key: null });
   });
 });
 
@@ -107,7 +115,8 @@ describe("when an order webhook is delivered again", () => {
     const webhookId = randomUUID();
     const eventId = randomUUID();
     expect(await ring(shop.domain, { webhookId, eventId })).toBe(200);
-    await prisma.$executeRaw`delete from graphile_worker._private_jobs where key = ${`sync_orders:${shop.domain}`}`;
+    const [first] = await runsOf(shop.id);
+    await prisma.$executeRaw`delete from graphile_worker._private_jobs where id = ${BigInt(first!.jobId!)}`;
     await prisma.syncRun.deleteMany({ where: { shopId: shop.id } });
 
     expect(await ring(shop.domain, { webhookId })).toBe(200);

@@ -1,0 +1,268 @@
+// What the benchmarks and the fault suite share: a fresh migrated database, the store
+// simulator in this process (counting the THROTTLED answers it gives), a stocked shop with the
+// app installed, orders placed as a storefront would, and worker processes (`npm run worker`).
+// App modules are imported only once DATABASE_URL points at the fresh database.
+import { spawn, type ChildProcess } from "node:child_process";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import path from "node:path";
+import pg from "pg";
+import { resolveDatabase, type LocalDatabase } from "../../app/db/embedded.server";
+import { migrate } from "../../app/db/migrate.server";
+import { migrateWorkerSchema } from "../../app/jobs/worker.server";
+import { log } from "../../app/log.server";
+import { readAppConfig } from "../../simulator/app-config.server";
+import { createSimulatorServer, listen } from "../../simulator/http/server.server";
+import { Simulator } from "../../simulator/simulator.server";
+
+export const ROOT = path.resolve(import.meta.dirname, "../..");
+export const API_KEY = "harness-api-key";
+export const API_SECRET = "harness-api-secret";
+
+export const out = (line: string) => process.stdout.write(`${line}\n`);
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function adminQuery(serverUrl: string, sql: string) {
+  const client = new pg.Client({ connectionString: `${serverUrl}/postgres` });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+export interface FreshDatabase {
+  name: string;
+  url: string;
+  server: LocalDatabase;
+  drop: () => Promise<void>;
+}
+
+/**
+ * A database of its own on DATABASE_URL's server (or the local Postgres), migrated, and set as
+ * this process's DATABASE_URL. Logs drop to warnings unless LOG_LEVEL says otherwise.
+ */
+export async function freshDatabase(prefix: string): Promise<FreshDatabase> {
+  const server = await resolveDatabase();
+  const name = `${prefix}_${Date.now().toString(36)}`;
+  await adminQuery(server.serverUrl, `create database "${name}"`);
+  const url = `${server.serverUrl}/${name}`;
+  process.env.DATABASE_URL = url;
+  process.env.LOG_LEVEL ??= "warn";
+  log.level = process.env.LOG_LEVEL;
+  await migrate(url);
+  await migrateWorkerSchema(url);
+  return {
+    name,
+    url,
+    server,
+    drop: async () => {
+      const { default: prisma } = await import("../../app/db.server");
+      await prisma.$disconnect();
+      await adminQuery(server.serverUrl, `drop database if exists "${name}" with (force)`);
+      await server.stop();
+    },
+  };
+}
+
+export interface HarnessSimulator {
+  sim: Simulator;
+  url: string;
+  /** THROTTLED answers and HTTP 429s the simulator has given so far. */
+  throttled: () => number;
+  close: () => void;
+}
+
+/** The store simulator on a free port; the app's Admin API client is pointed at it. */
+export async function startHarnessSimulator(
+  plan: "standard" | "advanced" | "plus",
+  seed = 5,
+): Promise<HarnessSimulator> {
+  const config = readAppConfig();
+  const sim = new Simulator({
+    apiKey: API_KEY,
+    apiSecret: API_SECRET,
+    appUrl: null,
+    accessToken: null,
+    scopes: config.scopes,
+    plan,
+    webhookPaths: config.webhookPaths,
+    retryScale: 0.001,
+    seed,
+  });
+  const server = createSimulatorServer(sim);
+  let throttled = 0;
+  server.prependListener("request", (_request: IncomingMessage, response: ServerResponse) => {
+    const end = response.end.bind(response) as (...args: unknown[]) => ServerResponse;
+    response.end = ((...args: unknown[]) => {
+      const [chunk] = args;
+      if (response.statusCode === 429) throttled++;
+      else if ((typeof chunk === "string" || Buffer.isBuffer(chunk)) && chunk.includes('"THROTTLED"'))
+        throttled++;
+      return end(...args);
+    }) as ServerResponse["end"];
+  });
+  const url = `http://127.0.0.1:${await listen(server, 0)}`;
+  Object.assign(process.env, {
+    SHOPIFY_API_KEY: API_KEY,
+    SHOPIFY_API_SECRET: API_SECRET,
+    SHOPIFY_ADMIN_ORIGIN: url,
+    SCOPES: config.scopes,
+  });
+  return {
+    sim,
+    url,
+    throttled: () => throttled,
+    close: () => {
+      sim.webhooks.stop();
+      server.close();
+    },
+  };
+}
+
+/** Admin GraphQL as a merchant's tools would call it, waiting out THROTTLED answers. */
+export async function graphql<T>(
+  simulator: HarnessSimulator,
+  domain: string,
+  token: string,
+  query: string,
+  variables: object,
+): Promise<T> {
+  for (;;) {
+    const response = await fetch(`${simulator.url}/shops/${domain}/admin/api/2026-07/graphql.json`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-shopify-access-token": token },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await response.json()) as {
+      data?: T;
+      errors?: { message: string; extensions?: { code?: string } }[];
+    };
+    if (body.errors?.[0]?.extensions?.code === "THROTTLED") {
+      await sleep(1000);
+      continue;
+    }
+    if (body.errors?.length) throw new Error(body.errors.map((e) => e.message).join("; "));
+    return body.data!;
+  }
+}
+
+export interface StockedShop {
+  domain: string;
+  shopId: string;
+  token: string;
+  variantId: string;
+}
+
+/**
+ * A shop with the app installed (offline token from the simulator), its default schedules off
+ * (the caller queues what it measures), one product "Harness Tee" (SKU HARNESS-M) and the
+ * back-office item of that SKU.
+ */
+export async function stockedShop(simulator: HarnessSimulator, name: string): Promise<StockedShop> {
+  const { default: prisma } = await import("../../app/db.server");
+  const { createItem } = await import("../../app/backoffice/backoffice.server");
+  const { recordInstall } = await import("../../app/shops/shops.server");
+  const domain = `${name}.myshopify.com`;
+  simulator.sim.shop(domain);
+  const token = simulator.sim.issueToken(domain);
+  const shop = await recordInstall(prisma, { domain, scopes: readAppConfig().scopes });
+  await prisma.session.upsert({
+    where: { id: `offline_${domain}` },
+    create: { id: `offline_${domain}`, shop: domain, state: "", isOnline: false, accessToken: token },
+    update: { accessToken: token },
+  });
+  await prisma.schedule.updateMany({ where: { shopId: shop.id }, data: { enabled: false, nextRunAt: null } });
+  const product = await graphql<{ productSet: { product: { variants: { nodes: { id: string }[] } } } }>(
+    simulator,
+    domain,
+    token,
+    `
+      mutation HarnessProduct($input: ProductSetInput!) {
+        productSet(input: $input, synchronous: true) {
+          product {
+            variants(first: 1) {
+              nodes {
+                id
+              }
+            }
+          }
+          userErrors {
+            message
+          }
+        }
+      }
+    `,
+    {
+      input: {
+        title: "Harness Tee",
+        status: "ACTIVE",
+        productOptions: [{ name: "Size", values: [{ name: "M" }] }],
+        variants: [
+          {
+            optionValues: [{ optionName: "Size", name: "M" }],
+            price: "20.00",
+            inventoryItem: { sku: "HARNESS-M" },
+          },
+        ],
+      },
+    },
+  );
+  await createItem(prisma, shop.id, { no: "HARNESS-M", description: "Harness Tee M", unitPrice: "20" });
+  return { domain, shopId: shop.id, token, variantId: product.productSet.product.variants.nodes[0]!.id };
+}
+
+/** Paid orders of one unit each, placed through orderCreate; returns their ids. */
+export async function placeOrders(simulator: HarnessSimulator, shop: StockedShop, count: number) {
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const result = await graphql<{ orderCreate: { order: { id: string } | null } }>(
+      simulator,
+      shop.domain,
+      shop.token,
+      `
+        mutation HarnessOrderCreate($order: OrderCreateOrderInput!) {
+          orderCreate(order: $order) {
+            order {
+              id
+            }
+            userErrors {
+              message
+            }
+          }
+        }
+      `,
+      {
+        order: {
+          email: `buyer${i}@example.com`,
+          lineItems: [{ variantId: shop.variantId, quantity: 1, requiresShipping: true }],
+          financialStatus: "PAID",
+        },
+      },
+    );
+    if (result.orderCreate.order) ids.push(result.orderCreate.order.id);
+  }
+  return ids;
+}
+
+/** `npm run worker` as a process of its own, on this process's database and simulator. */
+export function workerProcess(concurrency: number, env: Record<string, string> = {}): ChildProcess {
+  return spawn(
+    process.execPath,
+    ["--import", "tsx", "scripts/worker.ts", "--concurrency", String(concurrency)],
+    {
+      cwd: ROOT,
+      env: { ...process.env, LOG_LEVEL: process.env.WORKER_LOG_LEVEL ?? "error", ...env },
+      stdio: ["ignore", "ignore", "inherit"],
+    },
+  );
+}
+
+/** SIGTERM (the worker finishes what it has in hand) and waits for the exit. */
+export function stopProcess(child: ChildProcess, signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once("exit", () => resolve());
+    child.kill(signal);
+  });
+}
