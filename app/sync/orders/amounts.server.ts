@@ -21,6 +21,7 @@ import type { ShopifyOrder, ShopifyOrderLine, ShopifyShippingLine } from "../../
  */
 
 const ZERO = new Prisma.Decimal(0);
+const CENT = new Prisma.Decimal("0.01");
 const cents = (value: Prisma.Decimal) => value.toDecimalPlaces(2, Prisma.Decimal.ROUND_HALF_UP);
 
 export interface TaxLine {
@@ -51,7 +52,7 @@ export interface DocumentAmounts {
   amountIncludingTax: Prisma.Decimal;
 }
 
-type Order = Pick<ShopifyOrder, "taxesIncluded" | "currentTaxLines">;
+type Order = Pick<ShopifyOrder, "taxesIncluded" | "currentTaxLines" | "currentSubtotal">;
 type Line = Pick<
   ShopifyOrderLine,
   | "shopifyId"
@@ -125,7 +126,8 @@ function lineTaxes(order: Order, lines: Line[], shipping: Shipping[]): Map<bigin
     if (carriers.length === 0) continue;
     const shares = carriers.reduce((total, line) => total.plus(byLine.get(line.shopifyId)!.get(key)!), ZERO);
     const left = new Prisma.Decimal(current.price).minus(whole.get(key) ?? ZERO).minus(shares);
-    if (left.isZero()) continue;
+    // Rounding cents only: a larger gap is a real disagreement, for the total check to state.
+    if (left.isZero() || left.abs().greaterThan(CENT.times(carriers.length))) continue;
     const largest = carriers.reduce((a, b) =>
       byLine.get(b.shopifyId)!.get(key)!.greaterThan(byLine.get(a.shopifyId)!.get(key)!) ? b : a,
     );
@@ -139,18 +141,55 @@ function lineTaxes(order: Order, lines: Line[], shipping: Shipping[]): Map<bigin
   );
 }
 
-export function documentAmounts(order: Order, lines: Line[], shippingLines: Shipping[]): DocumentAmounts {
-  const taxesIncluded = order.taxesIncluded;
-  const taxes = lineTaxes(order, lines, shippingLines);
-  const result: AmountLine[] = [];
+/**
+ * Each remaining line's discount: Shopify's allocation when no unit was removed; for a line
+ * that lost units, (originalUnitPrice − discountedUnitPriceAfterAllDiscounts) × what remains.
+ * That unit price is "approximate" (a discount that does not divide by the units is rounded
+ * per unit), so the cents that Shopify's currentSubtotalPriceSet says beyond the lines go to
+ * the edited line with the largest discount.
+ */
+function lineDiscounts(order: Order, lines: Line[]): Map<bigint, Prisma.Decimal> {
+  const discounts = new Map<bigint, Prisma.Decimal>();
+  const edited: Line[] = [];
   for (const line of lines) {
     if (line.currentQuantity <= 0) continue;
     const removed = line.currentQuantity !== line.quantity;
-    const discountAmount = !removed
-      ? line.discountAmount
-      : line.unitPriceAfterDiscounts !== null
-        ? line.unitPrice.minus(line.unitPriceAfterDiscounts).times(line.currentQuantity)
-        : cents(line.discountAmount.times(line.currentQuantity).dividedBy(line.quantity));
+    if (removed) edited.push(line);
+    discounts.set(
+      line.shopifyId,
+      !removed
+        ? line.discountAmount
+        : line.unitPriceAfterDiscounts !== null
+          ? line.unitPrice.minus(line.unitPriceAfterDiscounts).times(line.currentQuantity)
+          : cents(line.discountAmount.times(line.currentQuantity).dividedBy(line.quantity)),
+    );
+  }
+  if (order.currentSubtotal === null || edited.length === 0) return discounts;
+  // The subtotal is the goods' (not the tip's) after discounts, tax included when prices include it.
+  const subtotal = lines
+    .filter((line) => line.currentQuantity > 0 && !line.isTip)
+    .reduce(
+      (total, line) =>
+        total.plus(line.unitPrice.times(line.currentQuantity)).minus(discounts.get(line.shopifyId)!),
+      ZERO,
+    );
+  const over = subtotal.minus(order.currentSubtotal);
+  if (over.isZero() || over.abs().greaterThan(CENT.times(edited.length))) return discounts;
+  const largest = edited.reduce((a, b) =>
+    discounts.get(b.shopifyId)!.greaterThan(discounts.get(a.shopifyId)!) ? b : a,
+  );
+  discounts.set(largest.shopifyId, discounts.get(largest.shopifyId)!.plus(over));
+  return discounts;
+}
+
+export function documentAmounts(order: Order, lines: Line[], shippingLines: Shipping[]): DocumentAmounts {
+  const taxesIncluded = order.taxesIncluded;
+  const taxes = lineTaxes(order, lines, shippingLines);
+  const discounts = lineDiscounts(order, lines);
+  const result: AmountLine[] = [];
+  for (const line of lines) {
+    if (line.currentQuantity <= 0) continue;
+    const discountAmount = discounts.get(line.shopifyId) ?? ZERO;
     result.push(
       priced(
         {
