@@ -6,6 +6,7 @@ import compression from "compression";
 import express from "express";
 import { describeError } from "../app/jobs/errors.server";
 import { log } from "../app/log.server";
+import { MAX_WEBHOOK_BODY_BYTES } from "../app/webhooks/verify.server";
 
 /**
  * The app's HTTP server in production (`npm start`): Remix behind Express, much as remix-serve
@@ -22,8 +23,6 @@ import { log } from "../app/log.server";
  */
 
 const WEBHOOK_PREFIX = "webhooks/";
-/** Shopify's webhook payloads are small; an order with hundreds of lines is well under this. */
-export const MAX_WEBHOOK_BODY_BYTES = 5 * 1024 * 1024;
 
 /**
  * The webhook routes of a build: URL path (`/webhooks/orders/create`) → the route's action.

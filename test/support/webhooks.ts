@@ -63,6 +63,8 @@ export interface DeliveryOptions {
   topic: string;
   shop: string;
   payload: unknown;
+  /** The raw body to send (and sign) instead of the payload as JSON: malformed input. */
+  body?: string;
   uri?: string;
   webhookId?: string;
   eventId?: string;
@@ -72,7 +74,7 @@ export interface DeliveryOptions {
 
 /** A webhook request as Shopify sends it: raw JSON body, HMAC and the X-Shopify-* headers. */
 export function webhookRequest(options: DeliveryOptions): Request {
-  const body = JSON.stringify(options.payload);
+  const body = options.body ?? JSON.stringify(options.payload);
   return new Request(`http://127.0.0.1:3999${options.uri ?? `/webhooks/${options.topic}`}`, {
     method: "POST",
     headers: {
