@@ -71,16 +71,19 @@ export const COMMANDS: Record<string, Command> = {
         startedAt: run.startedAt?.toISOString() ?? null,
         finishedAt: run.finishedAt?.toISOString() ?? null,
         error: run.error,
+        interruptions: run.interruptions,
+        note: run.note,
       }));
       if (values.json) io.out(JSON.stringify(rows, null, 2));
       else
         table(
-          rows.map(({ id, task, trigger, status, attempts, queuedAt, error }) => ({
+          rows.map(({ id, task, trigger, status, attempts, interruptions, queuedAt, error }) => ({
             id: id.slice(0, 8),
             task,
             trigger,
             status,
             attempts,
+            interrupted: interruptions,
             queuedAt,
             error,
           })),

@@ -45,6 +45,8 @@ describe("the operator CLI", { timeout: 90_000 }, () => {
         category: "sync",
         status: "failed",
         error: "Shopify answered 403",
+        interruptions: 1,
+        note: "Attempt 1 was interrupted: worker pool-x stopped without finishing it",
       },
     });
 
@@ -75,7 +77,13 @@ describe("the operator CLI", { timeout: 90_000 }, () => {
           status: "queued",
           filters: { sleepMs: 5 },
         }),
-        expect.objectContaining({ trigger: "schedule", status: "failed", error: "Shopify answered 403" }),
+        expect.objectContaining({
+          trigger: "schedule",
+          status: "failed",
+          error: "Shopify answered 403",
+          interruptions: 1,
+          note: "Attempt 1 was interrupted: worker pool-x stopped without finishing it",
+        }),
       ]),
     );
 
@@ -88,7 +96,7 @@ describe("the operator CLI", { timeout: 90_000 }, () => {
     });
 
     const text = await cli("runs", "--shop", shop.domain);
-    expect(text.stdout).toMatch(/task\s+trigger\s+status/);
+    expect(text.stdout).toMatch(/task\s+trigger\s+status\s+attempts\s+interrupted/);
   });
 
   it("says so clearly and exits non-zero for an unknown shop or a bad argument", async () => {
