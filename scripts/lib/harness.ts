@@ -5,7 +5,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import path from "node:path";
-import pg from "pg";
 import { resolveDatabase, type LocalDatabase } from "../../app/db/embedded.server";
 import { migrate } from "../../app/db/migrate.server";
 import { migrateWorkerSchema } from "../../app/jobs/worker.server";
@@ -13,6 +12,7 @@ import { log } from "../../app/log.server";
 import { readAppConfig } from "../../simulator/app-config.server";
 import { createSimulatorServer, listen } from "../../simulator/http/server.server";
 import { Simulator } from "../../simulator/simulator.server";
+import { adminQuery } from "../../test/support/pg-admin";
 
 export const ROOT = path.resolve(import.meta.dirname, "../..");
 export const API_KEY = "harness-api-key";
@@ -20,16 +20,6 @@ export const API_SECRET = "harness-api-secret";
 
 export const out = (line: string) => process.stdout.write(`${line}\n`);
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function adminQuery(serverUrl: string, sql: string) {
-  const client = new pg.Client({ connectionString: `${serverUrl}/postgres` });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 export interface FreshDatabase {
   name: string;
