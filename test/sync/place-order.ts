@@ -20,13 +20,16 @@ export const ADDRESS = {
 
 export const usd = (amount: string, currencyCode = "USD") => ({ shopMoney: { amount, currencyCode } });
 
+/** A MoneyBagInput: the shop's money, and the customer's when the order is in another currency. */
+type MoneyBag = ReturnType<typeof usd> & { presentmentMoney?: { amount: string; currencyCode: string } };
+
 export interface LineInput {
   variantId?: string;
   title?: string;
   sku?: string;
   quantity: number;
-  priceSet?: ReturnType<typeof usd>;
-  taxLines?: { title: string; rate: string; priceSet?: ReturnType<typeof usd> }[];
+  priceSet?: MoneyBag;
+  taxLines?: { title: string; rate: string; priceSet?: MoneyBag }[];
   giftCard?: boolean;
   requiresShipping?: boolean;
 }
