@@ -27,10 +27,17 @@ export interface Refused {
   fields: Record<string, string>;
 }
 
-/** Parses a form (or search parameters) with the schema; a mismatch is a 400 naming the fields. */
+/** The first message of each field a schema refused (`form` for the form as a whole). */
+export function fieldMessages(error: z.ZodError): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const issue of error.issues) fields[String(issue.path[0] ?? "form")] ??= issue.message;
+  return fields;
+}
+
+/** Parses a form (or search parameters) with the schema; a mismatch is a 400 with a message per field. */
 export function parseInput<S extends z.ZodType>(schema: S, input: FormData | URLSearchParams): z.output<S> {
   const parsed = schema.safeParse(Object.fromEntries(input));
-  if (!parsed.success) throw new Refusal(describeError(parsed.error), 400);
+  if (!parsed.success) throw new Refusal(describeError(parsed.error), 400, fieldMessages(parsed.error));
   return parsed.data;
 }
 

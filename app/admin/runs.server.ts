@@ -53,7 +53,8 @@ export async function listRuns(db: Db, shopId: string, query: RunQuery) {
 }
 
 function checkRunId(runId: string): void {
-  if (!z.uuid().safeParse(runId).success) throw new Refusal("That is not a run id.", 400);
+  if (!z.uuid().safeParse(runId).success)
+    throw new Refusal("That is not a run id.", 400, { runId: "not the id of a run on this list" });
 }
 
 // Scoped by shop: another shop's run id is as unknown as one that never existed.

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Refusal } from "./refusal.server";
+import { fieldMessages, Refusal } from "./refusal.server";
 import type { Db } from "../db.server";
 import type { Schedule, Shop, SyncRun } from "../generated/prisma/client";
 import { enqueueSync } from "../jobs/enqueue.server";
@@ -81,10 +81,13 @@ export async function getTask(db: Db, shop: Shop, name: string): Promise<TaskRow
   return taskRow(shop, info, schedule, lastRun);
 }
 
+/** What an HTML checkbox sends: "on" (or "true") when ticked; nothing, "" or "false" when not. */
+const CHECKBOX_VALUES = ["on", "true", "false", ""] as const;
+
 const scheduleForm = z
   .object({
     enabled: z
-      .string()
+      .enum(CHECKBOX_VALUES, { message: "on or off" })
       .optional()
       .transform((value) => value === "on" || value === "true"),
     preset: z.enum([...SCHEDULE_PRESETS.map((preset) => preset.value), "daily", "cron"], {
@@ -118,18 +121,12 @@ function cronOf(form: z.output<typeof scheduleForm>): string {
   return SCHEDULE_PRESETS.find((preset) => preset.value === form.preset)!.cron;
 }
 
-function fieldErrors(error: z.ZodError): Record<string, string> {
-  const fields: Record<string, string> = {};
-  for (const issue of error.issues) fields[String(issue.path[0] ?? "form")] ??= issue.message;
-  return fields;
-}
-
 /** Saves a task's schedule and category; its filters stay as they are. */
 export async function saveSchedule(db: Db, shop: Shop, name: string, form: unknown): Promise<Schedule> {
   const { info } = requireRunnable(name);
   const parsed = scheduleForm.safeParse(form);
   if (!parsed.success)
-    throw new Refusal(`The schedule of ${info.title} was not saved.`, 400, fieldErrors(parsed.error));
+    throw new Refusal(`The schedule of ${info.title} was not saved.`, 400, fieldMessages(parsed.error));
   return upsertSchedule(db, {
     shopId: shop.id,
     task: name,
@@ -156,13 +153,20 @@ export function filterFormValues(fields: FilterField[], filters: unknown): Recor
 /** A filter form as the task's filter object: blanks are left out, checkboxes are booleans. */
 function filtersFromForm(fields: FilterField[], form: Record<string, unknown>): Record<string, unknown> {
   const unknownField = Object.keys(form).find((key) => !fields.some((field) => field.name === key));
-  if (unknownField) throw new Refusal(`"${unknownField}" is not a filter of this task.`);
+  if (unknownField)
+    throw new Refusal(`"${unknownField}" is not a filter of this task.`, 400, {
+      [unknownField]: "not a filter of this task",
+    });
   const filters: Record<string, unknown> = {};
+  const wrong: Record<string, string> = {};
   for (const field of fields) {
     const raw = form[field.name];
-    if (field.kind === "boolean") filters[field.name] = raw === "on" || raw === "true";
-    else if (typeof raw === "string" && raw.trim() !== "") filters[field.name] = raw.trim();
+    if (field.kind === "boolean") {
+      if (raw !== undefined && !CHECKBOX_VALUES.includes(raw as never)) wrong[field.name] = "on or off";
+      filters[field.name] = raw === "on" || raw === "true";
+    } else if (typeof raw === "string" && raw.trim() !== "") filters[field.name] = raw.trim();
   }
+  if (Object.keys(wrong).length > 0) throw new Refusal("The filters were not saved.", 400, wrong);
   return filters;
 }
 
@@ -176,7 +180,7 @@ export async function saveFilters(
   const { info, task } = requireRunnable(name);
   const parsed = task.filters.safeParse(filtersFromForm(info.filters, form));
   if (!parsed.success)
-    throw new Refusal(`The filters of ${info.title} were not saved.`, 400, fieldErrors(parsed.error));
+    throw new Refusal(`The filters of ${info.title} were not saved.`, 400, fieldMessages(parsed.error));
   const existing = await db.schedule.findUnique({ where: { shopId_task: { shopId: shop.id, task: name } } });
   return upsertSchedule(db, {
     shopId: shop.id,

@@ -14,7 +14,7 @@ import {
 } from "@shopify/polaris";
 import { useEffect } from "react";
 import { z } from "zod";
-import { Refusal, refused, type Refused } from "../admin/refusal.server";
+import { parseInput, refused, type Refused } from "../admin/refusal.server";
 import { adminShop } from "../admin/route.server";
 import { cancelRun, listRuns, PAGE_SIZE, retryRun, runQuery } from "../admin/runs.server";
 import { TASK_CATALOG } from "../admin/task-catalog";
@@ -50,18 +50,20 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   };
 };
 
-const runAction = z.object({ intent: z.enum(["retry", "cancel"]), runId: z.string() });
+const runAction = z.object({
+  intent: z.enum(["retry", "cancel"], { message: "retry or cancel" }),
+  runId: z.string({ message: "say which run" }),
+});
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const shop = await adminShop(request);
-  const form = runAction.safeParse(Object.fromEntries(await request.formData()));
   try {
-    if (!form.success) throw new Refusal("Say which run to retry or cancel.");
-    if (form.data.intent === "cancel") {
-      const run = await cancelRun(prisma, shop.id, form.data.runId);
+    const form = parseInput(runAction, await request.formData());
+    if (form.intent === "cancel") {
+      const run = await cancelRun(prisma, shop.id, form.runId);
       return { ok: true as const, message: "Run cancelled", run: toRunView(run) };
     }
-    const result = await retryRun(prisma, shop, form.data.runId);
+    const result = await retryRun(prisma, shop, form.runId);
     const message = result.mode === "background" ? "Run queued again" : `Run again: ${result.run.status}`;
     return { ok: true as const, message, run: toRunView(result.run) };
   } catch (error) {

@@ -86,7 +86,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
       await saveSchedule(prisma, shop, params.task ?? "", fields);
       return { ok: true as const, intent: "schedule" as const };
     }
-    throw new Refusal("Unknown action.");
+    throw new Refusal("Unknown action.", 400, { intent: "run or schedule" });
   } catch (error) {
     return refused(error);
   }

@@ -4,7 +4,7 @@ import { useAppBridge } from "@shopify/app-bridge-react";
 import { Badge, BlockStack, Button, Card, IndexTable, InlineStack, Page, Text } from "@shopify/polaris";
 import { useEffect } from "react";
 import { z } from "zod";
-import { Refusal, refused } from "../admin/refusal.server";
+import { parseInput, refused } from "../admin/refusal.server";
 import { adminShop } from "../admin/route.server";
 import { describeSchedule } from "../admin/task-catalog";
 import { listTasks, runNow } from "../admin/tasks.server";
@@ -34,13 +34,16 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   };
 };
 
+const runForm = z.object({
+  task: z.string({ message: "say which task to run" }).min(1, "say which task to run"),
+});
+
 /** Run now from the list (the task page has the same action, with the foreground view). */
 export const action = async ({ request }: ActionFunctionArgs) => {
   const shop = await adminShop(request);
-  const form = z.object({ task: z.string().min(1) }).safeParse(Object.fromEntries(await request.formData()));
-  if (!form.success) return refused(new Refusal("Say which task to run."));
   try {
-    const result = await runNow(prisma, shop, form.data.task, { signal: request.signal });
+    const { task } = parseInput(runForm, await request.formData());
+    const result = await runNow(prisma, shop, task, { signal: request.signal });
     return { ok: true as const, mode: result.mode, run: toRunView(result.run) };
   } catch (error) {
     return refused(error);

@@ -10,9 +10,16 @@ import { TEST_API_KEY, TEST_API_SECRET } from "./env";
 
 const b64 = (value: string) => Buffer.from(value).toString("base64url");
 
-export function sessionToken(domain: string, secret = TEST_API_SECRET): string {
+export interface TokenOptions {
+  /** Claims to add or replace (`exp`, `nbf`, `aud`, `dest`...). */
+  claims?: Record<string, unknown>;
+  /** The JWT header's fields to add or replace (`alg`). */
+  header?: Record<string, unknown>;
+}
+
+export function sessionToken(domain: string, secret = TEST_API_SECRET, options: TokenOptions = {}): string {
   const now = Math.floor(Date.now() / 1000);
-  const header = b64(JSON.stringify({ alg: "HS256", typ: "JWT" }));
+  const header = b64(JSON.stringify({ alg: "HS256", typ: "JWT", ...options.header }));
   const body = b64(
     JSON.stringify({
       iss: `https://${domain}/admin`,
@@ -24,17 +31,26 @@ export function sessionToken(domain: string, secret = TEST_API_SECRET): string {
       iat: now,
       jti: randomBytes(8).toString("hex"),
       sid: randomBytes(8).toString("hex"),
+      ...options.claims,
     }),
   );
   const signature = createHmac("sha256", secret).update(`${header}.${body}`).digest("base64url");
   return `${header}.${body}.${signature}`;
 }
 
-/** A request to `path` of the app as shop `domain`'s admin; `form` makes it a POST. */
-export function adminRequest(domain: string, path: string, form?: Record<string, string | string[]>) {
+/**
+ * A request to `path` of the app as shop `domain`'s admin; `form` makes it a POST. `token`
+ * replaces the session token (a forged or expired one).
+ */
+export function adminRequest(
+  domain: string,
+  path: string,
+  form?: Record<string, string | string[]>,
+  token = sessionToken(domain),
+) {
   const url = new URL(path, "http://127.0.0.1:3999");
   url.searchParams.set("shop", domain);
-  const headers = new Headers({ authorization: `Bearer ${sessionToken(domain)}` });
+  const headers = new Headers({ authorization: `Bearer ${token}` });
   if (!form) return new Request(url, { headers });
   const body = new URLSearchParams();
   for (const [key, value] of Object.entries(form))

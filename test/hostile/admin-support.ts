@@ -1,0 +1,70 @@
+import prisma from "../../app/db.server";
+import { enqueueSync } from "../../app/jobs/enqueue.server";
+import { syncOrdersTask } from "../../app/sync/orders/task.server";
+import { busyShop } from "../admin/busy-shop";
+import { dataOf, statusOf } from "../support/admin";
+
+/** What the hostile admin tests share: how an answer is read, and a shop with a record of each kind. */
+
+/** What a loader or action answered: its status and body, whether returned or thrown. */
+export interface Outcome {
+  status: number;
+  location: string | null;
+  body: unknown;
+}
+
+export async function outcome(call: Promise<unknown>): Promise<Outcome> {
+  let result: unknown;
+  try {
+    result = await call;
+  } catch (thrown) {
+    if (!(thrown instanceof Response)) throw thrown;
+    result = thrown;
+  }
+  if (result instanceof Response) {
+    const text = await result.text();
+    return { status: result.status, location: result.headers.get("location"), body: text };
+  }
+  return { status: statusOf(result), location: null, body: await dataOf(result) };
+}
+
+export const status = (result: Outcome) => result.status;
+
+/**
+ * A shop with something on every list (busyShop), plus an unmapped customer, a failed
+ * shipment, a queued run and a failed run picked out by id.
+ */
+export async function shopWithRecords() {
+  const busy = await busyShop();
+  const unmapped = await prisma.shopifyCustomer.findFirstOrThrow({
+    where: { shopId: busy.shop.id, customerNo: null, redactedAt: null },
+  });
+  const failed = await prisma.boPostedShipment.findFirstOrThrow({
+    where: { shopId: busy.shop.id, no: busy.shipments.failed },
+  });
+  const { run: queued } = await enqueueSync(prisma, syncOrdersTask, {
+    shop: busy.shop.domain,
+    trigger: "manual",
+    filters: {},
+  });
+  const failedRun = await prisma.syncRun.create({
+    data: {
+      id: crypto.randomUUID(),
+      shopId: busy.shop.id,
+      task: "sync_orders",
+      trigger: "schedule",
+      category: "sync",
+      status: "failed",
+      error: "Shopify answered 403",
+    },
+  });
+  return {
+    ...busy,
+    unmappedCustomerId: unmapped.id,
+    failedShipmentId: failed.id,
+    queuedRunId: queued.id,
+    failedRunId: failedRun.id,
+  };
+}
+
+export type ShopWithRecords = Awaited<ReturnType<typeof shopWithRecords>>;
