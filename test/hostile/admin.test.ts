@@ -1,4 +1,8 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createAppServer } from "../../server/app-server";
+import { appServerBuild } from "../support/remix-build";
 import { TEST_API_SECRET } from "../support/env";
 import { adminRequest, callRoute, sessionToken } from "../support/admin";
 import { outcome, shopWithRecords, status, type ShopWithRecords } from "./admin-support";
@@ -28,6 +32,7 @@ printTallyAfterAll("test/hostile/admin.test.ts");
 
 const ROW = {
   token: "session token expired, not yet valid, signed with another secret, alg none, for another app",
+  tokenHttp: "the same tokens over HTTP to npm start's server (pages and their .data requests)",
   documentToken: "the same tokens on a page load (id_token in the address)",
   otherShop: "session token of shop A asking for shop B's record",
 } as const;
@@ -155,11 +160,7 @@ describe("a session token that must not pass", () => {
         ["loader", route.module.loader, undefined],
       ];
       if ("action" in route.module)
-        handlers.push([
-          "action",
-          route.module.action,
-          goodForm(route.name, mine, mine.queuedRunId),
-        ]);
+        handlers.push(["action", route.module.action, goodForm(route.name, mine, mine.queuedRunId)]);
       for (const [kind, handler, form] of handlers)
         for (const [label, token] of tokens)
           await tryInput(
@@ -198,6 +199,44 @@ describe("a session token that must not pass", () => {
         );
       }
     }
+  });
+});
+
+describe("npm start's server", () => {
+  let server: http.Server;
+  let base: string;
+  beforeAll(async () => {
+    server = createAppServer(await appServerBuild(), "production");
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }, 120_000);
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it("answers 401 over HTTP, through Express and Remix, to every admin page and its data request", async () => {
+    const tokens = badTokens(mine.shop.domain);
+    const paths = [...new Set(ROUTES.map((route) => route.path))];
+    for (const path of paths)
+      for (const address of [path, `${path}.data`])
+        for (const [label, token] of tokens)
+          await tryInput(
+            ROW.tokenHttp,
+            `HTTP ${address}: ${label}`,
+            async () => {
+              const response = await fetch(`${base}${address}?shop=${mine.shop.domain}`, {
+                headers: {
+                  authorization: `Bearer ${token}`,
+                  // Not a bot: Shopify's library answers 410 to those before it looks at the token.
+                  "user-agent":
+                    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36",
+                },
+                redirect: "manual",
+              });
+              await response.arrayBuffer();
+              return response.status;
+            },
+            String,
+            { answer: "401" },
+          );
   });
 });
 
