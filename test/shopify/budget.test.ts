@@ -33,26 +33,26 @@ describe("a shop's cost budget shared by two processes", () => {
     const shop = `budget-${randomUUID()}.myshopify.com`;
     const first = handle(shop);
     const second = handle(shop);
-    // Shopify said 100 points are left.
+    // Shopify said 250 points are left (of 1,000; a tenth, 100, stays in reserve).
     const opening = await first.budget.reserve(10);
-    await first.budget.settle(opening, "Probe", 10, status(100));
+    await first.budget.settle(opening, "Probe", 10, status(250));
 
-    const held = await first.budget.reserve(80);
+    const held = await first.budget.reserve(150);
     expect(first.waits).toEqual([]);
-    // 100 left (plus a few refilled since) less the first process's 80 in flight: the
-    // second process's 80 must wait about (80 - 20) / 50 s = 1.2 s.
+    // 250 left (plus a few refilled since) less the first process's 150 in flight: 100. The
+    // second process's 80 and the reserve's 100 make 180, so it waits about 80 / 50 s = 1.6 s.
     let granted = false;
     const pending = second.budget.reserve(80).then((reservation) => {
       granted = true;
       return reservation;
     });
     for (let i = 0; i < 100 && second.waits.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
-    expect(second.waits[0]).toBeGreaterThan(900);
-    expect(second.waits[0]).toBeLessThanOrEqual(1200);
+    expect(second.waits[0]).toBeGreaterThan(1300);
+    expect(second.waits[0]).toBeLessThanOrEqual(1600);
     expect(granted).toBe(false);
 
-    // The first request is answered: Shopify charged 30 and says 170 are left; the second goes.
-    await first.budget.settle(held, "ImportOrders", 80, status(170));
+    // The first request is answered: Shopify charged 30 and says 220 are left; the second goes.
+    await first.budget.settle(held, "ImportOrders", 150, status(220));
     const reservation = await pending;
     expect(reservation.cost).toBe(80);
     const rows = await prisma.apiBudgetReservation.findMany({ where: { shopDomain: shop } });
@@ -63,7 +63,7 @@ describe("a shop's cost budget shared by two processes", () => {
     const shop = `budget-${randomUUID()}.myshopify.com`;
     const survivor = handle(shop);
     const opening = await survivor.budget.reserve(10);
-    await survivor.budget.settle(opening, "Probe", 10, status(100));
+    await survivor.budget.settle(opening, "Probe", 10, status(200));
     // A process reserved 90 points and was killed before its answer; its hold has run out.
     await prisma.apiBudgetReservation.create({
       data: { id: randomUUID(), shopDomain: shop, cost: 90, expiresAt: new Date(Date.now() - 1000) },
