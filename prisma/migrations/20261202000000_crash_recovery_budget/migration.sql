@@ -40,8 +40,9 @@ ALTER TABLE "ApiBudgetReservation" ADD CONSTRAINT "ApiBudgetReservation_shopDoma
 
 -- Takes p_cost points of the shop's bucket for one request, or says how long to wait.
 -- The bucket is estimated from Shopify's last throttleStatus, refilled at its restore rate
--- since then, less what requests still in flight (any process) have reserved. A shop seen
--- for the first time starts with p_default_maximum points restoring at p_default_rate.
+-- since then, less what requests still in flight (any process) have reserved, less a tenth of
+-- the bucket kept in reserve. A shop seen for the first time starts with p_default_maximum
+-- points restoring at p_default_rate.
 CREATE FUNCTION bos_budget_acquire(
     p_shop TEXT,
     p_cost DOUBLE PRECISION,
@@ -56,6 +57,7 @@ DECLARE
     v_estimate DOUBLE PRECISION;
     v_held DOUBLE PRECISION;
     v_wanted DOUBLE PRECISION;
+    v_needed DOUBLE PRECISION;
     v_id UUID;
 BEGIN
     INSERT INTO "ShopApiBudget" ("shopDomain", "maximumAvailable", "available", "restoreRate", "observedAt")
@@ -69,14 +71,18 @@ BEGIN
         v_budget.available + extract(epoch FROM v_now - v_budget."observedAt") * v_budget."restoreRate"
     );
     v_wanted := least(p_cost, v_budget."maximumAvailable");
-    IF v_estimate - v_held >= v_wanted THEN
+    -- A tenth of the bucket stays in reserve (a request of nearly the whole bucket waits for it
+    -- to be full), for what the estimate cannot know: a request asking more than its operation
+    -- cost last time, and an answer's throttleStatus taken before another request was charged.
+    v_needed := least(v_budget."maximumAvailable", v_wanted + v_budget."maximumAvailable" * 0.1);
+    IF v_estimate - v_held >= v_needed THEN
         v_id := gen_random_uuid();
         INSERT INTO "ApiBudgetReservation" (id, "shopDomain", cost, "expiresAt")
         VALUES (v_id, p_shop, v_wanted, v_now + make_interval(secs => p_hold_ms / 1000.0));
         RETURN QUERY SELECT v_id, 0;
     ELSE
         RETURN QUERY SELECT NULL::UUID,
-            greatest(1, ceil((v_wanted - (v_estimate - v_held)) / v_budget."restoreRate" * 1000))::INTEGER;
+            greatest(1, ceil((v_needed - (v_estimate - v_held)) / v_budget."restoreRate" * 1000))::INTEGER;
     END IF;
 END
 $$;
