@@ -4,7 +4,7 @@ import { createRequestHandler } from "@remix-run/express";
 import type { ActionFunction, ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
-import { describeError } from "../app/jobs/errors.server";
+import { describeError } from "../app/errors.server";
 import { log } from "../app/log.server";
 import { MAX_WEBHOOK_BODY_BYTES } from "../app/webhooks/verify.server";
 

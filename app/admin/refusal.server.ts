@@ -1,7 +1,7 @@
 import { data } from "@remix-run/node";
 import { z } from "zod";
 import { BackOfficeError } from "../backoffice/backoffice.server";
-import { describeError } from "../jobs/errors.server";
+import { describeError } from "../errors.server";
 
 /**
  * How the list pages refuse a request: a malformed form (400), a record that is not the shop's

@@ -3,7 +3,7 @@ import { fieldMessages, Refusal } from "./refusal.server";
 import type { Db } from "../db.server";
 import type { Schedule, Shop, SyncRun } from "../generated/prisma/client";
 import { enqueueSync } from "../jobs/enqueue.server";
-import { describeError } from "../jobs/errors.server";
+import { describeError } from "../errors.server";
 import { runInForeground } from "../jobs/foreground.server";
 import { DEFAULT_CATEGORY } from "../jobs/queues.server";
 import { findSyncTask } from "../jobs/registry.server";

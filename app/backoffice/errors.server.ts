@@ -1,4 +1,4 @@
-import { TerminalError } from "../jobs/errors.server";
+import { TerminalError } from "../errors.server";
 
 /**
  * Input the back office refuses (unknown customer, blocked item, over-shipping...). Terminal:

@@ -3,7 +3,7 @@ import type { Db } from "../db.server";
 import { recentRuns, shopStatus } from "../status/status.server";
 import { findShop, UnknownShopError } from "../shops/shops.server";
 import { ZodError } from "zod";
-import { describeError, TerminalError } from "../jobs/errors.server";
+import { describeError, TerminalError } from "../errors.server";
 import { MORE_COMMANDS, TASKS } from "./commands.server";
 import { requireShop, table, UsageError, type CliIo, type Command } from "./format.server";
 

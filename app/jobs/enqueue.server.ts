@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Db, Tx } from "../db.server";
 import type { SyncRun } from "../generated/prisma/client";
-import { TerminalError } from "./errors.server";
+import { TerminalError } from "../errors.server";
 import { jobKey as makeJobKey, queuePrefix } from "./queues.server";
 import type { SyncTaskDefinition, Trigger } from "./sync-task.server";
 

@@ -1,4 +1,5 @@
 import { ZodError } from "zod";
+import { describeError, TerminalError } from "../errors.server";
 
 /**
  * The one error policy: decides whether a failed job is retried or stops for good.
@@ -8,11 +9,10 @@ import { ZodError } from "zod";
  * 402 shop frozen, 403 forbidden, 404 not found, 423 shop locked).
  * Retryable (backoff, then failed when attempts run out): throttling (THROTTLED, 429),
  * Shopify's 5xx, network errors, and anything we do not recognise.
+ *
+ * The errors themselves (TerminalError, the back office's, describeError) live in the leaf
+ * module app/errors.server.ts, which every layer may import; only the policy is here.
  */
-
-export class TerminalError extends Error {
-  override name = "TerminalError";
-}
 
 const TERMINAL_STATUS = new Set([401, 402, 403, 404, 423]);
 
@@ -26,14 +26,6 @@ function httpStatusOf(error: unknown): number | undefined {
   const candidate = error as { status?: unknown; response?: { code?: unknown; status?: unknown } };
   const status = candidate.response?.code ?? candidate.response?.status ?? candidate.status;
   return typeof status === "number" ? status : undefined;
-}
-
-export function describeError(error: unknown): string {
-  if (error instanceof ZodError) {
-    return `invalid input: ${error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`).join("; ")}`;
-  }
-  if (error instanceof Error) return error.message || error.name;
-  return String(error);
 }
 
 export function classifyError(error: unknown): ErrorVerdict {

@@ -3,7 +3,7 @@ import type { Db } from "../db.server";
 import type { SyncRun } from "../generated/prisma/client";
 import { Prisma } from "../generated/prisma/client";
 import { shopCategory } from "./enqueue.server";
-import { TerminalError } from "./errors.server";
+import { TerminalError } from "../errors.server";
 import { foregroundProcessId, startHeartbeat } from "./recovery.server";
 import { executeRun, type SyncTaskDefinition, type Trigger } from "./sync-task.server";
 

@@ -3,7 +3,8 @@ import { z } from "zod";
 import prisma, { type Db } from "../db.server";
 import type { Shop, SyncRun } from "../generated/prisma/client";
 import { log, type Logger } from "../log.server";
-import { classifyError, TerminalError } from "./errors.server";
+import { TerminalError } from "../errors.server";
+import { classifyError } from "./errors.server";
 import { DEFAULT_CATEGORY } from "./queues.server";
 
 export const TRIGGERS = ["manual", "schedule", "webhook"] as const;

@@ -6,7 +6,7 @@ import {
   postSalesOrder,
   type SalesDocument,
 } from "../backoffice/backoffice.server";
-import { describeError } from "../jobs/errors.server";
+import { describeError } from "../errors.server";
 import { defineSyncTask, type SyncContext } from "../jobs/sync-task.server";
 
 /**

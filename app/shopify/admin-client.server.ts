@@ -1,5 +1,5 @@
 import prisma from "../db.server";
-import { TerminalError } from "../jobs/errors.server";
+import { TerminalError } from "../errors.server";
 import { log } from "../log.server";
 import { API_VERSION_STRING } from "./api-version.server";
 import { shopUrl } from "./endpoint.server";

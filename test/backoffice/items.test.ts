@@ -8,7 +8,7 @@ import {
   nextNo,
 } from "../../app/backoffice/backoffice.server";
 import prisma from "../../app/db.server";
-import { TerminalError } from "../../app/jobs/errors.server";
+import { TerminalError } from "../../app/errors.server";
 import { installedShop } from "../support/shops";
 
 describe("when documents are numbered", () => {

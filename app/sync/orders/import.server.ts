@@ -1,5 +1,5 @@
 import type { SyncContext } from "../../jobs/sync-task.server";
-import { describeError } from "../../jobs/errors.server";
+import { describeError } from "../../errors.server";
 import type { AdminClient } from "../../shopify/admin-client.server";
 import type { DataOf } from "../../shopify/operation.server";
 import { cursorKey, filterTerms, type OrderFilters } from "./filters.server";

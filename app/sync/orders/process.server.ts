@@ -7,7 +7,7 @@ import {
 } from "../../backoffice/backoffice.server";
 import type { Shop, ShopSettings, ShopifyOrder } from "../../generated/prisma/client";
 import { Prisma } from "../../generated/prisma/client";
-import { describeError } from "../../jobs/errors.server";
+import { describeError } from "../../errors.server";
 import type { Logger } from "../../log.server";
 import { documentAmounts, totalMismatch } from "./amounts.server";
 import type { OrderFilters } from "./filters.server";

@@ -6,7 +6,8 @@ import {
   pendingShipments,
 } from "../../backoffice/backoffice.server";
 import type { Shop } from "../../generated/prisma/client";
-import { classifyError, describeError } from "../../jobs/errors.server";
+import { describeError } from "../../errors.server";
+import { classifyError } from "../../jobs/errors.server";
 import type { Logger } from "../../log.server";
 import type { AdminClient } from "../../shopify/admin-client.server";
 import { numericId } from "../orders/stage.server";
