@@ -1,6 +1,6 @@
-import { salesHeadersOfShopifyOrders } from "../backoffice/backoffice.server";
+import { salesHeadersOfShopifyOrders, type SalesHeader } from "../backoffice/backoffice.server";
 import type { Db } from "../db.server";
-import type { BoSalesHeader, Shop, ShopSettings, ShopifyOrder } from "../generated/prisma/client";
+import type { Shop, ShopSettings, ShopifyOrder } from "../generated/prisma/client";
 import { tileWhere } from "../status/status.server";
 import {
   adjustDocument,
@@ -106,7 +106,7 @@ async function processFilters(db: Db, shopId: string) {
 }
 
 /** What can be done about a processed order here, by its state and its document's. */
-function actionsOf(order: ShopifyOrder, header: BoSalesHeader | undefined): OrderAction[] {
+function actionsOf(order: ShopifyOrder, header: SalesHeader | undefined): OrderAction[] {
   if (order.state !== "processed" || !header || header.status === "posted" || header.status === "closed")
     return [];
   if (order.cancelledAt) return ["close"];

@@ -1,5 +1,11 @@
 import { z } from "zod";
-import { findCustomer, findItem, SKU_STRATEGIES } from "../backoffice/backoffice.server";
+import {
+  customerChoices as backOfficeCustomerChoices,
+  findCustomer,
+  findItem,
+  itemChoices,
+  SKU_STRATEGIES,
+} from "../backoffice/backoffice.server";
 import type { Db } from "../db.server";
 import type { ShopSettings } from "../generated/prisma/client";
 
@@ -102,20 +108,10 @@ export async function saveSettings(db: Db, shopId: string, form: unknown): Promi
 
 /** Back-office non-stock items to choose from (gift cards, tips). */
 export async function nonStockItemChoices(db: Db, shopId: string) {
-  return db.boItem.findMany({
-    where: { shopId, type: "non_stock", blocked: false },
-    select: { no: true, description: true },
-    orderBy: { no: "asc" },
-    take: 500,
-  });
+  return itemChoices(db, shopId, { type: "non_stock" });
 }
 
 /** Back-office customers to choose from (template and default customer). */
 export async function customerChoices(db: Db, shopId: string) {
-  return db.boCustomer.findMany({
-    where: { shopId },
-    select: { no: true, name: true },
-    orderBy: { no: "asc" },
-    take: 500,
-  });
+  return backOfficeCustomerChoices(db, shopId);
 }

@@ -1,8 +1,13 @@
 import { z } from "zod";
-import { retryShipmentSync } from "../backoffice/backoffice.server";
+import {
+  countShipments,
+  findShipment,
+  listShipments as listPostedShipments,
+  retryShipmentSync,
+} from "../backoffice/backoffice.server";
 import type { Db } from "../db.server";
 import type { Shop } from "../generated/prisma/client";
-import { tileWhere } from "../status/status.server";
+import { tileShipmentState } from "../status/status.server";
 import { syncShipmentsTask } from "../sync/shipments/task.server";
 import { describeFollowUp, startFollowUp } from "./follow-up.server";
 import { pageParam, pageWindow, type Paging } from "./paging";
@@ -50,16 +55,11 @@ export async function listShipments(
   view: ShipmentView,
   page = 1,
 ): Promise<Paging & { view: ShipmentView; rows: ShipmentRow[] }> {
-  const where =
-    view === "error" ? tileWhere.shipmentErrors(shop.id) : tileWhere.unprocessedShipments(shop.id);
-  const { paging, skip, take } = pageWindow(page, await db.boPostedShipment.count({ where }));
-  const shipments = await db.boPostedShipment.findMany({
-    where,
-    include: { lines: { orderBy: { lineNo: "asc" } } },
-    orderBy: [{ postedAt: "asc" }, { no: "asc" }],
-    skip,
-    take,
-  });
+  const filter = {
+    state: view === "error" ? tileShipmentState.shipmentErrors : tileShipmentState.unprocessedShipments,
+  };
+  const { paging, skip, take } = pageWindow(page, await countShipments(db, shop.id, filter));
+  const shipments = await listPostedShipments(db, shop.id, filter, { skip, take });
   const orderIds = shipments.flatMap((shipment) =>
     shipment.shopifyOrderId ? [shipment.shopifyOrderId] : [],
   );
@@ -95,9 +95,7 @@ export async function actOnShipments(
 ): Promise<{ message: string }> {
   let retried = "";
   if (input.intent === "retry") {
-    const shipment = await db.boPostedShipment.findFirst({
-      where: { id: input.shipmentId, shopId: shop.id },
-    });
+    const shipment = await findShipment(db, shop.id, input.shipmentId);
     if (!shipment) throw new Refusal(`This shop has no posted shipment ${input.shipmentId}.`, 404);
     if (shipment.shopifySyncState !== "error")
       throw new Refusal(

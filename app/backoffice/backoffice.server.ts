@@ -13,6 +13,7 @@ export { nextNo, NUMBER_SERIES, type NumberSeriesCode } from "./numbers.server";
 export {
   createItem,
   findItem,
+  itemChoices,
   findItemForSku,
   ITEM_TYPES,
   listItems,
@@ -27,6 +28,7 @@ export {
 export { ensureLocation, postOpeningStock, stockAt, type OpeningStockLine } from "./stock.server";
 export {
   createCustomer,
+  customerChoices,
   findCustomer,
   findCustomerByAddress,
   findCustomerByEmailOrPhone,
@@ -38,6 +40,7 @@ export {
   createSalesDocument,
   findDocumentsByShopifyOrderNo,
   getSalesDocument,
+  listPostedInvoices,
   listSalesDocuments,
   releaseSalesOrder,
   reopenSalesOrder,
@@ -54,6 +57,7 @@ export {
   type SalesDocument,
   type SalesDocumentStatus,
   type SalesDocumentType,
+  type SalesHeader,
   type SalesLineType,
 } from "./documents.server";
 export {
@@ -63,11 +67,14 @@ export {
   type PostSalesOrderOptions,
 } from "./posting.server";
 export {
+  countShipments,
+  findShipment,
   listShipments,
   markShipmentError,
   markShipmentNothingToSync,
   markShipmentSynced,
   pendingShipments,
   retryShipmentSync,
+  type ShipmentFilter,
   type ShipmentSyncState,
 } from "./shipments.server";

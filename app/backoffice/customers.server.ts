@@ -67,6 +67,20 @@ export async function findCustomer(db: Db | Tx, shopId: string, no: string): Pro
  * case). Templates are never offered: they are not sold to. An empty query lists the first
  * customers by number.
  */
+/** Customers to choose from in a setting (the template and the default customer), by number. */
+export async function customerChoices(
+  db: Db | Tx,
+  shopId: string,
+  take = 500,
+): Promise<{ no: string; name: string }[]> {
+  return db.boCustomer.findMany({
+    where: { shopId },
+    select: { no: true, name: true },
+    orderBy: { no: "asc" },
+    take,
+  });
+}
+
 export async function searchCustomers(
   db: Db | Tx,
   shopId: string,

@@ -27,6 +27,8 @@ import { nextNo } from "./numbers.server";
 export type SalesDocumentType = "order" | "invoice";
 export type SalesDocumentStatus = "open" | "released" | "posted" | "closed";
 export type SalesLineType = "item" | "shipping" | "comment";
+/** A sales document's header alone, as lists that do not need its lines read it. */
+export type SalesHeader = BoSalesHeader;
 export type SalesDocument = BoSalesHeader & { lines: BoSalesLine[] };
 export type PostedShipment = BoPostedShipment & { lines: BoPostedShipmentLine[] };
 export type PostedInvoice = BoPostedInvoice & { lines: BoPostedInvoiceLine[] };
@@ -287,12 +289,21 @@ export async function listSalesDocuments(
   });
 }
 
+/** The shop's posted invoices with their lines, by number. */
+export async function listPostedInvoices(db: Db | Tx, shopId: string): Promise<PostedInvoice[]> {
+  return db.boPostedInvoice.findMany({
+    where: { shopId },
+    include: { lines: { orderBy: { lineNo: "asc" } } },
+    orderBy: { no: "asc" },
+  });
+}
+
 /** The headers (no lines) of the documents made from these Shopify orders, by Shopify order id. */
 export async function salesHeadersOfShopifyOrders(
   db: Db | Tx,
   shopId: string,
   shopifyOrderIds: bigint[],
-): Promise<Map<bigint, BoSalesHeader>> {
+): Promise<Map<bigint, SalesHeader>> {
   const headers = await db.boSalesHeader.findMany({
     where: { shopId, shopifyOrderId: { in: shopifyOrderIds } },
   });

@@ -91,6 +91,24 @@ export async function listItems(db: Db | Tx, shopId: string): Promise<ItemWithVa
 }
 
 /**
+ * Items to choose from in a setting (number and description), blocked ones left out, by
+ * number: every item, or those of one type (the non-stock items gift cards and tips go to).
+ */
+export async function itemChoices(
+  db: Db | Tx,
+  shopId: string,
+  filter: { type?: ItemType } = {},
+  take = 500,
+): Promise<{ no: string; description: string }[]> {
+  return db.boItem.findMany({
+    where: { shopId, blocked: false, ...(filter.type ? { type: filter.type } : {}) },
+    select: { no: true, description: true },
+    orderBy: { no: "asc" },
+    take,
+  });
+}
+
+/**
  * Items a person may pick from: number, description, vendor item number or barcode containing
  * the query (any case), blocked items left out. An empty query lists the first items by number.
  */

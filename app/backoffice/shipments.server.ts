@@ -27,16 +27,42 @@ export async function pendingShipments(
   });
 }
 
+export interface ShipmentFilter {
+  state?: ShipmentSyncState;
+}
+
+/** Posted shipments, oldest first; `skip` and `take` page through them. */
 export async function listShipments(
   db: Db | Tx,
   shopId: string,
-  filter: { state?: ShipmentSyncState } = {},
+  filter: ShipmentFilter = {},
+  page: { skip?: number; take?: number } = {},
 ): Promise<PostedShipment[]> {
   return db.boPostedShipment.findMany({
-    where: { shopId, ...(filter.state ? { shopifySyncState: filter.state } : {}) },
+    where: shipmentWhere(shopId, filter),
     include: withLines,
     orderBy: [{ postedAt: "asc" }, { no: "asc" }],
+    ...(page.skip !== undefined ? { skip: page.skip } : {}),
+    ...(page.take !== undefined ? { take: page.take } : {}),
   });
+}
+
+/** How many posted shipments `listShipments` would list with the same filter. */
+export async function countShipments(
+  db: Db | Tx,
+  shopId: string,
+  filter: ShipmentFilter = {},
+): Promise<number> {
+  return db.boPostedShipment.count({ where: shipmentWhere(shopId, filter) });
+}
+
+/** One posted shipment of the shop by its id, with its lines; null when the shop has none such. */
+export async function findShipment(db: Db | Tx, shopId: string, id: string): Promise<PostedShipment | null> {
+  return db.boPostedShipment.findFirst({ where: { id, shopId }, include: withLines });
+}
+
+function shipmentWhere(shopId: string, filter: ShipmentFilter) {
+  return { shopId, ...(filter.state ? { shopifySyncState: filter.state } : {}) };
 }
 
 export async function markShipmentSynced(

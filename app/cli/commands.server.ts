@@ -1,6 +1,7 @@
 import {
   closeSalesDocument,
   getSalesDocument,
+  listPostedInvoices,
   listSalesDocuments,
   listShipments,
   PostingHeldError,
@@ -143,10 +144,7 @@ export const MORE_COMMANDS: Record<string, Command> = {
     async run(db, values, io) {
       const shop = await findShop(db, requireShop(values));
       const documents = await listSalesDocuments(db, shop.id, {});
-      const invoices = await db.boPostedInvoice.findMany({
-        where: { shopId: shop.id },
-        orderBy: { no: "asc" },
-      });
+      const invoices = await listPostedInvoices(db, shop.id);
       const shipments = await listShipments(db, shop.id, {});
       const rows = [
         ...documents.map((doc) => ({

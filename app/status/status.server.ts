@@ -1,3 +1,4 @@
+import { countShipments, type ShipmentSyncState } from "../backoffice/backoffice.server";
 import type { Db } from "../db.server";
 import type { Prisma } from "../generated/prisma/client";
 
@@ -22,7 +23,8 @@ export interface ShopStatus {
 }
 
 /**
- * What each tile counts, as Prisma filters. The lists behind the tiles (app/admin/) read with
+ * What each tile counts, as Prisma filters on the app's own tables (the shipment tiles: a
+ * shipment state, asked of the back office). The lists behind the tiles (app/admin/) read with
  * the same filters, so a list always shows exactly what its tile counts.
  */
 export const tileWhere = {
@@ -32,10 +34,6 @@ export const tileWhere = {
     ({ shopId, customerNo: null, redactedAt: null }) satisfies Prisma.ShopifyCustomerWhereInput,
   unmappedProducts: (shopId: string) =>
     ({ shopId, itemNo: null }) satisfies Prisma.ShopifyVariantMapWhereInput,
-  unprocessedShipments: (shopId: string) =>
-    ({ shopId, shopifySyncState: "pending" }) satisfies Prisma.BoPostedShipmentWhereInput,
-  shipmentErrors: (shopId: string) =>
-    ({ shopId, shopifySyncState: "error" }) satisfies Prisma.BoPostedShipmentWhereInput,
   ordersChangedAfterProcessing: (shopId: string) =>
     ({
       shopId,
@@ -43,6 +41,11 @@ export const tileWhere = {
       changeConfirmedAt: null,
     }) satisfies Prisma.ShopifyOrderWhereInput,
 };
+
+export const tileShipmentState = {
+  unprocessedShipments: "pending",
+  shipmentErrors: "error",
+} as const satisfies Record<string, ShipmentSyncState>;
 
 export async function shopStatus(db: Db, shopId: string): Promise<ShopStatus> {
   const [
@@ -57,8 +60,8 @@ export async function shopStatus(db: Db, shopId: string): Promise<ShopStatus> {
     db.shopifyOrder.count({ where: tileWhere.unprocessedOrders(shopId) }),
     db.shopifyCustomer.count({ where: tileWhere.unmappedCustomers(shopId) }),
     db.shopifyVariantMap.count({ where: tileWhere.unmappedProducts(shopId) }),
-    db.boPostedShipment.count({ where: tileWhere.unprocessedShipments(shopId) }),
-    db.boPostedShipment.count({ where: tileWhere.shipmentErrors(shopId) }),
+    countShipments(db, shopId, { state: tileShipmentState.unprocessedShipments }),
+    countShipments(db, shopId, { state: tileShipmentState.shipmentErrors }),
     db.$queryRaw<{ count: bigint }[]>`
       select count(*) from "SyncRun" r
        where r."shopId" = ${shopId}::uuid and r.status = 'failed'
