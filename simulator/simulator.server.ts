@@ -53,6 +53,12 @@ export class Simulator {
   readonly random: () => number;
   private readonly buckets = new Map<string, CostBucket>();
   faults: RequestFaults = { throttledShare: 0, http429Share: 0, http5xxShare: 0, delayShare: 0, delayMs: 0 };
+  /**
+   * Where clients reach this simulator (`http://127.0.0.1:<port>`): set when its HTTP server
+   * starts listening, unless set before. Files it hands out (bulk operation results, staged
+   * upload targets) are absolute URLs on it, as Shopify's are.
+   */
+  publicUrl: string | null = null;
 
   constructor(options: SimulatorOptions) {
     this.options = options;
@@ -66,6 +72,11 @@ export class Simulator {
       },
       seededRandom(options.seed + 1),
     );
+  }
+
+  /** The base of the absolute URLs the simulator hands out; a placeholder host when it has no server. */
+  get baseUrl(): string {
+    return this.publicUrl ?? "http://simulator.local";
   }
 
   static normaliseDomain(shop: string): string {

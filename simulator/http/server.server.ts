@@ -1,6 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Simulator, SIM_API_VERSION } from "../simulator.server";
+import {
+  handleStagedUpload,
+  isStagedUploadPath,
+  MAX_STAGED_UPLOAD_BYTES,
+} from "../resolvers/bulk-staged-uploads.server";
 import { handleControl } from "./control.server";
 import { runAdminRequest } from "./graphql-endpoint.server";
 import { accessToken, authorize, OAuthError } from "./oauth.server";
@@ -34,19 +39,23 @@ export class HttpError extends Error {
 }
 
 function readBody(request: IncomingMessage): Promise<string> {
+  return readBytes(request, MAX_BODY_BYTES).then((bytes) => bytes.toString("utf8"));
+}
+
+function readBytes(request: IncomingMessage, maxBytes: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     request.on("data", (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
+      if (size > maxBytes) {
         reject(new HttpError(413, { errors: "Request body too large" }));
         request.destroy();
         return;
       }
       chunks.push(chunk);
     });
-    request.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    request.on("end", () => resolve(Buffer.concat(chunks)));
     request.on("error", reject);
   });
 }
@@ -158,9 +167,17 @@ async function handleAdmin(sim: Simulator, request: RoutedRequest, response: Ser
 }
 
 export function createSimulatorServer(sim: Simulator): Server {
-  return createServer((request, response) => {
+  const server = createServer((request, response) => {
     void (async () => {
       try {
+        if (request.method === "POST" && isStagedUploadPath(request.url ?? "/")) {
+          // A staged upload is a multipart form as large as a bulk mutation's variables.
+          const body = await readBytes(request, MAX_STAGED_UPLOAD_BYTES);
+          const answer = await handleStagedUpload(sim, request.headers, body);
+          response.writeHead(answer.status, { "content-type": "application/xml; charset=utf-8" });
+          response.end(answer.body);
+          return;
+        }
         const routed = route(request, await readBody(request));
         if (routed.path.startsWith("/_sim/") || routed.path === "/_sim") {
           handleControl(sim, routed, response, send);
@@ -175,6 +192,12 @@ export function createSimulatorServer(sim: Simulator): Server {
       }
     })();
   });
+  server.on("listening", () => {
+    const address = server.address() as AddressInfo;
+    const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+    sim.publicUrl ??= `http://${host === "0.0.0.0" || host === "[::]" ? "127.0.0.1" : host}:${address.port}`;
+  });
+  return server;
 }
 
 export async function listen(server: Server, port: number, host = "127.0.0.1"): Promise<number> {

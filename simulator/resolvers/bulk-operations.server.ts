@@ -2,35 +2,97 @@ import { loadAdminSchema } from "../graphql/schema.server";
 import type { BulkOperationRecord } from "../state/records.server";
 import { gid, parseGid, type ShopState } from "../state/shop-state.server";
 import { bulkOperationFinishPayload } from "../webhooks/payloads/b2b.server";
+import { runBulkMutationLines, validateBulkMutation } from "./bulk-mutation.server";
 import { runBulkQuery } from "./bulk-run.server";
+import { stagedFileContent, stagedUploadsCreate } from "./bulk-staged-uploads.server";
 import { validateBulkQuery } from "./bulk-validate.server";
 import { connection, type ConnectionArgs } from "./connection.server";
 import { iso, userError, type FieldMap, type ResolverContext } from "./context.server";
 import { search, type SearchFields } from "./search.server";
 
 /**
- * Bulk query operations: bulkOperationRunQuery, bulkOperationCancel, bulkOperation,
- * bulkOperations and currentBulkOperation (https://shopify.dev/docs/api/admin-graphql/2026-07/
- * mutations/bulkOperationRunQuery). The 2026-07 reference allows one bulk query at a time per
- * app and shop; another while one is CREATED, RUNNING or CANCELING is refused with
- * OPERATION_IN_PROGRESS. The simulator runs the query as soon as it is accepted: the mutation
- * answers with the operation as CREATED (as Shopify does), and by the time a client polls or
- * gets the `bulk_operations/finish` webhook it is COMPLETED (or FAILED), its JSONL stored on
- * the record and served at `url`, a path relative to the simulator (see `bulkResultUrl`).
+ * Bulk operations: bulkOperationRunQuery, bulkOperationRunMutation, bulkOperationCancel,
+ * bulkOperation, bulkOperations and currentBulkOperation (https://shopify.dev/docs/api/usage/
+ * bulk-operations/queries and .../imports). From 2026-01 an app may run up to five bulk query
+ * operations at a time per shop, and one bulk mutation beside them; one more while those are
+ * CREATED, RUNNING or CANCELING is refused with OPERATION_IN_PROGRESS. As on Shopify the mutation
+ * answers with the operation CREATED and the run happens afterwards (on the simulator's event
+ * loop, right after the answer): RUNNING, then COMPLETED (or FAILED), its JSONL kept on the record
+ * and served at `url`, an absolute URL on the simulator's HTTP server, and the
+ * `bulk_operations/finish` webhook sent. `bulkOperationsSettled` waits for a shop's runs (tests).
  */
 
-export const MAX_RUNNING_BULK_QUERIES = 1;
+export const MAX_RUNNING_BULK_QUERIES = 5;
+export const MAX_RUNNING_BULK_MUTATIONS = 1;
 
 const ACTIVE: BulkOperationRecord["status"][] = ["CREATED", "RUNNING", "CANCELING"];
 
-/** The relative path the simulator's HTTP server serves a result at. */
+/** The path the simulator's HTTP server serves a result at. */
 export function bulkResultPath(domain: string, id: number): string {
   return `/_sim/bulk/${domain}/${id}.jsonl`;
 }
 
-/** The record's result URL made absolute against the simulator's base URL, or null when it has none. */
-export function bulkResultUrl(baseUrl: string, record: Pick<BulkOperationRecord, "url">): string | null {
-  return record.url ? new URL(record.url, baseUrl).toString() : null;
+/** A result's absolute URL on the simulator. */
+export function bulkResultUrl(baseUrl: string, domain: string, id: number): string {
+  return new URL(bulkResultPath(domain, id), baseUrl).toString();
+}
+
+const runs = new WeakMap<ShopState, Set<Promise<void>>>();
+
+/** Resolves when every bulk operation started on the shop so far has finished its run. */
+export async function bulkOperationsSettled(shop: ShopState): Promise<void> {
+  const pending = runs.get(shop);
+  while (pending && pending.size > 0) await Promise.all([...pending]);
+}
+
+/** Starts an operation's run once the current request has been answered. */
+function startRun(operation: BulkOperationRecord, context: ResolverContext, run: () => Promise<void>): void {
+  const { shop } = context;
+  let pending = runs.get(shop);
+  if (!pending) runs.set(shop, (pending = new Set()));
+  const set = pending;
+  const done: Promise<void> = new Promise<void>((resolve) => setImmediate(resolve))
+    .then(async () => {
+      if (operation.status !== "CREATED") return; // canceled before it started
+      operation.status = "RUNNING";
+      await run();
+    })
+    .catch((error: unknown) => {
+      if (operation.status !== "RUNNING") return;
+      operation.status = "FAILED";
+      operation.errorCode = "INTERNAL_SERVER_ERROR";
+      operation.errorMessages = [(error as Error).message];
+      operation.completedAt = context.now();
+      context.emit("bulk_operations/finish", bulkOperationFinishPayload(operation));
+    })
+    .finally(() => set.delete(done));
+  set.add(done);
+}
+
+function newOperation(shop: ShopState, type: BulkOperationRecord["type"], query: string, now: Date) {
+  const operation: BulkOperationRecord = {
+    id: shop.newId(),
+    type,
+    status: "CREATED",
+    query,
+    errorCode: null,
+    objectCount: 0,
+    rootObjectCount: 0,
+    fileSize: null,
+    resultJsonl: null,
+    url: null,
+    partialDataUrl: null,
+    createdAt: now,
+    completedAt: null,
+  };
+  shop.bulkOperations.set(operation.id, operation);
+  return operation;
+}
+
+function active(shop: ShopState, type: BulkOperationRecord["type"]): BulkOperationRecord[] {
+  return [...shop.bulkOperations.values()]
+    .filter((op) => op.type === type && ACTIVE.includes(op.status))
+    .sort((a, b) => a.id - b.id);
 }
 
 export function bulkOperationView(operation: BulkOperationRecord) {
@@ -56,16 +118,17 @@ function find(shop: ShopState, id: unknown): BulkOperationRecord | undefined {
   return numeric === null ? undefined : shop.bulkOperations.get(numeric);
 }
 
-/** Runs the operation to its end and stores the result; the webhook says it finished. */
-async function complete(
+/** Stores a finished run's result; the webhook says it finished. */
+function finish(
   operation: BulkOperationRecord,
   context: ResolverContext,
-  validated: Parameters<typeof runBulkQuery>[1],
-) {
-  operation.status = "RUNNING";
-  // Imported when first run: root.server imports this module through b2b.server.
-  const { buildRoot } = await import("./root.server");
-  const result = await runBulkQuery(loadAdminSchema(), validated, buildRoot().query, context);
+  result: {
+    jsonl: string;
+    objectCount: number;
+    rootObjectCount: number;
+    errors: { message: string; code: string | null }[];
+  },
+): void {
   if (operation.status !== "RUNNING") return; // canceled meanwhile
   const { shop } = context;
   operation.completedAt = context.now();
@@ -73,6 +136,7 @@ async function complete(
   operation.rootObjectCount = result.rootObjectCount;
   operation.resultJsonl = result.jsonl;
   const hasData = result.objectCount > 0;
+  const url = bulkResultUrl(context.sim.baseUrl, shop.domain, operation.id);
   operation.fileSize = hasData ? Buffer.byteLength(result.jsonl, "utf8") : null;
   if (result.errors.length > 0) {
     operation.status = "FAILED";
@@ -81,56 +145,103 @@ async function complete(
       : "INTERNAL_SERVER_ERROR";
     operation.errorMessages = result.errors.map((e) => e.message);
     operation.url = null;
-    operation.partialDataUrl = hasData ? bulkResultPath(shop.domain, operation.id) : null;
+    operation.partialDataUrl = hasData ? url : null;
   } else {
     operation.status = "COMPLETED";
     // Shopify gives no file when the query found nothing.
-    operation.url = hasData ? bulkResultPath(shop.domain, operation.id) : null;
+    operation.url = hasData ? url : null;
     operation.partialDataUrl = null;
   }
   context.emit("bulk_operations/finish", bulkOperationFinishPayload(operation));
 }
 
-async function bulkOperationRunQuery(
+function inProgress(kind: "query" | "mutation", running: BulkOperationRecord[]) {
+  return userError(
+    null,
+    `A bulk ${kind} operation for this app and shop is already in progress: ${running.map((op) => gid("BulkOperation", op.id)).join(", ")}.`,
+    "OPERATION_IN_PROGRESS",
+  );
+}
+
+function bulkOperationRunQuery(
   args: { query: string; groupObjects?: boolean | null },
   context: ResolverContext,
 ) {
   const { shop } = context;
   const checked = validateBulkQuery(loadAdminSchema(), args.query);
   if ("errors" in checked) return { bulkOperation: null, userErrors: checked.errors };
-  const running = [...shop.bulkOperations.values()]
-    .filter((op) => op.type === "QUERY" && ACTIVE.includes(op.status))
-    .sort((a, b) => a.id - b.id);
+  const running = active(shop, "QUERY");
   if (running.length >= MAX_RUNNING_BULK_QUERIES)
+    return { bulkOperation: null, userErrors: [inProgress("query", running)] };
+  const operation = newOperation(shop, "QUERY", args.query, context.now());
+  operation.groupObjects = args.groupObjects ?? false;
+  const created = bulkOperationView(operation);
+  startRun(operation, context, async () => {
+    // Imported when first run: root.server imports this module through b2b.server.
+    const { buildRoot } = await import("./root.server");
+    const result = await runBulkQuery(
+      loadAdminSchema(),
+      checked.document,
+      buildRoot().query,
+      context,
+      operation.groupObjects ?? false,
+    );
+    finish(operation, context, result);
+  });
+  return { bulkOperation: created, userErrors: [] };
+}
+
+function bulkOperationRunMutation(
+  args: { mutation: string; stagedUploadPath: string; clientIdentifier?: string | null },
+  context: ResolverContext,
+) {
+  const { shop } = context;
+  const invalid = validateBulkMutation(loadAdminSchema(), args.mutation);
+  if (invalid) return { bulkOperation: null, userErrors: [invalid] };
+  const content = stagedFileContent(context.sim, shop, args.stagedUploadPath);
+  if (content === null)
     return {
       bulkOperation: null,
       userErrors: [
         userError(
-          null,
-          `A bulk query operation for this app and shop is already in progress: ${gid("BulkOperation", running[0]!.id)}.`,
-          "OPERATION_IN_PROGRESS",
+          ["stagedUploadPath"],
+          "The JSONL file could not be found. Try uploading the file again, and check that you've entered the URL correctly for the stagedUploadPath mutation argument.",
+          "NO_SUCH_FILE",
         ),
       ],
     };
-  const operation: BulkOperationRecord = {
-    id: shop.newId(),
-    type: "QUERY",
-    status: "CREATED",
-    query: args.query,
-    errorCode: null,
-    objectCount: 0,
-    rootObjectCount: 0,
-    fileSize: null,
-    resultJsonl: null,
-    url: null,
-    partialDataUrl: null,
-    groupObjects: args.groupObjects ?? false,
-    createdAt: context.now(),
-    completedAt: null,
-  };
-  shop.bulkOperations.set(operation.id, operation);
+  const lines = content.split("\n");
+  if (lines.at(-1) === "") lines.pop();
+  const variables: Record<string, unknown>[] = [];
+  for (const line of lines) {
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      value = null;
+    }
+    if (typeof value !== "object" || value === null || Array.isArray(value))
+      return {
+        bulkOperation: null,
+        userErrors: [
+          userError(
+            ["stagedUploadPath"],
+            "The JSONL file submitted via the stagedUploadsCreate mutation is invalid. Update the file and try again.",
+            "INVALID_STAGED_UPLOAD_FILE",
+          ),
+        ],
+      };
+    variables.push(value as Record<string, unknown>);
+  }
+  const running = active(shop, "MUTATION");
+  if (running.length >= MAX_RUNNING_BULK_MUTATIONS)
+    return { bulkOperation: null, userErrors: [inProgress("mutation", running)] };
+  const operation = newOperation(shop, "MUTATION", args.mutation, context.now());
   const created = bulkOperationView(operation);
-  await complete(operation, context, checked.document);
+  startRun(operation, context, async () => {
+    const result = await runBulkMutationLines(args.mutation, variables, context, () => operation.status);
+    finish(operation, context, { ...result, errors: [] });
+  });
   return { bulkOperation: created, userErrors: [] };
 }
 
@@ -191,7 +302,12 @@ export const bulkQueries: FieldMap = {
   },
 };
 
-export const bulkMutations: FieldMap = { bulkOperationRunQuery, bulkOperationCancel };
+export const bulkMutations: FieldMap = {
+  bulkOperationRunQuery,
+  bulkOperationRunMutation,
+  bulkOperationCancel,
+  stagedUploadsCreate,
+};
 
 export function bulkNode(shop: ShopState, id: number): unknown {
   const operation = shop.bulkOperations.get(id);

@@ -174,11 +174,18 @@ class Flattener {
   }
 }
 
+/**
+ * `groupObjects: false` (2026-07's default) makes no promise that a node's children follow it:
+ * the simulator then writes every connection's nodes level by level (all the top-level nodes,
+ * then the nested ones), so a client that assumes grouping fails here as it would on Shopify.
+ * With `groupObjects: true` each node is followed by its children.
+ */
 export async function runBulkQuery(
   schema: GraphQLSchema,
   document: DocumentNode,
   rootValue: Record<string, unknown>,
   context: ResolverContext,
+  groupObjects = false,
 ): Promise<BulkResult> {
   const typed = withTypenames(document);
   const result = await execute({
@@ -194,7 +201,12 @@ export async function runBulkQuery(
   const operation = typed.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION)!;
   if (result.data && operation.kind === Kind.OPERATION_DEFINITION)
     flattener.object(schema.getQueryType()!, [operation.selectionSet], result.data, null);
-  const lines = flattener.lines;
+  const lines = groupObjects
+    ? flattener.lines
+    : [
+        ...flattener.lines.filter((line) => !("__parentId" in line)),
+        ...flattener.lines.filter((line) => "__parentId" in line),
+      ];
   return {
     jsonl: lines.map((line) => `${JSON.stringify(line)}\n`).join(""),
     objectCount: lines.length,

@@ -490,7 +490,7 @@ export interface BulkOperationRecord {
   /** Why a FAILED operation failed (the GraphQL errors of the inner query), for debugging. */
   errorMessages?: string[];
   /**
-   * Where the result is served, relative to the simulator's base URL (`/_sim/bulk/<shop>/<id>.jsonl`);
+   * Where the result is served: an absolute URL on the simulator (`<base>/_sim/bulk/<shop>/<id>.jsonl`);
    * null until completed and when there is no data. `partialDataUrl` is the same for FAILED ones.
    */
   url?: string | null;

@@ -3,7 +3,8 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import Ajv from "ajv";
 import { describe, expect, it } from "vitest";
-import { bulkResultUrl } from "../../simulator/resolvers/b2b.server";
+import { createSimulatorServer, listen } from "../../simulator/http/server.server";
+import { bulkOperationsSettled } from "../../simulator/resolvers/bulk-operations.server";
 import { executeLocal } from "../../simulator/resolvers/local-execute.server";
 import type { BulkOperationRecord } from "../../simulator/state/records.server";
 import type { ShopState } from "../../simulator/state/shop-state.server";
@@ -12,7 +13,8 @@ import { testSimulator } from "../../simulator/testing.server";
 /**
  * Bulk query operations: validation of the inner query, the run over the shop's state, the JSONL
  * it produces (Shopify's format: a line per node, `__parentId` on nested ones), the operation's
- * lifecycle and the `bulk_operations/finish` webhook.
+ * lifecycle (answered CREATED, run afterwards), the `bulk_operations/finish` webhook, up to five
+ * bulk queries at a time, staged uploads over HTTP and bulk mutations reading the staged file.
  */
 
 const require = createRequire(import.meta.url);
@@ -38,7 +40,13 @@ function setup() {
     expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
     return response.data;
   };
-  return { sim, shop, domain, sent, gql };
+  /** Runs a bulk query and waits for its run, as a client waits for the webhook. */
+  const run = async (query: string): Promise<any> => {
+    const data = await gql(RUN, { query });
+    await bulkOperationsSettled(shop);
+    return data;
+  };
+  return { sim, shop, domain, sent, gql, run };
 }
 
 /** A product with variants, put straight into the state (the catalog resolvers are another module's). */
@@ -105,6 +113,13 @@ const RUN = `mutation Run($query: String!) {
   }
 }`;
 
+const RUN_GROUPED = `mutation RunGrouped($query: String!) {
+  bulkOperationRunQuery(query: $query, groupObjects: true) {
+    bulkOperation { id status type objectCount url }
+    userErrors { field message code }
+  }
+}`;
+
 const READ = `query Read($id: ID!) {
   bulkOperation(id: $id) {
     id status type errorCode objectCount rootObjectCount fileSize url partialDataUrl completedAt createdAt query
@@ -160,7 +175,7 @@ describe("bulkOperationRunQuery", () => {
     const { shop, domain, gql } = setup();
     const shirt = addProduct(shop, "Shirt", ["70"]);
     const pants = addProduct(shop, "Pants", ["34", "36"]);
-    const run = await gql(RUN, { query: PRODUCTS_WITH_VARIANTS });
+    const run = await gql(RUN_GROUPED, { query: PRODUCTS_WITH_VARIANTS });
     expect(run.bulkOperationRunQuery.userErrors).toEqual([]);
     // Shopify answers the mutation with the operation just created.
     expect(run.bulkOperationRunQuery.bulkOperation).toMatchObject({
@@ -171,6 +186,7 @@ describe("bulkOperationRunQuery", () => {
     });
 
     const id = run.bulkOperationRunQuery.bulkOperation.id as string;
+    await bulkOperationsSettled(shop);
     const read = (await gql(READ, { id })).bulkOperation;
     expect(read).toMatchObject({
       status: "COMPLETED",
@@ -179,7 +195,8 @@ describe("bulkOperationRunQuery", () => {
       rootObjectCount: "2",
     });
     expect(read.query).toBe(PRODUCTS_WITH_VARIANTS);
-    expect(read.url).toBe(`/_sim/bulk/${domain}/${id.split("/").pop()}.jsonl`);
+    // An absolute URL on the simulator (a placeholder host when it has no HTTP server).
+    expect(read.url).toBe(`http://simulator.local/_sim/bulk/${domain}/${id.split("/").pop()}.jsonl`);
     expect(read.completedAt).not.toBeNull();
 
     const record = shop.bulkOperations.get(Number(id.split("/").pop()))!;
@@ -199,9 +216,22 @@ describe("bulkOperationRunQuery", () => {
         .map((line) => `${JSON.stringify(line)}\n`)
         .join(""),
     );
-    expect(bulkResultUrl("http://localhost:9000", record)).toBe(
-      `http://localhost:9000/_sim/bulk/${domain}/${record.id}.jsonl`,
-    );
+  });
+
+  it("writes nested lines after every top-level line without groupObjects (2026-07's default)", async () => {
+    const { shop, run } = setup();
+    const shirt = addProduct(shop, "Shirt", ["70"]);
+    const pants = addProduct(shop, "Pants", ["34", "36"]);
+    await run(PRODUCTS_WITH_VARIANTS);
+    const record = [...shop.bulkOperations.values()][0]!;
+    expect(record.groupObjects).toBe(false);
+    expect(lines(record.resultJsonl!).map((line): unknown[] => [line.id, line.__parentId ?? null])).toEqual([
+      [`gid://shopify/Product/${shirt.id}`, null],
+      [`gid://shopify/Product/${pants.id}`, null],
+      [`gid://shopify/ProductVariant/${shirt.variantIds[0]}`, `gid://shopify/Product/${shirt.id}`],
+      [`gid://shopify/ProductVariant/${pants.variantIds[0]}`, `gid://shopify/Product/${pants.id}`],
+      [`gid://shopify/ProductVariant/${pants.variantIds[1]}`, `gid://shopify/Product/${pants.id}`],
+    ]);
   });
 
   it("reads every item of a connection, whatever `first` says, and keeps nested objects inline", async () => {
@@ -209,6 +239,7 @@ describe("bulkOperationRunQuery", () => {
     for (let i = 0; i < 260; i++) addProduct(shop, `Product ${i}`, ["Default Title"]);
     const query = `{ products(first: 3) { edges { node { id title options { name values } } } } }`;
     const run = await gql(RUN, { query });
+    await bulkOperationsSettled(shop);
     const record = [...shop.bulkOperations.values()][0]!;
     expect(run.bulkOperationRunQuery.userErrors).toEqual([]);
     expect(record.objectCount).toBe(260);
@@ -222,16 +253,16 @@ describe("bulkOperationRunQuery", () => {
   });
 
   it("completes with no file when nothing matches", async () => {
-    const { gql } = setup();
-    const run = await gql(RUN, { query: PRODUCTS_WITH_VARIANTS });
+    const { gql, run: runQuery } = setup();
+    const run = await runQuery(PRODUCTS_WITH_VARIANTS);
     const read = (await gql(READ, { id: run.bulkOperationRunQuery.bulkOperation.id })).bulkOperation;
     expect(read).toMatchObject({ status: "COMPLETED", objectCount: "0", url: null, fileSize: null });
   });
 
   it("sends bulk_operations/finish with a payload valid for its schema", async () => {
-    const { shop, sent, gql } = setup();
+    const { shop, sent, run: runQuery } = setup();
     addProduct(shop, "Shirt", ["S"]);
-    const run = await gql(RUN, { query: PRODUCTS_WITH_VARIANTS });
+    const run = await runQuery(PRODUCTS_WITH_VARIANTS);
     const finished = sent.filter((s) => s.topic === "bulk_operations/finish");
     expect(finished).toHaveLength(1);
     expect(finished[0]!.payload).toMatchObject({
@@ -243,21 +274,26 @@ describe("bulkOperationRunQuery", () => {
     expect(schemaErrors("bulk_operations/finish", finished[0]!.payload)).toEqual([]);
   });
 
-  it("refuses a second bulk query while one is running, and changes nothing", async () => {
+  it("runs up to five bulk queries at a time, refuses a sixth, and changes nothing then", async () => {
     const { shop, gql } = setup();
-    const running = runningOperation(shop);
+    const running = Array.from({ length: 5 }, () => runningOperation(shop));
     const run = await gql(RUN, { query: PRODUCTS_WITH_VARIANTS });
     expect(run.bulkOperationRunQuery).toEqual({
       bulkOperation: null,
       userErrors: [
         {
           field: null,
-          message: `A bulk query operation for this app and shop is already in progress: gid://shopify/BulkOperation/${running.id}.`,
+          message: `A bulk query operation for this app and shop is already in progress: ${running.map((op) => `gid://shopify/BulkOperation/${op.id}`).join(", ")}.`,
           code: "OPERATION_IN_PROGRESS",
         },
       ],
     });
-    expect(shop.bulkOperations.size).toBe(1);
+    expect(shop.bulkOperations.size).toBe(5);
+    running[0]!.status = "COMPLETED";
+    const again = await gql(RUN, { query: PRODUCTS_WITH_VARIANTS });
+    expect(again.bulkOperationRunQuery.userErrors).toEqual([]);
+    expect(again.bulkOperationRunQuery.bulkOperation.status).toBe("CREATED");
+    await bulkOperationsSettled(shop);
   });
 
   it.each([
@@ -318,11 +354,11 @@ describe("bulkOperationRunQuery", () => {
 
 describe("bulk operation queries and cancel", () => {
   it("finds operations by id, as the current one, and by search", async () => {
-    const { shop, gql } = setup();
+    const { shop, gql, run } = setup();
     addProduct(shop, "Shirt", ["S"]);
-    const first = (await gql(RUN, { query: PRODUCTS_WITH_VARIANTS })).bulkOperationRunQuery.bulkOperation.id;
-    const second = (await gql(RUN, { query: "{ products { edges { node { id } } } }" })).bulkOperationRunQuery
-      .bulkOperation.id;
+    const first = (await run(PRODUCTS_WITH_VARIANTS)).bulkOperationRunQuery.bulkOperation.id;
+    const second = (await run("{ products { edges { node { id } } } }")).bulkOperationRunQuery.bulkOperation
+      .id;
     const data = await gql(`{
       currentBulkOperation { id status }
       mutationOp: currentBulkOperation(type: MUTATION) { id }
@@ -352,6 +388,7 @@ describe("bulk operation queries and cancel", () => {
     // With the first one gone, a new run is accepted.
     const run = await gql(RUN, { query: PRODUCTS_WITH_VARIANTS });
     expect(run.bulkOperationRunQuery.userErrors).toEqual([]);
+    await bulkOperationsSettled(shop);
     const again = await gql(CANCEL, { id: run.bulkOperationRunQuery.bulkOperation.id });
     expect(again.bulkOperationCancel.userErrors).toEqual([
       { field: null, message: "A bulk operation cannot be canceled when it is completed" },
@@ -361,5 +398,185 @@ describe("bulk operation queries and cancel", () => {
       bulkOperation: null,
       userErrors: [{ field: ["id"], message: "Bulk operation does not exist" }],
     });
+  });
+});
+
+describe("staged uploads and bulk mutations, over HTTP", () => {
+  const STAGE = `mutation Stage($input: [StagedUploadInput!]!) {
+    stagedUploadsCreate(input: $input) {
+      stagedTargets { url resourceUrl parameters { name value } }
+      userErrors { field message }
+    }
+  }`;
+  const RUN_MUTATION = `mutation RunMutation($mutation: String!, $path: String!) {
+    bulkOperationRunMutation(mutation: $mutation, stagedUploadPath: $path) {
+      bulkOperation { id status type }
+      userErrors { field message code }
+    }
+  }`;
+  const CREATE = `mutation Create($product: ProductCreateInput!) {
+    productCreate(product: $product) { product { title } userErrors { field message } }
+  }`;
+
+  async function served() {
+    const { sim, shop, domain, sent } = setup();
+    const server = createSimulatorServer(sim);
+    const port = await listen(server, 0);
+    const graphql = async (query: string, variables: Record<string, unknown>): Promise<any> => {
+      const response = await fetch(
+        `http://127.0.0.1:${port}/shops/${domain}/admin/api/2026-07/graphql.json`,
+        {
+          method: "POST",
+          headers: { "content-type": "application/json", "x-shopify-access-token": "shpat_test_token" },
+          body: JSON.stringify({ query, variables }),
+        },
+      );
+      const body = await response.json();
+      expect(body.errors).toBeUndefined();
+      return body.data;
+    };
+    const stage = async () => {
+      const data = await graphql(STAGE, {
+        input: [
+          {
+            resource: "BULK_MUTATION_VARIABLES",
+            filename: "vars.jsonl",
+            mimeType: "text/jsonl",
+            httpMethod: "POST",
+          },
+        ],
+      });
+      expect(data.stagedUploadsCreate.userErrors).toEqual([]);
+      return data.stagedUploadsCreate.stagedTargets[0] as {
+        url: string;
+        resourceUrl: null;
+        parameters: { name: string; value: string }[];
+      };
+    };
+    const upload = async (target: Awaited<ReturnType<typeof stage>>, jsonl: string, change = {}) => {
+      const form = new FormData();
+      for (const { name, value } of target.parameters) form.append(name, value);
+      for (const [name, value] of Object.entries(change)) form.set(name, value as string);
+      form.append("file", new Blob([jsonl], { type: "text/jsonl" }), "vars.jsonl");
+      return fetch(target.url, { method: "POST", body: form });
+    };
+    return { sim, shop, domain, sent, port, graphql, stage, upload, close: () => server.close() };
+  }
+
+  it("stages a JSONL file by multipart POST to the simulator and runs the mutation once per line", async () => {
+    const env = await served();
+    try {
+      const target = await env.stage();
+      expect(target.url).toBe(`http://127.0.0.1:${env.port}/_sim/staged-uploads/`);
+      expect(target.resourceUrl).toBeNull();
+      expect(target.parameters.map((p) => p.name)).toEqual([
+        "Content-Type",
+        "success_action_status",
+        "acl",
+        "key",
+        "x-goog-date",
+        "x-goog-credential",
+        "x-goog-algorithm",
+        "x-goog-signature",
+        "policy",
+      ]);
+      const key = target.parameters.find((p) => p.name === "key")!.value;
+      const jsonl = [
+        { product: { title: "Shirt" } },
+        { product: { title: "" } },
+        { product: { title: "Pants" } },
+      ]
+        .map((line) => JSON.stringify(line))
+        .join("\n");
+      const uploaded = await env.upload(target, `${jsonl}\n`);
+      expect(uploaded.status).toBe(201);
+      expect(await uploaded.text()).toContain(`<Key>${key}</Key>`);
+
+      const run = await env.graphql(RUN_MUTATION, { mutation: CREATE, path: key });
+      expect(run.bulkOperationRunMutation.userErrors).toEqual([]);
+      expect(run.bulkOperationRunMutation.bulkOperation).toMatchObject({
+        status: "CREATED",
+        type: "MUTATION",
+      });
+      await bulkOperationsSettled(env.shop);
+
+      const id = run.bulkOperationRunMutation.bulkOperation.id as string;
+      const read = (await env.graphql(READ, { id })).bulkOperation;
+      expect(read).toMatchObject({ status: "COMPLETED", type: "MUTATION", objectCount: "3" });
+      expect(read.url).toBe(
+        `http://127.0.0.1:${env.port}/_sim/bulk/${env.domain}/${id.split("/").pop()}.jsonl`,
+      );
+      const result = await fetch(read.url as string);
+      expect(result.status).toBe(200);
+      expect(lines(await result.text())).toEqual([
+        { data: { productCreate: { product: { title: "Shirt" }, userErrors: [] } }, __lineNumber: 0 },
+        {
+          data: {
+            productCreate: {
+              product: null,
+              userErrors: [{ field: ["title"], message: "Title can't be blank" }],
+            },
+          },
+          __lineNumber: 1,
+        },
+        { data: { productCreate: { product: { title: "Pants" }, userErrors: [] } }, __lineNumber: 2 },
+      ]);
+      expect([...env.shop.products.values()].map((p) => p.title).sort()).toEqual(["Pants", "Shirt"]);
+      const finish = env.sent.find((s) => s.topic === "bulk_operations/finish")!;
+      expect(finish.payload).toMatchObject({
+        admin_graphql_api_id: id,
+        status: "completed",
+        type: "mutation",
+      });
+      expect(schemaErrors("bulk_operations/finish", finish.payload)).toEqual([]);
+    } finally {
+      env.close();
+    }
+  });
+
+  it("refuses an upload the target did not issue, a path never uploaded, and what is not one mutation", async () => {
+    const env = await served();
+    try {
+      const target = await env.stage();
+      const key = target.parameters.find((p) => p.name === "key")!.value;
+      const forged = await env.upload(target, "{}\n", { "x-goog-signature": "0".repeat(64) });
+      expect(forged.status).toBe(403);
+      const missing = await env.graphql(RUN_MUTATION, { mutation: CREATE, path: key });
+      expect(missing.bulkOperationRunMutation).toEqual({
+        bulkOperation: null,
+        userErrors: [
+          {
+            field: ["stagedUploadPath"],
+            message:
+              "The JSONL file could not be found. Try uploading the file again, and check that you've entered the URL correctly for the stagedUploadPath mutation argument.",
+            code: "NO_SUCH_FILE",
+          },
+        ],
+      });
+      expect((await env.upload(target, "not json\n")).status).toBe(201);
+      const bad = await env.graphql(RUN_MUTATION, { mutation: CREATE, path: key });
+      expect(bad.bulkOperationRunMutation.userErrors[0].code).toBe("INVALID_STAGED_UPLOAD_FILE");
+      // One bulk mutation at a time per shop (queries may run beside it).
+      expect((await env.upload(target, '{"product":{"title":"Hat"}}\n')).status).toBe(201);
+      const running = runningOperation(env.shop);
+      running.type = "MUTATION";
+      const second = await env.graphql(RUN_MUTATION, { mutation: CREATE, path: key });
+      expect(second.bulkOperationRunMutation.userErrors).toEqual([
+        {
+          field: null,
+          message: `A bulk mutation operation for this app and shop is already in progress: gid://shopify/BulkOperation/${running.id}.`,
+          code: "OPERATION_IN_PROGRESS",
+        },
+      ]);
+      env.shop.bulkOperations.delete(running.id);
+      const query = await env.graphql(RUN_MUTATION, { mutation: "{ shop { id } }", path: key });
+      expect(query.bulkOperationRunMutation.userErrors[0]).toMatchObject({
+        field: ["mutation"],
+        code: "INVALID_MUTATION",
+      });
+      expect(env.shop.bulkOperations.size).toBe(0);
+    } finally {
+      env.close();
+    }
   });
 });
