@@ -48,8 +48,7 @@ function catalogsOfType(shop: ShopState, args: CatalogsArgs): CatalogRecord[] {
   if (args.type === "MARKET" || args.type === "APP") return [];
   let list = search(shop.catalogs.values(), args.query, CATALOG_SEARCH(shop));
   if (args.type === "NONE") list = list.filter((c) => c.companyLocationIds.length === 0);
-  const byTitle = (a: CatalogRecord, b: CatalogRecord) => a.title.localeCompare(b.title) || a.id - b.id;
-  return list.sort(args.sortKey === "TITLE" ? byTitle : (a, b) => a.id - b.id);
+  return list;
 }
 
 /** The company-location ids of a context input, or the errors that reject it. */
@@ -197,7 +196,7 @@ export const catalogQueries: FieldMap = {
     connection(
       catalogsOfType(shop, args),
       args,
-      (c) => c.id,
+      { key: args.sortKey === "TITLE" ? (c) => c.title : (c) => c.id, id: (c) => c.id },
       (c) => catalogView(shop, c),
     ),
   catalogsCount: (args: CatalogsArgs & { limit?: number | null }, { shop }: ResolverContext) =>

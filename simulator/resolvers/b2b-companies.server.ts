@@ -206,11 +206,11 @@ function findCompany(shop: ShopState, id: unknown): CompanyRecord | undefined {
 }
 
 function companies(args: ListArgs, { shop }: ResolverContext) {
-  const sort = (COMPANY_SORT[args.sortKey ?? "ID"] ?? COMPANY_SORT.ID!)(shop);
+  const key = (COMPANY_SORT[args.sortKey ?? "ID"] ?? COMPANY_SORT.ID!)(shop);
   return connection(
-    search(shop.companies.values(), args.query, COMPANY_SEARCH).sort(sort),
+    search(shop.companies.values(), args.query, COMPANY_SEARCH),
     args,
-    (c) => c.id,
+    { key, id: (c) => c.id },
     (c) => companyView(shop, c),
   );
 }

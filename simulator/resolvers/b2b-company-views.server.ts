@@ -7,7 +7,7 @@ import type {
 } from "../state/records.server";
 import { gid, parseGid, type ShopState } from "../state/shop-state.server";
 import { catalogView } from "./b2b-catalog-views.server";
-import { connection, encodeCursor, type ConnectionArgs } from "./connection.server";
+import { connection, encodeCursor, type ConnectionArgs, type SortValue } from "./connection.server";
 import { iso, money } from "./context.server";
 import { customerView } from "./customers-views.server";
 import { countryName } from "./orders-address.server";
@@ -46,44 +46,31 @@ export const LOCATION_SEARCH: SearchFields<CompanyLocationRecord> = {
   defaultFields: ["name", "external_id"],
 };
 
-type Sorter<R> = (shop: ShopState) => (a: R, b: R) => number;
+/** A sort key's value for each record (the connection breaks ties by id). */
+type SortKeys<R> = Record<string, (shop: ShopState) => (record: R) => SortValue>;
 
-const byId = <R extends { id: number }>(a: R, b: R) => a.id - b.id;
-const byDate =
-  <R extends { id: number }>(date: (r: R) => Date) =>
-  (a: R, b: R) =>
-    date(a).getTime() - date(b).getTime() || a.id - b.id;
-
-export const COMPANY_SORT: Record<string, Sorter<CompanyRecord>> = {
-  ID: () => byId,
-  NAME: () => (a, b) => a.name.localeCompare(b.name) || a.id - b.id,
-  CREATED_AT: () => byDate((c) => c.createdAt),
-  UPDATED_AT: () => byDate((c) => c.updatedAt),
-  SINCE_DATE: () => byDate((c) => c.customerSince ?? c.createdAt),
+export const COMPANY_SORT: SortKeys<CompanyRecord> = {
+  ID: () => (c) => c.id,
+  NAME: () => (c) => c.name,
+  CREATED_AT: () => (c) => c.createdAt.getTime(),
+  UPDATED_AT: () => (c) => c.updatedAt.getTime(),
+  SINCE_DATE: () => (c) => (c.customerSince ?? c.createdAt).getTime(),
 };
 
-export const LOCATION_SORT: Record<string, Sorter<CompanyLocationRecord>> = {
-  ID: () => byId,
-  NAME: () => (a, b) => a.name.localeCompare(b.name) || a.id - b.id,
-  CREATED_AT: () => byDate((l) => l.createdAt),
-  UPDATED_AT: () => byDate((l) => l.updatedAt),
-  COMPANY_ID: () => (a, b) => a.companyId - b.companyId || a.id - b.id,
-  COMPANY_AND_LOCATION_NAME: (shop) => (a, b) =>
-    (shop.companies.get(a.companyId)?.name ?? "").localeCompare(
-      shop.companies.get(b.companyId)?.name ?? "",
-    ) ||
-    a.name.localeCompare(b.name) ||
-    a.id - b.id,
+export const LOCATION_SORT: SortKeys<CompanyLocationRecord> = {
+  ID: () => (l) => l.id,
+  NAME: () => (l) => l.name,
+  CREATED_AT: () => (l) => l.createdAt.getTime(),
+  UPDATED_AT: () => (l) => l.updatedAt.getTime(),
+  COMPANY_ID: () => (l) => l.companyId,
+  COMPANY_AND_LOCATION_NAME: (shop) => (l) => [shop.companies.get(l.companyId)?.name ?? "", l.name],
 };
 
 /** Company locations matching a connection's `query`, in its `sortKey` order. */
 export function locationConnection(shop: ShopState, records: CompanyLocationRecord[], args: ListArgs) {
-  const sort = (LOCATION_SORT[args.sortKey ?? "ID"] ?? LOCATION_SORT.ID!)(shop);
-  return connection(
-    search(records, args.query, LOCATION_SEARCH).sort(sort),
-    args,
-    (l) => l.id,
-    (l) => companyLocationView(shop, l),
+  const key = (LOCATION_SORT[args.sortKey ?? "ID"] ?? LOCATION_SORT.ID!)(shop);
+  return connection(search(records, args.query, LOCATION_SEARCH), args, { key, id: (l) => l.id }, (l) =>
+    companyLocationView(shop, l),
   );
 }
 

@@ -232,13 +232,10 @@ function priceListFixedPricesUpdate(
 
 export const priceListQueries: FieldMap = {
   priceLists: (args: ConnectionArgs & { sortKey?: string | null }, { shop }: ResolverContext) => {
-    const lists = [...shop.priceLists.values()].sort(
-      args.sortKey === "NAME" ? (a, b) => a.name.localeCompare(b.name) || a.id - b.id : (a, b) => a.id - b.id,
-    );
     return connection(
-      lists,
+      shop.priceLists.values(),
       args,
-      (l) => l.id,
+      { key: args.sortKey === "NAME" ? (l) => l.name : (l) => l.id, id: (l) => l.id },
       (l) => priceListView(shop, l),
     );
   },

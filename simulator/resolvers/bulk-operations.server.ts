@@ -290,7 +290,7 @@ export const bulkQueries: FieldMap = {
     const found = search(shop.bulkOperations.values(), args.query, SEARCH).sort(
       (a, b) => time(a) - time(b) || a.id - b.id,
     );
-    return connection(found, args, (op) => op.id, bulkOperationView);
+    return connection(found, args, { key: time, id: (op) => op.id }, bulkOperationView);
   },
   /** The app's most recent operation of the type, whatever its status (deprecated in favour of bulkOperations). */
   currentBulkOperation: (args: { type?: "QUERY" | "MUTATION" | null }, { shop }: ResolverContext) => {

@@ -5,7 +5,7 @@ import type {
   VariantRecord,
 } from "../state/records.server";
 import { parseGid, type ShopState } from "../state/shop-state.server";
-import { connection, type ConnectionArgs } from "./connection.server";
+import { connection, countOf as count, type ConnectionArgs, type SortValue } from "./connection.server";
 import type { FieldMap, ResolverContext } from "./context.server";
 import {
   availableTotal,
@@ -15,8 +15,7 @@ import {
   variantsOf,
 } from "./catalog-store.server";
 import { inventoryItemView, inventoryLevelView, locationView } from "./catalog-inventory-views.server";
-import { countOf as count } from "./connection.server";
-import { productView, sortVariants, variantView } from "./catalog-views.server";
+import { productView, variantSortKey, variantView } from "./catalog-views.server";
 import { search, type SearchFields } from "./search.server";
 
 /**
@@ -78,20 +77,16 @@ function productQuery(query: string | null | undefined): string | null | undefin
   return expandLists(negated, ["status", "product_type", "vendor", "id"]);
 }
 
-const PRODUCT_SORT: Record<string, (shop: ShopState) => (a: ProductRecord, b: ProductRecord) => number> = {
-  ID: () => (a, b) => a.id - b.id,
-  TITLE: () => (a, b) => a.title.localeCompare(b.title) || a.id - b.id,
-  VENDOR: () => (a, b) => a.vendor.localeCompare(b.vendor) || a.id - b.id,
-  PRODUCT_TYPE: () => (a, b) => a.productType.localeCompare(b.productType) || a.id - b.id,
-  CREATED_AT: () => (a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id - b.id,
-  UPDATED_AT: () => (a, b) => a.updatedAt.getTime() - b.updatedAt.getTime() || a.id - b.id,
-  PUBLISHED_AT: () => (a, b) =>
-    (a.publishedAt?.getTime() ?? 0) - (b.publishedAt?.getTime() ?? 0) || a.id - b.id,
-  INVENTORY_TOTAL: (shop) => {
-    const total = (p: ProductRecord) =>
-      variantsOf(shop, p).reduce((sum, v) => sum + availableTotal(shop, v.inventoryItemId), 0);
-    return (a, b) => total(a) - total(b) || a.id - b.id;
-  },
+const PRODUCT_SORT: Record<string, (shop: ShopState) => (product: ProductRecord) => SortValue> = {
+  ID: () => (p) => p.id,
+  TITLE: () => (p) => p.title,
+  VENDOR: () => (p) => p.vendor,
+  PRODUCT_TYPE: () => (p) => p.productType,
+  CREATED_AT: () => (p) => p.createdAt.getTime(),
+  UPDATED_AT: () => (p) => p.updatedAt.getTime(),
+  PUBLISHED_AT: () => (p) => p.publishedAt?.getTime() ?? 0,
+  INVENTORY_TOTAL: (shop) => (p) =>
+    variantsOf(shop, p).reduce((sum, v) => sum + availableTotal(shop, v.inventoryItemId), 0),
 };
 
 export function findProducts(shop: ShopState, query: string | null | undefined): ProductRecord[] {
@@ -178,15 +173,10 @@ function byGid<R>(map: Map<number, R>, id: unknown, type: string): R | undefined
 
 export const catalogQuery: FieldMap = {
   locations: (args: ListArgs & { includeInactive?: boolean | null }, { shop }: ResolverContext) => {
-    const list = findLocations(shop, args);
-    const sorted =
-      args.sortKey === "NAME"
-        ? list.sort((a, b) => a.name.localeCompare(b.name) || a.id - b.id)
-        : list.sort((a, b) => a.id - b.id);
     return connection(
-      sorted,
+      findLocations(shop, args),
       args,
-      (l) => l.id,
+      { key: args.sortKey === "NAME" ? (l) => l.name : (l) => l.id, id: (l) => l.id },
       (l) => locationView(shop, l),
     );
   },
@@ -202,13 +192,9 @@ export const catalogQuery: FieldMap = {
   locationsCount: (args: { query?: string | null; limit?: number | null }, { shop }: ResolverContext) =>
     count(findLocations(shop, { query: args.query }).length, args.limit),
   products: (args: ListArgs, { shop }: ResolverContext) => {
-    const compare = (PRODUCT_SORT[args.sortKey ?? "ID"] ?? PRODUCT_SORT.ID!)(shop);
-    const sorted = findProducts(shop, args.query).sort(compare);
-    return connection(
-      sorted,
-      args,
-      (p) => p.id,
-      (p) => productView(shop, p),
+    const key = (PRODUCT_SORT[args.sortKey ?? "ID"] ?? PRODUCT_SORT.ID!)(shop);
+    return connection(findProducts(shop, args.query), args, { key, id: (p) => p.id }, (p) =>
+      productView(shop, p),
     );
   },
   productsCount: (args: { query?: string | null; limit?: number | null }, { shop }: ResolverContext) =>
@@ -224,12 +210,10 @@ export const catalogQuery: FieldMap = {
   productByHandle: (args: { handle: string }, { shop }: ResolverContext) =>
     productFromIdentifier(shop, { handle: args.handle }),
   productVariants: (args: ListArgs, { shop }: ResolverContext) => {
-    const list = findVariants(shop, args.query);
-    const sorted = args.sortKey && args.sortKey !== "ID" ? sortVariants(list, args.sortKey) : list;
     return connection(
-      sorted,
+      findVariants(shop, args.query),
       args,
-      (v) => v.id,
+      { key: variantSortKey(args.sortKey ?? "ID"), id: (v) => v.id },
       (v) => variantView(shop, v),
     );
   },
@@ -248,8 +232,11 @@ export const catalogQuery: FieldMap = {
     return item ? inventoryItemView(shop, item) : null;
   },
   inventoryItems: (args: ListArgs, { shop }: ResolverContext) => {
-    const sorted = [...shop.inventoryItems.values()].sort((a, b) => a.id - b.id);
-    const found = search(sorted, expandLists(args.query, ["id"]), INVENTORY_ITEM_SEARCH);
+    const found = search(
+      shop.inventoryItems.values(),
+      expandLists(args.query, ["id"]),
+      INVENTORY_ITEM_SEARCH,
+    );
     return connection(
       found,
       args,

@@ -1,9 +1,14 @@
 import type { MediaRecord, ProductRecord, VariantRecord } from "../state/records.server";
 import { gid, type ShopState } from "../state/shop-state.server";
-import { connection, encodeCursor, type ConnectionArgs } from "./connection.server";
+import {
+  connection,
+  countOf as count,
+  encodeCursor,
+  type ConnectionArgs,
+  type SortValue,
+} from "./connection.server";
 import { iso, money } from "./context.server";
 import { inventoryItemView } from "./catalog-inventory-views.server";
-import { countOf as count } from "./connection.server";
 import {
   availableTotal,
   isDefaultVariantOnly,
@@ -78,17 +83,26 @@ function optionViews(shop: ShopState, product: ProductRecord) {
   });
 }
 
-const VARIANT_SORT: Record<string, (a: VariantRecord, b: VariantRecord) => number> = {
-  ID: (a, b) => a.id - b.id,
-  POSITION: (a, b) => a.position - b.position,
-  SKU: (a, b) => (a.sku ?? "").localeCompare(b.sku ?? "") || a.id - b.id,
-  TITLE: (a, b) => a.title.localeCompare(b.title) || a.id - b.id,
-  NAME: (a, b) => a.title.localeCompare(b.title) || a.id - b.id,
+const VARIANT_SORT: Record<string, (variant: VariantRecord) => SortValue> = {
+  ID: (v) => v.id,
+  POSITION: (v) => v.position,
+  SKU: (v) => v.sku ?? "",
+  TITLE: (v) => v.title,
+  NAME: (v) => v.title,
 };
 
-export function sortVariants(variants: VariantRecord[], sortKey: string | null | undefined): VariantRecord[] {
-  const compare = VARIANT_SORT[sortKey ?? "POSITION"] ?? VARIANT_SORT.POSITION!;
-  return [...variants].sort(compare);
+/** A variant's value under a `ProductVariantSortKeys` key (unknown keys sort by position). */
+export function variantSortKey(sortKey: string): (variant: VariantRecord) => SortValue {
+  return VARIANT_SORT[sortKey] ?? VARIANT_SORT.POSITION!;
+}
+
+/** Media in a product's own order (`POSITION`), or by id. */
+function mediaOrder(media: MediaRecord[], sortKey?: string | null) {
+  const positions = new Map(media.map((m, index) => [m.id, index]));
+  return {
+    key: sortKey === "ID" ? (m: MediaRecord) => m.id : (m: MediaRecord) => positions.get(m.id) ?? 0,
+    id: (m: MediaRecord) => m.id,
+  };
 }
 
 export function productView(shop: ShopState, product: ProductRecord) {
@@ -147,9 +161,9 @@ export function productView(shop: ShopState, product: ProductRecord) {
     variantsCount: () => count(variants().length),
     variants: (args: Args) =>
       connection(
-        sortVariants(variants(), args.sortKey),
+        variants(),
         args,
-        (v) => v.id,
+        { key: variantSortKey(args.sortKey ?? "POSITION"), id: (v) => v.id },
         (v) => variantView(shop, v),
       ),
     priceRangeV2: priceRange,
@@ -166,13 +180,7 @@ export function productView(shop: ShopState, product: ProductRecord) {
       };
     },
     mediaCount: () => count(media().length),
-    media: (args: Args) =>
-      connection(
-        args.sortKey === "ID" ? [...media()].sort((a, b) => a.id - b.id) : media(),
-        args,
-        (m) => m.id,
-        mediaView,
-      ),
+    media: (args: Args) => connection(media(), args, mediaOrder(media(), args.sortKey), mediaView),
     featuredMedia: () => {
       const first = media()[0];
       return first ? mediaView(first) : null;
@@ -185,7 +193,7 @@ export function productView(shop: ShopState, product: ProductRecord) {
       connection(
         media().filter((m) => m.status === "READY"),
         args,
-        (m) => m.id,
+        mediaOrder(media()),
         imageView,
       ),
   };
@@ -246,6 +254,6 @@ export function variantView(shop: ShopState, variant: VariantRecord) {
       const record = media()[0];
       return record && record.status === "READY" ? imageView(record) : null;
     },
-    media: (args: Args) => connection(media(), args, (m) => m.id, mediaView),
+    media: (args: Args) => connection(media(), args, mediaOrder(media()), mediaView),
   };
 }

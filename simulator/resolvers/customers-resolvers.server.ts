@@ -1,10 +1,9 @@
 import type { ShopState } from "../state/shop-state.server";
-import { countOf } from "./connection.server";
+import { connection, countOf } from "./connection.server";
 import type { CustomerRecord } from "../state/records.server";
 import { customerPayload } from "../webhooks/payloads/customers.server";
 import { userError, type FieldMap, type ResolverContext, type UserError } from "./context.server";
 import { addressFromInput, type AddressInput } from "./orders-address.server";
-import { keysetConnection } from "./orders-paging.server";
 import { customerSortKey, searchCustomers } from "./orders-search.server";
 import { numericId, type MutationEnv } from "./orders-state.server";
 import { customerView } from "./customers-views.server";
@@ -155,11 +154,10 @@ export const customerQueries: FieldMap = {
     },
     context: ResolverContext,
   ) =>
-    keysetConnection(
+    connection(
       searchCustomers(context.shop.customers.values(), args.query),
       args,
-      customerSortKey(args.sortKey ?? "ID"),
-      (customer) => customer.id,
+      { key: customerSortKey(args.sortKey ?? "ID"), id: (customer) => customer.id },
       (customer) => customerView(context.shop, customer),
     ),
   customersCount: (args: { query?: string; limit?: number | null }, context: ResolverContext) => {

@@ -5,7 +5,6 @@ import { iso } from "./context.server";
 import { customerAddressId, mailingAddressView } from "./orders-address.server";
 import { moneyV2 } from "./orders-line-views.server";
 import { orderTotals } from "./orders-money.server";
-import { keysetConnection } from "./orders-paging.server";
 import { orderSortKey, searchOrders } from "./orders-search.server";
 import { orderView } from "./orders-views.server";
 
@@ -89,11 +88,10 @@ export function customerView(shop: ShopState, customer: CustomerRecord): Record<
       return last ? orderView(shop, last) : null;
     },
     orders: (args: ConnectionArgs & { query?: string | null; sortKey?: string | null }) =>
-      keysetConnection(
+      connection(
         searchOrders(orders(), args.query),
         args,
-        orderSortKey(args.sortKey ?? "ID"),
-        (order) => order.id,
+        { key: orderSortKey(args.sortKey ?? "ID"), id: (order) => order.id },
         (order) => orderView(shop, order),
       ),
   };

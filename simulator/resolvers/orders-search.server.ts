@@ -1,6 +1,6 @@
 import type { CustomerRecord, OrderRecord } from "../state/records.server";
 import { orderTotals } from "./orders-money.server";
-import type { SortValue } from "./orders-paging.server";
+import type { SortValue } from "./connection.server";
 import { search, type SearchFields } from "./search.server";
 
 /**

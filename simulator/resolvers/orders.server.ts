@@ -1,11 +1,10 @@
 import type { ResolverContext, ResolverModule } from "./context.server";
-import { countOf } from "./connection.server";
+import { connection, countOf } from "./connection.server";
 import { customerMutations, customerQueries } from "./customers-resolvers.server";
 import { customerView } from "./customers-views.server";
 import { fulfillmentMutations, fulfillmentNode, fulfillmentQueries } from "./fulfillments-mutations.server";
 import { orderMutations } from "./orders-mutations.server";
 import { calculatedOrderNode, orderEditMutations } from "./orders-edit-views.server";
-import { keysetConnection } from "./orders-paging.server";
 import { orderCreateResolver } from "./orders-place.server";
 import { orderSortKey, searchOrders } from "./orders-search.server";
 import { findOrder, fulfilledQuantities } from "./orders-state.server";
@@ -65,11 +64,10 @@ export const ordersModule: ResolverModule = {
       return order ? orderView(context.shop, order) : null;
     },
     orders: (args: OrdersArgs, context: ResolverContext) =>
-      keysetConnection(
+      connection(
         searchOrders(context.shop.orders.values(), args.query),
         args,
-        orderSortKey(args.sortKey ?? "PROCESSED_AT"),
-        (order) => order.id,
+        { key: orderSortKey(args.sortKey ?? "PROCESSED_AT"), id: (order) => order.id },
         (order) => orderView(context.shop, order),
       ),
     ordersCount: (args: { query?: string; limit?: number | null }, context: ResolverContext) => {

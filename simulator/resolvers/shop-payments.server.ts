@@ -137,18 +137,6 @@ function balanceSort(shop: ShopState, key: string): (t: BalanceTransactionRecord
   }
 }
 
-function sortBy<R extends { id: number }>(items: Iterable<R>, key: (item: R) => number | string): R[] {
-  return [...items].sort((a, b) => {
-    const left = key(a);
-    const right = key(b);
-    const order =
-      typeof left === "number" && typeof right === "number"
-        ? left - right
-        : String(left).localeCompare(String(right));
-    return order || a.id - b.id;
-  });
-}
-
 export function balanceTransactionView(shop: ShopState, transaction: BalanceTransactionRecord) {
   const m = (amount: string) => money(decimal(amount), transaction.currencyCode);
   const order = transaction.orderId === null ? undefined : shop.orders.get(transaction.orderId);
@@ -197,9 +185,9 @@ export function shopifyPaymentsAccountView(shop: ShopState) {
         (p) => !args.transactionType || transactionType(p) === args.transactionType,
       );
       return connection(
-        sortBy(found, PAYOUT_SORT[args.sortKey ?? "ISSUED_AT"] ?? PAYOUT_SORT.ISSUED_AT!),
+        found,
         args,
-        (p) => p.id,
+        { key: PAYOUT_SORT[args.sortKey ?? "ISSUED_AT"] ?? PAYOUT_SORT.ISSUED_AT!, id: (p) => p.id },
         payoutView,
       );
     },
@@ -208,9 +196,9 @@ export function shopifyPaymentsAccountView(shop: ShopState) {
         (t) => !args.hideTransfers || t.type !== "PAYOUT",
       );
       return connection(
-        sortBy(found, balanceSort(shop, args.sortKey ?? "PROCESSED_AT")),
+        found,
         args,
-        (t) => t.id,
+        { key: balanceSort(shop, args.sortKey ?? "PROCESSED_AT"), id: (t) => t.id },
         (t) => balanceTransactionView(shop, t),
       );
     },

@@ -176,15 +176,17 @@ function listed(shop: ShopState, args: ListArgs): WebhookSubscriptionRecord[] {
   return search(shop.webhookSubscriptions.values(), args.query, SEARCH)
     .filter((s) => !args.topics || args.topics.length === 0 || args.topics.includes(s.topic))
     .filter((s) => address === null || s.callbackUrl === address)
-    .filter((s) => !args.format || s.format === args.format)
-    .sort((a, b) =>
-      args.sortKey === "ID" ? a.id - b.id : a.createdAt.getTime() - b.createdAt.getTime() || a.id - b.id,
-    );
+    .filter((s) => !args.format || s.format === args.format);
 }
 
 export const webhookQueries: FieldMap = {
   webhookSubscriptions: (args: ListArgs, { shop }: ResolverContext) =>
-    connection(listed(shop, args), args, (s) => s.id, webhookSubscriptionView),
+    connection(
+      listed(shop, args),
+      args,
+      { key: args.sortKey === "ID" ? (s) => s.id : (s) => s.createdAt.getTime(), id: (s) => s.id },
+      webhookSubscriptionView,
+    ),
   webhookSubscriptionsCount: (
     args: { query?: string | null; limit?: number | null },
     { shop }: ResolverContext,
