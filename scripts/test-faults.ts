@@ -52,7 +52,7 @@ const simulator = await startHarnessSimulator("plus");
 const { default: prisma } = await import("../app/db.server");
 const { enqueueSync } = await import("../app/jobs/enqueue.server");
 const { upsertSchedule } = await import("../app/jobs/schedules.server");
-const { postSalesOrdersTask } = await import("../app/posting/task.server");
+const { postSalesOrdersTask } = await import("../app/sync/posting/task.server");
 const { syncOrdersTask } = await import("../app/sync/orders/task.server");
 const { syncShipmentsTask } = await import("../app/sync/shipments/task.server");
 

@@ -1,3 +1,3 @@
-import { postSalesInvoicesTask } from "../app/posting/task.server";
+import { postSalesInvoicesTask } from "../app/sync/posting/task.server";
 
 export default postSalesInvoicesTask.task;

@@ -1,3 +1,3 @@
-import { postSalesOrdersTask } from "../app/posting/task.server";
+import { postSalesOrdersTask } from "../app/sync/posting/task.server";
 
 export default postSalesOrdersTask.task;

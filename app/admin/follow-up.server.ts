@@ -1,6 +1,6 @@
 import type { Db } from "../db.server";
 import type { Shop } from "../generated/prisma/client";
-import type { AnySyncTask } from "../jobs/registry.server";
+import { taskInfo, type AnySyncTask } from "../sync/index.server";
 import { runNow } from "./tasks.server";
 
 /**
@@ -36,16 +36,11 @@ export async function startFollowUp(db: Db, shop: Shop, task: AnySyncTask): Prom
   };
 }
 
-const TASK_TITLES: Record<string, string> = {
-  process_orders: "Processing orders",
-  sync_shipments: "Sending shipments to Shopify",
-};
-
 const words = (key: string) => key.replace(/([A-Z])/g, " $1").toLowerCase();
 
 /** The follow-up in a sentence for the page's banner. */
 export function describeFollowUp(followUp: FollowUp): string {
-  const title = TASK_TITLES[followUp.task] ?? followUp.task;
+  const title = taskInfo(followUp.task)?.activity ?? followUp.task;
   if (followUp.mode === "background")
     return followUp.coalesced
       ? `${title} was already queued and will include this; the job list shows its progress.`

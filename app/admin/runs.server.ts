@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Db } from "../db.server";
 import type { Prisma, Shop, SyncRun } from "../generated/prisma/client";
 import { RUN_STATUSES, TRIGGERS } from "../jobs/sync-task.server";
-import { TASK_CATALOG } from "./task-catalog";
+import { TASK_CATALOG } from "../sync/index.server";
 import { Refusal } from "./refusal.server";
 import { runNow, type RunNowResult } from "./tasks.server";
 

@@ -5,17 +5,11 @@ import type { Schedule, Shop, SyncRun } from "../generated/prisma/client";
 import { enqueueSync } from "../jobs/enqueue.server";
 import { describeError } from "../errors.server";
 import { runInForeground } from "../jobs/foreground.server";
-import { DEFAULT_CATEGORY } from "../jobs/queues.server";
-import { findSyncTask } from "../jobs/registry.server";
+import { findSyncTask, TASK_CATALOG, taskInfo } from "../sync/index.server";
 import { CATEGORY_PATTERN, upsertSchedule, validateCron } from "../jobs/schedules.server";
-import {
-  DEFAULT_CRON,
-  SCHEDULE_PRESETS,
-  TASK_CATALOG,
-  taskInfo,
-  type FilterField,
-  type TaskInfo,
-} from "./task-catalog";
+import type { FilterField } from "../sync/kit/filters";
+import type { TaskInfo } from "../sync/kit/manifest.server";
+import { DEFAULT_CRON, SCHEDULE_PRESETS } from "./task-catalog";
 
 /**
  * Tasks and schedules for the admin: each task's schedule, category and filters (one
@@ -56,7 +50,7 @@ function taskRow(shop: Shop, info: TaskInfo, schedule: Schedule | null, lastRun:
   return {
     info,
     schedule,
-    category: schedule?.category ?? findSyncTask(info.name)?.category ?? DEFAULT_CATEGORY,
+    category: schedule?.category ?? info.category ?? "",
     lastRun,
     nextRunAt: schedule?.enabled && !shop.uninstalledAt ? schedule.nextRunAt : null,
   };

@@ -21,6 +21,7 @@ commands:
   shops [--json]                              installed shops (and uninstalled ones)
   runs --shop <domain> [--limit n] [--json]   recent sync runs of a shop
   status --shop <domain> [--json]             the counts behind the status tiles
+  tasks [--markdown] [--json]                 every task: direction, category, doorbells, schedule
   sync <task> --shop <domain> [--filter key=value ...] [--wait | --foreground] [--json]
                                               queue a sync run (tasks: ${TASKS})
   orders --shop <domain> [--json]             imported Shopify orders and their sales documents

@@ -9,7 +9,7 @@ import {
 } from "../backoffice/backoffice.server";
 import { enqueueSync, filterPairs } from "../jobs/enqueue.server";
 import { runInForeground, waitForRun } from "../jobs/foreground.server";
-import { findSyncTask, syncTasks } from "../jobs/registry.server";
+import { findSyncTask, SYNC_TASKS as syncTasks, TASK_CATALOG, taskTableMarkdown } from "../sync/index.server";
 import { findShop } from "../shops/shops.server";
 import {
   adjustDocument,
@@ -73,6 +73,28 @@ const json = (value: unknown) =>
   );
 
 export const MORE_COMMANDS: Record<string, Command> = {
+  tasks: {
+    options: { json: { type: "boolean" }, markdown: { type: "boolean" } },
+    // eslint-disable-next-line @typescript-eslint/require-await
+    async run(_db, values, io) {
+      if (values.json) io.out(json(TASK_CATALOG));
+      else if (values.markdown) io.out(taskTableMarkdown());
+      else
+        table(
+          TASK_CATALOG.map((info) => ({
+            task: info.name,
+            title: info.title,
+            direction: info.direction,
+            category: info.category ?? "",
+            available: info.available ? "yes" : "not yet",
+            doorbells: info.doorbells.join(" "),
+            schedule: info.schedule ?? "",
+          })),
+          io,
+        );
+      return 0;
+    },
+  },
   sync: {
     positionals: 1,
     options: {

@@ -5,7 +5,12 @@ import { Prisma } from "../generated/prisma/client";
 import { log } from "../log.server";
 import { enqueueSync } from "./enqueue.server";
 import { jobKey } from "./queues.server";
-import { findSyncTask, syncTasks, type AnySyncTask } from "./registry.server";
+import { SYNC_TASKS as syncTasks } from "../sync/index.server";
+import type { SyncTaskDefinition } from "./sync-task.server";
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyTask = SyncTaskDefinition<any>;
+const findSyncTask = (name: string, tasks: readonly AnyTask[]) => tasks.find((task) => task.name === name);
 
 /**
  * Recurring schedules. graphile-worker's cron runs `schedule_tick` once a minute (once across
@@ -46,7 +51,7 @@ export async function upsertSchedule(
     filters?: unknown;
     category?: string;
   },
-  tasks: readonly AnySyncTask[] = syncTasks,
+  tasks: readonly AnyTask[] = syncTasks,
 ) {
   const task = findSyncTask(input.task, tasks);
   if (!task) throw new Error(`unknown task ${input.task}`);
@@ -87,7 +92,7 @@ interface DueSchedule {
 /** Fires every due schedule once. Returns how many runs it queued. */
 export async function tickSchedules(
   now = new Date(),
-  tasks: readonly AnySyncTask[] = syncTasks,
+  tasks: readonly AnyTask[] = syncTasks,
 ): Promise<number> {
   let fired = 0;
   for (;;) {

@@ -12,12 +12,12 @@ import {
   Select,
   Text,
 } from "@shopify/polaris";
-import { useEffect } from "react";
+import { useEffect, useMemo } from "react";
 import { z } from "zod";
 import { parseInput, refused, type Refused } from "../admin/refusal.server";
 import { adminShop } from "../admin/route.server";
 import { cancelRun, listRuns, PAGE_SIZE, retryRun, runQuery } from "../admin/runs.server";
-import { TASK_CATALOG } from "../admin/task-catalog";
+import { TASK_CATALOG } from "../sync/index.server";
 import {
   describeFilters,
   formatTime,
@@ -47,6 +47,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     page: query.data.page,
     pageSize: PAGE_SIZE,
     statuses: [...RUN_STATUSES],
+    tasks: TASK_CATALOG.map((task) => ({ name: task.name, title: task.title, available: task.available })),
   };
 };
 
@@ -104,15 +105,17 @@ function RunActions({ run }: { run: RunView }) {
   );
 }
 
-const TASK_OPTIONS = [
-  { label: "All tasks", value: "" },
-  ...TASK_CATALOG.filter((task) => task.available).map((task) => ({ label: task.title, value: task.name })),
-];
-const TITLES = new Map(TASK_CATALOG.map((task) => [task.name, task.title]));
-
 export default function Runs() {
   const loaded = useLoaderData<typeof loader>();
-  const { page, pageSize, statuses } = loaded;
+  const { page, pageSize, statuses, tasks } = loaded;
+  const taskOptions = useMemo(
+    () => [
+      { label: "All tasks", value: "" },
+      ...tasks.filter((task) => task.available).map((task) => ({ label: task.title, value: task.name })),
+    ],
+    [tasks],
+  );
+  const titles = useMemo(() => new Map(tasks.map((task) => [task.name, task.title])), [tasks]);
   const [params, setParams] = useSearchParams();
 
   // Live refresh while anything of the shop is queued or running: the same rows as JSON, shown
@@ -147,7 +150,7 @@ export default function Runs() {
           <InlineStack gap="400">
             <Select
               label="Task"
-              options={TASK_OPTIONS}
+              options={taskOptions}
               value={params.get("task") ?? ""}
               onChange={(value) => setFilter("task", value)}
             />
@@ -187,7 +190,7 @@ export default function Runs() {
                 <IndexTable.Cell>
                   <BlockStack gap="050">
                     <Text as="span" fontWeight="semibold">
-                      {TITLES.get(run.task) ?? run.task}
+                      {titles.get(run.task) ?? run.task}
                     </Text>
                     <div style={{ maxWidth: 280, whiteSpace: "normal" }}>
                       <Text as="span" variant="bodySm" tone="subdued">

@@ -17,7 +17,7 @@ import {
 import { useEffect, useState } from "react";
 import { Refusal, refused, refusedPage, type Refused } from "../admin/refusal.server";
 import { adminShop } from "../admin/route.server";
-import type { FilterField } from "../admin/task-catalog";
+import type { FilterField } from "../sync/kit/filters";
 import { filterFormValues, getTask, saveFilters } from "../admin/tasks.server";
 import prisma from "../db.server";
 

@@ -1,3 +1,3 @@
-import { orderDoorbell } from "../sync/orders/webhook.server";
+import { doorbell } from "../sync/doorbell.server";
 
-export const action = orderDoorbell;
+export const action = doorbell("orders/updated");

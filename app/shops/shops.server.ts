@@ -5,7 +5,7 @@ import { Prisma } from "../generated/prisma/client";
 import { log } from "../log.server";
 import { queuePrefix } from "../jobs/queues.server";
 import { nextRun } from "../jobs/schedules.server";
-import { syncOrdersTask } from "../sync/orders/task.server";
+import { DEFAULT_SCHEDULES } from "../sync/index.server";
 
 /**
  * A shop's life: install, uninstall, reinstall, and the privacy-law requests.
@@ -35,15 +35,12 @@ export async function shopOfSession(db: Db, session: { shop: string; scope?: str
 }
 
 /**
- * The schedules a shop starts with: the order sync every 15 minutes, which re-reads what
- * changed since the previous scheduled run (a point per order; whole orders only for what
- * changed), so that an order whose webhook never came is imported within 15 minutes without
- * the merchant setting anything up. Created on the first install only: a merchant's change,
- * or turning it off, is kept, across reinstalls too.
+ * After OAuth: the shop is installed (again). Settings and schedules kept from before return.
+ * On the first install the shop gets its tasks' default schedules (the manifests' `schedule`:
+ * the order sync every 15 minutes, so an order whose webhook never came is imported without
+ * the merchant setting anything up); a merchant's change, or turning one off, is kept, across
+ * reinstalls too.
  */
-export const DEFAULT_SCHEDULES = [{ task: syncOrdersTask, cron: "*/15 * * * *" }] as const;
-
-/** After OAuth: the shop is installed (again). Settings and schedules kept from before return. */
 export async function recordInstall(db: Db, input: { domain: string; scopes: string }): Promise<Shop> {
   return db.$transaction(async (tx) => {
     const shop = await tx.shop.upsert({

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { TASK_CATALOG, type FilterField } from "../../app/admin/task-catalog";
+import { TASK_CATALOG } from "../../app/sync/index.server";
+import type { FilterField } from "../../app/sync/kit/filters";
 import { settingsForm } from "../../app/admin/settings.server";
 import prisma from "../../app/db.server";
 import * as customers from "../../app/routes/app.customers";

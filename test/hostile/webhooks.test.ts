@@ -7,7 +7,7 @@ import { format } from "node:util";
 import { createRequestHandler } from "@remix-run/node";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createAppServer } from "../../server/app-server";
-import { orderDoorbell } from "../../app/sync/orders/webhook.server";
+import { doorbellTask } from "../../app/sync/index.server";
 import { MAX_WEBHOOK_BODY_BYTES } from "../../app/webhooks/verify.server";
 import type { DbChanges } from "../support/db-snapshot";
 import { appServerBuild } from "../support/remix-build";
@@ -117,7 +117,8 @@ function hostile(options: DeliveryOptions, change: (headers: Headers) => void = 
 const declared = await Promise.all(
   declaredWebhooks().map(async (webhook) => ({
     ...webhook,
-    doorbell: (await routeFor(webhook.uri)).action === orderDoorbell,
+    doorbell:
+      doorbellTask(webhook.topic) !== undefined && typeof (await routeFor(webhook.uri)).action === "function",
   })),
 );
 

@@ -139,7 +139,7 @@ describe("when a worker is SIGKILLed while it imports a shop's orders", () => {
       status: "running",
     });
     expect(await lockedQueues(shop.domain)).toEqual([
-      { queue_name: `shop:${shop.domain}:sync`, locked_by: taken.workerId },
+      { queue_name: `shop:${shop.domain}:orders`, locked_by: taken.workerId },
     ]);
 
     simulator.sim.faults = { ...simulator.sim.faults, delayShare: 0, delayMs: 0 };
@@ -234,7 +234,7 @@ describe("a recovery pass", () => {
        where id = ${BigInt(run.jobId!)}`;
     await prisma.$executeRaw`
       update graphile_worker._private_job_queues set locked_by = ${workerId}, locked_at = now() - interval '1 hour'
-       where queue_name = ${`shop:${shop.domain}:sync`}`;
+       where queue_name = ${`shop:${shop.domain}:orders`}`;
     await prisma.syncRun.update({
       where: { id: run.id },
       data: { status: "running", workerId, attempts: options.attemptsLeft ? 1 : 5, startedAt: new Date() },

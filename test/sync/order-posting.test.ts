@@ -4,7 +4,7 @@ import { PostingHeldError, postSalesOrder } from "../../app/backoffice/backoffic
 import { parseCommand, runCommand } from "../../app/cli/cli.server";
 import prisma from "../../app/db.server";
 import { runInForeground } from "../../app/jobs/foreground.server";
-import { postSalesOrdersTask } from "../../app/posting/task.server";
+import { postSalesOrdersTask } from "../../app/sync/posting/task.server";
 import { action as ordersAction } from "../../app/routes/app.orders";
 import { shopStatus } from "../../app/status/status.server";
 import { syncOrdersTask } from "../../app/sync/orders/task.server";

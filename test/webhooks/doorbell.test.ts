@@ -48,14 +48,14 @@ describe("when order webhooks arrive in a burst", () => {
     expect(runs[0]).toMatchObject({
       trigger: "webhook",
       status: "queued",
-      category: "sync",
+      category: "orders",
       jobKey: `sync_orders:${shop.domain}`,
       filters: {},
     });
     const jobs = await jobsOf(shop.domain);
     expect(jobs).toHaveLength(1);
     expect(jobs[0]).toMatchObject({
-      queue_name: `shop:${shop.domain}:sync`,
+      queue_name: `shop:${shop.domain}:orders`,
       // The run's key is ours (SyncRun.jobKey); graphile-worker's job carries none.
       key: null,
       payload: { shop: shop.domain, runId: runs[0]!.id },

@@ -83,7 +83,7 @@ describe("when a shop installs the app", () => {
     const schedules = await prisma.schedule.findMany({ where: { shopId: shop.id } });
 
     expect(schedules).toMatchObject([
-      { task: "sync_orders", cron: "*/15 * * * *", enabled: true, category: "sync", filters: {} },
+      { task: "sync_orders", cron: "*/15 * * * *", enabled: true, category: "orders", filters: {} },
     ]);
     expect(schedules[0]!.nextRunAt!.getTime()).toBeLessThanOrEqual(Date.now() + 15 * 60_000);
     await tickSchedules(new Date(Date.now() + 16 * 60_000));

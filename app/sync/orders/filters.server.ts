@@ -1,5 +1,6 @@
-import { z } from "zod";
+import type { z } from "zod";
 import type { Db } from "../../db.server";
+import { choice, date, filterSpec, text } from "../kit/filters";
 
 /**
  * The order tasks' filters (their "request page"), for schedules and manual runs alike.
@@ -8,37 +9,49 @@ import type { Db } from "../../db.server";
  */
 
 const FINANCIAL = [
-  "any",
-  "paid",
-  "pending",
-  "authorized",
-  "partially_paid",
-  "partially_refunded",
-  "refunded",
-  "voided",
-  "expired",
+  ["paid", "Fully paid"],
+  ["pending", "Pending"],
+  ["authorized", "Authorized"],
+  ["partially_paid", "Partially paid"],
+  ["partially_refunded", "Partially refunded"],
+  ["refunded", "Refunded"],
+  ["voided", "Voided"],
+  ["expired", "Expired"],
 ] as const;
-const FULFILLMENT = ["any", "unshipped", "shipped", "partial", "unfulfilled", "fulfilled"] as const;
+const FULFILLMENT = [
+  ["unfulfilled", "Unfulfilled"],
+  ["unshipped", "Unshipped"],
+  ["partial", "Partially fulfilled"],
+  ["shipped", "Shipped"],
+  ["fulfilled", "Fulfilled"],
+] as const;
 
-const date = z.iso.datetime({ offset: true }).or(z.iso.date());
-
-export const orderFilters = z
-  .object({
-    financialStatus: z.enum(FINANCIAL).optional(),
-    fulfillmentStatus: z.enum(FULFILLMENT).optional(),
+/** The request page of both order tasks: the fields, their checks and the form, from one place. */
+export const orderFilterSpec = filterSpec(
+  {
+    financialStatus: choice("Payment status", FINANCIAL, { anyValue: true }),
+    fulfillmentStatus: choice("Fulfillment status", FULFILLMENT, { anyValue: true }),
     /** Sales channel, as Shopify's source name (web, pos, shopify_draft_order, an app's name...). */
-    channel: z.string().trim().min(1).max(100).optional(),
-    tag: z.string().trim().min(1).max(255).optional(),
-    createdFrom: date.optional(),
-    createdTo: date.optional(),
-  })
-  .strict()
-  .refine((f) => !f.createdFrom || !f.createdTo || f.createdFrom <= f.createdTo, {
-    message: "createdFrom must not be after createdTo",
-    path: ["createdFrom"],
-  });
+    channel: text("Sales channel", {
+      max: 100,
+      helpText: "Shopify's source name: web, pos, shopify_draft_order, or an app's name.",
+    }),
+    tag: text("Tag"),
+    createdFrom: date("Created from"),
+    createdTo: date("Created to"),
+  },
+  [
+    {
+      check: (f) => !f.createdFrom || !f.createdTo || f.createdFrom <= f.createdTo,
+      message: "createdFrom must not be after createdTo",
+      path: ["createdFrom"],
+    },
+  ],
+);
 
-export type OrderFilters = z.infer<typeof orderFilters>;
+export const orderFilters = orderFilterSpec.schema;
+
+export type OrderFilters = z.output<typeof orderFilters>;
 
 function quote(value: string): string {
   return `'${value.replaceAll("\\", "\\\\").replaceAll("'", "\\'")}'`;

@@ -1,8 +1,17 @@
-import { defineSyncTask, type SyncContext } from "../../jobs/sync-task.server";
+import type { SyncContext } from "../../jobs/sync-task.server";
 import { adminClientFor } from "../../shopify/admin-client.server";
-import { orderFilters, storedOrderFilters, type OrderFilters } from "./filters.server";
+import { defineTask } from "../kit/manifest.server";
+import { orderFilterSpec, storedOrderFilters, type OrderFilters } from "./filters.server";
 import { importOrders } from "./import.server";
 import { processOrders } from "./process.server";
+
+/**
+ * The order area's tasks: their manifests (what the admin, the CLI, the doorbells and the
+ * schedules know of them) and what a run does.
+ *
+ * Both write staged orders and sales documents, as do the posting tasks, so all four share the
+ * "orders" category: one of them at a time per shop.
+ */
 
 /**
  * The filters a run processes with: its own; for a run a webhook started, which imports every
@@ -14,9 +23,14 @@ async function processingFilters(ctx: SyncContext<OrderFilters>): Promise<OrderF
   return storedOrderFilters(ctx.db, ctx.shop.id, "sync_orders");
 }
 
-async function process(ctx: SyncContext<OrderFilters>): Promise<void> {
+/** Processes; shows progress when it is the run's whole work (not after an import). */
+async function process(ctx: SyncContext<OrderFilters>, showProgress: boolean): Promise<void> {
   const filters = await processingFilters(ctx);
-  const report = await processOrders(ctx.db, ctx.shop, { filters, log: ctx.log });
+  const report = await processOrders(ctx.db, ctx.shop, {
+    filters,
+    log: ctx.log,
+    ...(showProgress ? { onProgress: ctx.progress } : {}),
+  });
   ctx.count("processed", report.processed);
   ctx.count("notProcessed", report.failed);
 }
@@ -26,10 +40,29 @@ async function process(ctx: SyncContext<OrderFilters>): Promise<void> {
  * processes orders automatically, straight on to sales documents. Counts the Admin API points
  * it requested and used, so the run record shows what each import cost.
  */
-export const syncOrdersTask = defineSyncTask({
-  name: "sync_orders",
-  filters: orderFilters,
-  async run(ctx) {
+export const syncOrdersTask = defineTask(
+  {
+    name: "sync_orders",
+    title: "Sync orders",
+    activity: "Importing orders",
+    direction: "from_shopify",
+    description:
+      "Imports new and changed orders (lines, shipping, transactions, fulfillment orders). Order webhooks start it within seconds; a schedule catches what they missed.",
+    category: "orders",
+    filters: orderFilterSpec,
+    doorbells: [
+      "orders/create",
+      "orders/updated",
+      "orders/paid",
+      "orders/cancelled",
+      "fulfillments/create",
+      "fulfillments/update",
+    ],
+    // Every shop reconciles every 15 minutes, so an order whose webhook never came is imported
+    // without the merchant setting anything up.
+    schedule: { cron: "*/15 * * * *" },
+  },
+  async (ctx) => {
     const client = await adminClientFor(ctx.shop.domain, {
       onCost: (_operation, cost) => {
         ctx.count("requestedPoints", cost.requestedQueryCost);
@@ -38,13 +71,23 @@ export const syncOrdersTask = defineSyncTask({
     });
     await importOrders(ctx, client);
     const settings = await ctx.db.shopSettings.findUnique({ where: { shopId: ctx.shop.id } });
-    if (settings?.autoProcessOrders) await process(ctx);
+    if (settings?.autoProcessOrders) await process(ctx, false);
   },
-});
+);
 
 /** process_orders: staged orders → sales orders or sales invoices, with the same filters. */
-export const processOrdersTask = defineSyncTask({
-  name: "process_orders",
-  filters: orderFilters,
-  run: process,
-});
+export const processOrdersTask = defineTask(
+  {
+    name: "process_orders",
+    title: "Process orders",
+    activity: "Processing orders",
+    direction: "inside",
+    description:
+      "Turns imported orders into sales orders, or sales invoices when Shopify shows them fulfilled, mapping customers and products.",
+    category: "orders",
+    filters: orderFilterSpec,
+  },
+  (ctx) => process(ctx, true),
+);
+
+export const tasks = [syncOrdersTask, processOrdersTask];

@@ -1,13 +1,24 @@
-import { z } from "zod";
-import { defineSyncTask } from "../../jobs/sync-task.server";
 import { adminClientFor } from "../../shopify/admin-client.server";
+import { NO_FILTERS } from "../kit/filters";
+import { defineTask } from "../kit/manifest.server";
 import { syncShipments } from "./sync.server";
 
-/** sync_shipments: posted shipments of Shopify orders → Shopify fulfillments with tracking. */
-export const syncShipmentsTask = defineSyncTask({
-  name: "sync_shipments",
-  filters: z.object({}).strict(),
-  async run(ctx) {
+/**
+ * sync_shipments: posted shipments of Shopify orders → Shopify fulfillments with tracking. Its
+ * own category: it only writes each shipment's sync state and Shopify's fulfillments, so it
+ * runs beside an order import or a batch posting instead of waiting for them.
+ */
+export const syncShipmentsTask = defineTask(
+  {
+    name: "sync_shipments",
+    title: "Sync shipments",
+    activity: "Sending shipments to Shopify",
+    direction: "to_shopify",
+    description: "Sends posted shipments to Shopify as fulfillments with carrier and tracking number.",
+    category: "shipments",
+    filters: NO_FILTERS,
+  },
+  async (ctx) => {
     const client = await adminClientFor(ctx.shop.domain);
     const report = await syncShipments(ctx.db, ctx.shop, client, { log: ctx.log, onProgress: ctx.progress });
     ctx.count("synced", report.synced);
@@ -15,4 +26,6 @@ export const syncShipmentsTask = defineSyncTask({
     ctx.count("nothingToSync", report.nothingToSync);
     if (report.failed > 0) ctx.log.warn({ failed: report.failed }, "some shipments did not reach Shopify");
   },
-});
+);
+
+export const tasks = [syncShipmentsTask];

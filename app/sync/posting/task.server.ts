@@ -1,13 +1,14 @@
-import { z } from "zod";
 import {
   listSalesDocuments,
   PostingHeldError,
   postSalesInvoice,
   postSalesOrder,
   type SalesDocument,
-} from "../backoffice/backoffice.server";
-import { describeError } from "../errors.server";
-import { defineSyncTask, type SyncContext } from "../jobs/sync-task.server";
+} from "../../backoffice/backoffice.server";
+import { describeError } from "../../errors.server";
+import type { SyncContext } from "../../jobs/sync-task.server";
+import { choice, filterSpec, flag, text, url } from "../kit/filters";
+import { defineTask } from "../kit/manifest.server";
 
 /**
  * Batch posting, so documents made from Shopify orders flow to shipments and invoices without
@@ -27,36 +28,50 @@ function skip(ctx: SyncContext<unknown>, document: SalesDocument, error: Posting
 /** Closed documents are never posted, so never listed for it. */
 const postable = (doc: SalesDocument) => doc.status !== "posted" && doc.status !== "closed";
 
-/** true/false as JSON (schedules) or as text (`--filter ship=false`). */
-const flag = (fallback: boolean) => z.union([z.boolean(), z.stringbool()]).default(fallback);
+const SHOPIFY_ONLY = flag("Only documents made from Shopify orders", true);
 
-const postOrdersFilters = z
-  .object({
+const postOrdersFilters = filterSpec(
+  {
     /** Only documents made from Shopify orders (default), or every sales order. */
-    shopifyOnly: flag(true),
-    /** Only released orders, or open ones too. */
-    status: z.enum(["released", "open", "any"]).default("any"),
-    ship: flag(true),
-    invoice: flag(true),
+    shopifyOnly: SHOPIFY_ONLY,
+    /** Only released orders, or open ones too (blank: any). */
+    status: choice(
+      "Document status",
+      [
+        ["released", "Released"],
+        ["open", "Open"],
+      ],
+      { anyValue: true },
+    ),
+    ship: flag("Ship", true),
+    invoice: flag("Invoice", true),
     /** Carrier for the shipments; with it, each shipment gets a tracking number. */
-    carrier: z.string().trim().min(1).max(100).optional(),
-    trackingUrl: z.url().optional(),
-  })
-  .strict()
-  .refine((f) => f.ship || f.invoice, { message: "choose ship, invoice or both" });
+    carrier: text("Carrier", { max: 100, helpText: "With a carrier, each shipment gets a tracking number." }),
+    trackingUrl: url("Tracking URL prefix"),
+  },
+  [{ check: (f) => f.ship || f.invoice, message: "choose ship, invoice or both" }],
+);
 
 function summarise(failures: string[]): string {
   return `${failures.length} document${failures.length === 1 ? "" : "s"} not posted: ${failures.slice(0, 10).join("; ")}${failures.length > 10 ? "; ..." : ""}`;
 }
 
-export const postSalesOrdersTask = defineSyncTask({
-  name: "post_sales_orders",
-  filters: postOrdersFilters,
-  async run(ctx) {
+export const postSalesOrdersTask = defineTask(
+  {
+    name: "post_sales_orders",
+    title: "Batch post sales orders",
+    activity: "Posting sales orders",
+    direction: "inside",
+    description: "Ships and invoices sales orders, so imported orders flow to shipments without a person.",
+    // Posting writes the sales documents the order tasks make: one of them at a time.
+    category: "orders",
+    filters: postOrdersFilters,
+  },
+  async (ctx) => {
     const documents = (await listSalesDocuments(ctx.db, ctx.shop.id, { documentType: "order" })).filter(
       (doc) =>
         postable(doc) &&
-        (ctx.filters.status === "any" || doc.status === ctx.filters.status) &&
+        (!ctx.filters.status || ctx.filters.status === "any" || doc.status === ctx.filters.status) &&
         (!ctx.filters.shopifyOnly || doc.shopifyOrderId !== null),
     );
     const failures: string[] = [];
@@ -91,12 +106,19 @@ export const postSalesOrdersTask = defineSyncTask({
     }
     if (failures.length > 0) throw new Error(summarise(failures));
   },
-});
+);
 
-export const postSalesInvoicesTask = defineSyncTask({
-  name: "post_sales_invoices",
-  filters: z.object({ shopifyOnly: flag(true) }).strict(),
-  async run(ctx) {
+export const postSalesInvoicesTask = defineTask(
+  {
+    name: "post_sales_invoices",
+    title: "Batch post sales invoices",
+    activity: "Posting sales invoices",
+    direction: "inside",
+    description: "Posts sales invoices made from fulfilled Shopify orders.",
+    category: "orders",
+    filters: filterSpec({ shopifyOnly: SHOPIFY_ONLY }),
+  },
+  async (ctx) => {
     const documents = (await listSalesDocuments(ctx.db, ctx.shop.id, { documentType: "invoice" })).filter(
       (doc) => postable(doc) && (!ctx.filters.shopifyOnly || doc.shopifyOrderId !== null),
     );
@@ -121,4 +143,6 @@ export const postSalesInvoicesTask = defineSyncTask({
     }
     if (failures.length > 0) throw new Error(summarise(failures));
   },
-});
+);
+
+export const tasks = [postSalesOrdersTask, postSalesInvoicesTask];
