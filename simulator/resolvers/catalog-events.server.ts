@@ -1,10 +1,10 @@
 import type { InventoryLevelRecord } from "../state/records.server";
-import { inventoryLevelPayload, productPayload } from "../webhooks/payloads/products.server";
+import { emitWebhook } from "../webhooks/emit.server";
 import type { ResolverContext } from "./context.server";
 
 /**
  * What one mutation changed, so each product and inventory level gets one webhook per
- * mutation however many of its parts changed: products/create for new products,
+ * mutation however many of its parts changed (sent through `emitWebhook` at the end): products/create for new products,
  * products/update for changed ones (variants added, removed or edited count as product
  * changes, per the topic's description), inventory_levels/connect per item newly stocked at a
  * location, inventory_levels/update per level whose quantities moved.
@@ -37,21 +37,17 @@ export class CatalogChanges {
     const { shop } = context;
     for (const id of this.created) {
       const product = shop.products.get(id);
-      if (product) context.emit("products/create", productPayload(shop, product));
+      if (product) emitWebhook(context, "products/create", product);
     }
     for (const id of this.updated) {
       const product = shop.products.get(id);
-      if (product) context.emit("products/update", productPayload(shop, product));
+      if (product) emitWebhook(context, "products/update", product);
     }
     for (const [key, level] of this.connected) {
-      if (shop.inventoryLevels.get(key) === level) {
-        context.emit("inventory_levels/connect", inventoryLevelPayload(shop, level));
-      }
+      if (shop.inventoryLevels.get(key) === level) emitWebhook(context, "inventory_levels/connect", level);
     }
     for (const [key, level] of this.levels) {
-      if (shop.inventoryLevels.get(key) === level) {
-        context.emit("inventory_levels/update", inventoryLevelPayload(shop, level));
-      }
+      if (shop.inventoryLevels.get(key) === level) emitWebhook(context, "inventory_levels/update", level);
     }
   }
 }

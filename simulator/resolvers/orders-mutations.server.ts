@@ -1,10 +1,10 @@
 import type { ShopState } from "../state/shop-state.server";
 import type { OrderRecord, TransactionRecord } from "../state/records.server";
-import { orderPayload } from "../webhooks/payloads/orders.server";
+import { emitWebhook } from "../webhooks/emit.server";
 import { userError, type FieldMap, type ResolverContext } from "./context.server";
 import { addressFromInput, type AddressInput } from "./orders-address.server";
 import { inPresentment, isMultiCurrency } from "./orders-currency.server";
-import { applyRefund, createRefund, emitRefund, fullRefund } from "./orders-refunds.server";
+import { applyRefund, createRefund, fullRefund } from "./orders-refunds.server";
 import { fromCents, orderTotals, toCents } from "./orders-money.server";
 import { beginEdit, commitEdit, stageQuantity } from "./orders-edit.server";
 import { refundView } from "./orders-line-views.server";
@@ -29,10 +29,13 @@ function notFound(field: string[]) {
   return { order: null, userErrors: [userError(field, "Order does not exist")] };
 }
 
-function emitUpdated(shop: ShopState, env: MutationEnv, order: OrderRecord, topics: string[] = []) {
-  const payload = orderPayload(shop, order);
-  for (const topic of topics) env.emit(topic, payload);
-  env.emit("orders/updated", payload);
+/** orders/updated after a change, after the topics naming the change itself (orders/paid...). */
+function emitUpdated(
+  env: MutationEnv,
+  order: OrderRecord,
+  topics: ("orders/paid" | "orders/cancelled")[] = [],
+) {
+  emitWebhook(env, [...topics, "orders/updated"], order);
 }
 
 export function transaction(
@@ -86,7 +89,7 @@ export const orderMutations: FieldMap = {
     if (input.shippingAddress !== undefined)
       order.shippingAddress = input.shippingAddress ? addressFromInput(input.shippingAddress) : null;
     refreshOrder(shop, order, context.now());
-    emitUpdated(shop, context, order);
+    emitUpdated(context, order);
     return { order: orderView(shop, order), userErrors: [] };
   },
 
@@ -135,7 +138,6 @@ export const orderMutations: FieldMap = {
     refreshOrder(shop, order, now, { financial: true });
     autoArchive(order, now);
     emitUpdated(
-      shop,
       context,
       order,
       order.displayFinancialStatus === "PAID" && before !== "PAID" ? ["orders/paid"] : [],
@@ -211,8 +213,8 @@ export const orderMutations: FieldMap = {
     order.cancelReason = args.reason;
     order.closedAt = now; // Shopify archives cancelled orders
     refreshOrder(shop, order, now, { financial: order.transactions.length > transactionsBefore });
-    if (refundRecord) emitRefund(shop, context, order, refundRecord);
-    emitUpdated(shop, context, order, ["orders/cancelled"]);
+    if (refundRecord) emitWebhook(context, "refunds/create", { order, refund: refundRecord });
+    emitUpdated(context, order, ["orders/cancelled"]);
     return {
       job: { __typename: "Job", id: `gid://shopify/Job/${order.id}-cancel`, done: true, query: null },
       orderCancelUserErrors: [],
@@ -239,7 +241,7 @@ export const orderMutations: FieldMap = {
     if (!order.closedAt) {
       order.closedAt = context.now();
       refreshOrder(shop, order, context.now());
-      emitUpdated(shop, context, order);
+      emitUpdated(context, order);
     }
     return { order: orderView(shop, order), userErrors: [] };
   },
@@ -253,7 +255,7 @@ export const orderMutations: FieldMap = {
     if (order.closedAt) {
       order.closedAt = null;
       refreshOrder(shop, order, context.now());
-      emitUpdated(shop, context, order);
+      emitUpdated(context, order);
     }
     return { order: orderView(shop, order), userErrors: [] };
   },

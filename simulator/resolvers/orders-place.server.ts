@@ -1,12 +1,10 @@
 import type { ShopState } from "../state/shop-state.server";
 import type { CustomerRecord, FulfillmentRecord, OrderRecord } from "../state/records.server";
-import { fulfillmentPayload } from "../webhooks/payloads/fulfillments.server";
-import { orderPayload } from "../webhooks/payloads/orders.server";
+import { emitWebhook } from "../webhooks/emit.server";
 import { userError, type ResolverContext, type UserError } from "./context.server";
 import {
   applyCustomerFields,
   checkCustomerFields,
-  emitCustomer,
   newCustomer,
   type CustomerFields,
 } from "./customers-resolvers.server";
@@ -161,14 +159,15 @@ export function placeOrder(
     order.updatedAt = now;
   }
 
-  if (customer && createdCustomer) emitCustomer(shop, env, "customers/create", customer);
-  else if (customer && upsert) emitCustomer(shop, env, "customers/update", customer);
-  const payload = orderPayload(shop, order);
-  env.emit("orders/create", payload);
-  if (order.displayFinancialStatus === "PAID") env.emit("orders/paid", payload);
-  for (const fulfillment of fulfillments)
-    env.emit("fulfillments/create", fulfillmentPayload(shop, order, fulfillment));
-  if (fulfillments.length > 0) env.emit("orders/fulfilled", payload);
+  if (customer && createdCustomer) emitWebhook(env, "customers/create", customer);
+  else if (customer && upsert) emitWebhook(env, "customers/update", customer);
+  emitWebhook(
+    env,
+    order.displayFinancialStatus === "PAID" ? ["orders/create", "orders/paid"] : "orders/create",
+    order,
+  );
+  for (const fulfillment of fulfillments) emitWebhook(env, "fulfillments/create", { order, fulfillment });
+  if (fulfillments.length > 0) emitWebhook(env, "orders/fulfilled", order);
   return { errors: [], order };
 }
 

@@ -6,7 +6,7 @@ import type {
   RefundRecord,
   TransactionRecord,
 } from "../state/records.server";
-import { orderPayload, restRefund } from "../webhooks/payloads/orders.server";
+import { emitWebhook } from "../webhooks/emit.server";
 import { userError, type UserError } from "./context.server";
 import { lineSale, saleRecord } from "./orders-agreements.server";
 import { restock } from "./orders-edit.server";
@@ -390,11 +390,7 @@ export function createRefund(
   const now = env.now();
   const refund = applyRefund(shop, order, request, now);
   refreshOrder(shop, order, now, { financial: true });
-  emitRefund(shop, env, order, refund);
-  env.emit("orders/updated", orderPayload(shop, order));
+  emitWebhook(env, "refunds/create", { order, refund });
+  emitWebhook(env, "orders/updated", order);
   return { errors: [], order, refund };
-}
-
-export function emitRefund(shop: ShopState, env: MutationEnv, order: OrderRecord, refund: RefundRecord) {
-  env.emit("refunds/create", restRefund(shop, order, refund, fulfilledQuantities(shop, order)));
 }

@@ -1,5 +1,6 @@
 import { parseGid, type ShopState } from "../state/shop-state.server";
 import type { LineItemRecord, OrderRecord } from "../state/records.server";
+import type { WebhookEnv } from "../webhooks/emit.server";
 import { financialStatusFor } from "./orders-money.server";
 
 /**
@@ -7,10 +8,9 @@ import { financialStatusFor } from "./orders-money.server";
  * need alike: quantities fulfilled per line, the display statuses, and lookups by GID.
  */
 
-/** What a state change needs: the clock and the webhook queue (a ResolverContext is one). */
-export interface MutationEnv {
+/** What a state change needs: the clock, and the shop and sink `emitWebhook` sends through (a ResolverContext is one). */
+export interface MutationEnv extends WebhookEnv {
   now: () => Date;
-  emit: (topic: string, payload: unknown) => void;
 }
 
 export function numericId(value: unknown, type: string): number | null {

@@ -3,6 +3,7 @@ import type {
   DiscountAllocation,
   FulfillmentRecord,
   LineItemRecord,
+  OrderEditRecord,
   OrderRecord,
   RefundRecord,
   TaxLine,
@@ -445,5 +446,40 @@ export function orderPayload(shop: ShopState, order: OrderRecord) {
     }),
     returns: [],
     line_item_groups: [],
+  };
+}
+
+/** What an order edit's commit changed, as orders/edited states it. */
+export interface OrderEditChanges {
+  additions: { id: number; delta: number }[];
+  removals: { id: number; delta: number }[];
+  notifyCustomer: boolean;
+  staffNote: string | null;
+}
+
+/** The payload of orders/edited: the committed edit's line item additions and removals. */
+export function orderEditPayload(
+  shop: ShopState,
+  order: OrderRecord,
+  edit: OrderEditRecord,
+  changes: OrderEditChanges,
+) {
+  return {
+    order_edit: {
+      id: edit.id,
+      app_id: null,
+      created_at: restTime(edit.createdAt, shop.ianaTimezone),
+      committed_at: restTime(edit.committedAt, shop.ianaTimezone),
+      notify_customer: changes.notifyCustomer,
+      order_id: order.id,
+      staff_note: changes.staffNote ?? "",
+      user_id: null,
+      line_items: {
+        additions: changes.additions.map(({ id, delta }) => ({ id, delta })),
+        removals: changes.removals.map(({ id, delta }) => ({ id, delta })),
+      },
+      discounts: { line_item: { additions: [], removals: [] } },
+      shipping_lines: { additions: [], removals: [] },
+    },
   };
 }

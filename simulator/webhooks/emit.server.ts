@@ -1,0 +1,89 @@
+import type {
+  BulkOperationRecord,
+  CustomerRecord,
+  FulfillmentRecord,
+  InventoryLevelRecord,
+  OrderEditRecord,
+  OrderRecord,
+  ProductRecord,
+  RefundRecord,
+} from "../state/records.server";
+import type { ShopState } from "../state/shop-state.server";
+import { fulfilledQuantities } from "../resolvers/orders-state.server";
+import { bulkOperationFinishPayload } from "./payloads/b2b.server";
+import { customerPayload } from "./payloads/customers.server";
+import { fulfillmentPayload } from "./payloads/fulfillments.server";
+import { orderEditPayload, orderPayload, restRefund, type OrderEditChanges } from "./payloads/orders.server";
+import { inventoryLevelPayload, productPayload } from "./payloads/products.server";
+
+/**
+ * The one way a resolver sends a webhook: `emitWebhook(context, topic, subject)`. Each topic the
+ * simulator sends is listed here with what it is about (an order, a product, a refund of an
+ * order...) and how its REST payload is made from that, so a topic is never sent with another
+ * topic's payload and the payload is built from the state after the change. Under it,
+ * `context.emit` hands the payload to `Simulator.emit`, which finds the topic's subscribers (the
+ * app's declared routes, API subscriptions) and gives it to the dispatcher to sign and deliver.
+ */
+
+const order = (shop: ShopState, subject: OrderRecord) => orderPayload(shop, subject);
+const product = (shop: ShopState, subject: ProductRecord) => productPayload(shop, subject);
+const inventoryLevel = (shop: ShopState, subject: InventoryLevelRecord) =>
+  inventoryLevelPayload(shop, subject);
+const customer = (shop: ShopState, subject: CustomerRecord) => customerPayload(shop, subject);
+const fulfillment = (shop: ShopState, subject: { order: OrderRecord; fulfillment: FulfillmentRecord }) =>
+  fulfillmentPayload(shop, subject.order, subject.fulfillment);
+
+export const WEBHOOK_TOPICS = {
+  "orders/create": order,
+  "orders/updated": order,
+  "orders/paid": order,
+  "orders/cancelled": order,
+  "orders/fulfilled": order,
+  "orders/partially_fulfilled": order,
+  "orders/edited": (
+    shop: ShopState,
+    subject: { order: OrderRecord; edit: OrderEditRecord; changes: OrderEditChanges },
+  ) => orderEditPayload(shop, subject.order, subject.edit, subject.changes),
+  "refunds/create": (shop: ShopState, subject: { order: OrderRecord; refund: RefundRecord }) =>
+    restRefund(shop, subject.order, subject.refund, fulfilledQuantities(shop, subject.order)),
+  "fulfillments/create": fulfillment,
+  "fulfillments/update": fulfillment,
+  "customers/create": customer,
+  "customers/update": customer,
+  "products/create": product,
+  "products/update": product,
+  "inventory_levels/connect": inventoryLevel,
+  "inventory_levels/update": inventoryLevel,
+  "bulk_operations/finish": (_shop: ShopState, subject: BulkOperationRecord) =>
+    bulkOperationFinishPayload(subject),
+};
+
+export type WebhookTopic = keyof typeof WEBHOOK_TOPICS;
+
+/** What a topic's payload is made from. */
+export type WebhookSubject<T extends WebhookTopic> = Parameters<(typeof WEBHOOK_TOPICS)[T]>[1];
+
+/** Where webhooks go: a ResolverContext (and so a MutationEnv made by `contextFor`) is one. */
+export interface WebhookEnv {
+  shop: ShopState;
+  /** Hands a made payload to the shop's subscribers; resolvers call `emitWebhook` instead. */
+  emit: (topic: string, payload: unknown) => void;
+}
+
+/**
+ * Sends `topic` (or each of several topics about the same subject, in order, with one payload
+ * made once: `["orders/paid", "orders/updated"]`) about `subject`. Call it after the change has
+ * been made and has succeeded.
+ */
+export function emitWebhook<T extends WebhookTopic>(
+  env: WebhookEnv,
+  topic: T | readonly T[],
+  subject: WebhookSubject<T>,
+): void {
+  const made = new Map<unknown, unknown>();
+  for (const each of typeof topic === "string" ? [topic] : topic) {
+    const build = WEBHOOK_TOPICS[each] as (shop: ShopState, subject: WebhookSubject<T>) => unknown;
+    if (!made.has(build)) made.set(build, build(env.shop, subject));
+    env.emit(each, made.get(build));
+  }
+}
