@@ -1,12 +1,12 @@
-import { randomUUID } from "node:crypto";
 import {
   markShipmentError,
   markShipmentSynced,
   postSalesOrder,
 } from "../../app/backoffice/backoffice.server";
 import prisma from "../../app/db.server";
-import { stockedShop } from "../backoffice/fixtures";
-import { processStaged, shopifyId, stageOrder } from "./fixtures";
+import { stockedShop } from "../kit/backoffice";
+import { processStaged } from "../kit/jobs";
+import { insertStagedCustomer, insertStagedOrder, shopifyId } from "../kit/staged";
 
 /**
  * A shop with something on every tile, made the way the app makes it: orders staged and
@@ -23,40 +23,38 @@ export async function busyShop() {
 
   const shipped = await Promise.all(
     ["#S1", "#S2", "#S3"].map((name) =>
-      stageOrder(shop, { name, email: "ada@example.com", customerShopifyId: ada, lines: [tee] }),
+      insertStagedOrder(shop, { name, email: "ada@example.com", customerShopifyId: ada, lines: [tee] }),
     ),
   );
-  const changed = await stageOrder(shop, {
+  const changed = await insertStagedOrder(shop, {
     name: "#C1",
     email: "ada@example.com",
     customerShopifyId: ada,
     lines: [tee],
   });
-  const blockedByProduct = await stageOrder(shop, {
+  const blockedByProduct = await insertStagedOrder(shop, {
     name: "#P1",
     email: "ada@example.com",
     customerShopifyId: ada,
     lines: [tee, hat],
   });
-  const blockedByCustomer = await stageOrder(shop, {
+  const blockedByCustomer = await insertStagedOrder(shop, {
     name: "#U1",
     email: "stranger@example.com",
     customerShopifyId: stranger,
     lines: [tee],
   });
-  const cancelled = await stageOrder(shop, { name: "#X1", lines: [hat], cancelled: true });
+  const cancelled = await insertStagedOrder(shop, { name: "#X1", lines: [hat], cancelled: true });
   await processStaged(shop);
   // Imported after the last processing run: waiting, with no error.
-  const waiting = await stageOrder(shop, { name: "#W1", email: "ada@example.com", lines: [tee] });
+  const waiting = await insertStagedOrder(shop, { name: "#W1", email: "ada@example.com", lines: [tee] });
 
   await prisma.shopifyOrder.update({
     where: { id: changed.id },
     data: { changedAfterProcessing: true, changes: ["quantity of Merino Tee up from 1 to 2"] },
   });
   // A customer Shopify asked us to erase: not on the list, whatever its link.
-  await prisma.shopifyCustomer.create({
-    data: { id: randomUUID(), shopId: shop.id, shopifyId: shopifyId(), redactedAt: new Date() },
-  });
+  await insertStagedCustomer(shop, { redactedAt: new Date() });
 
   const documents = await prisma.shopifyOrder.findMany({
     where: { id: { in: shipped.map((order) => order.id) } },

@@ -3,15 +3,16 @@ import { createCustomer, findCustomer } from "../../app/backoffice/backoffice.se
 import prisma from "../../app/db.server";
 import { action, loader } from "../../app/routes/app.customers";
 import { shopStatus } from "../../app/status/status.server";
-import { stockedShop } from "../backoffice/fixtures";
-import { adminRequest, callRoute } from "../support/admin";
-import { answer, processStaged, queuedRuns, runQueuedJobs, shopifyId, stageOrder } from "./fixtures";
+import { stockedShop } from "../kit/backoffice";
+import { processStaged, queuedRuns, runQueuedJobs } from "../kit/jobs";
+import { insertStagedOrder, shopifyId } from "../kit/staged";
+import { adminRequest, answer, callRoute } from "../support/admin";
 
 /** A shop that does not create customers by itself, and an order from someone it does not know. */
 async function strangerOrdered() {
   const { shop, customer } = await stockedShop();
   await prisma.shopSettings.update({ where: { shopId: shop.id }, data: { customerAutoCreate: false } });
-  const order = await stageOrder(shop, {
+  const order = await insertStagedOrder(shop, {
     name: "#G1",
     email: "grace@example.com",
     customerShopifyId: shopifyId(),
@@ -103,7 +104,7 @@ describe("when an order comes from a customer the back office does not know", ()
     await post(shop.domain, { intent: "map", customerId: id, customerNo: ada.no });
     const row = await prisma.shopifyCustomer.findUniqueOrThrow({ where: { id } });
 
-    const later = await stageOrder(shop, {
+    const later = await insertStagedOrder(shop, {
       email: "grace@example.com",
       customerShopifyId: row.shopifyId,
       lines: [{ variantId: shopifyId(), sku: "TEE", title: "Merino Tee" }],

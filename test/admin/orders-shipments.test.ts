@@ -4,9 +4,9 @@ import prisma from "../../app/db.server";
 import { action as ordersAction, loader as ordersLoader } from "../../app/routes/app.orders";
 import { action as shipmentsAction, loader as shipmentsLoader } from "../../app/routes/app.shipments";
 import { shopStatus } from "../../app/status/status.server";
-import { adminRequest, callRoute } from "../support/admin";
+import { queuedRuns, runQueuedJobs } from "../kit/jobs";
+import { adminRequest, answer, callRoute } from "../support/admin";
 import { busyShop } from "./busy-shop";
-import { answer, queuedRuns, runQueuedJobs } from "./fixtures";
 
 describe("when orders wait to be processed", () => {
   it("Process again queues processing once, and what was fixed meanwhile gets its document", async () => {

@@ -3,9 +3,9 @@ import prisma from "../../app/db.server";
 import { LIST_PAGE_SIZE } from "../../app/admin/paging";
 import { loader as ordersLoader } from "../../app/routes/app.orders";
 import { shopStatus } from "../../app/status/status.server";
-import { adminRequest, callRoute } from "../support/admin";
+import { insertStagedOrder } from "../kit/staged";
+import { adminRequest, callRoute, outcomeOf } from "../support/admin";
 import { installedShop } from "../support/shops";
-import { stageOrder, statusOf } from "./fixtures";
 
 /**
  * A tile's list is as long as its count: past one page, Previous/Next (`?page=N`) show every
@@ -18,7 +18,7 @@ async function shopWithWaitingOrders(count: number) {
   for (let i = 0; i < count; i++) {
     const name = `#P${String(i + 1).padStart(3, "0")}`;
     names.push(name);
-    await stageOrder(shop, { name, lines: [{ sku: "NOPE", title: "Unknown thing" }] });
+    await insertStagedOrder(shop, { name, lines: [{ sku: "NOPE", title: "Unknown thing" }] });
   }
   return { shop, names };
 }
@@ -51,7 +51,7 @@ describe("a list longer than a page", () => {
     const { shop, names } = await shopWithWaitingOrders(LIST_PAGE_SIZE + 3);
 
     const past = await page(shop.domain, "?page=9");
-    const refused = await statusOf(page(shop.domain, "?page=two"));
+    const refused = await outcomeOf(page(shop.domain, "?page=two"));
 
     expect(past.page).toBe(2);
     expect(past.rows.map((row) => row.name)).toEqual(names.slice(LIST_PAGE_SIZE));

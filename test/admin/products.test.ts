@@ -3,17 +3,10 @@ import { createItem, findItem } from "../../app/backoffice/backoffice.server";
 import prisma from "../../app/db.server";
 import { action, loader } from "../../app/routes/app.products";
 import { shopStatus } from "../../app/status/status.server";
-import { stockedShop } from "../backoffice/fixtures";
-import { adminRequest, callRoute } from "../support/admin";
-import {
-  answer,
-  processStaged,
-  queuedRuns,
-  runQueuedJobs,
-  shopifyId,
-  stageOrder,
-  statusOf,
-} from "./fixtures";
+import { insertBlockedItem, stockedShop } from "../kit/backoffice";
+import { processStaged, queuedRuns, runQueuedJobs } from "../kit/jobs";
+import { insertStagedOrder, shopifyId } from "../kit/staged";
+import { adminRequest, answer, callRoute, outcomeOf } from "../support/admin";
 
 /** A shop whose order #H1 waits for a hat the back office does not know. */
 async function hatNobodyMapped() {
@@ -25,7 +18,7 @@ async function hatNobodyMapped() {
     variantTitle: "Grey",
     price: "19.50",
   };
-  const order = await stageOrder(shop, {
+  const order = await insertStagedOrder(shop, {
     name: "#H1",
     email: "ada@example.com",
     lines: [{ variantId: shopifyId(), sku: "TEE", title: "Merino Tee" }, hat],
@@ -140,9 +133,7 @@ describe("when a product is unmapped", () => {
 
   it("refuses an item the back office does not have, or a blocked one, and changes nothing", async () => {
     const { shop, variant } = await hatNobodyMapped();
-    await prisma.boItem.create({
-      data: { shopId: shop.id, no: "OLD-HAT", description: "Retired hat", blocked: true },
-    });
+    await insertBlockedItem(shop.id, "OLD-HAT", "Retired hat");
 
     const unknown = await answer(
       await post(shop.domain, { intent: "map", variantId: variant, itemNo: "NOPE" }),
@@ -189,7 +180,9 @@ describe("when a product is unmapped", () => {
         unitPrice: "cheap",
       }),
     );
-    const badPage = await statusOf(callRoute(loader, adminRequest(shop.domain, "/app/products?variant=abc")));
+    const badPage = await outcomeOf(
+      callRoute(loader, adminRequest(shop.domain, "/app/products?variant=abc")),
+    );
 
     expect([noItem.status, noItem.body.error]).toEqual([400, "invalid input: itemNo: choose an item"]);
     expect(badId.status).toBe(400);

@@ -5,9 +5,8 @@ import { loader as ordersLoader } from "../../app/routes/app.orders";
 import { action as productsAction, loader as productsLoader } from "../../app/routes/app.products";
 import { action as shipmentsAction } from "../../app/routes/app.shipments";
 import { shopStatus } from "../../app/status/status.server";
-import { adminRequest, callRoute } from "../support/admin";
+import { adminRequest, answer, callRoute, outcomeOf } from "../support/admin";
 import { busyShop } from "./busy-shop";
-import { answer, statusOf } from "./fixtures";
 
 /** Everything of a shop the list pages could change, to compare before and after. */
 async function snapshot(shopId: string) {
@@ -90,13 +89,13 @@ describe("when a session of one shop names another shop's records", () => {
       where: { shopId: theirs.shop.id, customerNo: null, redactedAt: null },
     });
 
-    const variantPage = await statusOf(
+    const variantPage = await outcomeOf(
       callRoute(
         productsLoader,
         adminRequest(mine.shop.domain, `/app/products?variant=${theirs.variants.hat.variantId}`),
       ),
     );
-    const customerPage = await statusOf(
+    const customerPage = await outcomeOf(
       callRoute(
         customersLoader,
         adminRequest(mine.shop.domain, `/app/customers?customer=${theirCustomer.id}`),

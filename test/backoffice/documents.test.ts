@@ -14,7 +14,7 @@ import {
   type NewSalesDocument,
 } from "../../app/backoffice/backoffice.server";
 import prisma from "../../app/db.server";
-import { itemLine, shippingLine, shopifyDocument, stockedShop } from "./fixtures";
+import { itemLine, shippingLine, shopifyDocument, stockedShop } from "../kit/backoffice";
 
 function order(customerNo: string, overrides: Partial<NewSalesDocument> = {}): NewSalesDocument {
   return {

@@ -11,7 +11,7 @@ import {
   setSalesDocumentHold,
 } from "../../app/backoffice/backoffice.server";
 import prisma from "../../app/db.server";
-import { itemLine, shippingLine, shopifyDocument, stockedShop } from "./fixtures";
+import { itemLine, shippingLine, shopifyDocument, stockedShop } from "../kit/backoffice";
 
 /**
  * The back office's side of posting following Shopify: a document on hold or closed is never

@@ -13,7 +13,7 @@ import {
   stockAt,
 } from "../../app/backoffice/backoffice.server";
 import prisma from "../../app/db.server";
-import { itemLine, shippingLine, shopifyDocument, stockedShop } from "./fixtures";
+import { itemLine, shippingLine, shopifyDocument, stockedShop } from "../kit/backoffice";
 
 const invoiceOf = (shopId: string, no: string) =>
   prisma.boPostedInvoice.findUniqueOrThrow({

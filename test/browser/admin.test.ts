@@ -4,8 +4,14 @@ import { createItem } from "../../app/backoffice/backoffice.server";
 import { describeCounts } from "../../app/components/runs";
 import { LIST_PAGE_SIZE } from "../../app/admin/paging";
 import prisma from "../../app/db.server";
-import { stageOrder } from "../admin/fixtures";
-import { finishedRun, settled, startAdminStack, statusOf, type AdminStack } from "../support/browser-stack";
+import { insertStagedOrder } from "../kit/staged";
+import {
+  finishedRun,
+  settled,
+  shopStatusOf,
+  startAdminStack,
+  type AdminStack,
+} from "../support/browser-stack";
 
 /**
  * The embedded admin in a real browser (Playwright driving Debian's Chromium), opened as
@@ -59,7 +65,7 @@ describe("the embedded admin in a browser", () => {
       "webhook",
       "succeeded",
     ]);
-    const status = await statusOf(shopId);
+    const status = await shopStatusOf(shopId);
     expect(status.unprocessedOrders).toBe(1);
     expect(status.unmappedProducts).toBe(1);
 
@@ -240,10 +246,10 @@ describe("the embedded admin in a browser", () => {
   it("a list longer than a page pages with Previous and Next, keeping the full count", async () => {
     const { admin, shopId } = stack;
     const shop = await prisma.shop.findUniqueOrThrow({ where: { id: shopId } });
-    const waiting = (await statusOf(shopId)).unprocessedOrders;
+    const waiting = (await shopStatusOf(shopId)).unprocessedOrders;
     // Orders as the import stages them, waiting on a product nobody has mapped.
     for (let i = 0; i < LIST_PAGE_SIZE + 5; i++)
-      await stageOrder(shop, {
+      await insertStagedOrder(shop, {
         name: `#W${String(i + 1).padStart(3, "0")}`,
         lines: [{ sku: "NOPE", title: "Thing" }],
       });

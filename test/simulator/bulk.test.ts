@@ -1,7 +1,4 @@
 /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-explicit-any -- GraphQL responses are untyped JSON here; the assertions check their shape. */
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import Ajv from "ajv";
 import { describe, expect, it } from "vitest";
 import { createSimulatorServer, listen } from "../../simulator/http/server.server";
 import { bulkOperationsSettled } from "../../simulator/resolvers/bulk-operations.server";
@@ -9,6 +6,7 @@ import { executeLocal } from "../../simulator/resolvers/local-execute.server";
 import type { BulkOperationRecord } from "../../simulator/state/records.server";
 import type { ShopState } from "../../simulator/state/shop-state.server";
 import { testSimulator } from "../../simulator/testing.server";
+import { webhookSchemaErrors as schemaErrors } from "../support/webhook-schemas";
 
 /**
  * Bulk query operations: validation of the inner query, the run over the shop's state, the JSONL
@@ -16,16 +14,6 @@ import { testSimulator } from "../../simulator/testing.server";
  * lifecycle (answered CREATED, run afterwards), the `bulk_operations/finish` webhook, up to five
  * bulk queries at a time, staged uploads over HTTP and bulk mutations reading the staged file.
  */
-
-const require = createRequire(import.meta.url);
-
-function schemaErrors(topic: string, payload: unknown): string[] {
-  const file = require.resolve(`shopify-webhook-schemas/schemas/2026-07/${topic}.json`);
-  const schema = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
-  delete schema.$schema; // the 2020-12 tag; the keywords used are draft-07's, which this ajv knows
-  const validate = new Ajv({ allErrors: true, format: "full", schemaId: "auto" }).compile(schema);
-  return validate(payload) ? [] : (validate.errors ?? []).map((e) => `${e.dataPath} ${e.message}`);
-}
 
 function setup() {
   const sim = testSimulator();

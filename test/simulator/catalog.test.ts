@@ -1,31 +1,17 @@
 /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-explicit-any -- GraphQL responses and JSON schemas are untyped JSON here; the assertions check their shape. */
-import { createRequire } from "node:module";
-import Ajv from "ajv";
 import { describe, expect, it } from "vitest";
 import { executeLocal } from "../../simulator/resolvers/local-execute.server";
 import { ean13, seedCatalog } from "../../simulator/seed/catalog.server";
 import { seededRandom } from "../../simulator/simulator.server";
 import { testSimulator } from "../../simulator/testing.server";
+import { webhookValidator } from "../support/webhook-schemas";
 
-const require = createRequire(import.meta.url);
 const DOMAIN = "catalog-test.myshopify.com";
 
 // ---------------------------------------------------------------------------------------------
-// Webhook payload validation against shopify-webhook-schemas 2026-07. The installed ajv is v6
-// (draft-07); the schemas only use keywords draft-07 shares with 2020-12, so the `$schema`
-// marker is dropped before compiling.
+// Webhook payload validation against shopify-webhook-schemas 2026-07 (test/support/webhook-schemas.ts).
 
-const ajv = new Ajv({ allErrors: true });
-
-function schemaFor(topic: string, patch?: (schema: Record<string, any>) => void) {
-  const schema = structuredClone(require(`shopify-webhook-schemas/schemas/2026-07/${topic}.json`)) as Record<
-    string,
-    any
-  >;
-  delete schema.$schema;
-  patch?.(schema);
-  return ajv.compile(schema);
-}
+const schemaFor = webhookValidator;
 
 // The inferred products schema types `image` as an object only, yet Shopify's own example
 // payload (metadatas/2026-07/products/create.json) has `"image": null` for a product without

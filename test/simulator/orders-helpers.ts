@@ -1,12 +1,10 @@
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-return -- GraphQL responses are untyped JSON here; the assertions check their shape. */
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import Ajv from "ajv";
 import { expect } from "vitest";
 import { executeLocal } from "../../simulator/resolvers/local-execute.server";
 import type { ShopState } from "../../simulator/state/shop-state.server";
 import type { Simulator } from "../../simulator/simulator.server";
 import { testSimulator } from "../../simulator/testing.server";
+import { webhookSchemaErrors } from "../support/webhook-schemas";
 
 /**
  * Helpers of the order-domain simulator tests: a shop with a few locations, products and
@@ -15,34 +13,13 @@ import { testSimulator } from "../../simulator/testing.server";
  * topic's JSON schema of shopify-webhook-schemas 2026-07.
  */
 
-const require = createRequire(import.meta.url);
-
 export interface Sent {
   topic: string;
   payload: Record<string, unknown>;
 }
 
-const ajv = new Ajv({ allErrors: true, format: "full", schemaId: "auto" });
-const validators = new Map<string, Ajv.ValidateFunction>();
-
-/** The topic's schema validator; the 2020-12 `$schema` tag is dropped (the keywords used are draft-07's). */
-export function validatorFor(topic: string): Ajv.ValidateFunction {
-  let validate = validators.get(topic);
-  if (!validate) {
-    const file = require.resolve(`shopify-webhook-schemas/schemas/2026-07/${topic}.json`);
-    const schema = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
-    delete schema.$schema;
-    validate = ajv.compile(schema);
-    validators.set(topic, validate);
-  }
-  return validate;
-}
-
-export function schemaErrors(topic: string, payload: unknown): string[] {
-  const validate = validatorFor(topic);
-  if (validate(JSON.parse(JSON.stringify(payload)))) return [];
-  return (validate.errors ?? []).map((error) => `${error.dataPath} ${error.message}`);
-}
+/** The payload's problems against its topic's schema (test/support/webhook-schemas.ts). */
+export const schemaErrors = webhookSchemaErrors;
 
 export interface Fixture {
   sim: Simulator;

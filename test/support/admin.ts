@@ -83,6 +83,26 @@ export function statusOf(result: unknown): number {
   return 200;
 }
 
+/** What an action answered: its status and body, whether plain data, data() or a Response. */
+export async function answer<T = { ok: boolean; message?: string; error?: string }>(
+  result: unknown,
+): Promise<{ status: number; body: T }> {
+  return { status: statusOf(result), body: await dataOf<T>(result) };
+}
+
+/**
+ * What a loader or action came to when it may throw a Response (a refused page): the status and
+ * the text of the Response it threw, or the status of what it returned (text "").
+ */
+export async function outcomeOf(call: Promise<unknown>): Promise<{ status: number; text: string }> {
+  try {
+    return { status: statusOf(await call), text: "" };
+  } catch (error) {
+    if (error instanceof Response) return { status: error.status, text: await error.text() };
+    throw error;
+  }
+}
+
 function isDataWithInit(value: unknown): value is { data: unknown; init: ResponseInit | null } {
   return (
     typeof value === "object" &&

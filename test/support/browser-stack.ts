@@ -178,6 +178,6 @@ export async function finishedRun(
 }
 
 /** The counts behind the home page's tiles, from the database. */
-export function statusOf(shopId: string): Promise<ShopStatus> {
+export function shopStatusOf(shopId: string): Promise<ShopStatus> {
   return shopStatus(prisma, shopId);
 }

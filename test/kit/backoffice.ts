@@ -9,6 +9,13 @@ import {
 import prisma from "../../app/db.server";
 import { installedShop } from "../support/shops";
 
+/**
+ * Back-office records for tests, made by the back office's own functions (so they are what the
+ * app would make): a stocked shop, sales lines, a document made from a Shopify order. Where the
+ * back office has no function for something a person does in the ERP (blocking an item), the
+ * row is written directly, which only tests may do (eslint.config.js).
+ */
+
 /** A shop with a warehouse, a customer and two items with stock, ready to take orders. */
 export async function stockedShop() {
   const shop = await installedShop();
@@ -80,4 +87,10 @@ export async function shopifyDocument(
     shopifyOrderNo: options.name ?? `#${shopifyOrderId % 100_000n}`,
     lines,
   });
+}
+
+/** An item a person blocked in the back office: it may not be sold or mapped. */
+export async function insertBlockedItem(shopId: string, no: string, description: string) {
+  await createItem(prisma, shopId, { no, description, unitPrice: "0" });
+  return prisma.boItem.update({ where: { shopId_no: { shopId, no } }, data: { blocked: true } });
 }
