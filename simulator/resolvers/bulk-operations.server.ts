@@ -1,4 +1,5 @@
 import { loadAdminSchema } from "../graphql/schema.server";
+import type { Simulator } from "../simulator.server";
 import type { BulkOperationRecord } from "../state/records.server";
 import { gid, parseGid, type ShopState } from "../state/shop-state.server";
 import { bulkOperationFinishPayload } from "../webhooks/payloads/b2b.server";
@@ -38,6 +39,15 @@ export function bulkResultUrl(baseUrl: string, domain: string, id: number): stri
 }
 
 const runs = new WeakMap<ShopState, Set<Promise<void>>>();
+const runDelays = new WeakMap<Simulator, number>();
+
+/**
+ * How long the simulator's bulk operations stay RUNNING before their work is done (0 unless
+ * set): Shopify's take seconds to hours, which a client's waiting must cope with.
+ */
+export function setBulkRunDelay(sim: Simulator, ms: number): void {
+  runDelays.set(sim, ms);
+}
 
 /** Resolves when every bulk operation started on the shop so far has finished its run. */
 export async function bulkOperationsSettled(shop: ShopState): Promise<void> {
@@ -55,6 +65,9 @@ function startRun(operation: BulkOperationRecord, context: ResolverContext, run:
     .then(async () => {
       if (operation.status !== "CREATED") return; // canceled before it started
       operation.status = "RUNNING";
+      const delay = runDelays.get(context.sim) ?? 0;
+      if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+      if (operation.status !== "RUNNING") return; // canceled meanwhile
       await run();
     })
     .catch((error: unknown) => {

@@ -6,11 +6,12 @@ import { declaredWebhooks, deliver, examplePayload } from "../support/webhooks";
 const declared = declaredWebhooks();
 
 describe("the webhooks shopify.app.toml declares", () => {
-  it("include the lifecycle, order and fulfillment topics and the three mandatory compliance topics", () => {
+  it("include the lifecycle, order, fulfillment and bulk-operation topics and the three mandatory compliance topics", () => {
     expect(declared.map((webhook) => webhook.topic).sort()).toEqual(
       [
         "app/scopes_update",
         "app/uninstalled",
+        "bulk_operations/finish",
         "customers/data_request",
         "customers/redact",
         "fulfillments/create",

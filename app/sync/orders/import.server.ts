@@ -2,6 +2,7 @@ import type { SyncContext } from "../../jobs/sync-task.server";
 import { describeError } from "../../errors.server";
 import type { AdminClient } from "../../shopify/admin-client.server";
 import type { DataOf } from "../../shopify/operation.server";
+import { bulkImport, importOrdersInBulk } from "./bulk-import.server";
 import { cursorKey, filterTerms, type OrderFilters } from "./filters.server";
 import {
   ORDER_CURRENT,
@@ -164,7 +165,7 @@ async function currentOf(
 }
 
 /** The ids of the order's tip lines, when it has a tip (the TIP sales of its placement). */
-async function tipLinesOf(
+export async function tipLinesOf(
   client: AdminClient,
   node: OrderNode,
   lines: OrderLineNode[],
@@ -220,6 +221,9 @@ export async function importOrders(
   let countedAt = readStartedAt;
   let readToEnd = total === 0;
   ctx.log.info({ query, total, reconciling }, "orders to import");
+  // A first import of a large store: one bulk query rather than pages of whole orders.
+  if (!since && total > bulkImport.minOrders)
+    return importOrdersInBulk(ctx, client, { query, total, cursorKey: key, readStartedAt });
   const staged: bigint[] = [];
   let oldestFailure: Date | null = null;
   let done = 0;

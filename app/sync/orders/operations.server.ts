@@ -28,16 +28,17 @@ export const ORDER_STAMPS_PER_PAGE = 250;
 /** Shipping lines per order in the page; an order with more has them read by ORDER_SHIPPING_LINES. */
 export const ORDER_SHIPPING_LINES_PER_PAGE = 2;
 
-const LINE_FIELDS = `
+export const LINE_FIELDS = `
   id sku name title variantTitle vendor quantity currentQuantity requiresShipping isGiftCard
   originalUnitPrice totalDiscount
   variant { id barcode }
   taxLines { title rate price }`;
 
-const SHIPPING_LINE_FIELDS = `
+export const SHIPPING_LINE_FIELDS = `
   id title code isRemoved price discountedPrice { amount } taxLines { title rate price }`;
 
-const ORDER_FIELDS = `
+/** An order's own fields, without its line and shipping line connections (also the bulk import's). */
+export const ORDER_HEADER_FIELDS = `
   id name email phone createdAt updatedAt processedAt cancelledAt closedAt test edited
   displayFinancialStatus displayFulfillmentStatus currencyCode presentmentCurrencyCode
   taxesIncluded sourceName tags paymentGatewayNames
@@ -48,11 +49,13 @@ const ORDER_FIELDS = `
   customer { id }
   billingAddress { name firstName lastName company address1 address2 city zip province countryCodeV2 phone }
   shippingAddress { name firstName lastName company address1 address2 city zip province countryCodeV2 phone }
+  transactions(first: 5) { id kind status gateway amount processedAt }`;
+
+const ORDER_FIELDS = `${ORDER_HEADER_FIELDS}
   lineItems(first: ${ORDER_LINES_PER_PAGE}) { pageInfo { hasNextPage endCursor } nodes { ${LINE_FIELDS} } }
   shippingLines(first: ${ORDER_SHIPPING_LINES_PER_PAGE}) {
     pageInfo { hasNextPage endCursor } nodes { ${SHIPPING_LINE_FIELDS} }
-  }
-  transactions(first: 5) { id kind status gateway amount processedAt }`;
+  }`;
 
 export interface MoneyLine {
   title: string;

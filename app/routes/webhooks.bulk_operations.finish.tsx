@@ -1,0 +1,3 @@
+import { bulkOperationFinished } from "../webhooks/bulk-operations.server";
+
+export const action = bulkOperationFinished;

@@ -1,0 +1,36 @@
+import { bulkQuery, type BulkQuery } from "../../shopify/bulk.server";
+import { LINE_FIELDS, ORDER_HEADER_FIELDS, SHIPPING_LINE_FIELDS } from "./operations.server";
+
+/**
+ * The order sync's bulk query (app/sync/orders/bulk-import.server.ts): every order of a search,
+ * with the fields the per-order path reads (ORDERS_PAGE, ORDER_LINES, ORDER_SHIPPING_LINES and
+ * ORDER_CURRENT) so that both stage the same order: the order's own fields and its current
+ * figures inline, its lines and shipping lines as lines of their own (`__parentId`), each line
+ * with its unit price after all discounts. A bulk query takes no variables, so the search is
+ * written into it. What a bulk query costs does not depend on its fields.
+ */
+export function ordersBulkQuery(search: string): BulkQuery {
+  return bulkQuery(
+    "SyncOrdersBulk",
+    `query SyncOrdersBulk {
+      orders(query: ${JSON.stringify(search)}, sortKey: UPDATED_AT) {
+        edges {
+          node {
+            ${ORDER_HEADER_FIELDS}
+            currentSubtotalPriceSet { shopMoney { amount } }
+            currentShippingPriceSet { shopMoney { amount } }
+            currentTotalTaxSet { shopMoney { amount } presentmentMoney { amount } }
+            currentTaxLines { title rate price }
+            lineItems {
+              edges { node { ${LINE_FIELDS} discountedUnitPriceAfterAllDiscountsSet { shopMoney { amount } } } }
+            }
+            shippingLines { edges { node { ${SHIPPING_LINE_FIELDS} } } }
+          }
+        }
+      }
+    }`,
+  );
+}
+
+/** The first import's bulk query (what test/shopify checks against bulkOperationRunQuery's rules). */
+export const SYNC_ORDERS_BULK = ordersBulkQuery("status:open");
