@@ -15,6 +15,15 @@ export class TerminalError extends Error {
   override name = "TerminalError";
 }
 
+/**
+ * A terminal failure about one record (the back office refused this document, Shopify no
+ * longer has this order): that record cannot succeed as asked, but the run's other records
+ * may, so a sync counts it as failed, records the message on the record and goes on.
+ */
+export class RecordError extends TerminalError {
+  override name = "RecordError";
+}
+
 /** An error in words, for a run's record, a page or the CLI (zod issues with their paths). */
 export function describeError(error: unknown): string {
   if (error instanceof ZodError) {

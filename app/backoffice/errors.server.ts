@@ -1,11 +1,12 @@
-import { TerminalError } from "../errors.server";
+import { RecordError } from "../errors.server";
 
 /**
- * Input the back office refuses (unknown customer, blocked item, over-shipping...). Terminal:
- * retrying the same request cannot succeed, so a job that meets one fails at once. Whatever
+ * Input the back office refuses (unknown customer, blocked item, over-shipping...). Terminal
+ * for that record: retrying the same request cannot succeed, so a job that meets one outside
+ * a record loop fails at once, and a record loop counts it as that record's failure. Whatever
  * raised it changed nothing.
  */
-export class BackOfficeError extends TerminalError {
+export class BackOfficeError extends RecordError {
   override name = "BackOfficeError";
 }
 

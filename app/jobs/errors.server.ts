@@ -1,5 +1,5 @@
 import { ZodError } from "zod";
-import { describeError, TerminalError } from "../errors.server";
+import { describeError, RecordError, TerminalError } from "../errors.server";
 
 /**
  * The one error policy: decides whether a failed job is retried or stops for good.
@@ -10,6 +10,13 @@ import { describeError, TerminalError } from "../errors.server";
  * Retryable (backoff, then failed when attempts run out): throttling (THROTTLED, 429),
  * Shopify's 5xx, network errors, and anything we do not recognise.
  *
+ * Scope, for loops over records (app/sync/kit/records.server.ts): a failure is about one
+ * record when it is a RecordError (the back office refused it) or Shopify's 404 (that record
+ * is gone), and the loop goes on; any other terminal failure (401, 402, 403, 423, an
+ * uninstalled shop, a missing session) is about the run, since every record would fail the
+ * same way, and stops it. Retryable failures are about the record: the next attempt or run
+ * takes it again.
+ *
  * The errors themselves (TerminalError, the back office's, describeError) live in the leaf
  * module app/errors.server.ts, which every layer may import; only the policy is here.
  */
@@ -18,6 +25,8 @@ const TERMINAL_STATUS = new Set([401, 402, 403, 404, 423]);
 
 export interface ErrorVerdict {
   terminal: boolean;
+  /** Whether the failure concerns the whole run (stop) or only the record at hand (go on). */
+  scope: "run" | "record";
   message: string;
 }
 
@@ -30,8 +39,11 @@ function httpStatusOf(error: unknown): number | undefined {
 
 export function classifyError(error: unknown): ErrorVerdict {
   const message = describeError(error);
-  if (error instanceof TerminalError || error instanceof ZodError) return { terminal: true, message };
+  if (error instanceof RecordError) return { terminal: true, scope: "record", message };
+  if (error instanceof TerminalError || error instanceof ZodError)
+    return { terminal: true, scope: "run", message };
   const status = httpStatusOf(error);
-  if (status !== undefined && TERMINAL_STATUS.has(status)) return { terminal: true, message };
-  return { terminal: false, message };
+  if (status === 404) return { terminal: true, scope: "record", message };
+  if (status !== undefined && TERMINAL_STATUS.has(status)) return { terminal: true, scope: "run", message };
+  return { terminal: false, scope: "record", message };
 }

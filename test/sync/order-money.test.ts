@@ -165,7 +165,8 @@ describe("when the document would not come to Shopify's current total", () => {
 
     const run = await runInForeground(prisma, processOrdersTask, { shop: shop.domain, trigger: "manual" });
 
-    expect(run.counts).toMatchObject({ processed: 0, notProcessed: 1 });
+    expect(run.counts).toMatchObject({ failed: 1 });
+    expect(run.counts).not.toHaveProperty("processed");
     const { staged, header } = await documentOf(shop.id, order.name);
     expect(header).toBeNull();
     expect(staged.state).toBe("error");

@@ -22,14 +22,8 @@ import {
   type OrderStampNode,
   type ShippingLineNode,
 } from "./operations.server";
-import {
-  numericId,
-  STAGED_STAMP,
-  stagedIsCurrent,
-  stageOrder,
-  type OrderRead,
-  type StageOutcome,
-} from "./stage.server";
+import { numericId } from "../../shopify/ids.server";
+import { STAGED_STAMP, stagedIsCurrent, stageOrder, type OrderRead, type StageOutcome } from "./stage.server";
 
 /**
  * Imports the orders that changed since the shop's cursor into staging. The cursor is the time

@@ -5,10 +5,10 @@ import {
   releaseSalesOrder,
   type NewSalesDocument,
 } from "../../backoffice/backoffice.server";
-import type { Shop, ShopSettings, ShopifyOrder } from "../../generated/prisma/client";
+import type { ShopSettings, ShopifyOrder } from "../../generated/prisma/client";
 import { Prisma } from "../../generated/prisma/client";
-import { describeError } from "../../errors.server";
-import type { Logger } from "../../log.server";
+import { forEachRecord, type RecordSummary } from "../kit/records.server";
+import type { RunScope } from "../kit/scope.server";
 import { documentAmounts, totalMismatch } from "./amounts.server";
 import type { OrderFilters } from "./filters.server";
 import { mapCustomer, mapLines, MappingError } from "./mapping.server";
@@ -28,12 +28,6 @@ import { NO_CONFIRMATION, snapshotOf } from "./stage.server";
 
 /** An order whose document would not equal Shopify's figures: held, with the reason. */
 export class AmountMismatchError extends Error {}
-
-export interface ProcessReport {
-  processed: number;
-  failed: number;
-  skipped: number;
-}
 
 /** Whether a staged order passes the task's filters (checked again here, on what was staged). */
 export function matchesFilters(order: ShopifyOrder, filters: OrderFilters): boolean {
@@ -62,41 +56,34 @@ export function matchesFilters(order: ShopifyOrder, filters: OrderFilters): bool
   return true;
 }
 
-export async function processOrders(
-  db: Db,
-  shop: Shop,
-  options: {
-    filters: OrderFilters;
-    log: Logger;
-    onProgress?: (done: number, total: number) => Promise<void>;
-  },
-): Promise<ProcessReport> {
+/**
+ * Processes the shop's unprocessed (and failed) orders that pass the scope's filters, each on
+ * its own (the sync kit's record loop): counted as processed, or failed with the reason on the
+ * order where the orders list shows it. Orders the filters leave out are counted as skipped.
+ */
+export async function processOrders(scope: RunScope<OrderFilters>): Promise<RecordSummary> {
+  const { db, shop } = scope;
   const settings = await db.shopSettings.findUniqueOrThrow({ where: { shopId: shop.id } });
   const candidates = await db.shopifyOrder.findMany({
     where: { shopId: shop.id, state: { in: ["unprocessed", "error"] }, cancelledAt: null },
     orderBy: { shopifyCreatedAt: "asc" },
   });
-  const report: ProcessReport = { processed: 0, failed: 0, skipped: 0 };
-  const selected = candidates.filter((order) => matchesFilters(order, options.filters));
-  report.skipped = candidates.length - selected.length;
-  let done = 0;
-  for (const order of selected) {
-    try {
+  const selected = candidates.filter((order) => matchesFilters(order, scope.filters));
+  if (candidates.length > selected.length) scope.count("skipped", candidates.length - selected.length);
+  return forEachRecord(scope, selected, {
+    label: (order) => order.name,
+    total: selected.length,
+    handle: async (order) => {
       await processOne(db, settings, order);
-      report.processed += 1;
-    } catch (error) {
-      report.failed += 1;
-      const message = describeError(error);
-      options.log.info({ order: order.name, error: message }, "order not processed");
+      return { outcome: "sent", count: "processed" };
+    },
+    onFailure: async (order, message) => {
       await db.shopifyOrder.updateMany({
         where: { id: order.id, state: { not: "processed" } },
         data: { state: "error", error: message },
       });
-    }
-    done += 1;
-    await options.onProgress?.(done, selected.length);
-  }
-  return report;
+    },
+  });
 }
 
 /** The staged order's lines and shipping lines, in Shopify's order. */

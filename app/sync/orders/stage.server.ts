@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { setSalesDocumentHold, type HoldCode } from "../../backoffice/backoffice.server";
 import type { Tx } from "../../db.server";
 import { Prisma, type ShopifyOrder } from "../../generated/prisma/client";
+import { numericId } from "../../shopify/ids.server";
 import type {
   AddressNode,
   OrderCurrentNode,
@@ -29,11 +30,8 @@ export interface OrderRead {
   tipLineIds: Set<string>;
 }
 
-export function numericId(gid: string): bigint {
-  const match = /\/(\d+)(?:\?.*)?$/.exec(gid);
-  if (!match) throw new Error(`not a Shopify id: ${gid}`);
-  return BigInt(match[1]!);
-}
+/** @deprecated import it from app/shopify/ids.server.ts (kept while callers move). */
+export { numericId };
 
 const money = (value: string | null | undefined) => new Prisma.Decimal(value ?? "0");
 

@@ -26,13 +26,7 @@ async function processingFilters(ctx: SyncContext<OrderFilters>): Promise<OrderF
 /** Processes; shows progress when it is the run's whole work (not after an import). */
 async function process(ctx: SyncContext<OrderFilters>, showProgress: boolean): Promise<void> {
   const filters = await processingFilters(ctx);
-  const report = await processOrders(ctx.db, ctx.shop, {
-    filters,
-    log: ctx.log,
-    ...(showProgress ? { onProgress: ctx.progress } : {}),
-  });
-  ctx.count("processed", report.processed);
-  ctx.count("notProcessed", report.failed);
+  await processOrders({ ...ctx, filters, ...(showProgress ? {} : { progress: async () => {} }) });
 }
 
 /**

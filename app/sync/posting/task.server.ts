@@ -5,22 +5,22 @@ import {
   postSalesOrder,
   type SalesDocument,
 } from "../../backoffice/backoffice.server";
-import { describeError } from "../../errors.server";
 import type { SyncContext } from "../../jobs/sync-task.server";
 import { choice, filterSpec, flag, text, url } from "../kit/filters";
 import { defineTask } from "../kit/manifest.server";
+import { RecordLoop } from "../kit/records.server";
 
 /**
  * Batch posting, so documents made from Shopify orders flow to shipments and invoices without
  * a person. Each document is posted on its own: one that cannot be posted is counted and
- * named in the log, the others go on; if any failed, the run fails with their reasons. A
+ * named in the log, the others go on; if any failed, the run fails with their reasons (at
+ * once when the back office refused them all, since a retry would refuse them again). A
  * document on hold (its Shopify order was cancelled, or changed since it was made and nobody
  * confirmed or adjusted it) is not a failure: it is skipped, and counted by its reason.
  */
 
 /** Counts a held document as skipped, by its reason (skippedCancelled, skippedChanged). */
 function skip(ctx: SyncContext<unknown>, document: SalesDocument, error: PostingHeldError): void {
-  ctx.count("skipped");
   ctx.count(`skipped${error.code.charAt(0)}${error.code.slice(1).toLowerCase()}`);
   ctx.log.info({ document: document.no, reason: error.message }, "document on hold; not posted");
 }
@@ -52,8 +52,35 @@ const postOrdersFilters = filterSpec(
   [{ check: (f) => f.ship || f.invoice, message: "choose ship, invoice or both" }],
 );
 
-function summarise(failures: string[]): string {
-  return `${failures.length} document${failures.length === 1 ? "" : "s"} not posted: ${failures.slice(0, 10).join("; ")}${failures.length > 10 ? "; ..." : ""}`;
+const NOT_POSTED = { noun: "document", failed: "not posted" };
+
+/**
+ * Posts each document on its own (the sync kit's record loop); a held one is skipped with its
+ * reason; the run fails when any was not posted: at once when none could be posted by trying
+ * again (the back office refused them), else with a retry.
+ */
+async function postEach(
+  ctx: SyncContext<unknown>,
+  documents: SalesDocument[],
+  post: (document: SalesDocument, index: number) => Promise<void>,
+): Promise<void> {
+  let index = 0;
+  const loop = new RecordLoop<SalesDocument>(ctx, {
+    label: (document) => document.no,
+    total: documents.length,
+    handle: async (document) => {
+      try {
+        await post(document, index++);
+        return { outcome: "sent", count: "posted" };
+      } catch (error) {
+        if (!(error instanceof PostingHeldError)) throw error;
+        skip(ctx, document, error);
+        return "skipped";
+      }
+    },
+  });
+  await loop.each(documents);
+  loop.finish(NOT_POSTED);
 }
 
 export const postSalesOrdersTask = defineTask(
@@ -74,37 +101,21 @@ export const postSalesOrdersTask = defineTask(
         (!ctx.filters.status || ctx.filters.status === "any" || doc.status === ctx.filters.status) &&
         (!ctx.filters.shopifyOnly || doc.shopifyOrderId !== null),
     );
-    const failures: string[] = [];
-    let done = 0;
-    for (const document of documents) {
-      try {
-        const trackingNo = ctx.filters.carrier
-          ? `${ctx.filters.carrier.slice(0, 3).toUpperCase()}${Date.now().toString(36).toUpperCase()}${done}`
-          : undefined;
-        const posted = await postSalesOrder(ctx.db, ctx.shop.id, document.no, {
-          ship: ctx.filters.ship,
-          invoice: ctx.filters.invoice,
-          carrier: ctx.filters.carrier,
-          trackingNo,
-          trackingUrl:
-            ctx.filters.trackingUrl && trackingNo ? `${ctx.filters.trackingUrl}${trackingNo}` : undefined,
-        });
-        if (posted.shipmentNo) ctx.count("shipments");
-        if (posted.invoiceNo) ctx.count("invoices");
-      } catch (error) {
-        if (error instanceof PostingHeldError) {
-          skip(ctx, document, error);
-          done += 1;
-          await ctx.progress(done, documents.length);
-          continue;
-        }
-        ctx.count("failed");
-        failures.push(`${document.no}: ${describeError(error)}`);
-      }
-      done += 1;
-      await ctx.progress(done, documents.length);
-    }
-    if (failures.length > 0) throw new Error(summarise(failures));
+    await postEach(ctx, documents, async (document, index) => {
+      const trackingNo = ctx.filters.carrier
+        ? `${ctx.filters.carrier.slice(0, 3).toUpperCase()}${Date.now().toString(36).toUpperCase()}${index}`
+        : undefined;
+      const posted = await postSalesOrder(ctx.db, ctx.shop.id, document.no, {
+        ship: ctx.filters.ship,
+        invoice: ctx.filters.invoice,
+        carrier: ctx.filters.carrier,
+        trackingNo,
+        trackingUrl:
+          ctx.filters.trackingUrl && trackingNo ? `${ctx.filters.trackingUrl}${trackingNo}` : undefined,
+      });
+      if (posted.shipmentNo) ctx.count("shipments");
+      if (posted.invoiceNo) ctx.count("invoices");
+    });
   },
 );
 
@@ -122,26 +133,10 @@ export const postSalesInvoicesTask = defineTask(
     const documents = (await listSalesDocuments(ctx.db, ctx.shop.id, { documentType: "invoice" })).filter(
       (doc) => postable(doc) && (!ctx.filters.shopifyOnly || doc.shopifyOrderId !== null),
     );
-    const failures: string[] = [];
-    let done = 0;
-    for (const document of documents) {
-      try {
-        await postSalesInvoice(ctx.db, ctx.shop.id, document.no, {});
-        ctx.count("invoices");
-      } catch (error) {
-        if (error instanceof PostingHeldError) {
-          skip(ctx, document, error);
-          done += 1;
-          await ctx.progress(done, documents.length);
-          continue;
-        }
-        ctx.count("failed");
-        failures.push(`${document.no}: ${describeError(error)}`);
-      }
-      done += 1;
-      await ctx.progress(done, documents.length);
-    }
-    if (failures.length > 0) throw new Error(summarise(failures));
+    await postEach(ctx, documents, async (document) => {
+      await postSalesInvoice(ctx.db, ctx.shop.id, document.no, {});
+      ctx.count("invoices");
+    });
   },
 );
 

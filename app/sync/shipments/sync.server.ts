@@ -5,12 +5,11 @@ import {
   markShipmentSynced,
   pendingShipments,
 } from "../../backoffice/backoffice.server";
-import type { Shop } from "../../generated/prisma/client";
-import { describeError } from "../../errors.server";
-import { classifyError } from "../../jobs/errors.server";
-import type { Logger } from "../../log.server";
+import { RecordError } from "../../errors.server";
 import type { AdminClient } from "../../shopify/admin-client.server";
-import { numericId } from "../orders/stage.server";
+import { gid, numericId } from "../../shopify/ids.server";
+import { forEachRecord, type RecordResult, type RecordSummary } from "../kit/records.server";
+import type { RunScope } from "../kit/scope.server";
 import { FULFILLMENT_CREATE, SHIPMENT_TARGETS, type FulfillmentOrderNode } from "./operations.server";
 
 /**
@@ -23,12 +22,6 @@ import { FULFILLMENT_CREATE, SHIPMENT_TARGETS, type FulfillmentOrderNode } from 
  */
 
 const MAX_LINES_PER_CALL = 250;
-
-export interface ShipmentReport {
-  synced: number;
-  failed: number;
-  nothingToSync: number;
-}
 
 interface Allocation {
   fulfillmentOrderId: string;
@@ -87,104 +80,104 @@ export function calls(allocations: Allocation[]): Allocation[][] {
   return batches;
 }
 
+type PendingShipment = Awaited<ReturnType<typeof pendingShipments>>[number];
+
+/**
+ * Sends each pending shipment on its own (the sync kit's record loop): synced, nothing to sync,
+ * or failed with Shopify's message on the shipment (the next run tries it again). A failure
+ * about the shop (401, 403...) stops the run: every shipment would fail the same way.
+ */
 export async function syncShipments(
-  db: Db,
-  shop: Shop,
+  scope: RunScope<unknown>,
   client: AdminClient,
-  options: { log: Logger; limit?: number; onProgress?: (done: number, total: number) => Promise<void> },
-): Promise<ShipmentReport> {
+  options: { limit?: number } = {},
+): Promise<RecordSummary> {
+  const { db, shop } = scope;
   const settings = await db.shopSettings.findUniqueOrThrow({ where: { shopId: shop.id } });
   const shipments = await pendingShipments(db, shop.id, { limit: options.limit ?? 500 });
-  const report: ShipmentReport = { synced: 0, failed: 0, nothingToSync: 0 };
-  let done = 0;
-  for (const shipment of shipments) {
-    try {
-      if (shipment.shopifyOrderId === null) {
-        await markShipmentNothingToSync(db, shop.id, shipment.no, "not a Shopify order");
-        report.nothingToSync += 1;
-        continue;
-      }
-      const { order } = await client.request(SHIPMENT_TARGETS, {
-        id: `gid://shopify/Order/${shipment.shopifyOrderId}`,
-      });
-      if (!order) throw new Error(`order ${shipment.shopifyOrderId} no longer exists in Shopify`);
-      // A retry after a crash between Shopify's answer and our bookkeeping: find our fulfillment.
-      const ours = shipment.trackingNo
-        ? order.fulfillments.filter((f) => f.trackingInfo.some((t) => t.number === shipment.trackingNo))
-        : [];
-      if (ours.length > 0) {
-        await markShipmentSynced(db, shop.id, shipment.no, ours.map((f) => f.id).join(","));
-        report.synced += 1;
-        continue;
-      }
-      const allocations = allocate(shipment.lines, order.fulfillmentOrders.nodes);
-      if (allocations.length === 0) {
-        await markShipmentNothingToSync(
-          db,
-          shop.id,
-          shipment.no,
-          "Shopify has nothing left to fulfil for these lines",
-        );
-        report.nothingToSync += 1;
-        continue;
-      }
-      const fulfillmentIds: string[] = [];
-      const errors: string[] = [];
-      for (const batch of calls(allocations)) {
-        const byFulfillmentOrder = new Map<string, { id: string; quantity: number }[]>();
-        for (const allocation of batch) {
-          const list = byFulfillmentOrder.get(allocation.fulfillmentOrderId) ?? [];
-          list.push({ id: allocation.lineId, quantity: allocation.quantity });
-          byFulfillmentOrder.set(allocation.fulfillmentOrderId, list);
-        }
-        const result = await client.request(FULFILLMENT_CREATE, {
-          fulfillment: {
-            lineItemsByFulfillmentOrder: [...byFulfillmentOrder].map(
-              ([fulfillmentOrderId, fulfillmentOrderLineItems]) => ({
-                fulfillmentOrderId,
-                fulfillmentOrderLineItems,
-              }),
-            ),
-            ...(shipment.trackingNo || shipment.carrier || shipment.trackingUrl
-              ? {
-                  trackingInfo: {
-                    ...(shipment.carrier ? { company: shipment.carrier } : {}),
-                    ...(shipment.trackingNo ? { number: shipment.trackingNo } : {}),
-                    ...(shipment.trackingUrl ? { url: shipment.trackingUrl } : {}),
-                  },
-                }
-              : {}),
-            notifyCustomer: settings.notifyCustomerOnShipment,
-          },
-        });
-        const { fulfillment, userErrors } = result.fulfillmentCreate;
-        if (userErrors.length > 0 || !fulfillment)
-          errors.push(userErrors.map((e) => e.message).join("; ") || "Shopify created no fulfillment");
-        else fulfillmentIds.push(fulfillment.id);
-      }
-      if (errors.length > 0) {
-        await markShipmentError(
-          db,
-          shop.id,
-          shipment.no,
-          `Shopify: ${errors.join("; ")}${fulfillmentIds.length ? ` (created ${fulfillmentIds.join(", ")})` : ""}`,
-        );
-        report.failed += 1;
-      } else {
-        await markShipmentSynced(db, shop.id, shipment.no, fulfillmentIds.join(","));
-        report.synced += 1;
-      }
-    } catch (error) {
-      const verdict = classifyError(error);
-      // A terminal answer about the shop (401/403...) stops the run: every shipment would fail the same way.
-      if (verdict.terminal && (error as { status?: number }).status !== 404) throw error;
-      await markShipmentError(db, shop.id, shipment.no, describeError(error));
-      report.failed += 1;
-      options.log.warn({ shipment: shipment.no, error: verdict.message }, "shipment not synced");
-    } finally {
-      done += 1;
-      await options.onProgress?.(done, shipments.length);
-    }
+  return forEachRecord(scope, shipments, {
+    label: (shipment) => shipment.no,
+    total: shipments.length,
+    handle: (shipment) => sendShipment(db, shop.id, client, settings.notifyCustomerOnShipment, shipment),
+    onFailure: async (shipment, message) => {
+      await markShipmentError(db, shop.id, shipment.no, message);
+    },
+  });
+}
+
+const SYNCED = { outcome: "sent", count: "synced" } as const;
+const NOTHING_TO_SYNC = { outcome: "skipped", count: "nothingToSync" } as const;
+
+async function sendShipment(
+  db: Db,
+  shopId: string,
+  client: AdminClient,
+  notifyCustomer: boolean,
+  shipment: PendingShipment,
+): Promise<RecordResult> {
+  if (shipment.shopifyOrderId === null) {
+    await markShipmentNothingToSync(db, shopId, shipment.no, "not a Shopify order");
+    return NOTHING_TO_SYNC;
   }
-  return report;
+  const { order } = await client.request(SHIPMENT_TARGETS, { id: gid("Order", shipment.shopifyOrderId) });
+  if (!order) throw new RecordError(`order ${shipment.shopifyOrderId} no longer exists in Shopify`);
+  // A retry after a crash between Shopify's answer and our bookkeeping: find our fulfillment.
+  const ours = shipment.trackingNo
+    ? order.fulfillments.filter((f) => f.trackingInfo.some((t) => t.number === shipment.trackingNo))
+    : [];
+  if (ours.length > 0) {
+    await markShipmentSynced(db, shopId, shipment.no, ours.map((f) => f.id).join(","));
+    return SYNCED;
+  }
+  const allocations = allocate(shipment.lines, order.fulfillmentOrders.nodes);
+  if (allocations.length === 0) {
+    await markShipmentNothingToSync(
+      db,
+      shopId,
+      shipment.no,
+      "Shopify has nothing left to fulfil for these lines",
+    );
+    return NOTHING_TO_SYNC;
+  }
+  const fulfillmentIds: string[] = [];
+  const errors: string[] = [];
+  for (const batch of calls(allocations)) {
+    const byFulfillmentOrder = new Map<string, { id: string; quantity: number }[]>();
+    for (const allocation of batch) {
+      const list = byFulfillmentOrder.get(allocation.fulfillmentOrderId) ?? [];
+      list.push({ id: allocation.lineId, quantity: allocation.quantity });
+      byFulfillmentOrder.set(allocation.fulfillmentOrderId, list);
+    }
+    const result = await client.request(FULFILLMENT_CREATE, {
+      fulfillment: {
+        lineItemsByFulfillmentOrder: [...byFulfillmentOrder].map(
+          ([fulfillmentOrderId, fulfillmentOrderLineItems]) => ({
+            fulfillmentOrderId,
+            fulfillmentOrderLineItems,
+          }),
+        ),
+        ...(shipment.trackingNo || shipment.carrier || shipment.trackingUrl
+          ? {
+              trackingInfo: {
+                ...(shipment.carrier ? { company: shipment.carrier } : {}),
+                ...(shipment.trackingNo ? { number: shipment.trackingNo } : {}),
+                ...(shipment.trackingUrl ? { url: shipment.trackingUrl } : {}),
+              },
+            }
+          : {}),
+        notifyCustomer,
+      },
+    });
+    const { fulfillment, userErrors } = result.fulfillmentCreate;
+    if (userErrors.length > 0 || !fulfillment)
+      errors.push(userErrors.map((e) => e.message).join("; ") || "Shopify created no fulfillment");
+    else fulfillmentIds.push(fulfillment.id);
+  }
+  if (errors.length > 0)
+    // Shopify refused (userErrors): the record loop writes this on the shipment.
+    throw new RecordError(
+      `Shopify: ${errors.join("; ")}${fulfillmentIds.length ? ` (created ${fulfillmentIds.join(", ")})` : ""}`,
+    );
+  await markShipmentSynced(db, shopId, shipment.no, fulfillmentIds.join(","));
+  return SYNCED;
 }

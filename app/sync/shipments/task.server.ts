@@ -20,10 +20,7 @@ export const syncShipmentsTask = defineTask(
   },
   async (ctx) => {
     const client = await adminClientFor(ctx.shop.domain);
-    const report = await syncShipments(ctx.db, ctx.shop, client, { log: ctx.log, onProgress: ctx.progress });
-    ctx.count("synced", report.synced);
-    ctx.count("failed", report.failed);
-    ctx.count("nothingToSync", report.nothingToSync);
+    const report = await syncShipments(ctx, client);
     if (report.failed > 0) ctx.log.warn({ failed: report.failed }, "some shipments did not reach Shopify");
   },
 );
