@@ -12,7 +12,7 @@ import { budgetFor, type Reservation, type ShopCostBudget, type ThrottleStatus }
  */
 
 export { operation, type Operation } from "./operation.server";
-import type { Operation } from "./operation.server";
+import { checkLargest, type Operation } from "./operation.server";
 
 export class AdminApiError extends Error {
   override name = "AdminApiError";
@@ -68,6 +68,7 @@ export class AdminClient {
   }
 
   async request<TData, TVariables>(op: Operation<TData, TVariables>, variables?: TVariables): Promise<TData> {
+    checkLargest(op, variables);
     const maxAttempts = this.options.maxAttempts ?? 6;
     const doFetch = this.options.fetch ?? fetch;
     const sleep =

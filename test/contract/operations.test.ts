@@ -1,6 +1,6 @@
 import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
-import { getOperationAST, parse, validate } from "graphql";
+import { getOperationAST, Kind, parse, validate, type OperationDefinitionNode, type TypeNode } from "graphql";
 import { describe, expect, it } from "vitest";
 import type { Operation } from "../../app/shopify/admin-client.server";
 import {
@@ -9,15 +9,16 @@ import {
   ORDERS_BY_ID,
   ORDERS_COUNT,
   ORDERS_PAGE,
-  ORDERS_PER_PAGE,
 } from "../../app/sync/orders/operations.server";
 import { requestedQueryCost } from "../../simulator/graphql/cost.server";
 import { loadAdminSchema } from "../../simulator/graphql/schema.server";
 
 /**
  * Every GraphQL operation the app sends is valid against Shopify's Admin API 2026-07 schema
- * (the real one, shipped in simulator/schema), has a unique name, and the order import stays
- * within its budget of Admin API points per imported order.
+ * (the real one, shipped in simulator/schema), has a unique name, stays under Shopify's
+ * 1,000-point limit at the largest page it is ever sent with (each operation declares it:
+ * `operation(name, query, { largest })`, which the client enforces), and the order import
+ * stays within its budget of Admin API points per imported order.
  */
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -47,6 +48,49 @@ for (const script of ["demo-traffic", "demo-initial-syncs"]) {
 
 const orderIds = (n: number) => Array.from({ length: n }, (_, i) => `gid://shopify/Order/${i + 1}`);
 
+function namedType(type: TypeNode): { name: string; list: boolean } {
+  if (type.kind === Kind.NON_NULL_TYPE) return namedType(type.type);
+  if (type.kind === Kind.LIST_TYPE) return { name: namedType(type.type).name, list: true };
+  return { name: type.name.value, list: false };
+}
+
+/**
+ * The variables an operation is priced with: every size variable (an Int, or a list) at the
+ * largest value the operation declares, the others at a plain value (their cost does not depend
+ * on it); input objects are left out. Lists what is missing or declared in vain.
+ */
+function largestVariables(op: Operation<unknown>, definition: OperationDefinitionNode) {
+  const largest = (op.largest ?? {}) as Record<string, number | undefined>;
+  const variables: Record<string, unknown> = {};
+  const problems: string[] = [];
+  const names = new Set<string>();
+  for (const variable of definition.variableDefinitions ?? []) {
+    const name = variable.variable.name.value;
+    names.add(name);
+    const type = namedType(variable.type);
+    const size = largest[name];
+    if (type.list || type.name === "Int") {
+      if (size === undefined) problems.push(`$${name} has no largest value (declare it in operation())`);
+      else variables[name] = type.list ? orderIds(size) : size;
+    } else if (type.name === "ID") variables[name] = "gid://shopify/Order/1";
+    else if (type.name === "String") variables[name] = "status:open";
+    else if (type.name === "Boolean") variables[name] = true;
+  }
+  for (const name of Object.keys(largest))
+    if (!names.has(name)) problems.push(`declares a largest $${name}, which its query does not take`);
+  return { variables, problems };
+}
+
+function requestedCost(query: string, variables: Record<string, unknown>) {
+  const document = parse(query);
+  return requestedQueryCost({
+    schema: loadAdminSchema(),
+    document,
+    operation: getOperationAST(document)!,
+    variables,
+  });
+}
+
 describe("the app's Admin API operations", () => {
   it("are found (one file per sync module)", () => {
     expect(files.length).toBeGreaterThanOrEqual(2);
@@ -67,23 +111,19 @@ describe("the app's Admin API operations", () => {
   );
 
   it.each(operations.map((op) => [op.name, op] as const))(
+    "%s declares the largest value of each of its page sizes and lists",
+    (_name, op) => {
+      const { problems } = largestVariables(op, getOperationAST(parse(op.query))!);
+      expect(problems).toEqual([]);
+    },
+  );
+
+  it.each(operations.map((op) => [op.name, op] as const))(
     "%s stays under Shopify's 1,000-point limit for one query, at its largest page",
     (_name, op) => {
-      const schema = loadAdminSchema();
-      const document = parse(op.query);
-      const variables = {
-        first: ORDERS_PER_PAGE,
-        after: null,
-        query: "status:open",
-        id: "gid://shopify/Order/1",
-        ids: orderIds(ORDERS_PER_PAGE),
-      };
-      const { cost } = requestedQueryCost({
-        schema,
-        document,
-        operation: getOperationAST(document)!,
-        variables,
-      });
+      const { variables } = largestVariables(op, getOperationAST(parse(op.query))!);
+      const { cost, problems } = requestedCost(op.query, variables);
+      expect(problems.map((problem) => problem.message)).toEqual([]);
       expect(cost).toBeLessThanOrEqual(1000);
     },
   );

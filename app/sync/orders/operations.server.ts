@@ -178,6 +178,7 @@ export const ORDERS_PAGE = operation<
       nodes { ${ORDER_FIELDS} }
     }
   }`,
+  { largest: { first: ORDERS_PER_PAGE } },
 );
 
 /** An order's list entry for reconciling: id, update time and the free scalars that change with it. */
@@ -214,6 +215,7 @@ export const ORDER_STAMPS = operation<
       nodes { id updatedAt displayFinancialStatus displayFulfillmentStatus cancelledAt closedAt totalPrice tags }
     }
   }`,
+  { largest: { first: ORDER_STAMPS_PER_PAGE } },
 );
 
 /** Whole orders by id, as the page has them; Shopify charges by the number of ids. */
@@ -222,6 +224,7 @@ export const ORDERS_BY_ID = operation<{ nodes: (OrderNode | null)[] }, { ids: st
   `query SyncOrdersById($ids: [ID!]!) {
     nodes(ids: $ids) { ... on Order { ${ORDER_FIELDS} } }
   }`,
+  { largest: { ids: ORDERS_PER_PAGE } },
 );
 
 /** The most lines one ORDER_LINES request asks for (about 3 points each). */
@@ -245,7 +248,11 @@ export const ORDER_LINES = operation<
       lineItems(first: $first, after: $after) { pageInfo { hasNextPage endCursor } nodes { ${LINE_FIELDS} } }
     }
   }`,
+  { largest: { first: ORDER_LINES_MAX_PAGE } },
 );
+
+/** The most shipping lines one ORDER_SHIPPING_LINES request asks for (an order has few). */
+export const ORDER_SHIPPING_LINES_MAX_PAGE = 10;
 
 /** An order's shipping lines past the page's first two (about 3 points each). */
 export const ORDER_SHIPPING_LINES = operation<
@@ -265,6 +272,7 @@ export const ORDER_SHIPPING_LINES = operation<
       shippingLines(first: $first, after: $after) { pageInfo { hasNextPage endCursor } nodes { ${SHIPPING_LINE_FIELDS} } }
     }
   }`,
+  { largest: { first: ORDER_SHIPPING_LINES_MAX_PAGE } },
 );
 
 export interface CurrentLineNode {
@@ -303,6 +311,7 @@ export const ORDER_CURRENT = operation<
       }
     }
   }`,
+  { largest: { lines: ORDER_LINES_MAX_PAGE } },
 );
 
 /**
@@ -329,4 +338,5 @@ export const ORDER_TIP_LINES = operation<
       }
     }
   }`,
+  { largest: { sales: ORDER_LINES_MAX_PAGE } },
 );
