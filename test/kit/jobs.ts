@@ -3,11 +3,12 @@ import prisma from "../../app/db.server";
 import type { Shop } from "../../app/generated/prisma/client";
 import { log } from "../../app/log.server";
 import { loadTasks } from "../../app/jobs/worker.server";
+import { scopeOutsideRun } from "../../app/sync/kit/scope.server";
 import { processOrders } from "../../app/sync/orders/process.server";
 
 /** Order processing as the worker would run it, here and now (no run record). */
 export async function processStaged(shop: Shop) {
-  return processOrders(prisma, shop, { filters: {}, log });
+  return processOrders(scopeOutsideRun(prisma, shop, {}, log));
 }
 
 /**
