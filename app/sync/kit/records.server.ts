@@ -1,4 +1,4 @@
-import { RecordError, TerminalError } from "../../errors.server";
+import { RecordError } from "../../errors.server";
 import { classifyError } from "../../jobs/errors.server";
 import type { SyncContext } from "../../jobs/sync-task.server";
 
@@ -15,7 +15,8 @@ import type { SyncContext } from "../../jobs/sync-task.server";
  *   `onFailure` (to write the message on the record, where the merchant sees it) and logged;
  *   the loop goes on.
  * - A failure about the run (401, 402, 403, 423, an uninstalled shop) stops the loop at once:
- *   every other record would fail the same way. So does the run being stopped.
+ *   every other record would fail the same way. So does the run being stopped (a worker
+ *   shutting down), for a retry.
  *
  * `finish()` ends a loop whose run must not succeed while records failed (batch posting):
  * it throws a RecordError when every failure was terminal (no retry can help: the run fails
@@ -73,7 +74,8 @@ export class RecordLoop<T> {
 
   /** Handles one record. Throws only for a failure about the run. */
   async one(record: T): Promise<Outcome | "failed"> {
-    if (this.ctx.signal.aborted) throw new TerminalError("the run was stopped");
+    // Not terminal: a worker shutting down stops its runs, and they are taken again.
+    if (this.ctx.signal.aborted) throw new Error("the run was stopped");
     let result: Outcome | "failed";
     try {
       const answer = await this.options.handle(record);

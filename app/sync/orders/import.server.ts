@@ -1,5 +1,6 @@
 import type { SyncContext } from "../../jobs/sync-task.server";
-import { describeError } from "../../errors.server";
+import { CountedPages, readFrom, ReadWindow } from "../kit/incremental.server";
+import { RecordLoop, type RecordResult } from "../kit/records.server";
 import type { AdminClient } from "../../shopify/admin-client.server";
 import type { DataOf } from "../../shopify/operation.server";
 import { bulkImport, importOrdersInBulk } from "./bulk-import.server";
@@ -36,45 +37,9 @@ import { STAGED_STAMP, stagedIsCurrent, stageOrder, type OrderRead, type StageOu
  */
 
 const TASK = "sync_orders";
-/**
- * Runs started by a webhook or a person read from where the last run started reading: cheap,
- * and nothing is lost that Shopify had indexed by then. A scheduled run (a reconcile) reads
- * again from where the previous scheduled run started, less RECONCILE_MARGIN_MS, so that an
- * order whose change reached Shopify's search late, whose timestamp Shopify keeps in whole
- * seconds or by a clock a little off ours, or whose webhook never came, is picked up by the
- * next schedule at the latest; the first scheduled run reads the last RECONCILE_FIRST_MS.
- */
-const RECONCILE_MARGIN_MS = 10 * 60_000;
-const RECONCILE_FIRST_MS = 60 * 60_000;
-/**
- * A reconcile reads back a day at most: after the schedule was off for months, or while an
- * order that keeps failing holds the cursor back, it would otherwise list every order since
- * (a point each) on every run. Webhook runs still read from the cursor itself.
- */
-const RECONCILE_MAX_MS = 24 * 60 * 60_000;
-/** The cursor row of scheduled runs: where the last one started reading. */
-const reconcileKey = (key: string) => `${key}#reconcile`;
-/** How often one run counts again for orders that changed while it read. */
-const MAX_RECOUNTS = 5;
 
-/** Where a run reads from (exclusive); null for the first run of all, which takes open orders. */
-export function readFrom(
-  trigger: string,
-  cursor: Date | null,
-  reconcileCursor: Date | null,
-  now = new Date(),
-): { since: Date | null; reconciling: boolean } {
-  if (!cursor) return { since: null, reconciling: false };
-  if (trigger !== "schedule") return { since: cursor, reconciling: false };
-  const from = reconcileCursor
-    ? Math.min(cursor.getTime(), reconcileCursor.getTime()) - RECONCILE_MARGIN_MS
-    : cursor.getTime() - RECONCILE_FIRST_MS;
-  return { since: new Date(Math.max(from, now.getTime() - RECONCILE_MAX_MS)), reconciling: true };
-}
-
-function quote(value: string): string {
-  return `'${value}'`;
-}
+/** Moved to the sync kit; re-exported for the callers that still import it from here. */
+export { readFrom };
 
 async function allLines(client: AdminClient, node: OrderNode): Promise<OrderLineNode[]> {
   const lines = [...node.lineItems.nodes];
@@ -183,154 +148,134 @@ export interface ImportResult {
   staged: bigint[];
 }
 
+/**
+ * Reads the order whole (lines and shipping lines past the page's first ones, what remains
+ * after edits and refunds, tips) and stages it; the outcome under its count name.
+ */
+async function stageWhole(
+  ctx: SyncContext<OrderFilters>,
+  client: AdminClient,
+  node: OrderNode,
+  staged: bigint[],
+): Promise<RecordResult> {
+  const lines = await allLines(client, node);
+  const shippingLines = await allShippingLines(client, node);
+  const read: OrderRead = {
+    node,
+    lines,
+    shippingLines,
+    current: await currentOf(client, node, lines),
+    tipLineIds: await tipLinesOf(client, node, lines, shippingLines),
+  };
+  return stageRead(ctx, read, staged);
+}
+
+/** Stages an order read whole (by pages or by bulk query); the outcome under its count name. */
+export async function stageRead(
+  ctx: SyncContext<OrderFilters>,
+  read: OrderRead,
+  staged: bigint[],
+): Promise<RecordResult> {
+  const outcome = await ctx.db.$transaction((tx) => stageOrder(tx, ctx.shop.id, read));
+  if (outcome !== "unchanged") staged.push(numericId(read.node.id));
+  return { outcome: outcome === "unchanged" ? "unchanged" : "sent", count: OUTCOME_COUNTS[outcome] };
+}
+
+/**
+ * The record loop of an import: an order that cannot be staged is marked with its error where
+ * the orders list shows it, and holds the window's cursor back so the next run tries it again.
+ */
+export function importLoop<T>(
+  ctx: SyncContext<OrderFilters>,
+  window: ReadWindow,
+  of: (record: T) => { id: string; name: string; updatedAt: string },
+  handle: (record: T) => Promise<RecordResult>,
+): RecordLoop<T> {
+  return new RecordLoop<T>(ctx, {
+    label: (record) => of(record).name,
+    handle,
+    onFailure: async (record, message) => {
+      const { id, updatedAt } = of(record);
+      window.holdBefore(new Date(updatedAt));
+      await ctx.db.shopifyOrder
+        .updateMany({
+          where: { shopId: ctx.shop.id, shopifyId: numericId(id) },
+          data: { state: "error", error: `import failed: ${message}` },
+        })
+        .catch(() => undefined);
+    },
+  });
+}
+
 export async function importOrders(
   ctx: SyncContext<OrderFilters>,
   client: AdminClient,
 ): Promise<ImportResult> {
-  const { db, shop, filters } = ctx;
+  const { filters } = ctx;
   const key = cursorKey(TASK, filters);
-  const [cursor, reconcileCursor] = await Promise.all(
-    [key, reconcileKey(key)].map((task) =>
-      db.syncCursor.findUnique({ where: { shopId_task: { shopId: shop.id, task } } }),
-    ),
+  const window = await ReadWindow.open(ctx.db, ctx.shop.id, key, ctx.run.trigger);
+  // The first run of all imports the open orders.
+  const query = [window.searchTerm("status:open"), ...filterTerms(filters)].join(" ");
+  const pages = await CountedPages.start(
+    async () => (await client.request(ORDERS_COUNT, { query })).ordersCount,
+    window,
   );
-  const readStartedAt = new Date();
-  const { since, reconciling } = readFrom(
-    ctx.run.trigger,
-    cursor?.cursor ?? null,
-    reconcileCursor?.cursor ?? null,
-    readStartedAt,
-  );
-  const query = [
-    since ? `updated_at:>${quote(since.toISOString())}` : "status:open",
-    ...filterTerms(filters),
-  ].join(" ");
-
-  const { ordersCount } = await client.request(ORDERS_COUNT, { query });
-  let total = ordersCount.count;
-  // Past Shopify's count limit the count is a floor ("AT_LEAST"): then read to the end.
-  let exact = ordersCount.precision === "EXACT";
-  let recounts = 0;
-  // When the last count started, and whether the list was read to its end after it.
-  let countedAt = readStartedAt;
-  let readToEnd = total === 0;
-  ctx.log.info({ query, total, reconciling }, "orders to import");
+  ctx.log.info({ query, total: pages.total, reconciling: window.reconciling }, "orders to import");
   // A first import of a large store: one bulk query rather than pages of whole orders.
-  if (!since && total > bulkImport.minOrders)
-    return importOrdersInBulk(ctx, client, { query, total, cursorKey: key, readStartedAt });
+  if (!window.since && pages.total > bulkImport.minOrders)
+    return importOrdersInBulk(ctx, client, {
+      query,
+      total: pages.total,
+      cursorKey: key,
+      readStartedAt: window.startedAt,
+    });
   const staged: bigint[] = [];
-  let oldestFailure: Date | null = null;
-  let done = 0;
+  const loop = importLoop<OrderNode>(
+    ctx,
+    window,
+    (node) => node,
+    (node) => stageWhole(ctx, client, node, staged),
+  );
   let after: string | null = null;
 
-  async function stage(node: OrderNode): Promise<void> {
-    try {
-      const lines = await allLines(client, node);
-      const shippingLines = await allShippingLines(client, node);
-      const read: OrderRead = {
-        node,
-        lines,
-        shippingLines,
-        current: await currentOf(client, node, lines),
-        tipLineIds: await tipLinesOf(client, node, lines, shippingLines),
-      };
-      const outcome = await db.$transaction((tx) => stageOrder(tx, shop.id, read));
-      ctx.count(OUTCOME_COUNTS[outcome]);
-      if (outcome !== "unchanged") staged.push(numericId(node.id));
-    } catch (error) {
-      ctx.count("failed");
-      const message = describeError(error);
-      ctx.log.warn({ order: node.name, error: message }, "order could not be staged");
-      const updatedAt = new Date(node.updatedAt);
-      if (!oldestFailure || updatedAt < oldestFailure) oldestFailure = updatedAt;
-      await db.shopifyOrder
-        .updateMany({
-          where: { shopId: shop.id, shopifyId: numericId(node.id) },
-          data: { state: "error", error: `import failed: ${message}` },
-        })
-        .catch(() => undefined);
-    }
-  }
-
-  /**
-   * Shopify charges a connection by its `first`, not by what it returns: ask for as many as are
-   * left of the count. Orders that change while the run reads come after the counted ones
-   * (sorted by update time): when the counted ones are read and Shopify says there are more,
-   * count again (1 point) and read exactly the new ones, rather than a page of 25 whole orders
-   * (about 900 points) for one. After MAX_RECOUNTS, or when the count finds none, the rest is
-   * the next run's: those orders were updated after readStartedAt, and rang their own webhooks.
-   */
-  const pageSize = (largest: number) => (exact ? Math.min(largest, total - done) : largest);
-  const readOn = async (pageInfo: { hasNextPage: boolean }, returned: number): Promise<boolean> => {
-    if (!pageInfo.hasNextPage || returned === 0) {
-      readToEnd = true;
-      return false;
-    }
-    if (!exact || done < total) return true;
-    if (recounts < MAX_RECOUNTS) {
-      recounts += 1;
-      const startedAt = new Date();
-      const { ordersCount: again } = await client.request(ORDERS_COUNT, { query });
-      countedAt = startedAt;
-      [total, exact] = [Math.max(again.count, done), again.precision === "EXACT"];
-      if (!exact || done < total) return true;
-    }
-    ctx.log.info({ total, recounts }, "orders changed while the run read them: the next run takes them");
-    return false;
-  };
-
-  for (let more = total > 0; more;) {
-    if (ctx.signal.aborted) throw new Error("the run was stopped");
-    if (reconciling) {
+  for (let more = pages.any; more;) {
+    if (window.reconciling) {
       // The window again, by id and update time; whole orders only for what changed since staged.
       const page: DataOf<typeof ORDER_STAMPS> = await client.request(ORDER_STAMPS, {
-        first: pageSize(ORDER_STAMPS_PER_PAGE),
+        first: pages.pageSize(ORDER_STAMPS_PER_PAGE),
         after,
         query,
       });
       const stamps = page.orders.nodes;
       const changed = await changedSinceStaged(ctx, stamps);
-      ctx.count("unchanged", stamps.length - changed.length);
-      done += stamps.length - changed.length;
+      if (stamps.length > changed.length) ctx.count("unchanged", stamps.length - changed.length);
+      pages.done += stamps.length - changed.length;
       for (let i = 0; i < changed.length; i += ORDERS_PER_PAGE) {
-        if (ctx.signal.aborted) throw new Error("the run was stopped");
         const ids = changed.slice(i, i + ORDERS_PER_PAGE);
         const { nodes } = await client.request(ORDERS_BY_ID, { ids });
-        for (const node of nodes) if (node) await stage(node); // null: deleted since listed
-        done += ids.length;
+        await loop.each(nodes.filter((node): node is OrderNode => node !== null)); // null: deleted since listed
+        pages.done += ids.length;
       }
-      more = await readOn(page.orders.pageInfo, stamps.length);
+      more = await pages.readOn(page.orders.pageInfo, stamps.length);
       after = page.orders.pageInfo.endCursor;
     } else {
       const page: DataOf<typeof ORDERS_PAGE> = await client.request(ORDERS_PAGE, {
-        first: pageSize(ORDERS_PER_PAGE),
+        first: pages.pageSize(ORDERS_PER_PAGE),
         after,
         query,
       });
       for (const node of page.orders.nodes) {
-        await stage(node);
-        done += 1;
+        await loop.one(node);
+        pages.done += 1;
       }
-      more = await readOn(page.orders.pageInfo, page.orders.nodes.length);
+      more = await pages.readOn(page.orders.pageInfo, page.orders.nodes.length);
       after = page.orders.pageInfo.endCursor;
     }
-    await ctx.progress(Math.min(done, total), Math.max(total, done));
+    await ctx.progress(Math.min(pages.done, pages.total), Math.max(pages.total, pages.done));
   }
-
-  // The next run reads what changed after the last count, when the list was read to its end
-  // after it: anything changed since sorts after what was read. Else (left for later: an order
-  // read here may have changed again and moved past the end) from before the first count.
-  const readUpTo = readToEnd ? countedAt : readStartedAt;
-  // (Assigned inside stage(), which TypeScript's narrowing does not see.)
-  const failedAt = oldestFailure as Date | null;
-  const next = failedAt ? new Date(Math.min(readUpTo.getTime(), failedAt.getTime() - 1)) : readUpTo;
-  // A reconcile read everything since the cursor too, so it moves both.
-  for (const task of reconciling ? [key, reconcileKey(key)] : [key])
-    await db.syncCursor.upsert({
-      where: { shopId_task: { shopId: shop.id, task } },
-      create: { shopId: shop.id, task, cursor: next },
-      update: { cursor: next },
-    });
+  if (pages.recounted > 0 && pages.readUpTo === window.startedAt)
+    ctx.log.info({ total: pages.total }, "orders changed while the run read them: the next run takes them");
+  await window.commit(pages.readUpTo);
   return { staged };
 }
 
