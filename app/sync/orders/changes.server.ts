@@ -6,7 +6,7 @@ import {
 } from "../../backoffice/backoffice.server";
 import type { Db } from "../../db.server";
 import { Prisma, type Shop, type ShopifyOrder } from "../../generated/prisma/client";
-import { MappingError } from "./mapping.server";
+import { MappingError } from "../kit/mapping.server";
 import { AmountMismatchError, documentLines, stagedParts } from "./process.server";
 import { NO_CONFIRMATION, snapshotOf } from "./stage.server";
 

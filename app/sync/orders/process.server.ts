@@ -11,7 +11,9 @@ import { forEachRecord, type RecordSummary } from "../kit/records.server";
 import type { RunScope } from "../kit/scope.server";
 import { documentAmounts, totalMismatch } from "./amounts.server";
 import type { OrderFilters } from "./filters.server";
-import { mapCustomer, mapLines, MappingError } from "./mapping.server";
+import { mapCustomer } from "../customers/mapping.server";
+import { MappingError } from "../kit/mapping.server";
+import { mapLines } from "../products/mapping.server";
 import { NO_CONFIRMATION, snapshotOf } from "./stage.server";
 
 /**
