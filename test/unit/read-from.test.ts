@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readFrom } from "../../app/sync/orders/import.server";
+import { readFrom } from "../../app/sync/kit/incremental.server";
 
 /**
  * Where an order import reads from: webhook and manual runs from the cursor, scheduled runs
