@@ -5,7 +5,7 @@ import { countOf } from "./connection.server";
 import { variantView } from "./catalog-views.server";
 import { connection, type ConnectionArgs } from "./connection.server";
 import { money } from "./context.server";
-import { decimal, fromCents, toCents } from "./orders-money.server";
+import { decimal, fromCents, toCents } from "./money.server";
 import { search, type SearchFields } from "./search.server";
 
 /**

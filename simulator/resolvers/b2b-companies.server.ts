@@ -17,7 +17,7 @@ import {
 } from "./b2b-company-views.server";
 import { connection, countOf, type ConnectionArgs } from "./connection.server";
 import { userError, type FieldMap, type ResolverContext, type UserError } from "./context.server";
-import { addressFromInput } from "./orders-address.server";
+import { addressFromInput } from "./addresses.server";
 import { search } from "./search.server";
 
 /**

@@ -10,7 +10,7 @@ import { catalogView } from "./b2b-catalog-views.server";
 import { connection, encodeCursor, type ConnectionArgs, type SortValue } from "./connection.server";
 import { iso, money } from "./context.server";
 import { customerView } from "./customers-views.server";
-import { countryName } from "./orders-address.server";
+import { countryName } from "./addresses.server";
 import { search, type SearchFields } from "./search.server";
 
 /**

@@ -5,7 +5,7 @@ import { findCatalog } from "./b2b-catalogs.server";
 import { priceListPriceView, priceListView, type PriceEntry } from "./b2b-catalog-views.server";
 import { connection, type ConnectionArgs } from "./connection.server";
 import { userError, type FieldMap, type ResolverContext, type UserError } from "./context.server";
-import { fromCents, toCents } from "./orders-money.server";
+import { fromCents, toCents } from "./money.server";
 
 /**
  * Price lists: `priceLists`, `priceList`, `priceListCreate` and the fixed-price mutations

@@ -1,6 +1,7 @@
 import type { GraphQLResolveInfo } from "graphql";
 import type { ShopState } from "../state/shop-state.server";
 import type { Simulator } from "../simulator.server";
+import type { WebhookEnv } from "../webhooks/emit.server";
 
 /**
  * What every resolver gets as GraphQL context: the simulator, the shop the request is for,
@@ -23,6 +24,14 @@ export interface ResolverContext {
    * makes the topic's payload and calls this.
    */
   emit: (topic: string, payload: unknown) => void;
+}
+
+/**
+ * What a state change outside GraphQL needs too (the control API's checkouts and line edits):
+ * the clock, and the shop and sink `emitWebhook` sends through. A ResolverContext is one.
+ */
+export interface MutationEnv extends WebhookEnv {
+  now: () => Date;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

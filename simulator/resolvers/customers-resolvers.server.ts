@@ -1,11 +1,10 @@
-import type { ShopState } from "../state/shop-state.server";
+import { numericId, type ShopState } from "../state/shop-state.server";
 import { connection, countOf } from "./connection.server";
 import type { CustomerRecord } from "../state/records.server";
 import { emitWebhook } from "../webhooks/emit.server";
 import { userError, type FieldMap, type ResolverContext, type UserError } from "./context.server";
-import { addressFromInput, type AddressInput } from "./orders-address.server";
-import { customerSortKey, searchCustomers } from "./orders-search.server";
-import { numericId } from "./orders-state.server";
+import { addressFromInput, type AddressInput } from "./addresses.server";
+import { customerSortKey, searchCustomers } from "./customers-search.server";
 import { customerView } from "./customers-views.server";
 
 /**

@@ -2,7 +2,7 @@ import { gid, type ShopState } from "../state/shop-state.server";
 import type { CustomerRecord, OrderRecord } from "../state/records.server";
 import { connection, type ConnectionArgs } from "./connection.server";
 import { iso } from "./context.server";
-import { customerAddressId, mailingAddressView } from "./orders-address.server";
+import { customerAddressId, mailingAddressView } from "./addresses.server";
 import { moneyV2 } from "./orders-line-views.server";
 import { orderTotals } from "./orders-money.server";
 import { orderSortKey, searchOrders } from "./orders-search.server";

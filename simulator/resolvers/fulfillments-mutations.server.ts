@@ -1,9 +1,9 @@
-import type { ShopState } from "../state/shop-state.server";
+import { numericId, type ShopState } from "../state/shop-state.server";
 import type { FulfillmentOrderRecord, FulfillmentRecord, OrderRecord } from "../state/records.server";
 import { emitWebhook } from "../webhooks/emit.server";
 import { userError, type FieldMap, type ResolverContext, type UserError } from "./context.server";
 import { fulfillmentOrderView, fulfillmentView } from "./fulfillments-views.server";
-import { autoArchive, numericId, refreshOrder } from "./orders-state.server";
+import { autoArchive, refreshOrder } from "./orders-state.server";
 
 /**
  * `fulfillmentCreate` and `fulfillmentTrackingInfoUpdate`

@@ -2,7 +2,7 @@ import { gid, type ShopState } from "../state/shop-state.server";
 import type { FulfillmentOrderRecord, FulfillmentRecord, OrderRecord } from "../state/records.server";
 import { connection, type ConnectionArgs } from "./connection.server";
 import { iso, type ResolverContext } from "./context.server";
-import { mailingAddressView, orderAddressId } from "./orders-address.server";
+import { mailingAddressView, orderAddressId } from "./addresses.server";
 import { assignedLocationView, locationRef, variantRef } from "./orders-catalog.server";
 import { bag } from "./orders-line-views.server";
 import { lineAmounts } from "./orders-money.server";

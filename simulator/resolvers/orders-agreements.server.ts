@@ -11,7 +11,8 @@ import type {
 import { connection, type ConnectionArgs } from "./connection.server";
 import { iso } from "./context.server";
 import { inPresentment, presentmentCurrency } from "./orders-currency.server";
-import { decimal, fromCents, lineAmounts, shippingAmounts, toCents } from "./orders-money.server";
+import { lineAmounts, shippingAmounts } from "./orders-money.server";
+import { decimal, fromCents, toCents } from "./money.server";
 
 /**
  * Sales agreements (Order.agreements, https://shopify.dev/docs/api/admin-graphql/2026-07/interfaces/SalesAgreement):

@@ -4,7 +4,7 @@ import type { ShopState } from "../state/shop-state.server";
 import { gid } from "../state/shop-state.server";
 import type { MoneyBagInput, OrderCreateInput } from "./orders-create-input.server";
 import { placeOrder, type InventoryBehaviour } from "./orders-place.server";
-import type { MutationEnv } from "./orders-state.server";
+import type { MutationEnv } from "./context.server";
 
 /**
  * A storefront checkout completing (control API, `POST /_sim/shops/<shop>/checkouts`): the

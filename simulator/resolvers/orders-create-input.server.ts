@@ -7,8 +7,8 @@ import type {
   TaxLine,
   TransactionRecord,
 } from "../state/records.server";
-import type { AddressInput } from "./orders-address.server";
-import { allocate, fromCents, sumCents, taxAt, toCents } from "./orders-money.server";
+import type { AddressInput } from "./addresses.server";
+import { allocate, fromCents, sumCents, taxAt, toCents } from "./money.server";
 
 /**
  * The input of `orderCreate` as the resolvers read it (OrderCreateOrderInput and its parts,

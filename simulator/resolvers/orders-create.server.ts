@@ -1,4 +1,4 @@
-import type { ShopState } from "../state/shop-state.server";
+import { numericId, type ShopState } from "../state/shop-state.server";
 import type {
   CustomerRecord,
   DiscountApplication,
@@ -9,7 +9,7 @@ import type {
   TransactionRecord,
 } from "../state/records.server";
 import { userError, type UserError } from "./context.server";
-import { addressFromInput } from "./orders-address.server";
+import { addressFromInput } from "./addresses.server";
 import { orderAgreement } from "./orders-agreements.server";
 import {
   amountOf,
@@ -21,8 +21,8 @@ import {
   type OrderCreateInput,
 } from "./orders-create-input.server";
 import { convertCents, hasRate, presentmentTwin } from "./orders-currency.server";
-import { allocate, financialStatusFor, fromCents, sumCents, taxAt, toCents } from "./orders-money.server";
-import { numericId } from "./orders-state.server";
+import { financialStatusFor } from "./orders-money.server";
+import { allocate, fromCents, sumCents, taxAt, toCents } from "./money.server";
 
 export type { LineItemInput, OrderCreateInput } from "./orders-create-input.server";
 

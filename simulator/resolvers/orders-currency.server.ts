@@ -5,7 +5,7 @@ import type {
   ShippingLineRecord,
   TaxLine,
 } from "../state/records.server";
-import { fromCents } from "./orders-money.server";
+import { fromCents } from "./money.server";
 
 /**
  * An order's two currencies (Order.currencyCode, the shop's, and presentmentCurrencyCode, the

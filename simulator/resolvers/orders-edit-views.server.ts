@@ -19,7 +19,8 @@ import {
   stageVariant,
 } from "./orders-edit.server";
 import { discountApplicationView, pairBag, taxLineView } from "./orders-line-views.server";
-import { lineAmounts, orderTotals, toCents, type OrderTotals } from "./orders-money.server";
+import { lineAmounts, orderTotals, type OrderTotals } from "./orders-money.server";
+import { toCents } from "./money.server";
 import { fulfilledQuantities } from "./orders-state.server";
 import { aggregateTaxLines, orderView } from "./orders-views.server";
 

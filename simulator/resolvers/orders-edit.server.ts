@@ -1,4 +1,4 @@
-import { gid, type ShopState } from "../state/shop-state.server";
+import { numericId, gid, type ShopState } from "../state/shop-state.server";
 import type {
   AgreementRecord,
   FulfillmentOrderRecord,
@@ -8,18 +8,13 @@ import type {
   TaxLine,
 } from "../state/records.server";
 import { emitWebhook } from "../webhooks/emit.server";
-import { userError, type UserError } from "./context.server";
+import { userError, type UserError, type MutationEnv } from "./context.server";
 import { locationFor } from "./orders-create-input.server";
 import { lineSale } from "./orders-agreements.server";
 import { presentmentTwin } from "./orders-currency.server";
-import { financialStatusFor, fromCents, taxAt, toCents } from "./orders-money.server";
-import {
-  autoArchive,
-  fulfilledQuantities,
-  numericId,
-  refreshOrder,
-  type MutationEnv,
-} from "./orders-state.server";
+import { financialStatusFor } from "./orders-money.server";
+import { fromCents, taxAt, toCents } from "./money.server";
+import { autoArchive, fulfilledQuantities, refreshOrder } from "./orders-state.server";
 
 /**
  * Order editing as Shopify does it (https://shopify.dev/docs/apps/build/orders-fulfillment/order-management-apps/edit-orders):

@@ -18,7 +18,8 @@ import {
   presentmentCurrency,
   shippingInPresentment,
 } from "./orders-currency.server";
-import { decimal, fromCents, lineAmounts, shippingAmounts, toCents } from "./orders-money.server";
+import { lineAmounts, shippingAmounts } from "./orders-money.server";
+import { decimal, fromCents, toCents } from "./money.server";
 import { lineItemName, unfulfilledQuantity } from "./orders-state.server";
 
 /**

@@ -1,20 +1,15 @@
 import type { ShopState } from "../state/shop-state.server";
 import type { OrderRecord, TransactionRecord } from "../state/records.server";
 import { emitWebhook } from "../webhooks/emit.server";
-import { userError, type FieldMap, type ResolverContext } from "./context.server";
-import { addressFromInput, type AddressInput } from "./orders-address.server";
+import { userError, type FieldMap, type ResolverContext, type MutationEnv } from "./context.server";
+import { addressFromInput, type AddressInput } from "./addresses.server";
 import { inPresentment, isMultiCurrency } from "./orders-currency.server";
 import { applyRefund, createRefund, fullRefund } from "./orders-refunds.server";
-import { fromCents, orderTotals, toCents } from "./orders-money.server";
+import { orderTotals } from "./orders-money.server";
+import { fromCents, toCents } from "./money.server";
 import { beginEdit, commitEdit, stageQuantity } from "./orders-edit.server";
 import { refundView } from "./orders-line-views.server";
-import {
-  autoArchive,
-  findOrder,
-  fulfilledQuantities,
-  refreshOrder,
-  type MutationEnv,
-} from "./orders-state.server";
+import { autoArchive, findOrder, fulfilledQuantities, refreshOrder } from "./orders-state.server";
 import { orderView } from "./orders-views.server";
 
 /**

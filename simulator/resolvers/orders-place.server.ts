@@ -9,14 +9,14 @@ import {
   type CustomerFields,
 } from "./customers-resolvers.server";
 import { applyFulfillment, trackingEntries } from "./fulfillments-mutations.server";
-import { addressFromInput } from "./orders-address.server";
+import { addressFromInput } from "./addresses.server";
 import {
   buildOrder,
   type BuiltOrder,
   type CheckoutExtras,
   type OrderCreateInput,
 } from "./orders-create.server";
-import type { MutationEnv } from "./orders-state.server";
+import type { MutationEnv } from "./context.server";
 import { orderView } from "./orders-views.server";
 
 /**

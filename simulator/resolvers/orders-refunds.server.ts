@@ -1,4 +1,4 @@
-import type { ShopState } from "../state/shop-state.server";
+import { numericId, type ShopState } from "../state/shop-state.server";
 import type {
   AgreementRecord,
   LineItemRecord,
@@ -7,7 +7,7 @@ import type {
   TransactionRecord,
 } from "../state/records.server";
 import { emitWebhook } from "../webhooks/emit.server";
-import { userError, type UserError } from "./context.server";
+import { userError, type UserError, type MutationEnv } from "./context.server";
 import { lineSale, saleRecord } from "./orders-agreements.server";
 import { restock } from "./orders-edit.server";
 import {
@@ -17,8 +17,9 @@ import {
   presentmentCurrency,
   shopFromPresentment,
 } from "./orders-currency.server";
-import { fromCents, lineAmounts, scaled, shippingAmounts, toCents } from "./orders-money.server";
-import { fulfilledQuantities, numericId, refreshOrder, type MutationEnv } from "./orders-state.server";
+import { lineAmounts, shippingAmounts } from "./orders-money.server";
+import { fromCents, scaled, toCents } from "./money.server";
+import { fulfilledQuantities, refreshOrder } from "./orders-state.server";
 
 /**
  * Refunds (`refundCreate`, https://shopify.dev/docs/api/admin-graphql/2026-07/mutations/refundCreate,

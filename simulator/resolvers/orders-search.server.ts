@@ -1,12 +1,11 @@
-import type { CustomerRecord, OrderRecord } from "../state/records.server";
+import type { OrderRecord } from "../state/records.server";
 import { orderTotals } from "./orders-money.server";
 import type { SortValue } from "./connection.server";
-import { search, type SearchFields } from "./search.server";
+import { search, withTagNot, type SearchFields } from "./search.server";
 
 /**
- * Search fields and sort keys of `orders` and `customers`
- * (https://shopify.dev/docs/api/admin-graphql/2026-07/queries/orders#arguments-query,
- * https://shopify.dev/docs/api/admin-graphql/2026-07/queries/customers#arguments-query).
+ * Search fields and sort keys of `orders`
+ * (https://shopify.dev/docs/api/admin-graphql/2026-07/queries/orders#arguments-query).
  */
 
 /** `status:` values an order answers to: open/closed/cancelled, `not_closed`, and `any`. */
@@ -70,13 +69,8 @@ const ORDER_SEARCH: SearchFields<OrderRecord> = {
   defaultFields: ["name", "email", "phone", "sku", "tag"],
 };
 
-/** Shopify's `tag_not:x` is `-tag:x`; the shared parser knows the latter. */
-function normaliseQuery(query: string | null | undefined): string | null | undefined {
-  return query?.replace(/(^|\s)tag_not:/g, "$1-tag:");
-}
-
 export function searchOrders(orders: Iterable<OrderRecord>, query: string | null | undefined): OrderRecord[] {
-  return search(orders, normaliseQuery(query), ORDER_SEARCH);
+  return search(orders, withTagNot(query), ORDER_SEARCH);
 }
 
 const FINANCIAL_ORDER = [
@@ -120,46 +114,5 @@ export function orderSortKey(sortKey: string): (order: OrderRecord) => SortValue
     default:
       // ID, RELEVANCE (without a query the same as ID) and PO_NUMBER (always blank here).
       return (order) => order.id;
-  }
-}
-
-const CUSTOMER_SEARCH: SearchFields<CustomerRecord> = {
-  fields: {
-    id: (customer) => customer.id,
-    email: (customer) => customer.email,
-    phone: (customer) => customer.phone,
-    first_name: (customer) => customer.firstName,
-    last_name: (customer) => customer.lastName,
-    name: (customer) => [customer.firstName, customer.lastName].filter(Boolean).join(" ") || null,
-    created_at: (customer) => customer.createdAt,
-    updated_at: (customer) => customer.updatedAt,
-    tag: (customer) => customer.tags,
-    state: (customer) => customer.state.toLowerCase(),
-    country: (customer) =>
-      customer.addresses.flatMap((address) => [address.country ?? null, address.countryCode ?? null]),
-    tax_exempt: (customer) => customer.taxExempt,
-  },
-  defaultFields: ["first_name", "last_name", "email", "phone"],
-};
-
-export function searchCustomers(
-  customers: Iterable<CustomerRecord>,
-  query: string | null | undefined,
-): CustomerRecord[] {
-  return search(customers, normaliseQuery(query), CUSTOMER_SEARCH);
-}
-
-export function customerSortKey(sortKey: string): (customer: CustomerRecord) => SortValue {
-  switch (sortKey) {
-    case "CREATED_AT":
-      return (customer) => customer.createdAt.getTime();
-    case "UPDATED_AT":
-      return (customer) => customer.updatedAt.getTime();
-    case "NAME":
-      return (customer) => [customer.firstName, customer.lastName].filter(Boolean).join(" ").toLowerCase();
-    case "LOCATION":
-      return (customer) => customer.addresses[0]?.city ?? "";
-    default:
-      return (customer) => customer.id;
   }
 }

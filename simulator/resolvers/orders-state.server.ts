@@ -1,23 +1,11 @@
-import { parseGid, type ShopState } from "../state/shop-state.server";
+import { numericId, type ShopState } from "../state/shop-state.server";
 import type { LineItemRecord, OrderRecord } from "../state/records.server";
-import type { WebhookEnv } from "../webhooks/emit.server";
 import { financialStatusFor } from "./orders-money.server";
 
 /**
  * Facts derived from an order's records that several views, mutations and webhook payloads
  * need alike: quantities fulfilled per line, the display statuses, and lookups by GID.
  */
-
-/** What a state change needs: the clock, and the shop and sink `emitWebhook` sends through (a ResolverContext is one). */
-export interface MutationEnv extends WebhookEnv {
-  now: () => Date;
-}
-
-export function numericId(value: unknown, type: string): number | null {
-  if (typeof value === "number" && Number.isInteger(value)) return value;
-  if (typeof value === "string" && /^\d+$/.test(value)) return Number(value);
-  return parseGid(value, type);
-}
 
 export function findOrder(shop: ShopState, id: unknown): OrderRecord | undefined {
   const numeric = numericId(id, "Order");

@@ -9,7 +9,7 @@ import { connection, type ConnectionArgs } from "./connection.server";
 import { iso } from "./context.server";
 import { customerView } from "./customers-views.server";
 import { fulfillmentOrderView, fulfillmentView } from "./fulfillments-views.server";
-import { mailingAddressView, orderAddressId } from "./orders-address.server";
+import { mailingAddressView, orderAddressId } from "./addresses.server";
 import { agreementView } from "./orders-agreements.server";
 import { inPresentment, presentmentCurrency } from "./orders-currency.server";
 import {
@@ -23,7 +23,8 @@ import {
   taxLineViews,
   transactionView,
 } from "./orders-line-views.server";
-import { fromCents, orderTotals, shippingAmounts, toCents, type OrderTotals } from "./orders-money.server";
+import { orderTotals, shippingAmounts, type OrderTotals } from "./orders-money.server";
+import { fromCents, toCents } from "./money.server";
 import { confirmationNumber, fulfilledQuantities, orderToken } from "./orders-state.server";
 
 /**

@@ -199,6 +199,11 @@ export function matches<R>(record: R, node: SearchNode | null, spec: SearchField
   }
 }
 
+/** Shopify's `tag_not:x` is `-tag:x`; the shared parser knows the latter. */
+export function withTagNot(query: string | null | undefined): string | null | undefined {
+  return query?.replace(/(^|\s)tag_not:/g, "$1-tag:");
+}
+
 export function search<R>(
   records: Iterable<R>,
   query: string | null | undefined,

@@ -2,7 +2,7 @@ import type { BalanceTransactionRecord, PayoutRecord } from "../state/records.se
 import { gid, type ShopState } from "../state/shop-state.server";
 import { connection, type ConnectionArgs } from "./connection.server";
 import { iso, money, type FieldMap, type ResolverContext } from "./context.server";
-import { decimal, fromCents, toCents } from "./orders-money.server";
+import { decimal, fromCents, toCents } from "./money.server";
 import { search, type SearchFields } from "./search.server";
 import { shopNumericId } from "./shop-query.server";
 

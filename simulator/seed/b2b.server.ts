@@ -8,8 +8,8 @@ import type {
 } from "../state/records.server";
 import type { ShopState } from "../state/shop-state.server";
 import { adjustedPrice } from "../resolvers/b2b-catalog-views.server";
-import { addressFromInput } from "../resolvers/orders-address.server";
-import { fromCents, toCents } from "../resolvers/orders-money.server";
+import { addressFromInput } from "../resolvers/addresses.server";
+import { fromCents, toCents } from "../resolvers/money.server";
 
 /**
  * Deterministic B2B and Shopify Payments data for a seeded shop: companies with one or two

@@ -1,9 +1,10 @@
 import type { ShopState } from "../state/shop-state.server";
 import type { CustomerRecord, OrderRecord } from "../state/records.server";
-import { addressFromInput } from "../resolvers/orders-address.server";
+import { addressFromInput } from "../resolvers/addresses.server";
 import { applyFulfillment } from "../resolvers/fulfillments-mutations.server";
 import { buildOrder, type LineItemInput, type OrderCreateInput } from "../resolvers/orders-create.server";
-import { financialStatusFor, fromCents, orderTotals } from "../resolvers/orders-money.server";
+import { financialStatusFor, orderTotals } from "../resolvers/orders-money.server";
+import { fromCents } from "../resolvers/money.server";
 
 /**
  * Deterministic customers and orders for a seeded shop: the same sizes, random source and

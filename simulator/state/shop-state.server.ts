@@ -35,6 +35,13 @@ export function parseGid(value: unknown, type: string): number | null {
   return Number(match[2]);
 }
 
+/** An id as inputs give it: a number, digits, or a GID of `type`. */
+export function numericId(value: unknown, type: string): number | null {
+  if (typeof value === "number" && Number.isInteger(value)) return value;
+  if (typeof value === "string" && /^\d+$/.test(value)) return Number(value);
+  return parseGid(value, type);
+}
+
 /**
  * Everything one simulated shop holds. Collections are keyed by numeric id; ids are allocated
  * from one counter per shop, so they are deterministic for a given sequence of operations.

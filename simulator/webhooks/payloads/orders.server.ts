@@ -16,14 +16,12 @@ import {
   shippingInPresentment,
 } from "../../resolvers/orders-currency.server";
 import {
-  decimal,
-  fromCents,
   lineAmounts,
   orderTotals,
   shippingAmounts,
-  toCents,
   type OrderTotals,
 } from "../../resolvers/orders-money.server";
+import { decimal, fromCents, toCents } from "../../resolvers/money.server";
 import {
   confirmationNumber,
   fulfilledQuantities,
