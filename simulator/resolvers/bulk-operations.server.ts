@@ -2,7 +2,7 @@ import { loadAdminSchema } from "../graphql/schema.server";
 import type { Simulator } from "../simulator.server";
 import type { BulkOperationRecord } from "../state/records.server";
 import { gid, parseGid, type ShopState } from "../state/shop-state.server";
-import { bulkOperationFinishPayload } from "../webhooks/payloads/b2b.server";
+import { emitWebhook } from "../webhooks/emit.server";
 import { runBulkMutationLines, validateBulkMutation } from "./bulk-mutation.server";
 import { runBulkQuery } from "./bulk-run.server";
 import { stagedFileContent, stagedUploadsCreate } from "./bulk-staged-uploads.server";
@@ -76,7 +76,7 @@ function startRun(operation: BulkOperationRecord, context: ResolverContext, run:
       operation.errorCode = "INTERNAL_SERVER_ERROR";
       operation.errorMessages = [(error as Error).message];
       operation.completedAt = context.now();
-      context.emit("bulk_operations/finish", bulkOperationFinishPayload(operation));
+      emitWebhook(context, "bulk_operations/finish", operation);
     })
     .finally(() => set.delete(done));
   set.add(done);
@@ -165,7 +165,7 @@ function finish(
     operation.url = hasData ? url : null;
     operation.partialDataUrl = null;
   }
-  context.emit("bulk_operations/finish", bulkOperationFinishPayload(operation));
+  emitWebhook(context, "bulk_operations/finish", operation);
 }
 
 function inProgress(kind: "query" | "mutation", running: BulkOperationRecord[]) {
@@ -273,7 +273,7 @@ function bulkOperationCancel(args: { id: string }, context: ResolverContext) {
   const answer = { ...bulkOperationView(operation), status: "CANCELING" };
   operation.status = "CANCELED";
   operation.completedAt = context.now();
-  context.emit("bulk_operations/finish", bulkOperationFinishPayload(operation));
+  emitWebhook(context, "bulk_operations/finish", operation);
   return { bulkOperation: answer, userErrors: [] };
 }
 
