@@ -5,6 +5,7 @@ import { Simulator } from "../simulator.server";
 import { contextFor } from "../resolvers/local-execute.server";
 import { changeOrderLineQuantity } from "../resolvers/orders-mutations.server";
 import { checkout, CheckoutInputError } from "../resolvers/orders-checkout.server";
+import { emitWebhook } from "../webhooks/emit.server";
 import { appBridgeScript } from "./app-bridge.server";
 import { signSessionToken } from "./oauth.server";
 import { HttpError, type RoutedRequest } from "./server.server";
@@ -250,12 +251,7 @@ export function handleControl(
     }
     if (method === "POST" && action === "uninstall") {
       sim.revokeTokens(domain);
-      sim.emit(shop, "app/uninstalled", {
-        id: shop.createdAt.getTime(),
-        name: shop.name,
-        myshopify_domain: domain,
-        domain,
-      });
+      emitWebhook(contextFor(sim, domain), "app/uninstalled", null);
       send(response, 202, { uninstalled: domain });
       return;
     }

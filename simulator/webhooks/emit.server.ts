@@ -10,7 +10,8 @@ import type {
 } from "../state/records.server";
 import type { ShopState } from "../state/shop-state.server";
 import { fulfilledQuantities } from "../resolvers/orders-state.server";
-import { bulkOperationFinishPayload } from "./payloads/b2b.server";
+import { appUninstalledPayload } from "./payloads/app.server";
+import { bulkOperationFinishPayload } from "./payloads/bulk-operations.server";
 import { customerPayload } from "./payloads/customers.server";
 import { fulfillmentPayload } from "./payloads/fulfillments.server";
 import { orderEditPayload, orderPayload, restRefund, type OrderEditChanges } from "./payloads/orders.server";
@@ -56,6 +57,7 @@ export const WEBHOOK_TOPICS = {
   "inventory_levels/update": inventoryLevel,
   "bulk_operations/finish": (_shop: ShopState, subject: BulkOperationRecord) =>
     bulkOperationFinishPayload(subject),
+  "app/uninstalled": (shop: ShopState, _subject: null) => appUninstalledPayload(shop),
 };
 
 export type WebhookTopic = keyof typeof WEBHOOK_TOPICS;

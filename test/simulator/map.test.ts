@@ -1,6 +1,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { testSimulator } from "../../simulator/testing.server";
+import { emitWebhook } from "../../simulator/webhooks/emit.server";
 
 // The rules simulator/README.md states for every resolver, checked in the code itself.
 
@@ -29,5 +31,52 @@ describe("the simulator's resolvers", () => {
       .filter(({ text }) => /hasNextPage\s*:/.test(text))
       .map(({ file }) => file);
     expect(others).toEqual([]);
+  });
+});
+
+describe("emitWebhook", () => {
+  function capture() {
+    const shop = testSimulator().shop("map");
+    const sent: { topic: string; payload: unknown }[] = [];
+    return {
+      shop,
+      sent,
+      env: { shop, emit: (topic: string, payload: unknown) => sent.push({ topic, payload }) },
+    };
+  }
+
+  it("makes the topic's payload from its subject: app/uninstalled names the shop", () => {
+    const { shop, sent, env } = capture();
+    emitWebhook(env, "app/uninstalled", null);
+    expect(sent).toEqual([
+      {
+        topic: "app/uninstalled",
+        payload: {
+          id: shop.createdAt.getTime(),
+          name: "map",
+          myshopify_domain: "map.myshopify.com",
+          domain: "map.myshopify.com",
+        },
+      },
+    ]);
+  });
+
+  it("sends several topics about one subject in order, with one payload made once", () => {
+    const { sent, env } = capture();
+    const operation = {
+      id: 7,
+      status: "COMPLETED",
+      type: "QUERY",
+      errorCode: null,
+      createdAt: new Date("2026-07-01T00:00:00Z"),
+      completedAt: new Date("2026-07-01T00:01:00Z"),
+    } as unknown as Parameters<typeof emitWebhook<"bulk_operations/finish">>[2];
+    emitWebhook(env, ["bulk_operations/finish", "bulk_operations/finish"], operation);
+    expect(sent.map((each) => each.topic)).toEqual(["bulk_operations/finish", "bulk_operations/finish"]);
+    expect(sent[0]!.payload).toBe(sent[1]!.payload);
+    expect(sent[0]!.payload).toMatchObject({
+      admin_graphql_api_id: "gid://shopify/BulkOperation/7",
+      status: "completed",
+    });
   });
 });

