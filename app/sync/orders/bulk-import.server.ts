@@ -22,6 +22,8 @@ import { numericId, stageOrder, type OrderRead, type StageOutcome } from "./stag
 export const bulkImport = {
   /** Above this many orders to read, a first import goes by bulk query. */
   minOrders: 250,
+  /** Orders staged at the same time. */
+  concurrency: 4,
 };
 
 const OUTCOME_COUNTS = {
@@ -90,8 +92,7 @@ export async function importOrdersInBulk(
   let oldestFailure: Date | null = null;
   let done = 0;
   const total = Math.max(options.total, Number(operation.rootObjectCount));
-  for await (const record of bulkRecords(operation.url, { signal: ctx.signal })) {
-    if (ctx.signal.aborted) throw new Error("the run was stopped");
+  const stage = async (record: BulkRecord): Promise<void> => {
     const name = String(record.node.name);
     try {
       const partial = orderReadOf(record);
@@ -117,8 +118,18 @@ export async function importOrdersInBulk(
     }
     done += 1;
     await ctx.progress(done, total);
+  };
+  // Each order in its own transaction, a few at a time: most of an order's staging is waiting
+  // for Postgres, and the orders are independent.
+  const inFlight = new Set<Promise<void>>();
+  for await (const record of bulkRecords(operation.url, { signal: ctx.signal })) {
+    if (ctx.signal.aborted) throw new Error("the run was stopped");
+    const staging: Promise<void> = stage(record).finally(() => inFlight.delete(staging));
+    inFlight.add(staging);
+    if (inFlight.size >= bulkImport.concurrency) await Promise.race(inFlight);
   }
-  const failedAt = oldestFailure;
+  await Promise.all(inFlight);
+  const failedAt = oldestFailure as Date | null;
   const next = failedAt
     ? new Date(Math.min(options.readStartedAt.getTime(), failedAt.getTime() - 1))
     : options.readStartedAt;
