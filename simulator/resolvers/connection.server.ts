@@ -144,7 +144,7 @@ function pageSize(args: ConnectionArgs): number {
   return size;
 }
 
-/** The index of the first entry at or past `position` in `direction` (entries sorted that way). */
+/** The index of the first entry after `position` in `direction` (or at it, when not `strict`). */
 function boundary(
   entries: readonly { position: Position }[],
   position: Position,
