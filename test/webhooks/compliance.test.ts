@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
 import { enqueueSync } from "../../app/jobs/enqueue.server";
 import { upsertSchedule } from "../../app/jobs/schedules.server";
+import { insertStagedCustomer } from "../kit/staged";
 import { installedShop } from "../support/shops";
 import { probeTask } from "../support/tasks";
 import { deliver, examplePayload } from "../support/webhooks";
@@ -16,27 +17,19 @@ async function populate(shop: { id: string; domain: string }) {
   await enqueueSync(prisma, probeTask, { shop: shop.domain, trigger: "manual" });
   // What an Admin API request leaves: the shop's cost budget, with a request in flight.
   await new ShopCostBudget(shop.domain).reserve(10);
-  await prisma.shopifyCustomer.createMany({
-    data: [
-      {
-        id: randomUUID(),
-        shopId: shop.id,
-        shopifyId: 191167n,
-        email: "john@example.com",
-        phone: "555-625-1199",
-        firstName: "John",
-        lastName: "Smith",
-        city: "Ottawa",
-      },
-      {
-        id: randomUUID(),
-        shopId: shop.id,
-        shopifyId: 42n,
-        email: "jane@example.com",
-        firstName: "Jane",
-        lastName: "Doe",
-      },
-    ],
+  await insertStagedCustomer(shop, {
+    shopifyId: 191167n,
+    email: "john@example.com",
+    phone: "555-625-1199",
+    firstName: "John",
+    lastName: "Smith",
+    city: "Ottawa",
+  });
+  await insertStagedCustomer(shop, {
+    shopifyId: 42n,
+    email: "jane@example.com",
+    firstName: "Jane",
+    lastName: "Doe",
   });
   await deliver({
     topic: "app/scopes_update",
