@@ -38,11 +38,7 @@ beforeAll(async () => {
   simulator.sim.emit = (shop, topic, payload) => {
     if (topic !== "bulk_operations/finish") return emit(shop, topic, payload);
     // The app's route, as Shopify would call it, a little after the operation ends.
-    if (ringDoorbell)
-      setTimeout(
-        () => void deliver({ topic, shop: shop.domain, payload: payload }),
-        20,
-      );
+    if (ringDoorbell) setTimeout(() => void deliver({ topic, shop: shop.domain, payload: payload }), 20);
   };
 });
 afterAll(async () => {

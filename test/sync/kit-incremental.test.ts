@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/require-await -- fakes of async interfaces, answered at once */
 import { describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
 import { CountedPages, readFrom, ReadWindow, type Count } from "../../app/sync/kit/incremental.server";

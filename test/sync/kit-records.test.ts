@@ -1,5 +1,6 @@
+/* eslint-disable @typescript-eslint/require-await -- fakes of async interfaces, answered at once */
 import { describe, expect, it } from "vitest";
-import { BackOfficeError } from "../../app/backoffice/errors.server";
+import { BackOfficeError } from "../../app/backoffice/backoffice.server";
 import { RecordError, TerminalError } from "../../app/errors.server";
 import { classifyError } from "../../app/jobs/errors.server";
 import { log } from "../../app/log.server";

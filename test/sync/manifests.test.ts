@@ -102,12 +102,18 @@ describe("every task is declared once, by its manifest", () => {
       expect(task.category, task.name).toMatch(CATEGORY_PATTERN);
       if (task.manifest.schedule) expect(validateCron(task.manifest.schedule.cron), task.name).toBeNull();
       // The request page's fields are the schema's keys, and no filters at all is a valid request.
-      expect(() => task.filters.parse({}), task.name).not.toThrow();
+      expect(() => {
+        task.filters.parse({});
+      }, task.name).not.toThrow();
       for (const field of task.manifest.filters.fields) {
         const blank = field.kind === "boolean" ? { [field.name]: "false" } : {};
-        expect(() => task.filters.parse(blank), `${task.name}.${field.name}`).not.toThrow();
+        expect(() => {
+          task.filters.parse(blank);
+        }, `${task.name}.${field.name}`).not.toThrow();
       }
-      expect(() => task.filters.parse({ notAFilter: "x" }), task.name).toThrow();
+      expect(() => {
+        task.filters.parse({ notAFilter: "x" });
+      }, task.name).toThrow();
     }
     expect(DEFAULT_SCHEDULES.map(({ task }) => task.name)).toEqual(["sync_orders"]);
   });

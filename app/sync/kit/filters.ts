@@ -101,7 +101,7 @@ export function filterSpec<S extends Shape>(
   const schemas = Object.fromEntries(Object.entries(shape).map(([name, spec]) => [name, spec.schema])) as {
     [K in keyof S]: S[K]["schema"];
   };
-  let schema: z.ZodType<Output<S>> = z.object(schemas).strict() as unknown as z.ZodType<Output<S>>;
+  let schema: z.ZodType<Output<S>> = z.object(schemas).strict();
   for (const rule of rules)
     schema = schema.refine(rule.check, { message: rule.message, ...(rule.path ? { path: rule.path } : {}) });
   return {
@@ -112,6 +112,6 @@ export function filterSpec<S extends Shape>(
 
 /** A task without filters. */
 export const NO_FILTERS: FilterSpec<Record<string, never>> = {
-  schema: z.object({}).strict() as unknown as z.ZodType<Record<string, never>>,
+  schema: z.object({}).strict(),
   fields: [],
 };

@@ -1,12 +1,12 @@
-import { describeError } from "../../errors.server";
 import type { SyncContext } from "../../jobs/sync-task.server";
 import type { AdminClient } from "../../shopify/admin-client.server";
 import { bulkRecords, runBulkQuery, type BulkRecord } from "../../shopify/bulk.server";
 import { ordersBulkQuery } from "./bulk-operations.server";
 import type { OrderFilters } from "./filters.server";
-import { needsCurrent, tipLinesOf, type ImportResult } from "./import.server";
+import type { ReadWindow } from "../kit/incremental.server";
+import { importLoop, needsCurrent, stageRead, tipLinesOf, type ImportResult } from "./import.server";
 import type { OrderLineNode, OrderNode, ShippingLineNode } from "./operations.server";
-import { numericId, stageOrder, type OrderRead, type StageOutcome } from "./stage.server";
+import type { OrderRead } from "./stage.server";
 
 /**
  * The first import of a large store: every open order by one bulk query (a few points, however
@@ -25,13 +25,6 @@ export const bulkImport = {
   /** Orders staged at the same time. */
   concurrency: 4,
 };
-
-const OUTCOME_COUNTS = {
-  unchanged: "unchanged",
-  new: "imported",
-  changed_after_processing: "changedAfterProcessing",
-  updated: "updated",
-} as const satisfies Record<StageOutcome, string>;
 
 type BulkOrderLine = OrderLineNode & {
   discountedUnitPriceAfterAllDiscountsSet?: { shopMoney: { amount: string } };
@@ -79,64 +72,61 @@ export function orderReadOf(record: BulkRecord): Omit<OrderRead, "tipLineIds"> {
   return { node, lines, shippingLines, current };
 }
 
-/** Reads the orders of `query` by one bulk query and stages each; writes the cursor. */
+/**
+ * Reads the orders of `query` by one bulk query and stages each through the import's record
+ * loop (a failed order is marked and holds the window's cursor back, as by pages); moves the
+ * cursor when all are staged.
+ */
 export async function importOrdersInBulk(
   ctx: SyncContext<OrderFilters>,
   client: AdminClient,
-  options: { query: string; total: number; cursorKey: string; readStartedAt: Date },
+  options: { query: string; total: number; window: ReadWindow },
 ): Promise<ImportResult> {
-  const { db, shop } = ctx;
   ctx.log.info({ query: options.query, total: options.total }, "first import by bulk query");
   const operation = await runBulkQuery(client, ordersBulkQuery(options.query), { signal: ctx.signal });
   const staged: bigint[] = [];
-  let oldestFailure: Date | null = null;
   let done = 0;
   const total = Math.max(options.total, Number(operation.rootObjectCount));
-  const stage = async (record: BulkRecord): Promise<void> => {
-    const name = String(record.node.name);
-    try {
+  const loop = importLoop<BulkRecord>(
+    ctx,
+    options.window,
+    (record) => ({
+      id: String(record.node.id),
+      name: String(record.node.name),
+      updatedAt: String(record.node.updatedAt),
+    }),
+    async (record) => {
       const partial = orderReadOf(record);
       const read: OrderRead = {
         ...partial,
         tipLineIds: await tipLinesOf(client, partial.node, partial.lines, partial.shippingLines),
       };
-      const outcome = await db.$transaction((tx) => stageOrder(tx, shop.id, read));
-      ctx.count(OUTCOME_COUNTS[outcome]);
-      if (outcome !== "unchanged") staged.push(numericId(read.node.id));
-    } catch (error) {
-      ctx.count("failed");
-      const message = describeError(error);
-      ctx.log.warn({ order: name, error: message }, "order could not be staged");
-      const updatedAt = new Date(String(record.node.updatedAt));
-      if (!oldestFailure || updatedAt < oldestFailure) oldestFailure = updatedAt;
-      await db.shopifyOrder
-        .updateMany({
-          where: { shopId: shop.id, shopifyId: numericId(String(record.node.id)) },
-          data: { state: "error", error: `import failed: ${message}` },
-        })
-        .catch(() => undefined);
-    }
+      return stageRead(ctx, read, staged);
+    },
+  );
+  // Each order in its own transaction, a few at a time: most of an order's staging is waiting
+  // for Postgres, and the orders are independent.
+  // A failure about the run (the loop throws only those) stops the reading; the orders in hand
+  // finish first.
+  const inFlight = new Set<Promise<void>>();
+  let stop: { error: unknown } | null = null;
+  const stage = async (record: BulkRecord) => {
+    await loop.one(record);
     done += 1;
     await ctx.progress(done, total);
   };
-  // Each order in its own transaction, a few at a time: most of an order's staging is waiting
-  // for Postgres, and the orders are independent.
-  const inFlight = new Set<Promise<void>>();
   for await (const record of bulkRecords(operation.url, { signal: ctx.signal })) {
-    if (ctx.signal.aborted) throw new Error("the run was stopped");
-    const staging: Promise<void> = stage(record).finally(() => inFlight.delete(staging));
+    const staging: Promise<void> = stage(record)
+      .catch((error: unknown) => {
+        stop ??= { error };
+      })
+      .finally(() => inFlight.delete(staging));
     inFlight.add(staging);
     if (inFlight.size >= bulkImport.concurrency) await Promise.race(inFlight);
+    if (stop) break;
   }
   await Promise.all(inFlight);
-  const failedAt = oldestFailure as Date | null;
-  const next = failedAt
-    ? new Date(Math.min(options.readStartedAt.getTime(), failedAt.getTime() - 1))
-    : options.readStartedAt;
-  await db.syncCursor.upsert({
-    where: { shopId_task: { shopId: shop.id, task: options.cursorKey } },
-    create: { shopId: shop.id, task: options.cursorKey, cursor: next },
-    update: { cursor: next },
-  });
+  if (stop) throw (stop as { error: unknown }).error;
+  await options.window.commit(options.window.startedAt);
   return { staged };
 }

@@ -10,6 +10,7 @@ import {
   ORDER_LINES,
   ORDER_LINES_MAX_PAGE,
   ORDER_SHIPPING_LINES,
+  ORDER_SHIPPING_LINES_MAX_PAGE,
   ORDER_TIP_LINES,
   ORDER_STAMPS,
   ORDER_STAMPS_PER_PAGE,
@@ -64,7 +65,7 @@ async function allShippingLines(client: AdminClient, node: OrderNode): Promise<S
   while (page.hasNextPage) {
     const more = await client.request(ORDER_SHIPPING_LINES, {
       id: node.id,
-      first: 10,
+      first: ORDER_SHIPPING_LINES_MAX_PAGE,
       after: page.endCursor,
     });
     if (!more.order) break;
@@ -223,12 +224,7 @@ export async function importOrders(
   ctx.log.info({ query, total: pages.total, reconciling: window.reconciling }, "orders to import");
   // A first import of a large store: one bulk query rather than pages of whole orders.
   if (!window.since && pages.total > bulkImport.minOrders)
-    return importOrdersInBulk(ctx, client, {
-      query,
-      total: pages.total,
-      cursorKey: key,
-      readStartedAt: window.startedAt,
-    });
+    return importOrdersInBulk(ctx, client, { query, total: pages.total, window });
   const staged: bigint[] = [];
   const loop = importLoop<OrderNode>(
     ctx,
