@@ -1,27 +1,61 @@
 // `npm run worker`: runs the graphile-worker tasks in tasks/ until SIGINT/SIGTERM, then
 // finishes the jobs in hand and exits.
+//
+// Losing the database (Postgres restarting, a failover) ends graphile-worker's pool: a query
+// of its own failing with the connection refused or cut, or a job's completion it could not
+// write, shuts the pool down ("the queue is in an inconsistent state"). The process does not
+// end with it: it starts a new pool once the database answers again, and the jobs and runs the
+// old pool held are crash recovery's (app/jobs/recovery.server.ts), as a stopped worker's are.
 import { parseArgs } from "node:util";
+import type { Runner } from "graphile-worker";
+import { describeError } from "../app/errors.server";
 import { startWorker } from "../app/jobs/worker.server";
 import { log } from "../app/log.server";
 import { prepareDatabase } from "./runtime";
 
 const { values } = parseArgs({ options: { data: { type: "string" }, concurrency: { type: "string" } } });
 const database = await prepareDatabase(values.data);
-const runner = await startWorker({
-  connectionString: database.url,
-  concurrency: values.concurrency ? Number(values.concurrency) : undefined,
-  noHandleSignals: true,
-});
+const start = () =>
+  startWorker({
+    connectionString: database.url,
+    concurrency: values.concurrency ? Number(values.concurrency) : undefined,
+    noHandleSignals: true,
+  });
+let runner: Runner = await start();
 
 let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   log.info({ signal }, "worker stopping: finishing jobs in hand");
-  await runner.stop();
+  await runner.stop().catch(() => undefined);
   await database.stop();
   process.exit(0);
 }
 process.on("SIGINT", () => void shutdown("SIGINT"));
 process.on("SIGTERM", () => void shutdown("SIGTERM"));
-await runner.promise;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+for (;;) {
+  const ended = await runner.promise.then(
+    () => null,
+    (error: unknown) => error,
+  );
+  if (stopping) break;
+  log.error(
+    { error: ended ? describeError(ended) : null },
+    "the worker pool stopped by itself (the database lost?); starting a new one when the database answers",
+  );
+  for (let wait = 500; !stopping; wait = Math.min(wait * 2, 10_000)) {
+    await sleep(wait);
+    if (stopping) break;
+    try {
+      runner = await start();
+      log.warn({}, "worker pool started again");
+      break;
+    } catch (error) {
+      log.warn({ error: describeError(error) }, "the database does not answer yet; trying again");
+    }
+  }
+  if (stopping) break;
+}

@@ -384,10 +384,11 @@ async function startServer(
   who: RunAs | null,
   pgDir: string,
   logFile: string,
+  fixedPort?: number,
 ): Promise<Started | "running"> {
   await ensureExecutable(binaries.postgres);
   for (let attempt = 1; ; attempt++) {
-    const port = await freePort();
+    const port = fixedPort ?? (await freePort());
     // The server's log goes to a file (Postgres writes to the descriptor it was given, whoever
     // owns the file), so it keeps running when this process ends.
     const fd = openSync(logFile, "w");
@@ -503,8 +504,13 @@ function stopper(started: Started, pgDir: string): () => Promise<void> {
 
 /**
  * Starts (or finds) the private Postgres in `dataDir` and makes sure the app database exists.
+ * `port` fixes the port (the fault suite restarts a server its clients must find again);
+ * otherwise a free one is taken.
  */
-export async function startLocalDatabase(dir?: string): Promise<LocalDatabase> {
+export async function startLocalDatabase(
+  dir?: string,
+  options: { port?: number } = {},
+): Promise<LocalDatabase> {
   const dataDir = dataDirFrom(dir);
   const found = (pgDir: string, port: number): Promise<LocalDatabase> => {
     const serverUrl = urlFor(port);
@@ -524,7 +530,7 @@ export async function startLocalDatabase(dir?: string): Promise<LocalDatabase> {
   const binaries = await reachableBinaries(who, await packagedBinaries());
   const pgDir = await clusterDir(who, dataDir);
   if (!existsSync(path.join(pgDir, "PG_VERSION"))) await initialise(binaries, who, pgDir);
-  const started = await startServer(binaries, who, pgDir, path.join(dataDir, "postgres.log"));
+  const started = await startServer(binaries, who, pgDir, path.join(dataDir, "postgres.log"), options.port);
   if (started === "running") return found(pgDir, runningPort(pgDir)!);
 
   const stop = stopper(started, pgDir);
