@@ -1,230 +1,210 @@
 // `npm run test:faults`: the order pipeline under faults, with the figures that prove nothing is
-// lost or done twice. Worker processes (`npm run worker`, crash recovery's detection interval
-// set to seconds) import, process, post (with tracking) and send shipments back as
-// fulfillments for a few hundred orders, while a killer SIGKILLs a worker at random moments and
-// starts another in its place. At the end there must be exactly one sales document per order,
-// every document posted, exactly one Shopify fulfillment per shipment, no run left queued or
-// running, no job or queue locked. Exits 1 when any of that does not hold.
-// Options: --orders <n> (default 300), --kills <n> (default 30), --dead-after <ms> (default
-// 2000), --quick (60 orders, 8 kills: the subset .ci/run runs).
-import type { ChildProcess } from "node:child_process";
+// lost or done twice. Four scenarios, each in a process of its own on a fresh database
+// (scripts/lib/fault-*.ts):
+//   kill-storm     worker processes SIGKILLed at random mid-run (crash recovery's detection
+//                  interval in seconds) through import, processing, posting and shipment sync;
+//   pg-restart     the Postgres server restarted mid-run (a server of the suite's own, never
+//                  DATABASE_URL's): workers reconnect and every run finishes;
+//   shopify-faults THROTTLED, 429 and 5xx answers and duplicate and late webhooks over 2,000
+//                  orders on the Plus plan: the back office ends as a clean run's, by content;
+//   app-restart    `npm start`'s server restarted during a webhook burst: every delivery
+//                  Shopify retried is recorded once, no order missing after the reconcile.
+// The last lines give the totals; exits 1 when any check fails.
+// Options: --only <name>[,<name>...], --quick (the subset .ci/run runs: smaller counts),
+// --dead-after <ms> (2000), and per scenario --orders/--kills (kill-storm), --pg-orders/
+// --pg-restarts, --shopify-orders/--fault-share/--with-shipments (shopify-faults sends the
+// shipments back as fulfillments only with it, or in --quick: 2,000 fulfillments under faults
+// take longer than the whole suite may), --burst-orders/--app-restarts.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { parseArgs } from "node:util";
-import {
-  freshDatabase,
-  out,
-  placeOrders,
-  sleep,
-  startHarnessSimulator,
-  stockedShop,
-  stopProcess,
-  workerProcess,
-} from "./lib/harness";
+import type { ScenarioResult } from "./lib/faults";
+import { out, ROOT } from "./lib/harness";
+
+const SCENARIOS = ["kill-storm", "pg-restart", "shopify-faults", "app-restart"] as const;
+type Scenario = (typeof SCENARIOS)[number];
 
 const { values } = parseArgs({
   options: {
+    only: { type: "string" },
+    quick: { type: "boolean", default: false },
+    "dead-after": { type: "string", default: "2000" },
     orders: { type: "string" },
     kills: { type: "string" },
-    "dead-after": { type: "string", default: "2000" },
-    quick: { type: "boolean", default: false },
+    "pg-orders": { type: "string" },
+    "pg-restarts": { type: "string" },
+    "shopify-orders": { type: "string" },
+    "fault-share": { type: "string" },
+    "with-shipments": { type: "boolean", default: false },
+    "burst-orders": { type: "string" },
+    "app-restarts": { type: "string" },
+    // Internal: run one scenario in this process and write its result to --result.
+    scenario: { type: "string" },
+    result: { type: "string" },
   },
 });
-const ORDERS = Number(values.orders ?? (values.quick ? 60 : 300));
-const KILLS = Number(values.kills ?? (values.quick ? 8 : 30));
-const DEAD_AFTER_MS = Number(values["dead-after"]);
-const WORKERS = 2;
-const TIMEOUT_MS = (values.quick ? 4 : 9) * 60_000;
-for (const [name, value] of [
-  ["--orders", ORDERS],
-  ["--kills", KILLS],
-  ["--dead-after", DEAD_AFTER_MS],
-] as const) {
-  if (!Number.isInteger(value) || value < 1) {
-    process.stderr.write(`test:faults: ${name} must be a whole number above 0\n`);
+const quick = values.quick;
+function whole(name: string, given: string | undefined, full: number, small: number, min = 1): number {
+  const value = Number(given ?? (quick ? small : full));
+  if (!Number.isInteger(value) || value < min) {
+    process.stderr.write(`test:faults: --${name} must be a whole number of at least ${min}\n`);
     process.exit(2);
   }
+  return value;
+}
+const deadAfterMs = whole("dead-after", values["dead-after"], 2000, 2000, 1000);
+const settings = {
+  orders: whole("orders", values.orders, 300, 40),
+  kills: whole("kills", values.kills, 30, 6),
+  pgOrders: whole("pg-orders", values["pg-orders"], 200, 40),
+  pgRestarts: whole("pg-restarts", values["pg-restarts"], 4, 1),
+  shopifyOrders: whole("shopify-orders", values["shopify-orders"], 2000, 60),
+  burstOrders: whole("burst-orders", values["burst-orders"], 600, 80),
+  appRestarts: whole("app-restarts", values["app-restarts"], 2, 1),
+};
+const faultShare = Number(values["fault-share"] ?? 0.1);
+if (!(faultShare >= 0 && faultShare < 1)) {
+  process.stderr.write("test:faults: --fault-share must be between 0 and 1\n");
+  process.exit(2);
+}
+const minutes = (full: number, small: number) => (quick ? small : full) * 60_000;
+/** A scenario still running after this is stopped and failed. */
+const SCENARIO_LIMIT_MS = minutes(8, 2);
+
+async function runScenario(name: Scenario): Promise<ScenarioResult> {
+  switch (name) {
+    case "kill-storm": {
+      const { killStorm } = await import("./lib/fault-kill-storm");
+      return killStorm({
+        orders: settings.orders,
+        kills: settings.kills,
+        deadAfterMs,
+        timeoutMs: minutes(4, 1.5),
+      });
+    }
+    case "pg-restart": {
+      const { pgRestart } = await import("./lib/fault-pg-restart");
+      return pgRestart({
+        orders: settings.pgOrders,
+        restarts: settings.pgRestarts,
+        deadAfterMs,
+        timeoutMs: minutes(3, 1.5),
+      });
+    }
+    case "shopify-faults": {
+      const { shopifyFaults } = await import("./lib/fault-shopify");
+      return shopifyFaults({
+        orders: settings.shopifyOrders,
+        share: faultShare,
+        shipments: values["with-shipments"] || quick,
+        timeoutMs: minutes(4, 1.5),
+      });
+    }
+    case "app-restart": {
+      const { appRestart } = await import("./lib/fault-app-restart");
+      return appRestart({
+        orders: settings.burstOrders,
+        restarts: settings.appRestarts,
+        deadAfterMs,
+        timeoutMs: minutes(3, 1.5),
+      });
+    }
+  }
 }
 
+if (values.scenario) {
+  // A child: one scenario, its result as JSON for the parent.
+  const result = await runScenario(values.scenario as Scenario);
+  const { writeFileSync } = await import("node:fs");
+  writeFileSync(values.result!, JSON.stringify(result));
+  process.exit(0);
+}
+
+const selected = (values.only?.split(",").map((name) => name.trim()) ?? [...SCENARIOS]) as Scenario[];
+for (const name of selected)
+  if (!SCENARIOS.includes(name)) {
+    process.stderr.write(`test:faults: no scenario "${name}" (there are ${SCENARIOS.join(", ")})\n`);
+    process.exit(2);
+  }
+
+const passOn = process.argv.slice(2).filter((arg, i, all) => arg !== "--only" && all[i - 1] !== "--only");
+const tmp = mkdtempSync(path.join(os.tmpdir(), "test-faults-"));
 const started = Date.now();
-const database = await freshDatabase("faults");
-// Plus: the rate limit does not set the pace; the faults do.
-const simulator = await startHarnessSimulator("plus");
-
-const { default: prisma } = await import("../app/db.server");
-const { enqueueSync } = await import("../app/jobs/enqueue.server");
-const { upsertSchedule } = await import("../app/jobs/schedules.server");
-const { postSalesOrdersTask } = await import("../app/sync/posting/task.server");
-const { syncOrdersTask } = await import("../app/sync/orders/task.server");
-const { syncShipmentsTask } = await import("../app/sync/shipments/task.server");
-
 out(
-  `test:faults  (database ${database.name}, simulator ${simulator.url}; ${ORDERS} orders, ${KILLS} SIGKILLs, detection interval ${DEAD_AFTER_MS} ms)`,
+  `test:faults${quick ? " --quick" : ""}: ${selected.join(", ")} (crash recovery's detection interval ${deadAfterMs} ms)`,
 );
-
-const shop = await stockedShop(simulator, "faults-kill");
-// Shipments in a category of their own: two of the shop's runs at a time, for the killer to hit.
-await upsertSchedule(prisma, {
-  shopId: shop.shopId,
-  task: "sync_shipments",
-  cron: "0 * * * *",
-  enabled: false,
-  category: "shipments",
-});
-await placeOrders(simulator, shop, ORDERS);
-
-const workerEnv = { WORKER_DEAD_AFTER_MS: String(DEAD_AFTER_MS) };
-const live = new Set<ChildProcess>();
-function startWorker() {
-  const child = workerProcess(2, workerEnv);
-  live.add(child);
-  child.once("exit", () => live.delete(child));
-}
-for (let i = 0; i < WORKERS; i++) startWorker();
-
-/** What the pipeline must reach: every order a posted document whose shipment is in Shopify. */
-async function progress() {
-  const [documents, posted, synced, active] = await Promise.all([
-    prisma.boSalesHeader.count({ where: { shopId: shop.shopId } }),
-    prisma.boSalesHeader.count({ where: { shopId: shop.shopId, status: "posted" } }),
-    prisma.boPostedShipment.count({ where: { shopId: shop.shopId, shopifySyncState: "synced" } }),
-    prisma.syncRun.count({ where: { shopId: shop.shopId, status: { in: ["queued", "running"] } } }),
-  ]);
-  return { documents, posted, synced, active };
-}
-
-/** Keeps one run of each stage waiting (job keys coalesce), as the webhooks and schedules would. */
-async function queueStages() {
-  await enqueueSync(prisma, syncOrdersTask, { shop: shop.domain, trigger: "schedule", jobKey: true });
-  await enqueueSync(prisma, postSalesOrdersTask, {
-    shop: shop.domain,
-    trigger: "schedule",
-    jobKey: true,
-    filters: { carrier: "UPS", trackingUrl: "https://www.ups.com/track?tracknum=" },
-  });
-  await enqueueSync(prisma, syncShipmentsTask, { shop: shop.domain, trigger: "schedule", jobKey: true });
-}
-
-let kills = 0;
-let killsMidRun = 0;
-const random = (min: number, max: number) => min + Math.random() * (max - min);
-
-/** The live workers holding one of the shop's runs right now. */
-async function busyWorkers(): Promise<ChildProcess[]> {
-  const running = await prisma.syncRun.findMany({
-    where: { shopId: shop.shopId, status: "running", workerId: { not: null } },
-    select: { workerId: true },
-  });
-  const rows = await prisma.workerProcess.findMany({
-    where: { id: { in: running.map((run) => run.workerId!) } },
-    select: { pid: true },
-  });
-  const pids = new Set(rows.map((row) => row.pid));
-  return [...live].filter((child) => child.pid !== undefined && pids.has(child.pid));
-}
-
-/**
- * SIGKILLs a worker in the middle of a run (waiting up to 10 s for one to hold a run; any
- * worker after that) and starts another in its place.
- */
-async function killOne() {
-  const deadline = Date.now() + 10_000;
-  let busy = await busyWorkers();
-  while (busy.length === 0 && Date.now() < deadline) {
-    await sleep(50);
-    busy = await busyWorkers();
+const results: ScenarioResult[] = [];
+const crashed: string[] = [];
+// Each scenario in a process group of its own, with its workers and app server: a scenario
+// past its time, or this process stopped, takes them all down (no worker left behind).
+let current: ChildProcess | undefined;
+const stopGroup = (child: ChildProcess, signal: NodeJS.Signals) => {
+  try {
+    process.kill(-child.pid!, signal);
+  } catch {
+    // already gone
   }
-  const candidates = busy.length > 0 ? busy : [...live];
-  const victim = candidates[Math.floor(Math.random() * candidates.length)];
-  if (!victim) return;
-  kills++;
-  if (busy.length > 0) killsMidRun++;
-  await stopProcess(victim, "SIGKILL");
-  startWorker();
-}
-
-let state = await progress();
-let lastQueued = 0;
-while (Date.now() - started < TIMEOUT_MS) {
-  if (Date.now() - lastQueued > 1000) {
-    await queueStages();
-    lastQueued = Date.now();
-  }
-  if (kills < KILLS) {
-    // A moment into the run, so the kill lands anywhere in it.
-    await sleep(random(100, 1500));
-    await killOne();
-  } else {
-    await sleep(250);
-  }
-  state = await progress();
-  if (kills >= KILLS && state.posted === ORDERS && state.synced === ORDERS && state.active === 0) break;
-}
-const pipelineSeconds = (Date.now() - started) / 1000;
-await Promise.all([...live].map((child) => stopProcess(child)));
-
-// The end state, counted from the back office, the simulated Shopify and graphile-worker.
-const orders = simulator.sim.shop(shop.domain).orders;
-const fulfillmentsPerOrder = new Map<number, number>();
-for (const fulfillment of simulator.sim.shop(shop.domain).fulfillments.values()) {
-  if (fulfillment.status !== "SUCCESS") continue;
-  fulfillmentsPerOrder.set(fulfillment.orderId, (fulfillmentsPerOrder.get(fulfillment.orderId) ?? 0) + 1);
-}
-const ordersWithoutFulfillment = [...orders.keys()].filter((id) => !fulfillmentsPerOrder.has(id)).length;
-const ordersWithSeveral = [...fulfillmentsPerOrder.values()].filter((count) => count > 1).length;
-const documents = await prisma.boSalesHeader.findMany({
-  where: { shopId: shop.shopId },
-  select: { shopifyOrderId: true, status: true },
-});
-const documentOrders = new Set(documents.map((doc) => String(doc.shopifyOrderId)));
-const ordersWithoutDocument = [...orders.keys()].filter((id) => !documentOrders.has(String(id))).length;
-const shipments = await prisma.boPostedShipment.count({ where: { shopId: shop.shopId } });
-const runs = await prisma.syncRun.findMany({ where: { shopId: shop.shopId } });
-const stuck = runs.filter((run) => run.status === "queued" || run.status === "running").length;
-const interruptions = runs.reduce((sum, run) => sum + run.interruptions, 0);
-const failedByInterruption = runs.filter((run) => run.status === "failed" && run.interruptions > 0).length;
-if (process.env.FAULTS_DEBUG)
-  for (const run of runs.filter((r) => r.status === "failed"))
-    out(
-      `  debug: ${run.task} attempts ${run.attempts} interruptions ${run.interruptions}: ${run.error} | ${run.note}`,
+};
+for (const signal of ["SIGINT", "SIGTERM"] as const)
+  process.once(signal, () => {
+    if (current) stopGroup(current, "SIGTERM");
+    setTimeout(() => {
+      if (current) stopGroup(current, "SIGKILL");
+      process.exit(1);
+    }, 5000).unref();
+  });
+for (const name of selected) {
+  const file = path.join(tmp, `${name}.json`);
+  const code = await new Promise<number>((resolve) => {
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", "scripts/test-faults.ts", ...passOn, "--scenario", name, "--result", file],
+      { cwd: ROOT, stdio: ["ignore", "inherit", "inherit"], detached: true },
     );
-const failedOtherwise = runs.filter((run) => run.status === "failed" && run.interruptions === 0);
-const [locks] = await prisma.$queryRaw<{ jobs: bigint; queues: bigint }[]>`
-  select (select count(*) from graphile_worker._private_jobs where locked_by is not null) as jobs,
-         (select count(*) from graphile_worker._private_job_queues where locked_by is not null) as queues`;
+    current = child;
+    const limit = setTimeout(() => {
+      out(`${name}: past ${SCENARIO_LIMIT_MS / 60_000} minutes, stopped`);
+      stopGroup(child, "SIGTERM");
+      setTimeout(() => stopGroup(child, "SIGKILL"), 5000).unref();
+    }, SCENARIO_LIMIT_MS);
+    child.once("exit", (exitCode, signal) => {
+      clearTimeout(limit);
+      // What the scenario left running (it ended without stopping them) goes with it.
+      stopGroup(child, "SIGKILL");
+      current = undefined;
+      resolve(exitCode ?? (signal ? 1 : 0));
+    });
+  });
+  try {
+    results.push(JSON.parse(readFileSync(file, "utf8")) as ScenarioResult);
+  } catch {
+    crashed.push(`${name} (exit ${code})`);
+  }
+}
+rmSync(tmp, { recursive: true, force: true });
 
-const checks: [string, boolean][] = [
-  [`SIGKILLs: ${kills} (${killsMidRun} of a worker in the middle of a run)`, kills >= KILLS],
-  [
-    `runs: ${runs.length}, interrupted ${interruptions} times, recovered and finished; ${failedByInterruption} failed on their last attempt and were queued again`,
-    true,
-  ],
-  [
-    `runs failed otherwise: ${failedOtherwise.length}${failedOtherwise.length ? ` (${failedOtherwise[0]!.task}: ${failedOtherwise[0]!.error})` : ""}`,
-    true,
-  ],
-  [`orders placed: ${orders.size}, expected ${ORDERS}`, orders.size === ORDERS],
-  [
-    `sales documents: ${documents.length}, expected ${ORDERS}; orders without one: ${ordersWithoutDocument}`,
-    documents.length === ORDERS && ordersWithoutDocument === 0,
-  ],
-  [
-    `documents posted: ${documents.filter((doc) => doc.status === "posted").length}, shipments posted: ${shipments}, expected ${ORDERS} each`,
-    state.posted === ORDERS && shipments === ORDERS,
-  ],
-  [
-    `Shopify fulfillments: ${[...fulfillmentsPerOrder.values()].reduce((a, b) => a + b, 0)}, expected ${ORDERS}; orders with none: ${ordersWithoutFulfillment}, with more than one: ${ordersWithSeveral}`,
-    ordersWithoutFulfillment === 0 && ordersWithSeveral === 0,
-  ],
-  [`runs stuck (queued or running): ${stuck}`, stuck === 0],
-  [
-    `jobs locked: ${Number(locks!.jobs)}, queues locked: ${Number(locks!.queues)}`,
-    Number(locks!.jobs) === 0 && Number(locks!.queues) === 0,
-  ],
-];
-out(`kill storm: ${pipelineSeconds.toFixed(1)} s`);
-for (const [line, ok] of checks) out(`  ${ok ? "ok  " : "FAIL"} ${line}`);
-
-simulator.close();
-await database.drop();
-const failed = checks.filter(([, ok]) => !ok).length;
+for (const result of results) {
+  out(`${result.name}: ${result.seconds.toFixed(1)} s`);
+  for (const { line, ok } of result.checks) out(`  ${ok ? "ok  " : "FAIL"} ${line}`);
+}
+for (const name of crashed) out(`FAIL ${name}: the scenario ended without a result`);
+const sum = (pick: (result: ScenarioResult) => number | null) =>
+  results.reduce((total, result) => total + (pick(result) ?? 0), 0);
+const failed =
+  results.reduce((n, result) => n + result.checks.filter((c) => !c.ok).length, 0) + crashed.length;
+out(`test:faults: ${((Date.now() - started) / 1000).toFixed(1)} s, ${results.length} scenario(s)`);
+out(`  kills: ${sum((r) => r.figures.kills)}`);
+out(`  restarts: ${sum((r) => r.figures.restarts)}`);
+out(`  faults injected: ${sum((r) => r.figures.faultsInjected)}`);
+out(
+  `  documents: expected ${sum((r) => r.figures.documentsExpected)}, found ${sum((r) => r.figures.documentsFound)}`,
+);
+out(
+  `  fulfillments: expected ${sum((r) => r.figures.fulfillmentsExpected)}, found ${sum((r) => r.figures.fulfillmentsFound)}`,
+);
+out(`  runs stuck: ${sum((r) => r.figures.runsStuck)}`);
+out(`  queues locked: ${sum((r) => r.figures.queuesLocked)}`);
 out(failed === 0 ? "test:faults: every check holds" : `test:faults: ${failed} check(s) failed`);
 process.exit(failed === 0 ? 0 : 1);

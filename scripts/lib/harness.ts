@@ -3,13 +3,14 @@
 // app installed, orders placed as a storefront would, and worker processes (`npm run worker`).
 // App modules are imported only once DATABASE_URL points at the fresh database.
 import { spawn, type ChildProcess } from "node:child_process";
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import path from "node:path";
 import { resolveDatabase, type LocalDatabase } from "../../app/db/embedded.server";
 import { migrate } from "../../app/db/migrate.server";
 import { migrateWorkerSchema } from "../../app/jobs/worker.server";
 import { log } from "../../app/log.server";
 import { readAppConfig } from "../../simulator/app-config.server";
+import { runAdminRequest } from "../../simulator/http/graphql-endpoint.server";
 import { createSimulatorServer, listen } from "../../simulator/http/server.server";
 import { Simulator } from "../../simulator/simulator.server";
 import { adminQuery } from "../../test/support/pg-admin";
@@ -58,8 +59,11 @@ export async function freshDatabase(prefix: string): Promise<FreshDatabase> {
 export interface HarnessSimulator {
   sim: Simulator;
   url: string;
+  server: Server;
   /** THROTTLED answers and HTTP 429s the simulator has given so far. */
   throttled: () => number;
+  /** Admin API answers so far: all, THROTTLED, 429 and 5xx. */
+  answers: () => { requests: number; throttled: number; http429: number; http5xx: number };
   close: () => void;
 }
 
@@ -67,6 +71,7 @@ export interface HarnessSimulator {
 export async function startHarnessSimulator(
   plan: "standard" | "advanced" | "plus",
   seed = 5,
+  { retryScale = 0.001 }: { retryScale?: number } = {},
 ): Promise<HarnessSimulator> {
   const config = readAppConfig();
   const sim = new Simulator({
@@ -77,18 +82,21 @@ export async function startHarnessSimulator(
     scopes: config.scopes,
     plan,
     webhookPaths: config.webhookPaths,
-    retryScale: 0.001,
+    retryScale,
     seed,
   });
   const server = createSimulatorServer(sim);
-  let throttled = 0;
-  server.prependListener("request", (_request: IncomingMessage, response: ServerResponse) => {
+  const answers = { requests: 0, throttled: 0, http429: 0, http5xx: 0 };
+  server.prependListener("request", (request: IncomingMessage, response: ServerResponse) => {
+    if (!request.url?.endsWith("/graphql.json")) return;
     const end = response.end.bind(response) as (...args: unknown[]) => ServerResponse;
     response.end = ((...args: unknown[]) => {
       const [chunk] = args;
-      if (response.statusCode === 429) throttled++;
+      answers.requests++;
+      if (response.statusCode === 429) answers.http429++;
+      else if (response.statusCode >= 500) answers.http5xx++;
       else if ((typeof chunk === "string" || Buffer.isBuffer(chunk)) && chunk.includes('"THROTTLED"'))
-        throttled++;
+        answers.throttled++;
       return end(...args);
     }) as ServerResponse["end"];
   });
@@ -102,7 +110,9 @@ export async function startHarnessSimulator(
   return {
     sim,
     url,
-    throttled: () => throttled,
+    server,
+    throttled: () => answers.throttled + answers.http429,
+    answers: () => ({ ...answers }),
     close: () => {
       sim.webhooks.stop();
       server.close();
@@ -110,7 +120,10 @@ export async function startHarnessSimulator(
   };
 }
 
-/** Admin GraphQL as a merchant's tools would call it, waiting out THROTTLED answers. */
+/**
+ * Admin GraphQL as a merchant's tools would call it, waiting out THROTTLED answers, 429s and
+ * 5xx (the fault suite injects them; the simulator answers them before running anything).
+ */
 export async function graphql<T>(
   simulator: HarnessSimulator,
   domain: string,
@@ -124,6 +137,11 @@ export async function graphql<T>(
       headers: { "content-type": "application/json", "x-shopify-access-token": token },
       body: JSON.stringify({ query, variables }),
     });
+    if (response.status === 429 || response.status >= 500) {
+      await response.arrayBuffer();
+      await sleep(response.status === 429 ? 1000 : 100);
+      continue;
+    }
     const body = (await response.json()) as {
       data?: T;
       errors?: { message: string; extensions?: { code?: string } }[];
@@ -202,14 +220,58 @@ export async function stockedShop(simulator: HarnessSimulator, name: string): Pr
   return { domain, shopId: shop.id, token, variantId: product.productSet.product.variants.nodes[0]!.id };
 }
 
-/** Paid orders of one unit each, placed through orderCreate; returns their ids. */
-export async function placeOrders(simulator: HarnessSimulator, shop: StockedShop, count: number) {
+/** The order input of placeOrders: by default, one unit for buyer<i>. */
+export type OrderInput = (shop: StockedShop, i: number) => Record<string, unknown>;
+
+const oneUnit: OrderInput = (shop, i) => ({
+  email: `buyer${i}@example.com`,
+  lineItems: [{ variantId: shop.variantId, quantity: 1, requiresShipping: true }],
+  financialStatus: "PAID",
+});
+
+/**
+ * Admin GraphQL run inside the simulator, past its HTTP layer and so past the faults it
+ * injects there, waiting out THROTTLED answers: how the fault suite places orders, which come
+ * from checkouts and not through the app's Admin API.
+ */
+export async function graphqlInProcess<T>(
+  simulator: HarnessSimulator,
+  domain: string,
+  query: string,
+  variables: object,
+): Promise<T> {
+  for (;;) {
+    const body = (await runAdminRequest(simulator.sim, simulator.sim.shop(domain), { query, variables })) as {
+      data?: T;
+      errors?: { message: string; extensions?: { code?: string } }[];
+    };
+    if (body.errors?.[0]?.extensions?.code === "THROTTLED") {
+      await sleep(1000);
+      continue;
+    }
+    if (body.errors?.length) throw new Error(body.errors.map((e) => e.message).join("; "));
+    return body.data!;
+  }
+}
+
+/**
+ * Paid orders placed through orderCreate (one unit each by default), over HTTP or, with
+ * `inProcess`, inside the simulator; returns their ids.
+ */
+export async function placeOrders(
+  simulator: HarnessSimulator,
+  shop: StockedShop,
+  count: number,
+  input: OrderInput = oneUnit,
+  { inProcess = false, paceMs = 0 }: { inProcess?: boolean; paceMs?: number } = {},
+) {
   const ids: string[] = [];
+  const run = <T>(query: string, variables: object) =>
+    inProcess
+      ? graphqlInProcess<T>(simulator, shop.domain, query, variables)
+      : graphql<T>(simulator, shop.domain, shop.token, query, variables);
   for (let i = 0; i < count; i++) {
-    const result = await graphql<{ orderCreate: { order: { id: string } | null } }>(
-      simulator,
-      shop.domain,
-      shop.token,
+    const result = await run<{ orderCreate: { order: { id: string } | null } }>(
       `
         mutation HarnessOrderCreate($order: OrderCreateOrderInput!) {
           orderCreate(order: $order) {
@@ -222,28 +284,28 @@ export async function placeOrders(simulator: HarnessSimulator, shop: StockedShop
           }
         }
       `,
-      {
-        order: {
-          email: `buyer${i}@example.com`,
-          lineItems: [{ variantId: shop.variantId, quantity: 1, requiresShipping: true }],
-          financialStatus: "PAID",
-        },
-      },
+      { order: input(shop, i) },
     );
     if (result.orderCreate.order) ids.push(result.orderCreate.order.id);
+    // In process, an order is CPU only: a pause lets the simulator answer the app meanwhile.
+    if (inProcess || paceMs > 0) await sleep(paceMs);
   }
   return ids;
 }
 
 /** `npm run worker` as a process of its own, on this process's database and simulator. */
-export function workerProcess(concurrency: number, env: Record<string, string> = {}): ChildProcess {
+export function workerProcess(
+  concurrency: number,
+  env: Record<string, string> = {},
+  { quiet = false }: { quiet?: boolean } = {},
+): ChildProcess {
   return spawn(
     process.execPath,
     ["--import", "tsx", "scripts/worker.ts", "--concurrency", String(concurrency)],
     {
       cwd: ROOT,
       env: { ...process.env, LOG_LEVEL: process.env.WORKER_LOG_LEVEL ?? "error", ...env },
-      stdio: ["ignore", "ignore", "inherit"],
+      stdio: ["ignore", "ignore", quiet ? "ignore" : "inherit"],
     },
   );
 }

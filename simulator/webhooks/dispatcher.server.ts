@@ -32,6 +32,8 @@ export interface Delivery {
   lastError: string | null;
   /** Extra copies sent on purpose by fault injection. */
   duplicateOf: string | null;
+  /** How long fault injection held the first attempt back (0: sent at once). */
+  heldMs: number;
 }
 
 export interface DispatcherOptions {
@@ -86,9 +88,11 @@ export class WebhookDispatcher {
         lastStatus: null,
         lastError: null,
         duplicateOf: null,
+        heldMs: 0,
       };
       this.log.push(delivery);
       const late = this.random() < this.faults.lateShare;
+      if (late) delivery.heldMs = this.faults.lateMs;
       this.later(late ? this.faults.lateMs : 0, () => this.attempt(delivery));
       if (this.random() < this.faults.duplicateShare) {
         this.later(late ? 0 : 50, () => Promise.resolve(this.duplicate(delivery)));
@@ -106,6 +110,7 @@ export class WebhookDispatcher {
       lastStatus: null,
       lastError: null,
       duplicateOf: original.webhookId,
+      heldMs: 0,
     };
     this.log.push(copy);
     this.track(this.attempt(copy));
