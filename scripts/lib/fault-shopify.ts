@@ -39,7 +39,7 @@ export interface ShopifyFaultsOptions {
   orders: number;
   /** Share of Admin API answers that are faults, split evenly over THROTTLED, 429 and 5xx. */
   share: number;
-  /** Also send the shipments back as fulfillments (about three Admin API requests each). */
+  /** Also send the shipments back as fulfillments (about two Admin API requests each). */
   shipments: boolean;
   timeoutMs: number;
 }
