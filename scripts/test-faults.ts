@@ -115,10 +115,19 @@ async function runScenario(name: Scenario): Promise<ScenarioResult> {
 }
 
 if (values.scenario) {
-  // A child: one scenario, its result as JSON for the parent.
-  const result = await runScenario(values.scenario as Scenario);
-  const { writeFileSync } = await import("node:fs");
-  writeFileSync(values.result!, JSON.stringify(result));
+  // A child: one scenario, its result as JSON for the parent. Its database (and its own
+  // Postgres) are removed however it ends: done, thrown, or stopped at its time limit.
+  const { cleanUp } = await import("./lib/harness");
+  process.once("SIGTERM", () => {
+    void cleanUp().finally(() => process.exit(1));
+  });
+  try {
+    const result = await runScenario(values.scenario as Scenario);
+    const { writeFileSync } = await import("node:fs");
+    writeFileSync(values.result!, JSON.stringify(result));
+  } finally {
+    await cleanUp();
+  }
   process.exit(0);
 }
 

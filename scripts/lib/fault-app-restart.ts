@@ -119,8 +119,8 @@ export async function appRestart(options: AppRestartOptions): Promise<ScenarioRe
       restarts.length === options.restarts,
     ),
     check(
-      `webhooks: ${deliveries.length} deliveries, ${retried.length} retried by Shopify (${attemptsOf} attempts in all), ${undelivered.length} not delivered${settled ? "" : " (still retrying after 2 minutes)"}`,
-      undelivered.length === 0 && settled,
+      `webhooks: ${deliveries.length} deliveries, ${retried.length} retried by Shopify (${attemptsOf} attempts in all; at least one needed, else the restarts missed the burst), ${undelivered.length} not delivered${settled ? "" : " (still retrying after 2 minutes)"}`,
+      undelivered.length === 0 && settled && retried.length > 0,
     ),
     check(
       `webhooks recorded: ${rows.length} of ${deliveries.length}, ${recordedOnce} exactly once`,

@@ -12,7 +12,15 @@ import path from "node:path";
 import { freePort, startLocalDatabase, type LocalDatabase } from "../../app/db/embedded.server";
 import { log } from "../../app/log.server";
 import { check, endState, patiently, random, runPipeline, WorkerPool, type ScenarioResult } from "./faults";
-import { freshDatabase, out, placeOrders, ROOT, startHarnessSimulator, stockedShop } from "./harness";
+import {
+  freshDatabase,
+  onCleanUp,
+  out,
+  placeOrders,
+  ROOT,
+  startHarnessSimulator,
+  stockedShop,
+} from "./harness";
 
 export interface PgRestartOptions {
   orders: number;
@@ -26,6 +34,10 @@ export async function pgRestart(options: PgRestartOptions): Promise<ScenarioResu
   const dataDir = path.join(ROOT, ".data", `faults-pg-${process.pid}`);
   const port = await freePort();
   let server: LocalDatabase = await startLocalDatabase(dataDir, { port });
+  onCleanUp(async () => {
+    await server.stop().catch(() => undefined);
+    rmSync(dataDir, { recursive: true, force: true });
+  });
   process.env.DATABASE_URL = server.url;
   const database = await freshDatabase("faults_pg");
   // Every process here loses its connections on purpose: their warnings would bury the figures.
@@ -63,6 +75,11 @@ export async function pgRestart(options: PgRestartOptions): Promise<ScenarioResu
         }),
       );
       if (running.length === 0) return;
+      // ...and while orders are left to fulfil, so the restart cuts real work short.
+      const synced = await patiently(() =>
+        prisma.boPostedShipment.count({ where: { shopId: shop.shopId, shopifySyncState: "synced" } }),
+      );
+      if (synced >= options.orders) return;
       const down = Date.now();
       await server.stop();
       await new Promise((resolve) => setTimeout(resolve, random(1000, 3000)));

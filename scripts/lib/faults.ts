@@ -274,10 +274,18 @@ export async function endState(
              where locked_by is not null and queue_name like ${queues}) as queues`;
   const jobsLocked = Number(locks!.jobs);
   const queuesLocked = Number(locks!.queues);
+  // A failed run is allowed (its attempts ran out while workers were killed) only when a later
+  // run of the same task succeeded: that run did what the failed one had left.
+  const unfollowed = failed.filter(
+    (run) =>
+      !runs.some(
+        (later) => later.task === run.task && later.status === "succeeded" && later.queuedAt > run.queuedAt,
+      ),
+  );
   const checks: Check[] = [
     check(
-      `runs: ${runs.length}, interrupted ${interruptions} times; failed ${failed.length} (${failed.filter((run) => run.interruptions > 0).length} on their last attempt after interruptions), each followed by another run of its stage${failed.length ? `; first: ${failed[0]!.task}: ${failed[0]!.error}` : ""}`,
-      true,
+      `runs: ${runs.length}, interrupted ${interruptions} times; failed ${failed.length} (${failed.filter((run) => run.interruptions > 0).length} on their last attempt after interruptions), ${unfollowed.length} of them not followed by a run of their stage that succeeded${failed.length ? `; first: ${failed[0]!.task}: ${failed[0]!.error}` : ""}`,
+      unfollowed.length === 0,
     ),
     check(`orders placed: ${orders.size}, expected ${expected}`, orders.size === expected),
     check(

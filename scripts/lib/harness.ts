@@ -22,6 +22,24 @@ export const API_SECRET = "harness-api-secret";
 export const out = (line: string) => process.stdout.write(`${line}\n`);
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * What a scenario must undo however it ends (its database, its own Postgres server and data
+ * folder): run by `cleanUp()` after the scenario, when it throws, and on SIGTERM (a scenario
+ * stopped at its time limit), so nothing is left on the machine's Postgres or disk.
+ */
+const cleanups: (() => Promise<void>)[] = [];
+
+export function onCleanUp(undo: () => Promise<void>): void {
+  cleanups.unshift(undo);
+}
+
+export async function cleanUp(): Promise<void> {
+  while (cleanups.length > 0) {
+    const undo = cleanups.shift()!;
+    await undo().catch((error: unknown) => out(`clean-up failed: ${String(error)}`));
+  }
+}
+
 export interface FreshDatabase {
   name: string;
   url: string;
@@ -41,18 +59,23 @@ export async function freshDatabase(prefix: string): Promise<FreshDatabase> {
   process.env.DATABASE_URL = url;
   process.env.LOG_LEVEL ??= "warn";
   log.level = process.env.LOG_LEVEL;
+  let dropped = false;
+  const drop = async () => {
+    if (dropped) return;
+    dropped = true;
+    const { default: prisma } = await import("../../app/db.server");
+    await prisma.$disconnect();
+    await adminQuery(server.serverUrl, `drop database if exists "${name}" with (force)`);
+    await server.stop();
+  };
+  onCleanUp(drop);
   await migrate(url);
   await migrateWorkerSchema(url);
   return {
     name,
     url,
     server,
-    drop: async () => {
-      const { default: prisma } = await import("../../app/db.server");
-      await prisma.$disconnect();
-      await adminQuery(server.serverUrl, `drop database if exists "${name}" with (force)`);
-      await server.stop();
-    },
+    drop,
   };
 }
 
