@@ -60,7 +60,7 @@ export async function pgRestart(options: PgRestartOptions): Promise<ScenarioResu
   let restarts = 0;
   const during: string[] = [];
   const downtimes: number[] = [];
-  let nextRestart = Date.now() + random(2000, 5000);
+  let nextRestart = Date.now() + random(1000, 3000);
   const seconds = await runPipeline(shop, options.orders, {
     timeoutMs: options.timeoutMs,
     done: () => restarts >= options.restarts,
@@ -87,7 +87,7 @@ export async function pgRestart(options: PgRestartOptions): Promise<ScenarioResu
       downtimes.push((Date.now() - down) / 1000);
       restarts++;
       during.push([...new Set(running.map((run) => run.task))].join("+"));
-      nextRestart = Date.now() + random(4000, 9000);
+      nextRestart = Date.now() + random(2000, 4000);
     },
   });
   const alive = workers.live.size;
