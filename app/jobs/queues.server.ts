@@ -4,7 +4,7 @@
  * shop, while different shops (and different categories) run side by side.
  */
 
-/** The category every sync task is in unless the merchant splits them. */
+/** The category of a task defined without one (tests' probe tasks); every manifest names its own. */
 export const DEFAULT_CATEGORY = "sync";
 
 /** Jobs that are not per shop (the schedule tick, maintenance). */

@@ -165,17 +165,21 @@ export async function graphql<T>(
       await sleep(response.status === 429 ? 1000 : 100);
       continue;
     }
-    const body = (await response.json()) as {
-      data?: T;
-      errors?: { message: string; extensions?: { code?: string } }[];
-    };
-    if (body.errors?.[0]?.extensions?.code === "THROTTLED") {
+    const answer = dataOf<T>(await response.json());
+    if (answer.throttled) {
       await sleep(1000);
       continue;
     }
-    if (body.errors?.length) throw new Error(body.errors.map((e) => e.message).join("; "));
-    return body.data!;
+    return answer.data;
   }
+}
+
+/** A GraphQL answer's data; throttled (to wait and ask again), or its errors thrown. */
+function dataOf<T>(raw: unknown): { throttled: true } | { throttled: false; data: T } {
+  const body = raw as { data?: T; errors?: { message: string; extensions?: { code?: string } }[] };
+  if (body.errors?.[0]?.extensions?.code === "THROTTLED") return { throttled: true };
+  if (body.errors?.length) throw new Error(body.errors.map((e) => e.message).join("; "));
+  return { throttled: false, data: body.data! };
 }
 
 export interface StockedShop {
@@ -264,16 +268,14 @@ export async function graphqlInProcess<T>(
   variables: object,
 ): Promise<T> {
   for (;;) {
-    const body = (await runAdminRequest(simulator.sim, simulator.sim.shop(domain), { query, variables })) as {
-      data?: T;
-      errors?: { message: string; extensions?: { code?: string } }[];
-    };
-    if (body.errors?.[0]?.extensions?.code === "THROTTLED") {
+    const answer = dataOf<T>(
+      await runAdminRequest(simulator.sim, simulator.sim.shop(domain), { query, variables }),
+    );
+    if (answer.throttled) {
       await sleep(1000);
       continue;
     }
-    if (body.errors?.length) throw new Error(body.errors.map((e) => e.message).join("; "));
-    return body.data!;
+    return answer.data;
   }
 }
 

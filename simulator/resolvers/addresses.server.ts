@@ -109,20 +109,8 @@ export function countryName(code: string | null | undefined): string | null {
   return COUNTRIES[code.toUpperCase()] ?? code.toUpperCase();
 }
 
-export interface AddressInput {
-  firstName?: string | null;
-  lastName?: string | null;
-  company?: string | null;
-  address1?: string | null;
-  address2?: string | null;
-  city?: string | null;
-  province?: string | null;
-  provinceCode?: string | null;
-  zip?: string | null;
-  country?: string | null;
-  countryCode?: string | null;
-  phone?: string | null;
-}
+/** MailingAddressInput: the address record's fields but the company address's recipient. */
+export type AddressInput = Omit<Address, "recipient">;
 
 function blankToNull(value: string | null | undefined): string | null {
   return value === undefined || value === null || value.trim() === "" ? null : value.trim();

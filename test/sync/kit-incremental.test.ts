@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/require-await -- fakes of async interfaces, answered at once */
 import { describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
-import { CountedPages, readFrom, ReadWindow, type Count } from "../../app/sync/kit/incremental.server";
+import { CountedPages, ReadWindow, type Count } from "../../app/sync/kit/incremental.server";
 import { installedShop } from "../support/shops";
 
 const exact = (count: number): Count => ({ count, precision: "EXACT" });
@@ -69,25 +69,6 @@ describe("counted pages", () => {
   it("have nothing to read when the count is 0", async () => {
     const pages = await CountedPages.start(async () => exact(0), { startedAt: new Date() });
     expect(pages.any).toBe(false);
-  });
-});
-
-describe("readFrom", () => {
-  const cursor = new Date("2026-12-01T10:00:00Z");
-  const now = new Date("2026-12-01T10:30:00Z");
-
-  it("reads open orders on the first run and from the cursor on webhook and manual runs", () => {
-    expect(readFrom("schedule", null, null, now)).toEqual({ since: null, reconciling: false });
-    expect(readFrom("webhook", cursor, null, now)).toEqual({ since: cursor, reconciling: false });
-    expect(readFrom("manual", cursor, new Date(0), now)).toEqual({ since: cursor, reconciling: false });
-  });
-
-  it("reconciles from the previous scheduled run less ten minutes, the first time the last hour, a day at most", () => {
-    const previous = new Date("2026-12-01T09:45:00Z");
-    expect(readFrom("schedule", cursor, previous, now).since).toEqual(new Date("2026-12-01T09:35:00Z"));
-    expect(readFrom("schedule", cursor, null, now).since).toEqual(new Date("2026-12-01T09:00:00Z"));
-    const monthsAgo = new Date("2026-06-01T00:00:00Z");
-    expect(readFrom("schedule", cursor, monthsAgo, now).since).toEqual(new Date("2026-11-30T10:30:00Z"));
   });
 });
 

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import prisma from "../../app/db.server";
 import { runInForeground } from "../../app/jobs/foreground.server";
-import { readFrom } from "../../app/sync/orders/import.server";
+import { readFrom } from "../../app/sync/kit/incremental.server";
 import { syncOrdersTask } from "../../app/sync/orders/task.server";
 import { orderShop } from "../support/order-shop";
 import { startSimulator, type RunningSimulator } from "../support/simulator";

@@ -1,5 +1,5 @@
 import type { SyncContext } from "../../jobs/sync-task.server";
-import { CountedPages, readFrom, ReadWindow } from "../kit/incremental.server";
+import { CountedPages, ReadWindow } from "../kit/incremental.server";
 import { RecordLoop, type RecordResult } from "../kit/records.server";
 import type { AdminClient } from "../../shopify/admin-client.server";
 import type { DataOf } from "../../shopify/operation.server";
@@ -38,9 +38,6 @@ import { STAGED_STAMP, stagedIsCurrent, stageOrder, type OrderRead, type StageOu
  */
 
 const TASK = "sync_orders";
-
-/** Moved to the sync kit; re-exported for the callers that still import it from here. */
-export { readFrom };
 
 async function allLines(client: AdminClient, node: OrderNode): Promise<OrderLineNode[]> {
   const lines = [...node.lineItems.nodes];

@@ -30,9 +30,6 @@ export interface OrderRead {
   tipLineIds: Set<string>;
 }
 
-/** @deprecated import it from app/shopify/ids.server.ts (kept while callers move). */
-export { numericId };
-
 const money = (value: string | null | undefined) => new Prisma.Decimal(value ?? "0");
 
 function sum(values: (string | null | undefined)[]): Prisma.Decimal {
