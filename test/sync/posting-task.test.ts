@@ -90,5 +90,16 @@ describe("batch posting", () => {
     const ended = await firstAttempt(shop.domain, { ship: true, invoice: false });
 
     expect(ended).toMatchObject({ status: "failed", counts: { failed: 1, posted: 1, shipments: 1 } });
+    // The shipment it posted rings the shipment sync, which sends it to Shopify now.
+    const queued = await prisma.syncRun.findMany({ where: { shopId: shop.id, task: "sync_shipments" } });
+    expect(queued.map((run) => [run.status, run.trigger, run.category])).toEqual([
+      ["queued", "manual", "shipments"],
+    ]);
+  });
+
+  it("rings no shipment sync when it ships nothing", async () => {
+    const { shop } = await shopWithOrders();
+    await firstAttempt(shop.domain, { ship: true, invoice: false });
+    expect(await prisma.syncRun.count({ where: { shopId: shop.id, task: "sync_shipments" } })).toBe(0);
   });
 });

@@ -5,10 +5,12 @@ import {
   postSalesOrder,
   type SalesDocument,
 } from "../../backoffice/backoffice.server";
-import type { SyncContext } from "../../jobs/sync-task.server";
+import { enqueueSync } from "../../jobs/enqueue.server";
+import type { SyncContext, Trigger } from "../../jobs/sync-task.server";
 import { choice, filterSpec, flag, text, url } from "../kit/filters";
 import { defineTask } from "../kit/manifest.server";
 import { RecordLoop } from "../kit/records.server";
+import { syncShipmentsTask } from "../shipments/task.server";
 
 /**
  * Batch posting, so documents made from Shopify orders flow to shipments and invoices without
@@ -63,6 +65,8 @@ async function postEach(
   ctx: SyncContext<unknown>,
   documents: SalesDocument[],
   post: (document: SalesDocument, index: number) => Promise<void>,
+  /** Runs after the loop, before a failure fails the run: what the posted documents start. */
+  afterwards?: () => Promise<void>,
 ): Promise<void> {
   let index = 0;
   const loop = new RecordLoop<SalesDocument>(ctx, {
@@ -80,6 +84,7 @@ async function postEach(
     },
   });
   await loop.each(documents);
+  await afterwards?.();
   loop.finish(NOT_POSTED);
 }
 
@@ -101,21 +106,38 @@ export const postSalesOrdersTask = defineTask(
         (!ctx.filters.status || ctx.filters.status === "any" || doc.status === ctx.filters.status) &&
         (!ctx.filters.shopifyOnly || doc.shopifyOrderId !== null),
     );
-    await postEach(ctx, documents, async (document, index) => {
-      const trackingNo = ctx.filters.carrier
-        ? `${ctx.filters.carrier.slice(0, 3).toUpperCase()}${Date.now().toString(36).toUpperCase()}${index}`
-        : undefined;
-      const posted = await postSalesOrder(ctx.db, ctx.shop.id, document.no, {
-        ship: ctx.filters.ship,
-        invoice: ctx.filters.invoice,
-        carrier: ctx.filters.carrier,
-        trackingNo,
-        trackingUrl:
-          ctx.filters.trackingUrl && trackingNo ? `${ctx.filters.trackingUrl}${trackingNo}` : undefined,
+    // Shipments of Shopify orders ring the shipment sync's doorbell, so they reach Shopify now
+    // rather than at its next schedule (it runs in a category of its own, beside this one).
+    let shopifyShipments = 0;
+    const ringShipmentSync = async () => {
+      if (shopifyShipments === 0) return;
+      await enqueueSync(ctx.db, syncShipmentsTask, {
+        shop: ctx.shop.domain,
+        trigger: ctx.run.trigger as Trigger,
+        jobKey: true,
       });
-      if (posted.shipmentNo) ctx.count("shipments");
-      if (posted.invoiceNo) ctx.count("invoices");
-    });
+    };
+    await postEach(
+      ctx,
+      documents,
+      async (document, index) => {
+        const trackingNo = ctx.filters.carrier
+          ? `${ctx.filters.carrier.slice(0, 3).toUpperCase()}${Date.now().toString(36).toUpperCase()}${index}`
+          : undefined;
+        const posted = await postSalesOrder(ctx.db, ctx.shop.id, document.no, {
+          ship: ctx.filters.ship,
+          invoice: ctx.filters.invoice,
+          carrier: ctx.filters.carrier,
+          trackingNo,
+          trackingUrl:
+            ctx.filters.trackingUrl && trackingNo ? `${ctx.filters.trackingUrl}${trackingNo}` : undefined,
+        });
+        if (posted.shipmentNo) ctx.count("shipments");
+        if (posted.shipmentNo && document.shopifyOrderId !== null) shopifyShipments += 1;
+        if (posted.invoiceNo) ctx.count("invoices");
+      },
+      ringShipmentSync,
+    );
   },
 );
 
