@@ -18,7 +18,7 @@ import {
   WorkerPool,
   type ScenarioResult,
 } from "./faults";
-import { variedOrder } from "./fault-shopify";
+import { undeliveredWhy, variedOrder } from "./fault-shopify";
 import { freshDatabase, out, placeOrders, sleep, startHarnessSimulator, stockedShop } from "./harness";
 
 export interface AppRestartOptions {
@@ -119,7 +119,7 @@ export async function appRestart(options: AppRestartOptions): Promise<ScenarioRe
       restarts.length === options.restarts,
     ),
     check(
-      `webhooks: ${deliveries.length} deliveries, ${retried.length} retried by Shopify (${attemptsOf} attempts in all; at least one needed, else the restarts missed the burst), ${undelivered.length} not delivered${settled ? "" : " (still retrying after 2 minutes)"}`,
+      `webhooks: ${deliveries.length} deliveries, ${retried.length} retried by Shopify (${attemptsOf} attempts in all; at least one needed, else the restarts missed the burst), ${undelivered.length} not delivered${settled ? "" : " (still retrying after 2 minutes)"}${undeliveredWhy(deliveries)}`,
       undelivered.length === 0 && settled && retried.length > 0,
     ),
     check(

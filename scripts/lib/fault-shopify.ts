@@ -11,6 +11,7 @@
 import { createServer } from "node:http";
 import { freePort } from "../../app/db/embedded.server";
 import { listen } from "../../simulator/http/server.server";
+import type { Delivery } from "../../simulator/webhooks/dispatcher.server";
 import {
   canonicalState,
   check,
@@ -81,8 +82,30 @@ interface ShopRun {
   seconds: number;
   end: EndState;
   state: Map<string, string>;
-  webhooks: { sent: number; duplicates: number; late: number; recorded: number; failed: number };
+  webhooks: {
+    sent: number;
+    duplicates: number;
+    late: number;
+    /** Deliveries not yet answered when the pipeline ended (waited for before counting). */
+    inFlight: number;
+    recorded: number;
+    failed: number;
+    why: string;
+  };
   answers: ReturnType<HarnessSimulator["answers"]>;
+}
+
+/** What the first undelivered deliveries last got: "; first: orders/paid after 9 attempts: HTTP 500". */
+export function undeliveredWhy(deliveries: Delivery[]): string {
+  const undelivered = deliveries.filter((delivery) => delivery.state !== "delivered");
+  if (undelivered.length === 0) return "";
+  const lines = undelivered
+    .slice(0, 3)
+    .map(
+      (delivery) =>
+        `${delivery.topic}${delivery.duplicateOf ? " (duplicate)" : ""} ${delivery.state} after ${delivery.attempts} attempt(s): ${delivery.lastError ?? "no answer"}`,
+    );
+  return `; first: ${lines.join("; ")}`;
 }
 
 const CLEAN = "faults-clean";
@@ -140,6 +163,12 @@ export async function shopifyFaults(options: ShopifyFaultsOptions): Promise<Scen
       ship: options.shipments,
     });
     await placing;
+    // The last fulfillments' webhooks (fulfillments/create, orders/fulfilled) are sent as the
+    // pipeline ends: counted once Shopify has nothing left to deliver, not while in flight.
+    const inFlight = sim.webhooks.log.filter(
+      (delivery) => delivery.shop === shop.domain && delivery.state !== "delivered",
+    ).length;
+    const quiet = await sim.webhooks.idle(120_000);
     const answersAfter = simulator.answers();
     sim.faults = { ...sim.faults, throttledShare: 0, http429Share: 0, http5xxShare: 0 };
     sim.webhooks.faults = { duplicateShare: 0, lateShare: 0, lateMs: 0 };
@@ -158,8 +187,10 @@ export async function shopifyFaults(options: ShopifyFaultsOptions): Promise<Scen
         sent: originals.length,
         duplicates: deliveries.length - originals.length,
         late: originals.filter((delivery) => delivery.heldMs > 0).length,
+        inFlight,
         recorded,
         failed: deliveries.filter((delivery) => delivery.state !== "delivered").length,
+        why: `${quiet ? "" : " (still retrying after 2 minutes)"}${undeliveredWhy(deliveries)}`,
       },
       answers: {
         requests: answersAfter.requests - answersBefore.requests,
@@ -181,7 +212,7 @@ export async function shopifyFaults(options: ShopifyFaultsOptions): Promise<Scen
   const differing = differences(clean.state, faulty.state);
   const injected = faulty.answers.throttled + faulty.answers.http429 + faulty.answers.http5xx;
   const webhookLine = (run: ShopRun) =>
-    `${run.webhooks.sent} sent (${run.webhooks.duplicates} again as duplicates, ${run.webhooks.late} late), ${run.webhooks.recorded} recorded, ${run.webhooks.failed} not delivered`;
+    `${run.webhooks.sent} sent (${run.webhooks.duplicates} again as duplicates, ${run.webhooks.late} late; ${run.webhooks.inFlight} in flight as the pipeline ended), ${run.webhooks.recorded} recorded, ${run.webhooks.failed} not delivered${run.webhooks.why}`;
   const checks: Check[] = [
     check(
       `Admin API answers to the faulty shop: ${faulty.answers.requests}, of them faults ${injected} (${((100 * injected) / Math.max(1, faulty.answers.requests)).toFixed(1)}%): THROTTLED ${faulty.answers.throttled}, 429 ${faulty.answers.http429}, 5xx ${faulty.answers.http5xx}; the clean shop's: ${clean.answers.requests}, THROTTLED ${clean.answers.throttled}`,
