@@ -1,13 +1,17 @@
 import { z } from "zod";
-import {
-  countShipments,
-  findShipment,
-  listShipments as listPostedShipments,
-  retryShipmentSync,
-} from "../backoffice/backoffice.server";
+import { findShipment, shipmentsByNo } from "../backoffice/backoffice.server";
 import type { Db } from "../db.server";
 import type { Shop } from "../generated/prisma/client";
 import { tileShipmentState } from "../status/status.server";
+import {
+  collectChanges,
+  countInState,
+  recordsByKey,
+  recordsInState,
+  retryRecord,
+  type SyncRecordState,
+} from "../sync/kit/outbound.server";
+import { SHIPMENT_FEED } from "../sync/shipments/sync.server";
 import { syncShipmentsTask } from "../sync/shipments/task.server";
 import { describeFollowUp, startFollowUp } from "./follow-up.server";
 import { pageParam, pageWindow, type Paging } from "./paging";
@@ -19,6 +23,14 @@ import { adminOrderUrl } from "./shopify-admin.server";
  * and those Shopify refused (with its message). A failed one can be retried: it goes back to
  * waiting and the shipment sync starts.
  */
+
+/** A shipment's sync state as the merchant reads it. */
+export const SHIPMENT_STATE_WORDS: Record<SyncRecordState, string> = {
+  pending: "waiting to be sent",
+  synced: "synced",
+  error: "failed",
+  skipped: "nothing to sync",
+};
 
 export const SHIPMENT_VIEWS = ["pending", "error"] as const;
 export type ShipmentView = (typeof SHIPMENT_VIEWS)[number];
@@ -55,12 +67,20 @@ export async function listShipments(
   view: ShipmentView,
   page = 1,
 ): Promise<Paging & { view: ShipmentView; rows: ShipmentRow[] }> {
-  const filter = {
-    state: view === "error" ? tileShipmentState.shipmentErrors : tileShipmentState.unprocessedShipments,
-  };
-  const { paging, skip, take } = pageWindow(page, await countShipments(db, shop.id, filter));
-  const shipments = await listPostedShipments(db, shop.id, filter, { skip, take });
-  const orderIds = shipments.flatMap((shipment) =>
+  const state = view === "error" ? tileShipmentState.shipmentErrors : tileShipmentState.unprocessedShipments;
+  await collectChanges(db, shop.id, SHIPMENT_FEED);
+  const { paging, skip, take } = pageWindow(page, await countInState(db, shop.id, SHIPMENT_FEED.task, state));
+  const records = await recordsInState(db, shop.id, SHIPMENT_FEED.task, state, { skip, take });
+  const shipments = new Map(
+    (
+      await shipmentsByNo(
+        db,
+        shop.id,
+        records.map((record) => record.recordKey),
+      )
+    ).map((shipment) => [shipment.no, shipment]),
+  );
+  const orderIds = [...shipments.values()].flatMap((shipment) =>
     shipment.shopifyOrderId ? [shipment.shopifyOrderId] : [],
   );
   const orders = await db.shopifyOrder.findMany({
@@ -71,19 +91,25 @@ export async function listShipments(
   return {
     view,
     ...paging,
-    rows: shipments.map((shipment) => ({
-      id: shipment.id,
-      no: shipment.no,
-      orderNo: shipment.orderNo,
-      shopifyOrderName: shipment.shopifyOrderId ? (names.get(shipment.shopifyOrderId) ?? null) : null,
-      adminUrl: shipment.shopifyOrderId ? adminOrderUrl(shop.domain, shipment.shopifyOrderId) : null,
-      postedAt: shipment.postedAt.toISOString(),
-      carrier: shipment.carrier,
-      trackingNo: shipment.trackingNo,
-      attempts: shipment.shopifySyncAttempts,
-      error: shipment.shopifySyncError,
-      lines: shipment.lines.map((line) => `${line.quantity} × ${line.description}`),
-    })),
+    rows: records.flatMap((record) => {
+      const shipment = shipments.get(record.recordKey);
+      if (!shipment) return [];
+      return [
+        {
+          id: shipment.id,
+          no: shipment.no,
+          orderNo: shipment.orderNo,
+          shopifyOrderName: shipment.shopifyOrderId ? (names.get(shipment.shopifyOrderId) ?? null) : null,
+          adminUrl: shipment.shopifyOrderId ? adminOrderUrl(shop.domain, shipment.shopifyOrderId) : null,
+          postedAt: shipment.postedAt.toISOString(),
+          carrier: shipment.carrier,
+          trackingNo: shipment.trackingNo,
+          attempts: record.attempts,
+          error: record.message,
+          lines: shipment.lines.map((line) => `${line.quantity} × ${line.description}`),
+        },
+      ];
+    }),
   };
 }
 
@@ -97,12 +123,13 @@ export async function actOnShipments(
   if (input.intent === "retry") {
     const shipment = await findShipment(db, shop.id, input.shipmentId);
     if (!shipment) throw new Refusal(`This shop has no posted shipment ${input.shipmentId}.`, 404);
-    if (shipment.shopifySyncState !== "error")
+    if (!(await retryRecord(db, shop.id, SHIPMENT_FEED.task, shipment.no))) {
+      const record = (await recordsByKey(db, shop.id, SHIPMENT_FEED.task, [shipment.no])).get(shipment.no);
       throw new Refusal(
-        `Shipment ${shipment.no} has not failed (it is ${shipment.shopifySyncState.replaceAll("_", " ")}); only a failed shipment can be retried.`,
+        `Shipment ${shipment.no} has not failed (it is ${record ? SHIPMENT_STATE_WORDS[record.state as SyncRecordState] : "waiting to be sent"}); only a failed shipment can be retried.`,
         409,
       );
-    await retryShipmentSync(db, shop.id, shipment.no);
+    }
     retried = `Shipment ${shipment.no} is waiting to be sent again. `;
   }
   const followUp = await startFollowUp(db, shop, syncShipmentsTask);

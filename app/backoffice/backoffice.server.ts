@@ -66,15 +66,5 @@ export {
   type PostingResult,
   type PostSalesOrderOptions,
 } from "./posting.server";
-export {
-  countShipments,
-  findShipment,
-  listShipments,
-  markShipmentError,
-  markShipmentNothingToSync,
-  markShipmentSynced,
-  pendingShipments,
-  retryShipmentSync,
-  type ShipmentFilter,
-  type ShipmentSyncState,
-} from "./shipments.server";
+export { countShipments, findShipment, listShipments, shipmentsByNo } from "./shipments.server";
+export { changesSince, CHANGE_ENTITIES, type Change, type ChangeEntity } from "./changes.server";

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Db, Tx } from "../db.server";
 import { Prisma, type BoSalesHeader, type BoSalesLine } from "../generated/prisma/client";
 import type { SalesDocumentType } from "./documents.server";
+import { recordChange } from "./changes.server";
 import { BackOfficeError, PostingHeldError } from "./errors.server";
 import {
   inTransaction,
@@ -47,8 +48,6 @@ interface LinePlan {
   invoice: number;
 }
 
-type ShipmentSyncState = "pending" | "not_shopify" | "nothing_to_sync";
-
 export async function postSalesOrder(
   db: Db | Tx,
   shopId: string,
@@ -83,7 +82,7 @@ export async function postSalesOrder(
     if (options.invoice) plans.push(...shippingCharges(lines, plans));
     return post(tx, header, plans, {
       postedAt,
-      syncState: header.shopifyOrderId !== null ? "pending" : "not_shopify",
+      postedFrom: "order",
       carrier: optionalText(options.carrier),
       trackingNo: optionalText(options.trackingNo),
       trackingUrl: optionalText(options.trackingUrl),
@@ -93,7 +92,8 @@ export async function postSalesOrder(
 
 /**
  * Posts a whole sales invoice: the invoice, and a shipment for its items that records the stock
- * movement. The shipment is "nothing_to_sync": the order was already fulfilled in Shopify.
+ * movement. The shipment is marked as posted from an invoice: its order was fulfilled in Shopify
+ * before it was imported, so the shipment sync has nothing to send for it.
  */
 export async function postSalesInvoice(
   db: Db | Tx,
@@ -114,7 +114,7 @@ export async function postSalesInvoice(
     plans.push(...shippingCharges(lines, plans));
     return post(tx, header, plans, {
       postedAt,
-      syncState: "nothing_to_sync",
+      postedFrom: "invoice",
       carrier: null,
       trackingNo: null,
       trackingUrl: null,
@@ -205,7 +205,8 @@ async function post(
   plans: LinePlan[],
   shipment: {
     postedAt: Date;
-    syncState: ShipmentSyncState;
+    /** The sales document's type: an invoice's shipment was fulfilled in Shopify already. */
+    postedFrom: "order" | "invoice";
     carrier: string | null;
     trackingNo: string | null;
     trackingUrl: string | null;
@@ -245,10 +246,11 @@ async function post(
         carrier: shipment.carrier,
         trackingNo: shipment.trackingNo,
         trackingUrl: shipment.trackingUrl,
-        shopifySyncState: shipment.syncState,
+        postedFrom: shipment.postedFrom,
         lines: { create: shipped },
       },
     });
+    await recordChange(tx, shopId, "posted_shipment", no);
     // Non-stock items (gift cards, tips) are shipped, but no stock moves for them.
     const nonStock = new Set(
       (

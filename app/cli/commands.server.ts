@@ -11,6 +11,7 @@ import { enqueueSync, filterPairs } from "../jobs/enqueue.server";
 import { runInForeground, waitForRun } from "../jobs/foreground.server";
 import { findSyncTask, SYNC_TASKS as syncTasks, TASK_CATALOG, taskTableMarkdown } from "../sync/index.server";
 import { findShop } from "../shops/shops.server";
+import { shipmentSyncRecords } from "../sync/shipments/sync.server";
 import {
   adjustDocument,
   closeDocument,
@@ -167,7 +168,8 @@ export const MORE_COMMANDS: Record<string, Command> = {
       const shop = await findShop(db, requireShop(values));
       const documents = await listSalesDocuments(db, shop.id, {});
       const invoices = await listPostedInvoices(db, shop.id);
-      const shipments = await listShipments(db, shop.id, {});
+      const shipments = await listShipments(db, shop.id);
+      const synced = await shipmentSyncRecords(db, shop.id, shipments);
       const rows = [
         ...documents.map((doc) => ({
           kind: doc.documentType === "invoice" ? "sales invoice" : "sales order",
@@ -188,7 +190,7 @@ export const MORE_COMMANDS: Record<string, Command> = {
           no: shipment.no,
           shopifyOrderNo: null,
           customerNo: shipment.customerNo,
-          status: shipment.shopifySyncState,
+          status: synced.get(shipment.no)?.state ?? "pending",
           amount: null,
           currency: null,
           prices: null,
@@ -272,16 +274,19 @@ export const MORE_COMMANDS: Record<string, Command> = {
     options: { shop: { type: "string" }, json: { type: "boolean" } },
     async run(db, values, io) {
       const shop = await findShop(db, requireShop(values));
-      const shipments = await listShipments(db, shop.id, {});
+      const shipments = await listShipments(db, shop.id);
+      const synced = await shipmentSyncRecords(db, shop.id, shipments);
       const rows = shipments.map((shipment) => ({
         no: shipment.no,
         orderNo: shipment.orderNo,
         shopifyOrderId: shipment.shopifyOrderId?.toString() ?? null,
         carrier: shipment.carrier,
         trackingNo: shipment.trackingNo,
-        syncState: shipment.shopifySyncState,
-        fulfillmentId: shipment.shopifyFulfillmentId,
-        error: shipment.shopifySyncError,
+        // The shipment sync's record: its state, Shopify's fulfillment, and the message (an
+        // error's, or why nothing was sent).
+        syncState: synced.get(shipment.no)?.state ?? "pending",
+        fulfillmentId: synced.get(shipment.no)?.shopifyId ?? null,
+        message: synced.get(shipment.no)?.message ?? null,
       }));
       if (values.json) io.out(json(rows));
       else table(rows, io);

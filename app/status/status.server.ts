@@ -1,6 +1,7 @@
-import { countShipments, type ShipmentSyncState } from "../backoffice/backoffice.server";
 import type { Db } from "../db.server";
 import type { Prisma } from "../generated/prisma/client";
+import { collectChanges, countInState, type SyncRecordState } from "../sync/kit/outbound.server";
+import { SHIPMENT_FEED } from "../sync/shipments/sync.server";
 
 /**
  * The counts behind the home page's status tiles, from the data itself.
@@ -23,8 +24,8 @@ export interface ShopStatus {
 }
 
 /**
- * What each tile counts, as Prisma filters on the app's own tables (the shipment tiles: a
- * shipment state, asked of the back office). The lists behind the tiles (app/admin/) read with
+ * What each tile counts, as Prisma filters on the app's own tables (the shipment tiles: a state
+ * of the shipment sync's records). The lists behind the tiles (app/admin/) read with
  * the same filters, so a list always shows exactly what its tile counts.
  */
 export const tileWhere = {
@@ -45,9 +46,11 @@ export const tileWhere = {
 export const tileShipmentState = {
   unprocessedShipments: "pending",
   shipmentErrors: "error",
-} as const satisfies Record<string, ShipmentSyncState>;
+} as const satisfies Record<string, SyncRecordState>;
 
 export async function shopStatus(db: Db, shopId: string): Promise<ShopStatus> {
+  // Shipments posted since the shipment sync last read the back office count as waiting.
+  await collectChanges(db, shopId, SHIPMENT_FEED);
   const [
     unprocessedOrders,
     unmappedCustomers,
@@ -60,8 +63,8 @@ export async function shopStatus(db: Db, shopId: string): Promise<ShopStatus> {
     db.shopifyOrder.count({ where: tileWhere.unprocessedOrders(shopId) }),
     db.shopifyCustomer.count({ where: tileWhere.unmappedCustomers(shopId) }),
     db.shopifyVariantMap.count({ where: tileWhere.unmappedProducts(shopId) }),
-    countShipments(db, shopId, { state: tileShipmentState.unprocessedShipments }),
-    countShipments(db, shopId, { state: tileShipmentState.shipmentErrors }),
+    countInState(db, shopId, SHIPMENT_FEED.task, tileShipmentState.unprocessedShipments),
+    countInState(db, shopId, SHIPMENT_FEED.task, tileShipmentState.shipmentErrors),
     db.$queryRaw<{ count: bigint }[]>`
       select count(*) from "SyncRun" r
        where r."shopId" = ${shopId}::uuid and r.status = 'failed'

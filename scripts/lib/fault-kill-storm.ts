@@ -55,8 +55,9 @@ export async function killStorm(options: KillStormOptions): Promise<ScenarioResu
 
   /** Whether the pipeline still has work: an order not yet sent back as a fulfillment. */
   const workLeft = async () =>
-    (await prisma.boPostedShipment.count({ where: { shopId: shop.shopId, shopifySyncState: "synced" } })) <
-    options.orders;
+    (await prisma.syncRecord.count({
+      where: { shopId: shop.shopId, task: "sync_shipments", state: "synced" },
+    })) < options.orders;
 
   let kills = 0;
   /** Kills of a worker holding a run while the pipeline had work left: the ones that count. */

@@ -77,7 +77,7 @@ export async function pgRestart(options: PgRestartOptions): Promise<ScenarioResu
       if (running.length === 0) return;
       // ...and while orders are left to fulfil, so the restart cuts real work short.
       const synced = await patiently(() =>
-        prisma.boPostedShipment.count({ where: { shopId: shop.shopId, shopifySyncState: "synced" } }),
+        prisma.syncRecord.count({ where: { shopId: shop.shopId, task: "sync_shipments", state: "synced" } }),
       );
       if (synced >= options.orders) return;
       const down = Date.now();

@@ -143,7 +143,7 @@ export async function progress(shopId: string) {
   const [documents, posted, synced, active] = await Promise.all([
     prisma.boSalesHeader.count({ where: { shopId } }),
     prisma.boSalesHeader.count({ where: { shopId, status: "posted" } }),
-    prisma.boPostedShipment.count({ where: { shopId, shopifySyncState: "synced" } }),
+    prisma.syncRecord.count({ where: { shopId, task: "sync_shipments", state: "synced" } }),
     prisma.syncRun.count({ where: { shopId, status: { in: ["queued", "running"] } } }),
   ]);
   return { documents, posted, synced, active };
@@ -335,7 +335,7 @@ export async function canonicalState(
   const { default: prisma } = await import("../../app/db.server");
   const shopId = shop.shopId;
   const sim = simulator.sim.shop(shop.domain);
-  const [headers, customers, shipments, invoices, stock] = await Promise.all([
+  const [headers, customers, shipments, invoices, stock, shipmentRecords] = await Promise.all([
     prisma.boSalesHeader.findMany({ where: { shopId }, include: { lines: { orderBy: { lineNo: "asc" } } } }),
     prisma.boCustomer.findMany({ where: { shopId } }),
     prisma.boPostedShipment.findMany({
@@ -352,7 +352,9 @@ export async function canonicalState(
       _sum: { quantity: true },
       _count: true,
     }),
+    prisma.syncRecord.findMany({ where: { shopId, task: "sync_shipments" } }),
   ]);
+  const recordOf = new Map(shipmentRecords.map((record) => [record.recordKey, record]));
   const customerOf = new Map(customers.map((c) => [c.no, c]));
   const describeCustomer = (no: string) => {
     const c = customerOf.get(no);
@@ -421,9 +423,9 @@ export async function canonicalState(
       shipment.carrier,
       shipment.trackingNo === null ? null : "tracking number",
       shipment.trackingUrl?.replace(shipment.trackingNo ?? "\u0000", "<tracking number>") ?? null,
-      shipment.shopifySyncState,
-      shipment.shopifySyncError,
-      shipment.shopifyFulfillmentId === null ? null : "fulfillment",
+      recordOf.get(shipment.no)?.state ?? null,
+      recordOf.get(shipment.no)?.message ?? null,
+      recordOf.get(shipment.no)?.shopifyId ? "fulfillment" : null,
       shipment.lines.map((line) => [
         line.lineNo,
         line.orderLineNo,

@@ -1,9 +1,7 @@
-import {
-  markShipmentError,
-  markShipmentSynced,
-  postSalesOrder,
-} from "../../app/backoffice/backoffice.server";
+import { postSalesOrder } from "../../app/backoffice/backoffice.server";
 import prisma from "../../app/db.server";
+import { collectChanges, markFailed, markSent, recordsByKey } from "../../app/sync/kit/outbound.server";
+import { SHIPMENT_FEED } from "../../app/sync/shipments/sync.server";
 import { stockedShop } from "../kit/backoffice";
 import { processStaged } from "../kit/jobs";
 import { insertStagedCustomer, insertStagedOrder, shopifyId } from "../kit/staged";
@@ -71,8 +69,14 @@ export async function busyShop() {
     shipments.push(posted.shipmentNo!);
   }
   const [pending, failed, synced] = shipments as [string, string, string];
-  await markShipmentError(prisma, shop.id, failed, "order 123 no longer exists in Shopify");
-  await markShipmentSynced(prisma, shop.id, synced, "gid://shopify/Fulfillment/1");
+  // As the shipment sync would leave them: one failed, one sent, one waiting.
+  await collectChanges(prisma, shop.id, SHIPMENT_FEED);
+  const records = await recordsByKey(prisma, shop.id, SHIPMENT_FEED.task, [failed, synced]);
+  await markFailed(prisma, records.get(failed)!, "order 123 no longer exists in Shopify");
+  await markSent(prisma, records.get(synced)!, {
+    shopifyId: "gid://shopify/Fulfillment/1",
+    sentHash: "sent",
+  });
 
   return {
     shop,

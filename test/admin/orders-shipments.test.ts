@@ -5,6 +5,7 @@ import { action as ordersAction, loader as ordersLoader } from "../../app/routes
 import { action as shipmentsAction, loader as shipmentsLoader } from "../../app/routes/app.shipments";
 import { shopStatus } from "../../app/status/status.server";
 import { queuedRuns, runQueuedJobs } from "../kit/jobs";
+import { shipmentRecords } from "../kit/outbound";
 import { adminRequest, answer, callRoute } from "../support/admin";
 import { busyShop } from "./busy-shop";
 
@@ -79,10 +80,10 @@ describe("when a shipment failed to reach Shopify", () => {
     expect(result.body.message).toBe(
       `Shipment ${failed.no} is waiting to be sent again. Sending shipments to Shopify is queued and starts at once; the job list shows its progress.`,
     );
-    const shipment = await prisma.boPostedShipment.findUniqueOrThrow({ where: { id: failed.id } });
-    expect(shipment).toMatchObject({
-      shopifySyncState: "pending",
-      shopifySyncError: "order 123 no longer exists in Shopify",
+    expect((await shipmentRecords(busy.shop.id))[failed.no]).toMatchObject({
+      state: "pending",
+      message: "order 123 no longer exists in Shopify",
+      attempts: 1,
     });
     expect(await queuedRuns(busy.shop, "sync_shipments")).toHaveLength(1);
     expect(await shopStatus(prisma, busy.shop.id)).toMatchObject({
@@ -113,9 +114,7 @@ describe("when a shipment failed to reach Shopify", () => {
     expect(result.body.error).toBe(
       `Shipment ${synced.no} has not failed (it is synced); only a failed shipment can be retried.`,
     );
-    expect(await prisma.boPostedShipment.findUniqueOrThrow({ where: { id: synced.id } })).toMatchObject({
-      shopifySyncState: "synced",
-    });
+    expect((await shipmentRecords(busy.shop.id))[synced.no]).toMatchObject({ state: "synced" });
     expect(await queuedRuns(busy.shop, "sync_shipments")).toEqual([]);
   });
 });

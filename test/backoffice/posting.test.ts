@@ -3,11 +3,8 @@ import {
   BackOfficeError,
   createSalesDocument,
   getSalesDocument,
+  changesSince,
   listShipments,
-  markShipmentError,
-  markShipmentNothingToSync,
-  markShipmentSynced,
-  pendingShipments,
   postSalesInvoice,
   postSalesOrder,
   stockAt,
@@ -220,10 +217,7 @@ describe("when a sales invoice for a fulfilled Shopify order is posted", () => {
 
     expect(posted).toEqual({ shipmentNo: "SHIP00001", invoiceNo: "PINV00001" });
     const shipment = await shipmentOf(shop.id, posted.shipmentNo!);
-    expect(shipment).toMatchObject({
-      shopifySyncState: "nothing_to_sync",
-      shopifyOrderId: document.shopifyOrderId,
-    });
+    expect(shipment).toMatchObject({ postedFrom: "invoice", shopifyOrderId: document.shopifyOrderId });
     expect(shipment.lines.map((l) => [l.itemNo, l.quantity])).toEqual([["TEE", 2]]);
     const invoice = await invoiceOf(shop.id, posted.invoiceNo!);
     expect(invoice).toMatchObject({ shopifyOrderNo: "#2001", customerNo: customer.no });
@@ -231,79 +225,42 @@ describe("when a sales invoice for a fulfilled Shopify order is posted", () => {
     expect(invoice.amountIncludingTax.toString()).toBe("65.94");
     expect(await stockAt(prisma, shop.id, { itemNo: "TEE" })).toBe(8);
     expect((await getSalesDocument(prisma, shop.id, "invoice", document.no))?.status).toBe("posted");
-    expect(await pendingShipments(prisma, shop.id, { limit: 10 })).toEqual([]);
     await expect(postSalesInvoice(prisma, shop.id, document.no)).rejects.toThrow("nothing to post");
+    // In the change feed once, like any posted shipment (the shipment sync skips it).
+    const { changes } = await changesSince(prisma, shop.id, "posted_shipment", null);
+    expect(changes.map((change) => change.key)).toEqual([posted.shipmentNo]);
   });
 });
 
-describe("when posted shipments are sent to Shopify", () => {
-  it("offers pending ones oldest first and records each outcome", async () => {
-    const { shop, customer } = await stockedShop();
-    const first = await shopifyDocument(shop.id, customer.no, [itemLine("TEE", 1, "25")]);
-    const second = await shopifyDocument(shop.id, customer.no, [itemLine("TEE", 1, "25")]);
-    const local = await createSalesDocument(prisma, shop.id, {
+describe("when shipments are posted", () => {
+  it("puts each in the change feed once, in the posting's transaction, and only for its shop", async () => {
+    const a = await stockedShop();
+    const b = await stockedShop();
+    const first = await shopifyDocument(a.shop.id, a.customer.no, [itemLine("TEE", 1, "25")]);
+    const local = await createSalesDocument(prisma, a.shop.id, {
       documentType: "order",
-      customerNo: customer.no,
+      customerNo: a.customer.no,
       orderDate: new Date(),
       currencyCode: "EUR",
       lines: [itemLine("TEE", 1, "25")],
     });
-    const a = await postSalesOrder(prisma, shop.id, first.no, {
-      ship: true,
-      invoice: false,
-      postingDate: new Date("2026-11-21T08:00:00Z"),
-    });
-    const b = await postSalesOrder(prisma, shop.id, second.no, {
-      ship: true,
-      invoice: false,
-      postingDate: new Date("2026-11-21T09:00:00Z"),
-    });
-    const c = await postSalesOrder(prisma, shop.id, local.no, { ship: true, invoice: false });
+    const before = await changesSince(prisma, a.shop.id, "posted_shipment", null);
+    expect(before.changes).toEqual([]);
 
-    expect((await shipmentOf(shop.id, c.shipmentNo!)).shopifySyncState).toBe("not_shopify");
-    const pending = await pendingShipments(prisma, shop.id, { limit: 10 });
-    expect(pending.map((s) => s.no)).toEqual([a.shipmentNo, b.shipmentNo]);
-    expect(pending[0]!.lines[0]).toMatchObject({ orderLineNo: 10000, quantity: 1 });
-
-    await markShipmentError(prisma, shop.id, a.shipmentNo!, "Shopify: fulfillment order is closed");
-    await markShipmentError(prisma, shop.id, a.shipmentNo!, "Shopify: still closed");
-    expect(await shipmentOf(shop.id, a.shipmentNo!)).toMatchObject({
-      shopifySyncState: "error",
-      shopifySyncError: "Shopify: still closed",
-      shopifySyncAttempts: 2,
-    });
-    expect((await pendingShipments(prisma, shop.id, { limit: 1 })).map((s) => s.no)).toEqual([a.shipmentNo]);
-
-    await markShipmentSynced(prisma, shop.id, a.shipmentNo!, "gid://shopify/Fulfillment/1");
-    await markShipmentNothingToSync(prisma, shop.id, b.shipmentNo!, "already fulfilled in Shopify");
-
-    expect(await pendingShipments(prisma, shop.id, { limit: 10 })).toEqual([]);
-    const synced = await listShipments(prisma, shop.id, { state: "synced" });
-    expect(synced).toHaveLength(1);
-    expect(synced[0]).toMatchObject({
-      shopifyFulfillmentId: "gid://shopify/Fulfillment/1",
-      shopifySyncError: null,
-    });
-    expect(synced[0]!.shopifySyncedAt).toBeInstanceOf(Date);
-    expect((await listShipments(prisma, shop.id, { state: "nothing_to_sync" }))[0]).toMatchObject({
-      no: b.shipmentNo,
-      shopifySyncError: "already fulfilled in Shopify",
-    });
-    await expect(markShipmentSynced(prisma, shop.id, "SHIP404", "x")).rejects.toThrow(
-      "posted shipment SHIP404 does not exist",
-    );
-  });
-
-  it("never offers another shop's shipments", async () => {
-    const a = await stockedShop();
-    const b = await stockedShop();
-    const order = await shopifyDocument(a.shop.id, a.customer.no, [itemLine("TEE", 1, "25")]);
-    const posted = await postSalesOrder(prisma, a.shop.id, order.no, { ship: true, invoice: true });
-
-    expect(await pendingShipments(prisma, b.shop.id, { limit: 10 })).toEqual([]);
-    await expect(markShipmentSynced(prisma, b.shop.id, posted.shipmentNo!, "x")).rejects.toThrow(
+    const one = await postSalesOrder(prisma, a.shop.id, first.no, { ship: true, invoice: false });
+    const two = await postSalesOrder(prisma, a.shop.id, local.no, { ship: true, invoice: true });
+    // Invoicing what was shipped posts no shipment, so no change.
+    await postSalesOrder(prisma, a.shop.id, first.no, { ship: false, invoice: true });
+    // A posting that fails leaves no change behind.
+    await expect(postSalesOrder(prisma, a.shop.id, first.no, { ship: true, invoice: true })).rejects.toThrow(
       BackOfficeError,
     );
-    expect(await stockAt(prisma, b.shop.id, { itemNo: "TEE" })).toBe(10);
+
+    const after = await changesSince(prisma, a.shop.id, "posted_shipment", before.snapshot);
+    expect(after.changes.map((change) => change.key)).toEqual([one.shipmentNo, two.shipmentNo]);
+    expect(after.changes[0]!.at).toBeInstanceOf(Date);
+    expect((await changesSince(prisma, a.shop.id, "posted_shipment", after.snapshot)).changes).toEqual([]);
+    expect((await changesSince(prisma, b.shop.id, "posted_shipment", null)).changes).toEqual([]);
+    expect(await shipmentOf(a.shop.id, one.shipmentNo!)).toMatchObject({ postedFrom: "order" });
   });
 });

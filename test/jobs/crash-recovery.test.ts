@@ -8,6 +8,7 @@ import { runInForeground } from "../../app/jobs/foreground.server";
 import { recoverStoppedWorkers } from "../../app/jobs/recovery.server";
 import { syncOrdersTask } from "../../app/sync/orders/task.server";
 import { syncShipmentsTask } from "../../app/sync/shipments/task.server";
+import { shipmentRecords, syncedShipments } from "../kit/outbound";
 import { orderShop } from "../support/order-shop";
 import { withoutDefaultSchedules } from "../support/shops";
 import { startSimulator, type RunningSimulator } from "../support/simulator";
@@ -199,9 +200,7 @@ describe("when a worker is SIGKILLed between fulfillments of a shipment sync", (
 
     const first = workerProcess();
     await until("the first shipment to reach Shopify", async () =>
-      (await prisma.boPostedShipment.count({ where: { shopId: shop.id, shopifySyncState: "synced" } })) > 0
-        ? true
-        : null,
+      (await syncedShipments(shop.id)) > 0 ? true : null,
     );
     await kill(first);
     expect((await prisma.syncRun.findUniqueOrThrow({ where: { id: run.id } })).status).toBe("running");
@@ -212,8 +211,9 @@ describe("when a worker is SIGKILLed between fulfillments of a shipment sync", (
       return ["succeeded", "failed"].includes(current.status) ? current : null;
     });
     expect(ended).toMatchObject({ status: "succeeded", interruptions: 1 });
-    const shipments = await prisma.boPostedShipment.findMany({ where: { shopId: shop.id } });
-    expect(shipments.map((s) => s.shopifySyncState)).toEqual(["synced", "synced", "synced", "synced"]);
+    const records = await shipmentRecords(shop.id);
+    expect(Object.values(records).map((r) => r.state)).toEqual(["synced", "synced", "synced", "synced"]);
+    expect(await prisma.boPostedShipment.count({ where: { shopId: shop.id } })).toBe(4);
     for (const order of orders) {
       const inShopify = await store.order(order.id);
       expect(inShopify?.fulfillments).toHaveLength(1);

@@ -15,6 +15,7 @@ import { processOrders } from "../../app/sync/orders/process.server";
 import { processOrdersTask, syncOrdersTask } from "../../app/sync/orders/task.server";
 import { syncShipmentsTask } from "../../app/sync/shipments/task.server";
 import { log } from "../../app/log.server";
+import { shipmentRecords } from "../kit/outbound";
 import { orderShop } from "../support/order-shop";
 import { startSimulator, type RunningSimulator } from "../support/simulator";
 import { Store } from "../support/store";
@@ -226,16 +227,13 @@ describe("when a shipment is posted", () => {
     });
     const run = await runInForeground(prisma, syncShipmentsTask, { shop: shop.domain, trigger: "manual" });
 
-    const states = await prisma.boPostedShipment.findMany({ where: { shopId: shop.id } });
-    expect(states.map((s) => [s.shopifySyncState, s.shopifySyncError])).toEqual([["synced", null]]);
+    const records = await shipmentRecords(shop.id);
+    expect(Object.keys(records)).toEqual([posted.shipmentNo]);
+    expect(records[posted.shipmentNo!]).toMatchObject({ state: "synced", message: null });
     expect(run).toMatchObject({ status: "succeeded", counts: { synced: 1 } });
-    const shipment = await prisma.boPostedShipment.findFirstOrThrow({
-      where: { shopId: shop.id, no: posted.shipmentNo! },
-    });
-    expect(shipment.shopifySyncState).toBe("synced");
     const inShopify = await store.order(order.id);
     expect(inShopify?.displayFulfillmentStatus).toBe("FULFILLED");
-    expect(inShopify?.fulfillments.map((f) => f.id)).toEqual([shipment.shopifyFulfillmentId]);
+    expect(inShopify?.fulfillments.map((f) => f.id)).toEqual([records[posted.shipmentNo!]!.shopifyId]);
     expect(inShopify?.fulfillments[0]?.trackingInfo[0]).toMatchObject({
       company: "UPS",
       number: "1Z999AA10123456784",
@@ -307,14 +305,10 @@ describe("when one shipment cannot reach Shopify", () => {
     const run = await runInForeground(prisma, syncShipmentsTask, { shop: shop.domain, trigger: "manual" });
 
     expect(run.counts).toMatchObject({ synced: 1, failed: 1 });
-    const states = await prisma.boPostedShipment.findMany({
-      where: { shopId: shop.id },
-      orderBy: { no: "asc" },
-    });
-    const byNo = Object.fromEntries(states.map((s) => [s.no, s]));
-    expect(byNo[goodShipment.shipmentNo!]?.shopifySyncState).toBe("synced");
-    expect(byNo[goneShipment.shipmentNo!]).toMatchObject({ shopifySyncState: "error" });
-    expect(byNo[goneShipment.shipmentNo!]?.shopifySyncError).toMatch(/no longer exists in Shopify/);
+    const byNo = await shipmentRecords(shop.id);
+    expect(byNo[goodShipment.shipmentNo!]?.state).toBe("synced");
+    expect(byNo[goneShipment.shipmentNo!]).toMatchObject({ state: "error", attempts: 1 });
+    expect(byNo[goneShipment.shipmentNo!]?.message).toMatch(/no longer exists in Shopify/);
   });
 
   it("when Shopify refuses its fulfillment, marks that shipment with Shopify's message and sends the others", async () => {
@@ -348,12 +342,11 @@ describe("when one shipment cannot reach Shopify", () => {
     );
 
     expect(run?.counts).toMatchObject({ synced: 1, failed: 1 });
-    const states = await prisma.boPostedShipment.findMany({ where: { shopId: shop.id } });
-    const byNo = Object.fromEntries(states.map((s) => [s.no, s]));
-    expect(byNo[goodShipment]).toMatchObject({ shopifySyncState: "synced", shopifySyncError: null });
+    const byNo = await shipmentRecords(shop.id);
+    expect(byNo[goodShipment]).toMatchObject({ state: "synced", message: null });
     expect(byNo[racedShipment]).toMatchObject({
-      shopifySyncState: "error",
-      shopifySyncError: "Shopify: Invalid fulfillment order line item quantity requested.",
+      state: "error",
+      message: "Shopify: Invalid fulfillment order line item quantity requested.",
     });
     expect((await store.order(good.id))?.displayFulfillmentStatus).toBe("FULFILLED");
     expect((await store.order(raced.id))?.fulfillments).toHaveLength(1); // the merchant's only

@@ -1,13 +1,20 @@
+import { shipmentsByNo, type PostedShipment } from "../../backoffice/backoffice.server";
 import type { Db } from "../../db.server";
-import {
-  markShipmentError,
-  markShipmentNothingToSync,
-  markShipmentSynced,
-  pendingShipments,
-} from "../../backoffice/backoffice.server";
 import { RecordError } from "../../errors.server";
+import type { SyncRecord } from "../../generated/prisma/client";
 import type { AdminClient } from "../../shopify/admin-client.server";
 import { gid, numericId } from "../../shopify/ids.server";
+import {
+  collectChanges,
+  contentHash,
+  dueRecords,
+  isUnchanged,
+  markFailed,
+  markSent,
+  markSkipped,
+  recordsByKey,
+  type OutboundFeed,
+} from "../kit/outbound.server";
 import { forEachRecord, type RecordResult, type RecordSummary } from "../kit/records.server";
 import type { RunScope } from "../kit/scope.server";
 import { FULFILLMENT_CREATE, SHIPMENT_TARGETS, type FulfillmentOrderNode } from "./operations.server";
@@ -19,7 +26,38 @@ import { FULFILLMENT_CREATE, SHIPMENT_TARGETS, type FulfillmentOrderNode } from 
  * number and URL. Each shipment ends in one state: synced (with the fulfillment ids), error
  * (Shopify's message; retried by the next run), or nothing to sync (Shopify has nothing left
  * to fulfil for it). One shipment's failure does not stop the others.
+ *
+ * Its state is a sync record per shipment (app/sync/kit/outbound.server.ts), made due by the
+ * back office's change feed when the shipment is posted.
  */
+
+/** The shipment sync's records: one per posted shipment, by its number. */
+export const SHIPMENT_FEED = {
+  task: "sync_shipments",
+  entity: "posted_shipment",
+} as const satisfies OutboundFeed;
+
+export const NOT_SHOPIFY = "not a Shopify order";
+export const POSTED_FROM_INVOICE =
+  "posted from a sales invoice: the order was fulfilled in Shopify before it was imported";
+
+/**
+ * The shipment sync's record of each of these shipments, by number, after reading what the
+ * back office posted since (a shipment without one has not been seen yet: it waits).
+ */
+export async function shipmentSyncRecords(
+  db: Db,
+  shopId: string,
+  shipments: Pick<PostedShipment, "no">[],
+): Promise<Map<string, SyncRecord>> {
+  await collectChanges(db, shopId, SHIPMENT_FEED);
+  return recordsByKey(
+    db,
+    shopId,
+    SHIPMENT_FEED.task,
+    shipments.map((shipment) => shipment.no),
+  );
+}
 
 const MAX_LINES_PER_CALL = 250;
 
@@ -80,12 +118,10 @@ export function calls(allocations: Allocation[]): Allocation[][] {
   return batches;
 }
 
-type PendingShipment = Awaited<ReturnType<typeof pendingShipments>>[number];
-
 /**
- * Sends each pending shipment on its own (the sync kit's record loop): synced, nothing to sync,
- * or failed with Shopify's message on the shipment (the next run tries it again). A failure
- * about the shop (401, 403...) stops the run: every shipment would fail the same way.
+ * Sends each due shipment on its own (the sync kit's record loop): synced, nothing to sync,
+ * or failed with Shopify's message on its sync record (the next run tries it again). A
+ * failure about the shop (401, 403...) stops the run: every shipment would fail the same way.
  */
 export async function syncShipments(
   scope: RunScope<unknown>,
@@ -94,29 +130,67 @@ export async function syncShipments(
 ): Promise<RecordSummary> {
   const { db, shop } = scope;
   const settings = await db.shopSettings.findUniqueOrThrow({ where: { shopId: shop.id } });
-  const shipments = await pendingShipments(db, shop.id, { limit: options.limit ?? 500 });
-  return forEachRecord(scope, shipments, {
-    label: (shipment) => shipment.no,
-    total: shipments.length,
-    handle: (shipment) => sendShipment(db, shop.id, client, settings.notifyCustomerOnShipment, shipment),
-    onFailure: async (shipment, message) => {
-      await markShipmentError(db, shop.id, shipment.no, message);
-    },
+  await collectChanges(db, shop.id, SHIPMENT_FEED);
+  const records = await dueRecords(db, shop.id, SHIPMENT_FEED.task, options.limit ?? 500);
+  const shipments = new Map(
+    (
+      await shipmentsByNo(
+        db,
+        shop.id,
+        records.map((record) => record.recordKey),
+      )
+    ).map((shipment) => [shipment.no, shipment]),
+  );
+  return forEachRecord(scope, records, {
+    label: (record) => record.recordKey,
+    total: records.length,
+    handle: (record) =>
+      sendShipment(db, client, settings.notifyCustomerOnShipment, record, shipments.get(record.recordKey)),
+    onFailure: (record, message) => markFailed(db, record, message),
   });
 }
 
 const SYNCED = { outcome: "sent", count: "synced" } as const;
 const NOTHING_TO_SYNC = { outcome: "skipped", count: "nothingToSync" } as const;
 
+/** What a fulfillment is made of: a shipment with the same hash is the same fulfillment. */
+function shipmentHash(shipment: PostedShipment): string {
+  return contentHash({
+    lines: shipment.lines.map((line) => [line.shopifyLineId, line.quantity]),
+    carrier: shipment.carrier,
+    trackingNo: shipment.trackingNo,
+    trackingUrl: shipment.trackingUrl,
+  });
+}
+
 async function sendShipment(
   db: Db,
-  shopId: string,
   client: AdminClient,
   notifyCustomer: boolean,
-  shipment: PendingShipment,
+  record: SyncRecord,
+  shipment: PostedShipment | undefined,
 ): Promise<RecordResult> {
+  if (!shipment) {
+    await markSkipped(db, record, "the posted shipment is no longer in the back office");
+    return NOTHING_TO_SYNC;
+  }
+  const hash = shipmentHash(shipment);
+  if (record.shopifyId !== null) {
+    // Sent before (a change came after): a fulfillment is not sent twice.
+    if (isUnchanged(record, hash) || record.sentHash === null) {
+      await markSent(db, record, { shopifyId: record.shopifyId, sentHash: hash });
+      return "unchanged";
+    }
+    throw new RecordError(
+      `changed after it was sent to Shopify as ${record.shopifyId}; a sent fulfillment is not changed by this sync`,
+    );
+  }
+  if (shipment.postedFrom === "invoice") {
+    await markSkipped(db, record, POSTED_FROM_INVOICE);
+    return NOTHING_TO_SYNC;
+  }
   if (shipment.shopifyOrderId === null) {
-    await markShipmentNothingToSync(db, shopId, shipment.no, "not a Shopify order");
+    await markSkipped(db, record, NOT_SHOPIFY);
     return NOTHING_TO_SYNC;
   }
   const { order } = await client.request(SHIPMENT_TARGETS, { id: gid("Order", shipment.shopifyOrderId) });
@@ -126,17 +200,12 @@ async function sendShipment(
     ? order.fulfillments.filter((f) => f.trackingInfo.some((t) => t.number === shipment.trackingNo))
     : [];
   if (ours.length > 0) {
-    await markShipmentSynced(db, shopId, shipment.no, ours.map((f) => f.id).join(","));
+    await markSent(db, record, { shopifyId: ours.map((f) => f.id).join(","), sentHash: hash });
     return SYNCED;
   }
   const allocations = allocate(shipment.lines, order.fulfillmentOrders.nodes);
   if (allocations.length === 0) {
-    await markShipmentNothingToSync(
-      db,
-      shopId,
-      shipment.no,
-      "Shopify has nothing left to fulfil for these lines",
-    );
+    await markSkipped(db, record, "Shopify has nothing left to fulfil for these lines");
     return NOTHING_TO_SYNC;
   }
   const fulfillmentIds: string[] = [];
@@ -174,10 +243,10 @@ async function sendShipment(
     else fulfillmentIds.push(fulfillment.id);
   }
   if (errors.length > 0)
-    // Shopify refused (userErrors): the record loop writes this on the shipment.
+    // Shopify refused (userErrors): the record loop writes this on the shipment's sync record.
     throw new RecordError(
       `Shopify: ${errors.join("; ")}${fulfillmentIds.length ? ` (created ${fulfillmentIds.join(", ")})` : ""}`,
     );
-  await markShipmentSynced(db, shopId, shipment.no, fulfillmentIds.join(","));
+  await markSent(db, record, { shopifyId: fulfillmentIds.join(","), sentHash: hash });
   return SYNCED;
 }

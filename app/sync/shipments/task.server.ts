@@ -1,16 +1,16 @@
 import { adminClientFor } from "../../shopify/admin-client.server";
 import { NO_FILTERS } from "../kit/filters";
 import { defineTask } from "../kit/manifest.server";
-import { syncShipments } from "./sync.server";
+import { SHIPMENT_FEED, syncShipments } from "./sync.server";
 
 /**
  * sync_shipments: posted shipments of Shopify orders → Shopify fulfillments with tracking. Its
- * own category: it only writes each shipment's sync state and Shopify's fulfillments, so it
+ * own category: it only writes its sync records and Shopify's fulfillments, so it
  * runs beside an order import or a batch posting instead of waiting for them.
  */
 export const syncShipmentsTask = defineTask(
   {
-    name: "sync_shipments",
+    name: SHIPMENT_FEED.task,
     title: "Sync shipments",
     activity: "Sending shipments to Shopify",
     direction: "to_shopify",

@@ -1,0 +1,58 @@
+import type { Db, Tx } from "../db.server";
+import { BackOfficeError } from "./errors.server";
+
+/**
+ * The back office's change feed: what changed in the records another system follows, for the
+ * syncs that send them (an external ERP would offer its own change log here). A change is
+ * written in the transaction that makes it, so it exists exactly when the change does.
+ *
+ * A reader keeps its place as the database snapshot of its last read, not as a sequence
+ * number: two postings can commit in the other order than they took their numbers, and a
+ * reader that had passed the later number would never see the earlier one. A snapshot says
+ * which transactions had committed; the next read takes every change whose transaction was
+ * not visible in it and is visible now, so a change committed late is read late, never
+ * skipped, and a change is read once per reader.
+ */
+
+/** The records the feed carries, each by its back-office key. */
+export const CHANGE_ENTITIES = ["posted_shipment"] as const;
+export type ChangeEntity = (typeof CHANGE_ENTITIES)[number];
+
+export interface Change {
+  key: string;
+  /** When it last changed (the latest of its changes since the last read). */
+  at: Date;
+}
+
+/** Records a change to one record, in the caller's transaction. */
+export async function recordChange(tx: Tx, shopId: string, entity: ChangeEntity, key: string): Promise<void> {
+  await tx.$executeRaw`insert into "BoChange" ("shopId", entity, key) values (${shopId}::uuid, ${entity}, ${key})`;
+}
+
+/**
+ * The records of `entity` that changed since the snapshot `after` (all of them when null),
+ * each once, oldest change first, and the snapshot to read from next time. One statement,
+ * so the changes and the snapshot agree.
+ */
+export async function changesSince(
+  db: Db | Tx,
+  shopId: string,
+  entity: ChangeEntity,
+  after: string | null,
+): Promise<{ changes: Change[]; snapshot: string }> {
+  if (!CHANGE_ENTITIES.includes(entity))
+    throw new BackOfficeError(`the change feed has no ${String(entity)}`);
+  const rows = await db.$queryRaw<{ snapshot: string; changes: { key: string; at: string }[] }[]>`
+    select pg_current_snapshot()::text as snapshot,
+           coalesce((select json_agg(json_build_object('key', c.key, 'at', c.at) order by c.at, c.key)
+                       from (select key, max(at) as at
+                               from "BoChange"
+                              where "shopId" = ${shopId}::uuid and entity = ${entity}
+                                and (${after}::pg_snapshot is null
+                                     or (xid >= pg_snapshot_xmin(${after}::pg_snapshot)::text::bigint
+                                         and not pg_visible_in_snapshot(xid::text::xid8, ${after}::pg_snapshot)))
+                              group by key) c), '[]'::json) as changes`;
+  const row = rows[0];
+  if (!row) throw new Error("the change feed answered nothing");
+  return { snapshot: row.snapshot, changes: row.changes.map((c) => ({ key: c.key, at: new Date(c.at) })) };
+}
