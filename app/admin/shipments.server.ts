@@ -71,14 +71,10 @@ export async function listShipments(
   await collectChanges(db, shop.id, SHIPMENT_FEED);
   const { paging, skip, take } = pageWindow(page, await countInState(db, shop.id, SHIPMENT_FEED.task, state));
   const records = await recordsInState(db, shop.id, SHIPMENT_FEED.task, state, { skip, take });
-  const shipments = new Map(
-    (
-      await shipmentsByNo(
-        db,
-        shop.id,
-        records.map((record) => record.recordKey),
-      )
-    ).map((shipment) => [shipment.no, shipment]),
+  const shipments = await shipmentsByNo(
+    db,
+    shop.id,
+    records.map((record) => record.recordKey),
   );
   const orderIds = [...shipments.values()].flatMap((shipment) =>
     shipment.shopifyOrderId ? [shipment.shopifyOrderId] : [],

@@ -30,14 +30,18 @@ export async function countShipments(db: Db | Tx, shopId: string): Promise<numbe
   return db.boPostedShipment.count({ where: { shopId } });
 }
 
-/** The shop's posted shipments of these numbers, with their lines (unknown numbers are left out). */
-export async function shipmentsByNo(db: Db | Tx, shopId: string, nos: string[]): Promise<PostedShipment[]> {
-  if (nos.length === 0) return [];
-  return db.boPostedShipment.findMany({
+/** The shop's posted shipments of these numbers, with their lines, by number (unknown ones left out). */
+export async function shipmentsByNo(
+  db: Db | Tx,
+  shopId: string,
+  nos: string[],
+): Promise<Map<string, PostedShipment>> {
+  if (nos.length === 0) return new Map();
+  const shipments = await db.boPostedShipment.findMany({
     where: { shopId, no: { in: nos } },
     include: withLines,
-    orderBy: [...oldestFirst],
   });
+  return new Map(shipments.map((shipment) => [shipment.no, shipment]));
 }
 
 /** One posted shipment of the shop by its id, with its lines; null when the shop has none such. */

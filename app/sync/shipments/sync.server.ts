@@ -132,14 +132,10 @@ export async function syncShipments(
   const settings = await db.shopSettings.findUniqueOrThrow({ where: { shopId: shop.id } });
   await collectChanges(db, shop.id, SHIPMENT_FEED);
   const records = await dueRecords(db, shop.id, SHIPMENT_FEED.task, options.limit ?? 500);
-  const shipments = new Map(
-    (
-      await shipmentsByNo(
-        db,
-        shop.id,
-        records.map((record) => record.recordKey),
-      )
-    ).map((shipment) => [shipment.no, shipment]),
+  const shipments = await shipmentsByNo(
+    db,
+    shop.id,
+    records.map((record) => record.recordKey),
   );
   return forEachRecord(scope, records, {
     label: (record) => record.recordKey,
