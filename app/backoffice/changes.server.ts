@@ -11,11 +11,16 @@ import { BackOfficeError } from "./errors.server";
  * reader that had passed the later number would never see the earlier one. A snapshot says
  * which transactions had committed; the next read takes every change whose transaction was
  * not visible in it and is visible now, so a change committed late is read late, never
- * skipped, and a change is read once per reader.
+ * skipped, and a change is read once per reader. (Transaction ids restart in a new cluster:
+ * after a restore by pg_dump, delete the readers' cursors, "SyncFeedCursor", so they read
+ * every change again; what they had sent is recognised as unchanged.)
  */
 
-/** The records the feed carries, each by its back-office key. */
-export const CHANGE_ENTITIES = ["posted_shipment"] as const;
+/**
+ * The records the feed carries, each by its back-office key: a posted shipment by its number,
+ * an item by its number (its card, its variants or its sales prices and line discounts changed).
+ */
+export const CHANGE_ENTITIES = ["posted_shipment", "item"] as const;
 export type ChangeEntity = (typeof CHANGE_ENTITIES)[number];
 
 export interface Change {
@@ -42,8 +47,10 @@ export async function changesSince(
 ): Promise<{ changes: Change[]; snapshot: string }> {
   if (!CHANGE_ENTITIES.includes(entity))
     throw new BackOfficeError(`the change feed has no ${String(entity)}`);
-  const rows = await db.$queryRaw<{ snapshot: string; changes: { key: string; at: string }[] }[]>`
-    select pg_current_snapshot()::text as snapshot,
+  const rows = await db.$queryRaw<
+    { snapshot: string; own: string | null; changes: { key: string; at: string }[] }[]
+  >`
+    select pg_current_snapshot()::text as snapshot, pg_current_xact_id_if_assigned()::text as own,
            coalesce((select json_agg(json_build_object('key', c.key, 'at', c.at) order by c.at, c.key)
                        from (select key, max(at) as at
                                from "BoChange"
@@ -54,5 +61,9 @@ export async function changesSince(
                               group by key) c), '[]'::json) as changes`;
   const row = rows[0];
   if (!row) throw new Error("the change feed answered nothing");
+  // A transaction that has written sees its own changes, but its snapshot does not count
+  // them as read: the next read would take them again. A reader reads before it writes.
+  if (row.own !== null)
+    throw new Error("the change feed is read before the reading transaction writes anything");
   return { snapshot: row.snapshot, changes: row.changes.map((c) => ({ key: c.key, at: new Date(c.at) })) };
 }

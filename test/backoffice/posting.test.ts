@@ -251,10 +251,15 @@ describe("when shipments are posted", () => {
     const two = await postSalesOrder(prisma, a.shop.id, local.no, { ship: true, invoice: true });
     // Invoicing what was shipped posts no shipment, so no change.
     await postSalesOrder(prisma, a.shop.id, first.no, { ship: false, invoice: true });
-    // A posting that fails leaves no change behind.
-    await expect(postSalesOrder(prisma, a.shop.id, first.no, { ship: true, invoice: true })).rejects.toThrow(
-      BackOfficeError,
-    );
+    // A posting whose transaction is rolled back (the caller's, here) leaves no change behind.
+    const third = await shopifyDocument(a.shop.id, a.customer.no, [itemLine("TEE", 1, "25")]);
+    await expect(
+      prisma.$transaction(async (tx) => {
+        await postSalesOrder(tx, a.shop.id, third.no, { ship: true, invoice: false });
+        throw new Error("the caller changed its mind");
+      }),
+    ).rejects.toThrow("the caller changed its mind");
+    expect(await prisma.boPostedShipment.count({ where: { shopId: a.shop.id } })).toBe(2);
 
     const after = await changesSince(prisma, a.shop.id, "posted_shipment", before.snapshot);
     expect(after.changes.map((change) => change.key)).toEqual([one.shipmentNo, two.shipmentNo]);

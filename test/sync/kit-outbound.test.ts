@@ -1,6 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { postSalesOrder } from "../../app/backoffice/backoffice.server";
+import {
+  changesSince,
+  createSalesDocument,
+  postSalesInvoice,
+  postSalesOrder,
+} from "../../app/backoffice/backoffice.server";
 import prisma from "../../app/db.server";
+import type { AdminClient } from "../../app/shopify/admin-client.server";
+import { scopeOutsideRun } from "../../app/sync/kit/scope.server";
+import { SHIPMENT_FEED, syncShipments } from "../../app/sync/shipments/sync.server";
+import { shopStatus } from "../../app/status/status.server";
 import {
   collectChanges,
   contentHash,
@@ -38,6 +47,11 @@ async function shopWithShipments(count: number) {
   }
   return { shop, nos };
 }
+
+/** No Shopify at all: these records are decided without asking it. */
+const noShopify = {
+  request: () => Promise.reject(new Error("Shopify was asked")),
+} as unknown as AdminClient;
 
 const due = async (shopId: string) =>
   (await dueRecords(prisma, shopId, FEED.task, 100)).map((r) => r.recordKey);
@@ -144,7 +158,7 @@ describe("the outbound sync records", () => {
     await slow;
     // A took its number first: a cursor on the numbers would have passed it.
     const seqs = await prisma.$queryRaw<{ key: string; seq: bigint }[]>`
-      select key, seq from "BoChange" where "shopId" = ${shop.id}::uuid order by seq`;
+      select key, seq from "BoChange" where "shopId" = ${shop.id}::uuid and entity = 'posted_shipment' order by seq`;
     expect(seqs.map((row) => row.key)).toEqual(["SHIP-EARLY", "SHIP-LATE"]);
     expect(await collectChanges(prisma, shop.id, FEED)).toBe(1);
     // Due in the order they changed: A began first.
@@ -170,6 +184,84 @@ describe("the outbound sync records", () => {
     expect(await retryRecord(prisma, b.shop.id, FEED.task, a.nos[0]!)).toBe(false);
     expect((await recordsByKey(prisma, b.shop.id, FEED.task, a.nos)).size).toBe(0);
     expect(aRecords.size).toBe(2);
+  });
+});
+
+describe("the shipment sync's records", () => {
+  it("are collected skipped, with the reason, for shipments that will never be fulfillments", async () => {
+    const { shop, customer } = await stockedShop();
+    const local = await createSalesDocument(prisma, shop.id, {
+      documentType: "order",
+      customerNo: customer.no,
+      orderDate: new Date(),
+      currencyCode: "EUR",
+      lines: [itemLine("TEE", 1, "25")],
+    });
+    const localShipment = (await postSalesOrder(prisma, shop.id, local.no, { ship: true, invoice: true }))
+      .shipmentNo!;
+    const invoice = await shopifyDocument(shop.id, customer.no, [itemLine("TEE", 1, "25")], {
+      documentType: "invoice",
+    });
+    const invoiceShipment = (await postSalesInvoice(prisma, shop.id, invoice.no)).shipmentNo!;
+    const shopifyOrder = await shopifyDocument(shop.id, customer.no, [itemLine("TEE", 1, "25")]);
+    const toSend = (await postSalesOrder(prisma, shop.id, shopifyOrder.no, { ship: true, invoice: false }))
+      .shipmentNo!;
+
+    // The home page's tiles read the feed first: only the Shopify order's shipment waits.
+    expect(await shopStatus(prisma, shop.id)).toMatchObject({ unprocessedShipments: 1, shipmentErrors: 0 });
+    const records = await recordsByKey(prisma, shop.id, FEED.task, [localShipment, invoiceShipment, toSend]);
+    expect(records.get(localShipment)).toMatchObject({ state: "skipped", message: "not a Shopify order" });
+    expect(records.get(invoiceShipment)).toMatchObject({
+      state: "skipped",
+      message: "posted from a sales invoice: the order was fulfilled in Shopify before it was imported",
+    });
+    expect(records.get(toSend)).toMatchObject({ state: "pending", message: null });
+    expect(await due(shop.id)).toEqual([toSend]);
+  });
+
+  it("never send a shipment Shopify already has again, and say when one changed after it was sent", async () => {
+    const { shop, nos } = await shopWithShipments(2);
+    const [same, changed] = nos as [string, string];
+    await collectChanges(prisma, shop.id, SHIPMENT_FEED);
+    const records = await recordsByKey(prisma, shop.id, FEED.task, nos);
+    // Sent before: one with the content it has now, one with other content.
+    await prisma.syncRecord.update({
+      where: { id: records.get(changed)!.id },
+      data: { shopifyId: "gid://shopify/Fulfillment/2", sentHash: "what was sent then" },
+    });
+    await prisma.syncRecord.update({
+      where: { id: records.get(same)!.id },
+      data: { shopifyId: "gid://shopify/Fulfillment/1", sentHash: null },
+    });
+    // And a change for a shipment the back office does not have.
+    await change(shop.id, "SHIP-NONE");
+
+    const summary = await syncShipments(scopeOutsideRun(prisma, shop, {}), noShopify);
+
+    expect(summary).toMatchObject({ sent: 0, unchanged: 1, skipped: 1, failed: 1 });
+    const after = await recordsByKey(prisma, shop.id, FEED.task, [same, changed, "SHIP-NONE"]);
+    expect(after.get(same)).toMatchObject({ state: "synced", shopifyId: "gid://shopify/Fulfillment/1" });
+    expect(after.get(same)!.sentHash).not.toBeNull();
+    expect(after.get(changed)).toMatchObject({ state: "error", shopifyId: "gid://shopify/Fulfillment/2" });
+    expect(after.get(changed)!.message).toMatch(
+      /changed after it was sent to Shopify as gid:\/\/shopify\/Fulfillment\/2/,
+    );
+    expect(after.get("SHIP-NONE")).toMatchObject({
+      state: "skipped",
+      message: "the posted shipment is no longer in the back office",
+    });
+  });
+});
+
+describe("the change feed", () => {
+  it("is not read by a transaction that has written (it would take its own changes twice)", async () => {
+    const { shop } = await stockedShop();
+    await expect(
+      prisma.$transaction(async (tx) => {
+        await change(shop.id, "SHIP-OWN", tx);
+        await changesSince(tx, shop.id, "posted_shipment", null);
+      }),
+    ).rejects.toThrow("the change feed is read before the reading transaction writes anything");
   });
 });
 

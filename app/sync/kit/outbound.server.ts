@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
 import { changesSince, type ChangeEntity } from "../../backoffice/backoffice.server";
-import type { Db } from "../../db.server";
+import type { Db, Tx } from "../../db.server";
 import type { SyncRecord } from "../../generated/prisma/client";
 
 /**
@@ -12,7 +12,8 @@ import type { SyncRecord } from "../../generated/prisma/client";
  *   (Shopify's message; the next run tries again, attempts counted) or `skipped` (why). Lists,
  *   tiles and retries read these rows, so nothing joins across the back office's boundary.
  * - **What is due comes from the back office's change feed** (`collectChanges`): the records
- *   changed since the sync's last read become `pending` (new ones are created), in one
+ *   changed since the sync's last read become `pending` (new ones are created; those the feed's
+ *   `neverSent` rules out become `skipped` with the reason at once), in one
  *   transaction with the feed cursor (`SyncFeedCursor`), under a lock so two readers at once
  *   do not both take the same changes.
  * - **Change detection**: a due record whose content hashes (`contentHash`) to what was last
@@ -29,6 +30,12 @@ export interface OutboundFeed {
   task: string;
   /** What it reads in the back office's change feed. */
   entity: ChangeEntity;
+  /**
+   * Records the sync will never send, known when they are collected (a shipment of an order
+   * that is not Shopify's): each key's reason. They are collected `skipped` with it, so no
+   * list or tile shows them as waiting for a run that has nothing to do.
+   */
+  neverSent?: (db: Tx, shopId: string, keys: string[]) => Promise<Map<string, string>>;
 }
 
 /** A stable hash of what a record sends: the same content, however its keys are ordered. */
@@ -67,15 +74,21 @@ export async function collectChanges(db: Db, shopId: string, feed: OutboundFeed)
       where: { shopId_task: { shopId, task: feed.task } },
     });
     const { changes, snapshot } = await changesSince(tx, shopId, feed.entity, cursor?.snapshot ?? null);
-    if (changes.length > 0)
+    if (changes.length > 0) {
+      const keys = changes.map((c) => c.key);
+      const skipped = (await feed.neverSent?.(tx, shopId, keys)) ?? new Map<string, string>();
       await tx.$executeRaw`
-        insert into "SyncRecord" (id, "shopId", task, "recordKey", state, "changedAt", "updatedAt")
-        select c.id, ${shopId}::uuid, ${feed.task}, c.key, 'pending', c.at, now()
-          from unnest(${changes.map(() => randomUUID())}::uuid[], ${changes.map((c) => c.key)}::text[],
-                      ${changes.map((c) => c.at)}::timestamptz[]) as c(id, key, at)
+        insert into "SyncRecord" (id, "shopId", task, "recordKey", state, message, "changedAt", "updatedAt")
+        select c.id, ${shopId}::uuid, ${feed.task}, c.key, case when c.reason is null then 'pending' else 'skipped' end,
+               c.reason, c.at, now()
+          from unnest(${changes.map(() => randomUUID())}::uuid[], ${keys}::text[],
+                      ${changes.map((c) => c.at)}::timestamptz[],
+                      ${keys.map((key) => skipped.get(key) ?? null)}::text[]) as c(id, key, at, reason)
         on conflict ("shopId", task, "recordKey")
-        do update set state = 'pending', version = "SyncRecord".version + 1, "updatedAt" = now(),
+        do update set state = excluded.state, message = coalesce(excluded.message, "SyncRecord".message),
+                      version = "SyncRecord".version + 1, "updatedAt" = now(),
                       "changedAt" = greatest("SyncRecord"."changedAt", excluded."changedAt")`;
+    }
     await tx.syncFeedCursor.upsert({
       where: { shopId_task: { shopId, task: feed.task } },
       create: { shopId, task: feed.task, snapshot },

@@ -31,15 +31,33 @@ import { FULFILLMENT_CREATE, SHIPMENT_TARGETS, type FulfillmentOrderNode } from 
  * back office's change feed when the shipment is posted.
  */
 
-/** The shipment sync's records: one per posted shipment, by its number. */
-export const SHIPMENT_FEED = {
-  task: "sync_shipments",
-  entity: "posted_shipment",
-} as const satisfies OutboundFeed;
-
 export const NOT_SHOPIFY = "not a Shopify order";
 export const POSTED_FROM_INVOICE =
   "posted from a sales invoice: the order was fulfilled in Shopify before it was imported";
+
+/** Why a posted shipment will never become a fulfillment, or null when it is to be sent. */
+function neverSentReason(shipment: Pick<PostedShipment, "postedFrom" | "shopifyOrderId">): string | null {
+  if (shipment.postedFrom === "invoice") return POSTED_FROM_INVOICE;
+  if (shipment.shopifyOrderId === null) return NOT_SHOPIFY;
+  return null;
+}
+
+/**
+ * The shipment sync's records: one per posted shipment, by its number; a shipment of an order
+ * that is not Shopify's, or posted from an invoice, is collected as skipped with the reason.
+ */
+export const SHIPMENT_FEED = {
+  task: "sync_shipments",
+  entity: "posted_shipment",
+  neverSent: async (tx, shopId, keys) => {
+    const reasons = new Map<string, string>();
+    for (const [no, shipment] of await shipmentsByNo(tx, shopId, keys)) {
+      const reason = neverSentReason(shipment);
+      if (reason) reasons.set(no, reason);
+    }
+    return reasons;
+  },
+} as const satisfies OutboundFeed;
 
 /**
  * The shipment sync's record of each of these shipments, by number, after reading what the
@@ -181,12 +199,9 @@ async function sendShipment(
       `changed after it was sent to Shopify as ${record.shopifyId}; a sent fulfillment is not changed by this sync`,
     );
   }
-  if (shipment.postedFrom === "invoice") {
-    await markSkipped(db, record, POSTED_FROM_INVOICE);
-    return NOTHING_TO_SYNC;
-  }
-  if (shipment.shopifyOrderId === null) {
-    await markSkipped(db, record, NOT_SHOPIFY);
+  const reason = neverSentReason(shipment);
+  if (reason || shipment.shopifyOrderId === null) {
+    await markSkipped(db, record, reason ?? NOT_SHOPIFY);
     return NOTHING_TO_SYNC;
   }
   const { order } = await client.request(SHIPMENT_TARGETS, { id: gid("Order", shipment.shopifyOrderId) });
