@@ -11,7 +11,24 @@ export { BackOfficeError, DuplicateDocumentError, PostingHeldError } from "./err
 export type { DecimalInput } from "./internal.server";
 export { nextNo, NUMBER_SERIES, type NumberSeriesCode } from "./numbers.server";
 export {
+  priceBook,
+  priceOf,
+  saveDiscountGroup,
+  savePriceGroup,
+  setLineDiscount,
+  setSalesPrice,
+  type Price,
+  type PriceBook,
+  type PriceContext,
+  type PricedItem,
+} from "./pricing.server";
+export {
   createItem,
+  updateItem,
+  WEIGHT_UNITS,
+  type ItemCard,
+  type NewVariant,
+  type WeightUnit,
   findItem,
   itemChoices,
   findItemForSku,

@@ -34,6 +34,19 @@ export async function recordChange(tx: Tx, shopId: string, entity: ChangeEntity,
   await tx.$executeRaw`insert into "BoChange" ("shopId", entity, key) values (${shopId}::uuid, ${entity}, ${key})`;
 }
 
+/** Records a change to each of these records at once (a discount on every item). */
+export async function recordChanges(
+  tx: Tx,
+  shopId: string,
+  entity: ChangeEntity,
+  keys: string[],
+): Promise<void> {
+  if (keys.length === 0) return;
+  await tx.$executeRaw`
+    insert into "BoChange" ("shopId", entity, key)
+    select ${shopId}::uuid, ${entity}, key from unnest(${keys}::text[]) as k(key)`;
+}
+
 /**
  * The records of `entity` that changed since the snapshot `after` (all of them when null),
  * each once, oldest change first, and the snapshot to read from next time. One statement,

@@ -9,6 +9,7 @@ import {
   toDecimal,
   type DecimalInput,
 } from "./internal.server";
+import { recordChange } from "./changes.server";
 import { nextNo } from "./numbers.server";
 
 /** Items (with variants) and how a Shopify SKU or barcode finds one. */
@@ -19,19 +20,54 @@ export type ItemWithVariants = BoItem & { variants: BoItemVariant[] };
 export const ITEM_TYPES = ["inventory", "non_stock"] as const;
 export type ItemType = (typeof ITEM_TYPES)[number];
 
-export interface NewItem {
-  /** Taken from the ITEM number series when absent. */
-  no?: string;
+/** Shopify's weight units (WeightUnit). */
+export const WEIGHT_UNITS = ["KILOGRAMS", "GRAMS", "POUNDS", "OUNCES"] as const;
+export type WeightUnit = (typeof WEIGHT_UNITS)[number];
+
+/** Shopify gives a product three options at most. */
+const MAX_OPTIONS = 3;
+
+export interface NewVariant {
+  code: string;
+  description: string;
+  barcode?: string;
+  /** Its values of the item's options, in the order of `optionNames`. */
+  options?: string[];
+}
+
+/** What a person sets on the item card (all but the number and the variants may change later). */
+export interface ItemCard {
   description: string;
   /** inventory (default) or non_stock. */
   type?: ItemType;
   unitPrice: DecimalInput;
+  unitCost?: DecimalInput;
   vendorItemNo?: string;
   barcode?: string;
-  variants?: { code: string; description: string; barcode?: string }[];
+  /** The marketing text, HTML. */
+  descriptionHtml?: string;
+  vendor?: string;
+  productType?: string;
+  tags?: string[];
+  weight?: DecimalInput | null;
+  weightUnit?: WeightUnit;
+  blocked?: boolean;
+  salesBlocked?: boolean;
+  /** Whether unitPrice and the all-customers sales prices include tax. */
+  priceIncludesTax?: boolean;
+  taxRatePct?: DecimalInput;
+  /** Up to three option names (Size, Color...); each variant gives a value for each. */
+  optionNames?: string[];
 }
 
-export async function createItem(db: Db | Tx, shopId: string, input: NewItem): Promise<ItemWithVariants> {
+export interface NewItem extends ItemCard {
+  /** Taken from the ITEM number series when absent. */
+  no?: string;
+  variants?: NewVariant[];
+}
+
+/** The card's fields checked and cleaned; every mistake is named, nothing is written. */
+function itemCardData(input: ItemCard) {
   const description = requiredText(input.description, "item description");
   const type = input.type ?? "inventory";
   if (!ITEM_TYPES.includes(type))
@@ -39,39 +75,168 @@ export async function createItem(db: Db | Tx, shopId: string, input: NewItem): P
   const unitPrice = toDecimal(input.unitPrice, "item unit price");
   if (unitPrice.isNegative())
     throw new BackOfficeError(`item unit price cannot be negative: ${unitPrice.toString()}`);
-  const variants = (input.variants ?? []).map((variant) => ({
-    code: requiredText(variant.code, "variant code"),
-    description: requiredText(variant.description, "variant description"),
-    barcode: optionalText(variant.barcode),
-  }));
+  const unitCost = toDecimal(input.unitCost, "item unit cost");
+  if (unitCost.isNegative())
+    throw new BackOfficeError(`item unit cost cannot be negative: ${unitCost.toString()}`);
+  const weight =
+    input.weight === undefined || input.weight === null || input.weight === ""
+      ? null
+      : toDecimal(input.weight, "item weight");
+  if (weight?.isNegative()) throw new BackOfficeError(`item weight cannot be negative: ${weight.toString()}`);
+  const weightUnit = input.weightUnit ?? "KILOGRAMS";
+  if (!WEIGHT_UNITS.includes(weightUnit))
+    throw new BackOfficeError(`unknown weight unit "${String(weightUnit)}"; use ${WEIGHT_UNITS.join(", ")}`);
+  const taxRatePct = toDecimal(input.taxRatePct, "item tax rate");
+  if (taxRatePct.isNegative() || taxRatePct.greaterThanOrEqualTo(100))
+    throw new BackOfficeError(
+      `item tax rate must be from 0 to below 100 percent, got ${taxRatePct.toString()}`,
+    );
+  const optionNames = (input.optionNames ?? []).map((name) => requiredText(name, "option name"));
+  if (optionNames.length > MAX_OPTIONS)
+    throw new BackOfficeError(
+      `an item has ${MAX_OPTIONS} options at most (Shopify's limit), got ${optionNames.length}`,
+    );
+  if (new Set(optionNames.map((name) => name.toLowerCase())).size !== optionNames.length)
+    throw new BackOfficeError(`option names must differ: ${optionNames.join(", ")}`);
+  const tags = [...new Set((input.tags ?? []).map((tag) => tag.trim()).filter(Boolean))];
+  if (tags.some((tag) => tag.includes(",")))
+    throw new BackOfficeError("a tag cannot contain a comma (Shopify separates tags with commas)");
+  return {
+    description,
+    type,
+    unitPrice,
+    unitCost,
+    vendorItemNo: optionalText(input.vendorItemNo),
+    barcode: optionalText(input.barcode),
+    descriptionHtml: optionalText(input.descriptionHtml),
+    vendor: optionalText(input.vendor),
+    productType: optionalText(input.productType),
+    tags,
+    weight,
+    weightUnit,
+    blocked: input.blocked ?? false,
+    salesBlocked: input.salesBlocked ?? false,
+    priceIncludesTax: input.priceIncludesTax ?? false,
+    taxRatePct,
+    option1Name: optionNames[0] ?? null,
+    option2Name: optionNames[1] ?? null,
+    option3Name: optionNames[2] ?? null,
+  };
+}
+
+function variantData(variants: NewVariant[], optionCount: number) {
+  const data = variants.map((variant) => {
+    const code = requiredText(variant.code, "variant code");
+    const options = (variant.options ?? []).map((value) =>
+      requiredText(value, `variant ${code}'s option value`),
+    );
+    if (optionCount > 0 && options.length !== optionCount)
+      throw new BackOfficeError(
+        `variant ${code} needs a value for each of the item's ${optionCount} option(s), got ${options.length}`,
+      );
+    if (optionCount === 0 && options.length > 0)
+      throw new BackOfficeError(`variant ${code} gives option values but the item has no option names`);
+    return {
+      code,
+      description: requiredText(variant.description, "variant description"),
+      barcode: optionalText(variant.barcode),
+      option1: options[0] ?? null,
+      option2: options[1] ?? null,
+      option3: options[2] ?? null,
+    };
+  });
   const codes = new Set<string>();
-  for (const variant of variants) {
+  const combinations = new Set<string>();
+  for (const variant of data) {
     if (codes.has(variant.code)) throw new BackOfficeError(`variant code ${variant.code} is given twice`);
     codes.add(variant.code);
+    if (optionCount === 0) continue;
+    const combination = [variant.option1, variant.option2, variant.option3].join("\u0000").toLowerCase();
+    if (combinations.has(combination))
+      throw new BackOfficeError(
+        `variant ${variant.code} has the same option values as another variant (${[variant.option1, variant.option2, variant.option3].filter(Boolean).join(" / ")})`,
+      );
+    combinations.add(combination);
   }
+  return data;
+}
+
+export async function createItem(db: Db | Tx, shopId: string, input: NewItem): Promise<ItemWithVariants> {
+  const card = itemCardData(input);
+  const optionCount = [card.option1Name, card.option2Name, card.option3Name].filter(Boolean).length;
+  const variants = variantData(input.variants ?? [], optionCount);
   return inTransaction(db, async (tx) => {
     const no = optionalText(input.no) ?? (await nextNo(tx, shopId, "ITEM"));
     if (await tx.boItem.findUnique({ where: { shopId_no: { shopId, no } } }))
       throw new BackOfficeError(`item ${no} already exists`);
     try {
-      return await tx.boItem.create({
-        data: {
-          shopId,
-          no,
-          description,
-          type,
-          unitPrice,
-          vendorItemNo: optionalText(input.vendorItemNo),
-          barcode: optionalText(input.barcode),
-          variants: { create: variants },
-        },
+      const item = await tx.boItem.create({
+        data: { shopId, no, ...card, variants: { create: variants } },
         include: { variants: { orderBy: { code: "asc" } } },
       });
+      await recordChange(tx, shopId, "item", no);
+      return item;
     } catch (error) {
       // Another transaction created the same number between our check and insert.
       if (isUniqueViolation(error)) throw new BackOfficeError(`item ${no} already exists`);
       throw error;
     }
+  });
+}
+
+/**
+ * Changes the item card: the fields given replace the card's, the others stay. Option names
+ * may be renamed but not added or removed while the item has variants (their values would no
+ * longer fit). A change is put in the change feed.
+ */
+export async function updateItem(
+  db: Db | Tx,
+  shopId: string,
+  no: string,
+  patch: Partial<ItemCard>,
+): Promise<ItemWithVariants> {
+  return inTransaction(db, async (tx) => {
+    const current = await tx.boItem.findUnique({
+      where: { shopId_no: { shopId, no } },
+      include: { variants: true },
+    });
+    if (!current) throw new BackOfficeError(`item ${no} does not exist`);
+    const currentOptions = [current.option1Name, current.option2Name, current.option3Name].filter(
+      (name): name is string => name !== null,
+    );
+    const card = itemCardData({
+      description: current.description,
+      type: current.type as ItemType,
+      unitPrice: current.unitPrice,
+      unitCost: current.unitCost,
+      vendorItemNo: current.vendorItemNo ?? undefined,
+      barcode: current.barcode ?? undefined,
+      descriptionHtml: current.descriptionHtml ?? undefined,
+      vendor: current.vendor ?? undefined,
+      productType: current.productType ?? undefined,
+      tags: current.tags,
+      weight: current.weight,
+      weightUnit: current.weightUnit as WeightUnit,
+      blocked: current.blocked,
+      salesBlocked: current.salesBlocked,
+      priceIncludesTax: current.priceIncludesTax,
+      taxRatePct: current.taxRatePct,
+      optionNames: currentOptions,
+      // A field left out (or undefined) keeps its value; null clears the weight.
+      ...Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined)),
+    });
+    const optionCount = [card.option1Name, card.option2Name, card.option3Name].filter(Boolean).length;
+    if (current.variants.length > 0 && optionCount !== currentOptions.length)
+      throw new BackOfficeError(
+        `item ${no} has variants with ${currentOptions.length} option value(s) each; its option names can be renamed, not added or removed`,
+      );
+    const item = await tx.boItem.update({
+      where: { shopId_no: { shopId, no } },
+      data: card,
+      include: { variants: { orderBy: { code: "asc" } } },
+    });
+    await recordChange(tx, shopId, "item", no);
+    return item;
   });
 }
 
