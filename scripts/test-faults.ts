@@ -15,6 +15,10 @@
 // --pg-restarts, --shopify-orders/--fault-share/--with-shipments (shopify-faults sends the
 // shipments back as fulfillments only with it, or in --quick: 2,000 fulfillments under faults
 // take longer than the whole suite may), --burst-orders/--app-restarts.
+// To look into a failure: WORKER_LOG_DIR=<dir> keeps each worker process's log (stderr) in a
+// file there (WORKER_LOG_LEVEL sets its level, error by default), and
+// FAULTS_PG_RESTART_DURING=<task> restarts Postgres only while a run of that task is in hand
+// (sync_shipments beside another run is what once left a pool stalled with its jobs locked).
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";

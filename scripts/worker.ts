@@ -3,13 +3,13 @@
 //
 // Losing the database (Postgres restarting, a failover) ends graphile-worker's pool: a query
 // of its own failing with the connection refused or cut, or a job's completion it could not
-// write, shuts the pool down ("the queue is in an inconsistent state"). The process does not
-// end with it: it starts a new pool once the database answers again, and the jobs and runs the
-// old pool held are crash recovery's (app/jobs/recovery.server.ts), as a stopped worker's are.
+// write, shuts the pool down ("the queue is in an inconsistent state"), and that shutdown may
+// never finish. The process does not end with it: it starts a new pool once the database
+// answers again without waiting for the old one, and the jobs and runs the old pool held are
+// crash recovery's (app/jobs/recovery.server.ts), as a stopped worker's are.
 import { parseArgs } from "node:util";
-import type { Runner } from "graphile-worker";
 import { describeError } from "../app/errors.server";
-import { startWorker } from "../app/jobs/worker.server";
+import { startWorker, type WorkerRunner } from "../app/jobs/worker.server";
 import { log } from "../app/log.server";
 import { prepareDatabase } from "./runtime";
 
@@ -21,7 +21,7 @@ const start = () =>
     concurrency: values.concurrency ? Number(values.concurrency) : undefined,
     noHandleSignals: true,
   });
-let runner: Runner = await start();
+let runner: WorkerRunner = await start();
 
 let stopping = false;
 async function shutdown(signal: string) {
@@ -37,10 +37,14 @@ process.on("SIGTERM", () => void shutdown("SIGTERM"));
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 for (;;) {
-  const ended = await runner.promise.then(
-    () => null,
-    (error: unknown) => error,
-  );
+  // A pool that gives up may take long to finish, or never: the next one starts without it.
+  const ended = await Promise.race([
+    runner.promise.then(
+      () => null,
+      (error: unknown) => error,
+    ),
+    runner.lost.then((reason) => new Error(reason)),
+  ]);
   if (stopping) break;
   log.error(
     { error: ended ? describeError(ended) : null },

@@ -60,13 +60,22 @@ export interface WorkerOptions {
   deadAfterMs?: number;
 }
 
+/** A runner whose pool may give up by itself: `lost` resolves, with graphile's reason, when it does. */
+export type WorkerRunner = Runner & { lost: Promise<string> };
+
 /**
  * A graphile-worker runner with a heartbeat: while it runs, its pool's WorkerProcess row is
  * kept fresh and it recovers the runs and locks of workers that stopped without a clean
  * shutdown (app/jobs/recovery.server.ts). `stop()` finishes the jobs in hand, then removes
  * the row.
+ *
+ * A pool that shuts down by itself (graphile-worker does when it cannot write a job's outcome:
+ * the database was lost) may never finish shutting down, and while its heartbeat went on its
+ * locked jobs and queues were nobody's to recover: the shop's syncs of that category stalled.
+ * So the heartbeat ends the moment the pool starts such a shutdown, crash recovery takes what
+ * it held as a stopped worker's, and `lost` tells the caller to start a new pool.
  */
-export async function startWorker(options: WorkerOptions): Promise<Runner> {
+export async function startWorker(options: WorkerOptions): Promise<WorkerRunner> {
   const taskList = options.taskList ?? (await loadTasks());
   const events: WorkerEvents = new EventEmitter();
   let poolId: string | undefined;
@@ -97,13 +106,26 @@ export async function startWorker(options: WorkerOptions): Promise<Runner> {
   });
   let ended: Promise<void> | undefined;
   const endHeartbeat = () => (ended ??= heartbeat.stop());
+  let stopping = false;
+  let lose!: (reason: string) => void;
+  const lost = new Promise<string>((resolve) => (lose = resolve));
+  events.on("pool:gracefulShutdown", ({ workerPool, message }) => {
+    if (workerPool.id !== poolId || stopping) return;
+    log.error(
+      { workerId: poolId, reason: message },
+      "the worker pool is shutting down by itself; crash recovery takes the jobs it held",
+    );
+    void endHeartbeat();
+    lose(message);
+  });
   const stopRunner = runner.stop.bind(runner);
   runner.stop = async (reason?: string) => {
+    stopping = true;
     await stopRunner(reason);
     await endHeartbeat();
   };
   // When graphile-worker handles the signals itself, the runner ends without stop().
   void runner.promise.then(endHeartbeat, endHeartbeat);
   log.info({ tasks: Object.keys(taskList), workerId: poolId }, "worker started");
-  return runner;
+  return Object.assign(runner, { lost });
 }

@@ -75,6 +75,8 @@ export async function pgRestart(options: PgRestartOptions): Promise<ScenarioResu
         }),
       );
       if (running.length === 0) return;
+      const wanted = process.env.FAULTS_PG_RESTART_DURING;
+      if (wanted && !running.some((run) => run.task === wanted)) return;
       // ...and while orders are left to fulfil, so the restart cuts real work short.
       const synced = await patiently(() =>
         prisma.syncRecord.count({ where: { shopId: shop.shopId, task: "sync_shipments", state: "synced" } }),

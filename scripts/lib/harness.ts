@@ -3,6 +3,7 @@
 // app installed, orders placed as a storefront would, and worker processes (`npm run worker`).
 // App modules are imported only once DATABASE_URL points at the fresh database.
 import { spawn, type ChildProcess } from "node:child_process";
+import { openSync } from "node:fs";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import path from "node:path";
 import { resolveDatabase, type LocalDatabase } from "../../app/db/embedded.server";
@@ -330,7 +331,22 @@ export function workerProcess(
     {
       cwd: ROOT,
       env: { ...process.env, LOG_LEVEL: process.env.WORKER_LOG_LEVEL ?? "error", ...env },
-      stdio: ["ignore", "ignore", quiet ? "ignore" : "inherit"],
+      // WORKER_LOG_DIR: each worker's log (stderr) in a file of its own there, to see why a run stalled.
+      stdio: [
+        "ignore",
+        "ignore",
+        process.env.WORKER_LOG_DIR
+          ? openSync(
+              path.join(
+                process.env.WORKER_LOG_DIR,
+                `worker-${Date.now()}-${Math.random().toString(36).slice(2, 8)}.log`,
+              ),
+              "a",
+            )
+          : quiet
+            ? "ignore"
+            : "inherit",
+      ],
     },
   );
 }
