@@ -2,7 +2,9 @@ import { z } from "zod";
 import {
   customerChoices as backOfficeCustomerChoices,
   findCustomer,
+  findDiscountGroup,
   findItem,
+  findPriceGroup,
   itemChoices,
   SKU_STRATEGIES,
 } from "../backoffice/backoffice.server";
@@ -15,6 +17,11 @@ import type { ShopSettings } from "../generated/prisma/client";
  */
 
 export const CUSTOMER_MAPPINGS = ["email_phone", "bill_to", "default"] as const;
+/** The products sync's direction: who is the master of the catalog. */
+export const SYNC_ITEMS = ["off", "to_shopify", "from_shopify"] as const;
+export const CREATED_PRODUCT_STATUSES = ["ACTIVE", "DRAFT", "UNLISTED"] as const;
+export const BLOCKED_ITEM_ACTIONS = ["none", "draft", "archive"] as const;
+export const INVENTORY_POLICIES = ["DENY", "CONTINUE"] as const;
 
 /** A checkbox in an HTML form: present ("on"/"true") or absent. */
 const checkbox = z
@@ -29,6 +36,14 @@ const customerNo = z
   .max(20, "at most 20 characters")
   .optional()
   .transform((value) => (value ? value : null));
+
+/** An optional group code: blank means none. */
+const groupCode = z
+  .string()
+  .trim()
+  .max(20, "at most 20 characters")
+  .optional()
+  .transform((value) => (value ? value.toUpperCase() : null));
 
 /** An optional item number: blank means none. */
 const itemNo = z
@@ -53,6 +68,21 @@ export const settingsForm = z.object({
   giftCardItemNo: itemNo,
   tipItemNo: itemNo,
   notifyCustomerOnShipment: checkbox,
+  syncItems: z.enum(SYNC_ITEMS, { message: "choose off, to Shopify or from Shopify" }).default("off"),
+  createdProductStatus: z
+    .enum(CREATED_PRODUCT_STATUSES, { message: "choose active, draft or unlisted" })
+    .default("ACTIVE"),
+  blockedItemAction: z
+    .enum(BLOCKED_ITEM_ACTIONS, { message: "choose nothing, draft or archive" })
+    .default("draft"),
+  syncPrices: checkbox,
+  priceGroup: groupCode,
+  discountGroup: groupCode,
+  pricesIncludingTax: checkbox,
+  trackInventory: checkbox,
+  inventoryPolicy: z.enum(INVENTORY_POLICIES, { message: "choose deny or continue" }).default("DENY"),
+  itemTemplateNo: itemNo,
+  updateItemsFromShopify: checkbox,
 });
 
 export type SettingsInput = z.output<typeof settingsForm>;
@@ -73,6 +103,22 @@ async function crossCheck(db: Db, shopId: string, input: SettingsInput): Promise
     errors.customerTemplateNo = `no customer ${input.customerTemplateNo} in the back office`;
   if (input.defaultCustomerNo && !(await findCustomer(db, shopId, input.defaultCustomerNo)))
     errors.defaultCustomerNo = `no customer ${input.defaultCustomerNo} in the back office`;
+  // The products sync: settings of the direction the merchant did not choose cannot be on.
+  if (input.syncItems === "to_shopify" && input.productAutoCreate)
+    errors.productAutoCreate =
+      "with items synced to Shopify the back office is the master: items are not created from Shopify products";
+  if (input.syncItems !== "from_shopify" && input.updateItemsFromShopify)
+    errors.updateItemsFromShopify = "only when items are synced from Shopify";
+  if (input.itemTemplateNo && !input.productAutoCreate)
+    errors.itemTemplateNo = "an item template is used only when items are created from Shopify products";
+  else if (input.itemTemplateNo) {
+    const template = await findItem(db, shopId, input.itemTemplateNo);
+    if (!template) errors.itemTemplateNo = `no item ${input.itemTemplateNo} in the back office`;
+  }
+  if (input.priceGroup && !(await findPriceGroup(db, shopId, input.priceGroup)))
+    errors.priceGroup = `no customer price group ${input.priceGroup} in the back office`;
+  if (input.discountGroup && !(await findDiscountGroup(db, shopId, input.discountGroup)))
+    errors.discountGroup = `no customer discount group ${input.discountGroup} in the back office`;
   for (const field of ["giftCardItemNo", "tipItemNo"] as const) {
     const no = input[field];
     if (!no) continue;

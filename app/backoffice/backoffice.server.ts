@@ -11,6 +11,8 @@ export { BackOfficeError, DuplicateDocumentError, PostingHeldError } from "./err
 export type { DecimalInput } from "./internal.server";
 export { nextNo, NUMBER_SERIES, type NumberSeriesCode } from "./numbers.server";
 export {
+  findDiscountGroup,
+  findPriceGroup,
   priceBook,
   priceOf,
   saveDiscountGroup,

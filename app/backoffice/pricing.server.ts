@@ -193,6 +193,20 @@ export async function savePriceGroup(
   });
 }
 
+/** The shop's customer price group of this code, or null. */
+export async function findPriceGroup(db: Db | Tx, shopId: string, code: string) {
+  return db.boCustomerPriceGroup.findUnique({
+    where: { shopId_code: { shopId, code: code.trim().toUpperCase() } },
+  });
+}
+
+/** The shop's customer discount group of this code, or null. */
+export async function findDiscountGroup(db: Db | Tx, shopId: string, code: string) {
+  return db.boCustomerDiscountGroup.findUnique({
+    where: { shopId_code: { shopId, code: code.trim().toUpperCase() } },
+  });
+}
+
 /** Creates or changes a customer discount group (its description). */
 export async function saveDiscountGroup(
   db: Db | Tx,

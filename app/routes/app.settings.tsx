@@ -1,7 +1,18 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { SaveBar, useAppBridge } from "@shopify/app-bridge-react";
-import { Banner, BlockStack, Card, Checkbox, FormLayout, Layout, Page, Select, Text } from "@shopify/polaris";
+import {
+  Banner,
+  BlockStack,
+  Card,
+  Checkbox,
+  FormLayout,
+  Layout,
+  Page,
+  Select,
+  Text,
+  TextField,
+} from "@shopify/polaris";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import {
   customerChoices,
@@ -39,6 +50,32 @@ const CUSTOMER_MAPPING_OPTIONS = [
   { label: "Always the default customer", value: "default" },
 ];
 
+const SYNC_ITEMS_OPTIONS = [
+  { label: "Off: products are only met through orders", value: "off" },
+  {
+    label: "To Shopify: the back office is the master, items create and update products",
+    value: "to_shopify",
+  },
+  { label: "From Shopify: Shopify is the master, products create and update items", value: "from_shopify" },
+];
+
+const CREATED_PRODUCT_STATUS_OPTIONS = [
+  { label: "Active", value: "ACTIVE" },
+  { label: "Draft", value: "DRAFT" },
+  { label: "Unlisted", value: "UNLISTED" },
+];
+
+const BLOCKED_ITEM_ACTION_OPTIONS = [
+  { label: "Leave the product as it is", value: "none" },
+  { label: "Set the product to draft", value: "draft" },
+  { label: "Archive the product", value: "archive" },
+];
+
+const INVENTORY_POLICY_OPTIONS = [
+  { label: "Stop selling when out of stock", value: "DENY" },
+  { label: "Continue selling when out of stock", value: "CONTINUE" },
+];
+
 const PRODUCT_MAPPING_OPTIONS = [
   { label: "SKU is the item number", value: "item_no" },
   { label: "SKU is the variant code", value: "variant_code" },
@@ -46,6 +83,22 @@ const PRODUCT_MAPPING_OPTIONS = [
   { label: "SKU is the vendor item number", value: "vendor_item_no" },
   { label: "SKU is the barcode", value: "barcode" },
 ];
+
+/**
+ * Settings that stop making sense when another one changes are cleared with it, since the card
+ * refuses them and they would be hidden: auto-created items when the back office becomes the
+ * master, updates from Shopify unless Shopify is, the item template without auto-creation.
+ */
+function clearedBy(key: keyof Values, value: unknown): Partial<Values> {
+  if (key === "syncItems")
+    return value === "to_shopify"
+      ? { productAutoCreate: false, itemTemplateNo: null, updateItemsFromShopify: false }
+      : value === "from_shopify"
+        ? {}
+        : { updateItemsFromShopify: false };
+  if (key === "productAutoCreate" && value === false) return { itemTemplateNo: null };
+  return {};
+}
 
 function toForm(values: Values): Record<string, string> {
   const form: Record<string, string> = {};
@@ -74,7 +127,7 @@ export default function Settings() {
   }, [result, navigation.state, shopify]);
 
   const set = useCallback(<K extends keyof Values>(key: K, value: Values[K]) => {
-    setDraft((current) => ({ ...current, [key]: value }));
+    setDraft((current) => ({ ...current, [key]: value, ...clearedBy(key, value) }));
   }, []);
   const save = () => submit(toForm(draft), { method: "post" });
   const discard = () => setDraft(values);
@@ -196,7 +249,84 @@ export default function Settings() {
                   onChange={(value) => set("productMapping", value)}
                   error={errors.productMapping}
                 />
-                {check("productAutoCreate", "Create an item when none is found")}
+                {draft.syncItems !== "to_shopify" &&
+                  check("productAutoCreate", "Create an item when none is found")}
+                {draft.syncItems !== "to_shopify" && draft.productAutoCreate && (
+                  <TextField
+                    label="Item template"
+                    helpText="The item whose card is copied for items created from Shopify products (blank: none)."
+                    autoComplete="off"
+                    value={draft.itemTemplateNo ?? ""}
+                    onChange={(value) => set("itemTemplateNo", value || null)}
+                    error={errors.itemTemplateNo}
+                  />
+                )}
+              </FormLayout>
+            </Card>
+          </Layout.AnnotatedSection>
+          <Layout.AnnotatedSection
+            title="Products and prices"
+            description="Which side is the master of the catalog, and how the other follows (the Sync products and prices task)."
+          >
+            <Card>
+              <FormLayout>
+                <Select
+                  label="Sync items"
+                  options={SYNC_ITEMS_OPTIONS}
+                  value={draft.syncItems}
+                  onChange={(value) => set("syncItems", value)}
+                  error={errors.syncItems}
+                />
+                {draft.syncItems === "to_shopify" && (
+                  <>
+                    <Select
+                      label="Status of created products"
+                      options={CREATED_PRODUCT_STATUS_OPTIONS}
+                      value={draft.createdProductStatus}
+                      onChange={(value) => set("createdProductStatus", value)}
+                      error={errors.createdProductStatus}
+                    />
+                    <Select
+                      label="When an item is blocked or removed"
+                      options={BLOCKED_ITEM_ACTION_OPTIONS}
+                      value={draft.blockedItemAction}
+                      onChange={(value) => set("blockedItemAction", value)}
+                      error={errors.blockedItemAction}
+                    />
+                    {check("syncPrices", "Send prices with the products")}
+                    {draft.syncPrices && (
+                      <>
+                        <TextField
+                          label="Customer price group"
+                          helpText="Whose prices Shopify shows, besides the prices for all customers (blank: none)."
+                          autoComplete="off"
+                          value={draft.priceGroup ?? ""}
+                          onChange={(value) => set("priceGroup", value || null)}
+                          error={errors.priceGroup}
+                        />
+                        <TextField
+                          label="Customer discount group"
+                          helpText="Its line discount makes the price; the undiscounted price becomes the compare-at price (blank: none)."
+                          autoComplete="off"
+                          value={draft.discountGroup ?? ""}
+                          onChange={(value) => set("discountGroup", value || null)}
+                          error={errors.discountGroup}
+                        />
+                        {check("pricesIncludingTax", "Prices in Shopify include tax")}
+                      </>
+                    )}
+                    {check("trackInventory", "Shopify tracks the stock of the products it creates")}
+                    <Select
+                      label="When out of stock"
+                      options={INVENTORY_POLICY_OPTIONS}
+                      value={draft.inventoryPolicy}
+                      onChange={(value) => set("inventoryPolicy", value)}
+                      error={errors.inventoryPolicy}
+                    />
+                  </>
+                )}
+                {draft.syncItems === "from_shopify" &&
+                  check("updateItemsFromShopify", "A product's later changes in Shopify update its item")}
               </FormLayout>
             </Card>
           </Layout.AnnotatedSection>

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { createCustomer } from "../../app/backoffice/backoffice.server";
+import {
+  createCustomer,
+  createItem,
+  saveDiscountGroup,
+  savePriceGroup,
+} from "../../app/backoffice/backoffice.server";
 import prisma from "../../app/db.server";
 import { action, loader } from "../../app/routes/app.settings";
 import { adminRequest, callRoute, dataOf, statusOf } from "../support/admin";
@@ -20,6 +25,17 @@ function form(overrides: Record<string, string> = {}) {
     productMapping: "item_no",
     productAutoCreate: "",
     notifyCustomerOnShipment: "on",
+    syncItems: "off",
+    createdProductStatus: "ACTIVE",
+    blockedItemAction: "draft",
+    syncPrices: "on",
+    priceGroup: "",
+    discountGroup: "",
+    pricesIncludingTax: "",
+    trackInventory: "on",
+    inventoryPolicy: "DENY",
+    itemTemplateNo: "",
+    updateItemsFromShopify: "",
     ...overrides,
   };
 }
@@ -89,6 +105,114 @@ describe("the settings page", () => {
     expect((await dataOf<{ errors: Record<string, string> }>(badChoice)).errors.productMapping).toMatch(
       /choose how products/,
     );
+  });
+
+  it("saves the products sync's settings of the direction chosen, with its price context", async () => {
+    const shop = await installedShop();
+    await savePriceGroup(prisma, shop.id, { code: "RETAIL", description: "Retail" });
+    await saveDiscountGroup(prisma, shop.id, { code: "VIP", description: "VIP" });
+    const toShopify = await callRoute(
+      action,
+      adminRequest(
+        shop.domain,
+        "/app/settings",
+        form({
+          syncItems: "to_shopify",
+          createdProductStatus: "DRAFT",
+          blockedItemAction: "archive",
+          priceGroup: "retail",
+          discountGroup: "VIP",
+          pricesIncludingTax: "on",
+          inventoryPolicy: "CONTINUE",
+        }),
+      ),
+    );
+    expect(statusOf(toShopify)).toBe(200);
+    expect(await prisma.shopSettings.findUniqueOrThrow({ where: { shopId: shop.id } })).toMatchObject({
+      syncItems: "to_shopify",
+      createdProductStatus: "DRAFT",
+      blockedItemAction: "archive",
+      syncPrices: true,
+      priceGroup: "RETAIL",
+      discountGroup: "VIP",
+      pricesIncludingTax: true,
+      trackInventory: true,
+      inventoryPolicy: "CONTINUE",
+    });
+
+    await createItem(prisma, shop.id, { no: "TEMPLATE", description: "Template", unitPrice: "0" });
+    const fromShopify = await callRoute(
+      action,
+      adminRequest(
+        shop.domain,
+        "/app/settings",
+        form({
+          syncItems: "from_shopify",
+          productAutoCreate: "on",
+          itemTemplateNo: "TEMPLATE",
+          updateItemsFromShopify: "on",
+        }),
+      ),
+    );
+    expect(statusOf(fromShopify)).toBe(200);
+    expect(await prisma.shopSettings.findUniqueOrThrow({ where: { shopId: shop.id } })).toMatchObject({
+      syncItems: "from_shopify",
+      productAutoCreate: true,
+      itemTemplateNo: "TEMPLATE",
+      updateItemsFromShopify: true,
+    });
+  });
+
+  it("refuses the products sync's settings that do not fit the direction, or name what does not exist", async () => {
+    const shop = await installedShop();
+    const before = await prisma.shopSettings.findUniqueOrThrow({ where: { shopId: shop.id } });
+
+    const result = await callRoute(
+      action,
+      adminRequest(
+        shop.domain,
+        "/app/settings",
+        form({
+          syncItems: "to_shopify",
+          productAutoCreate: "on",
+          updateItemsFromShopify: "on",
+          priceGroup: "NOPE",
+          discountGroup: "NONE",
+          itemTemplateNo: "NO-ITEM",
+        }),
+      ),
+    );
+
+    expect(statusOf(result)).toBe(400);
+    const { errors } = await dataOf<{ errors: Record<string, string> }>(result);
+    expect(errors).toEqual({
+      productAutoCreate:
+        "with items synced to Shopify the back office is the master: items are not created from Shopify products",
+      updateItemsFromShopify: "only when items are synced from Shopify",
+      priceGroup: "no customer price group NOPE in the back office",
+      discountGroup: "no customer discount group NONE in the back office",
+      itemTemplateNo: "no item NO-ITEM in the back office",
+    });
+    const template = await callRoute(
+      action,
+      adminRequest(shop.domain, "/app/settings", form({ itemTemplateNo: "ANY" })),
+    );
+    expect((await dataOf<{ errors: Record<string, string> }>(template)).errors).toEqual({
+      itemTemplateNo: "an item template is used only when items are created from Shopify products",
+    });
+    const status = await callRoute(
+      action,
+      adminRequest(
+        shop.domain,
+        "/app/settings",
+        form({ syncItems: "sideways", createdProductStatus: "ARCHIVED" }),
+      ),
+    );
+    expect(Object.keys((await dataOf<{ errors: Record<string, string> }>(status)).errors).sort()).toEqual([
+      "createdProductStatus",
+      "syncItems",
+    ]);
+    expect(await prisma.shopSettings.findUniqueOrThrow({ where: { shopId: shop.id } })).toEqual(before);
   });
 
   it("changes only the shop of the session, whatever shop the address names", async () => {
