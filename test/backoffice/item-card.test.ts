@@ -170,33 +170,39 @@ describe("sales prices and line discounts", () => {
     await saveDiscountGroup(prisma, shop.id, { code: "VIP", description: "VIP" });
     await savePriceGroup(prisma, other.id, { code: "OTHER", description: "Another shop's" });
     const before = await snapshot(shop.id);
-    const refusals: [Promise<unknown>, string][] = [
-      [setSalesPrice(prisma, shop.id, { itemNo: "NOPE", unitPrice: "1" }), "item NOPE does not exist"],
+    const refusals: [() => Promise<unknown>, string][] = [
+      [() => setSalesPrice(prisma, shop.id, { itemNo: "NOPE", unitPrice: "1" }), "item NOPE does not exist"],
       [
-        setSalesPrice(prisma, shop.id, { itemNo: "SHIRT", variantCode: "XL", unitPrice: "1" }),
+        () => setSalesPrice(prisma, shop.id, { itemNo: "SHIRT", variantCode: "XL", unitPrice: "1" }),
         "no variant XL",
       ],
       [
-        setSalesPrice(prisma, shop.id, { itemNo: "SHIRT", priceGroup: "OTHER", unitPrice: "1" }),
+        () => setSalesPrice(prisma, shop.id, { itemNo: "SHIRT", priceGroup: "OTHER", unitPrice: "1" }),
         "customer price group OTHER does not exist",
       ],
-      [setSalesPrice(prisma, shop.id, { itemNo: "SHIRT", unitPrice: "-1" }), "cannot be negative"],
+      [() => setSalesPrice(prisma, shop.id, { itemNo: "SHIRT", unitPrice: "-1" }), "cannot be negative"],
       [
-        setSalesPrice(prisma, shop.id, { itemNo: "SHIRT", currencyCode: "EURO", unitPrice: "1" }),
+        () => setSalesPrice(prisma, shop.id, { itemNo: "SHIRT", currencyCode: "EURO", unitPrice: "1" }),
         "three letters",
       ],
-      [setLineDiscount(prisma, shop.id, { discountGroup: "NONE", discountPct: "5" }), "does not exist"],
+      [() => setLineDiscount(prisma, shop.id, { discountGroup: "NONE", discountPct: "5" }), "does not exist"],
       [
-        setLineDiscount(prisma, shop.id, { discountGroup: "VIP", discountPct: "101" }),
+        () => setLineDiscount(prisma, shop.id, { discountGroup: "VIP", discountPct: "101" }),
         "from 0 to 100 percent",
       ],
       [
-        setLineDiscount(prisma, shop.id, { discountGroup: "VIP", variantCode: "S-WHITE", discountPct: "5" }),
+        () =>
+          setLineDiscount(prisma, shop.id, {
+            discountGroup: "VIP",
+            variantCode: "S-WHITE",
+            discountPct: "5",
+          }),
         "names its item",
       ],
-      [savePriceGroup(prisma, shop.id, { code: "has space", description: "x" }), "1 to 20 letters"],
+      [() => savePriceGroup(prisma, shop.id, { code: "has space", description: "x" }), "1 to 20 letters"],
     ];
-    for (const [attempt, message] of refusals) await expect(attempt).rejects.toThrow(message);
+    // Each tried only when awaited: a refusal must never be left unhandled.
+    for (const [attempt, message] of refusals) await expect(attempt()).rejects.toThrow(message);
     await expect(setSalesPrice(prisma, shop.id, { itemNo: "NOPE", unitPrice: "1" })).rejects.toBeInstanceOf(
       BackOfficeError,
     );
