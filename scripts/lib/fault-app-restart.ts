@@ -12,8 +12,7 @@ import {
   check,
   endState,
   enqueue,
-  patiently,
-  progress,
+  untilQuiet,
   startAppProcess,
   WorkerPool,
   type ScenarioResult,
@@ -92,15 +91,10 @@ export async function appRestart(options: AppRestartOptions): Promise<ScenarioRe
   const attemptsOf = retried.reduce((sum, delivery) => sum + delivery.attempts, 0);
 
   // Wait for the webhooks' runs, count what they staged, then the next reconcile.
-  const quiet = async (timeoutMs: number) => {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline && (await patiently(() => progress(shop.shopId))).active > 0)
-      await sleep(250);
-  };
-  await quiet(options.timeoutMs / 2);
+  await untilQuiet(shop.shopId, options.timeoutMs / 2);
   const stagedBefore = await prisma.shopifyOrder.count({ where: { shopId: shop.shopId } });
   await enqueue(shop, "sync_orders", "schedule");
-  await quiet(options.timeoutMs / 2);
+  await untilQuiet(shop.shopId, options.timeoutMs / 2);
   const staged = await prisma.shopifyOrder.findMany({
     where: { shopId: shop.shopId },
     select: { shopifyId: true },

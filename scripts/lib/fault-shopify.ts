@@ -21,6 +21,7 @@ import {
   patiently,
   runPipeline,
   startAppProcess,
+  untilQuiet,
   WorkerPool,
   type Check,
   type EndState,
@@ -169,6 +170,8 @@ export async function shopifyFaults(options: ShopifyFaultsOptions): Promise<Scen
       (delivery) => delivery.shop === shop.domain && delivery.state !== "delivered",
     ).length;
     const quiet = await sim.webhooks.idle(120_000);
+    // ...and once the runs those last webhooks rang for have finished.
+    await untilQuiet(shop.shopId, 60_000);
     const answersAfter = simulator.answers();
     sim.faults = { ...sim.faults, throttledShare: 0, http429Share: 0, http5xxShare: 0 };
     sim.webhooks.faults = { duplicateShare: 0, lateShare: 0, lateMs: 0 };

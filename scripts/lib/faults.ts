@@ -149,6 +149,13 @@ export async function progress(shopId: string) {
   return { documents, posted, synced, active };
 }
 
+/** Waits (up to timeoutMs) until the shop has no run queued or running. */
+export async function untilQuiet(shopId: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && (await patiently(() => progress(shopId))).active > 0)
+    await new Promise((resolve) => setTimeout(resolve, 250));
+}
+
 export type Stage = "import" | "post" | "ship";
 
 /** A sync task's definition, by name (app/sync/index.server.ts lists them all). */
