@@ -55,7 +55,12 @@ export async function pgRestart(options: PgRestartOptions): Promise<ScenarioResu
   const workers = new WorkerPool({ WORKER_DEAD_AFTER_MS: String(options.deadAfterMs) }, { quiet: true });
   workers.start(2);
   let workerExits = 0;
-  for (const child of workers.live) child.once("exit", () => workerExits++);
+  const exitsSeen: string[] = [];
+  for (const child of workers.live)
+    child.once("exit", (code, signal) => {
+      workerExits++;
+      exitsSeen.push(signal ? `killed by ${signal}` : `exit code ${code}`);
+    });
 
   let restarts = 0;
   const during: string[] = [];
@@ -94,6 +99,7 @@ export async function pgRestart(options: PgRestartOptions): Promise<ScenarioResu
   });
   const alive = workers.live.size;
   const exited = workerExits;
+  const exitedHow = [...exitsSeen];
   await workers.stopAll();
 
   const end = await endState(simulator, shop, options.orders);
@@ -103,7 +109,7 @@ export async function pgRestart(options: PgRestartOptions): Promise<ScenarioResu
       restarts >= options.restarts,
     ),
     check(
-      `worker processes: 2 started, ${alive} running at the end (none exited: each reconnected by itself)`,
+      `worker processes: 2 started, ${alive} running at the end (none exited: each reconnected by itself)${exitedHow.length ? `; exited: ${exitedHow.join(", ")} (WORKER_LOG_DIR keeps their logs)` : ""}`,
       exited === 0 && alive === 2,
     ),
     ...end.checks,
