@@ -247,13 +247,7 @@ export async function setSalesPrice(
   if (unitPrice?.isNegative())
     throw new BackOfficeError(`sales price cannot be negative: ${unitPrice.toString()}`);
   await inTransaction(db, async (tx) => {
-    const item = await tx.boItem.findUnique({
-      where: { shopId_no: { shopId, no: itemNo } },
-      include: { variants: true },
-    });
-    if (!item) throw new BackOfficeError(`item ${itemNo} does not exist`);
-    if (variantCode && !item.variants.some((variant) => variant.code === variantCode))
-      throw new BackOfficeError(`item ${itemNo} has no variant ${variantCode}`);
+    await requireItemVariant(tx, shopId, itemNo, variantCode);
     if (
       priceGroup &&
       !(await tx.boCustomerPriceGroup.findUnique({ where: { shopId_code: { shopId, code: priceGroup } } }))
@@ -299,15 +293,7 @@ export async function setLineDiscount(
       }))
     )
       throw new BackOfficeError(`customer discount group ${discountGroup} does not exist`);
-    if (itemNo) {
-      const item = await tx.boItem.findUnique({
-        where: { shopId_no: { shopId, no: itemNo } },
-        include: { variants: true },
-      });
-      if (!item) throw new BackOfficeError(`item ${itemNo} does not exist`);
-      if (variantCode && !item.variants.some((variant) => variant.code === variantCode))
-        throw new BackOfficeError(`item ${itemNo} has no variant ${variantCode}`);
-    }
+    if (itemNo) await requireItemVariant(tx, shopId, itemNo, variantCode);
     const key = { shopId, discountGroup, itemNo, variantCode };
     if (discountPct === null) await tx.boLineDiscount.deleteMany({ where: key });
     else
@@ -321,6 +307,22 @@ export async function setLineDiscount(
       : (await tx.boItem.findMany({ where: { shopId }, select: { no: true } })).map((item) => item.no);
     await recordChanges(tx, shopId, "item", touched);
   });
+}
+
+/** The item exists, and so does its variant when one is named ("" for none). */
+async function requireItemVariant(
+  tx: Tx,
+  shopId: string,
+  itemNo: string,
+  variantCode: string,
+): Promise<void> {
+  const item = await tx.boItem.findUnique({
+    where: { shopId_no: { shopId, no: itemNo } },
+    include: { variants: true },
+  });
+  if (!item) throw new BackOfficeError(`item ${itemNo} does not exist`);
+  if (variantCode && !item.variants.some((variant) => variant.code === variantCode))
+    throw new BackOfficeError(`item ${itemNo} has no variant ${variantCode}`);
 }
 
 function groupCode(value: string, field: string): string {
