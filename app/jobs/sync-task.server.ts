@@ -7,7 +7,7 @@ import { TerminalError } from "../errors.server";
 import { classifyError } from "./errors.server";
 import { DEFAULT_CATEGORY } from "./queues.server";
 
-export const TRIGGERS = ["manual", "schedule", "webhook"] as const;
+export const TRIGGERS = ["manual", "schedule", "webhook", "back_office"] as const;
 export type Trigger = (typeof TRIGGERS)[number];
 
 export const RUN_STATUSES = ["queued", "running", "succeeded", "failed", "cancelled"] as const;

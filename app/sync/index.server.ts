@@ -1,6 +1,9 @@
+import type { ChangeEntity } from "../backoffice/backoffice.server";
+import type { ShopSettings } from "../generated/prisma/client";
 import { planned, taskInfoOf, type SyncTask, type TaskInfo } from "./kit/manifest.server";
 import { tasks as orderTasks } from "./orders/task.server";
 import { tasks as postingTasks } from "./posting/task.server";
+import { tasks as productTasks } from "./products/task.server";
 import { tasks as shipmentTasks } from "./shipments/task.server";
 
 /**
@@ -13,7 +16,12 @@ import { tasks as shipmentTasks } from "./shipments/task.server";
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnySyncTask = SyncTask<any>;
 
-export const SYNC_TASKS: readonly AnySyncTask[] = [...orderTasks, ...shipmentTasks, ...postingTasks];
+export const SYNC_TASKS: readonly AnySyncTask[] = [
+  ...orderTasks,
+  ...shipmentTasks,
+  ...postingTasks,
+  ...productTasks,
+];
 
 /**
  * The mission's tasks that are not built yet, in the order the admin lists them: shown as
@@ -21,12 +29,6 @@ export const SYNC_TASKS: readonly AnySyncTask[] = [...orderTasks, ...shipmentTas
  * line here when it lands (the agreement test refuses a name in both).
  */
 export const PLANNED_TASKS: readonly TaskInfo[] = [
-  planned(
-    "sync_products",
-    "Sync products and prices",
-    "both",
-    "Creates and updates Shopify products and variants from items, or imports products as items.",
-  ),
   planned("sync_inventory", "Sync inventory", "to_shopify", "Pushes available stock per location."),
   planned("sync_images", "Sync images", "both", "Item pictures ↔ product and variant images."),
   planned(
@@ -76,6 +78,14 @@ export function taskInfo(name: string): TaskInfo | undefined {
 /** The task a webhook topic rings, if any. */
 export function doorbellTask(topic: string): AnySyncTask | undefined {
   return SYNC_TASKS.find((task) => task.manifest.doorbells?.includes(topic));
+}
+
+/** The tasks a change of this back-office entity rings, for a shop with these settings. */
+export function backOfficeDoorbellTasks(entity: ChangeEntity, settings: ShopSettings): AnySyncTask[] {
+  return SYNC_TASKS.filter((task) => {
+    const bell = task.manifest.backOfficeDoorbell;
+    return bell !== undefined && bell.entities.includes(entity) && bell.wants(settings);
+  });
 }
 
 /** The schedules every shop starts with. */

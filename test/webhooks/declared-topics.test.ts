@@ -6,7 +6,7 @@ import { declaredWebhooks, deliver, examplePayload } from "../support/webhooks";
 const declared = declaredWebhooks();
 
 describe("the webhooks shopify.app.toml declares", () => {
-  it("include the lifecycle, order, fulfillment and bulk-operation topics and the three mandatory compliance topics", () => {
+  it("include the lifecycle, order, fulfillment, product and bulk-operation topics and the three mandatory compliance topics", () => {
     expect(declared.map((webhook) => webhook.topic).sort()).toEqual(
       [
         "app/scopes_update",
@@ -20,6 +20,9 @@ describe("the webhooks shopify.app.toml declares", () => {
         "orders/create",
         "orders/paid",
         "orders/updated",
+        "products/create",
+        "products/delete",
+        "products/update",
         "shop/redact",
       ].sort(),
     );

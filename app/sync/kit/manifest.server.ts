@@ -1,3 +1,5 @@
+import type { ChangeEntity } from "../../backoffice/backoffice.server";
+import type { ShopSettings } from "../../generated/prisma/client";
 import { defineSyncTask, type SyncContext, type SyncTaskDefinition } from "../../jobs/sync-task.server";
 import type { FilterField, FilterSpec } from "./filters";
 
@@ -35,6 +37,12 @@ export interface TaskManifest<F> {
   filters: FilterSpec<F>;
   /** Webhook topics that ring this task's doorbell (queue a run; the payload is not read). */
   doorbells?: readonly string[];
+  /**
+   * Back-office changes that ring it (an export): a change of one of these entities in the
+   * back office's feed queues a run for the shop (one waiting at most), when `wants` says
+   * the shop's settings send them.
+   */
+  backOfficeDoorbell?: { entities: readonly ChangeEntity[]; wants: (settings: ShopSettings) => boolean };
   /** The schedule every shop starts with (enabled), or none. */
   schedule?: { cron: string };
   /** Attempts before a run that keeps failing with retryable errors is failed (default 5). */

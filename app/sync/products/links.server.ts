@@ -1,0 +1,134 @@
+import type { Db, Tx } from "../../db.server";
+import type { ShopifyProduct, ShopifyVariantMap } from "../../generated/prisma/client";
+
+/**
+ * The links the products sync keeps, for itself and the syncs built on it (inventory, images,
+ * catalog prices): each Shopify product's item (`ShopifyProduct`), and each variant's item and
+ * variant with its product and inventory item (`ShopifyVariantMap`), whichever way they were
+ * linked: met on an order line, created by the export, read by the import, or set by a person.
+ */
+
+export type LinkedBy = "order" | "export" | "import" | "person";
+
+export interface VariantLink {
+  variantShopifyId: bigint;
+  productShopifyId: bigint;
+  inventoryItemShopifyId: bigint | null;
+  sku: string | null;
+  barcode: string | null;
+  title: string;
+  itemNo: string | null;
+  variantCode: string | null;
+  linkedBy: LinkedBy;
+  /** The price last sent for it (the export), when it was sent with this write. */
+  sentPriceHash?: string | null;
+}
+
+/**
+ * Writes these variant links (created or replaced), in one statement per kind: links given a
+ * sent price set it (and clear its message); the others keep what the variant had.
+ */
+export async function linkVariants(db: Db | Tx, shopId: string, links: VariantLink[]): Promise<void> {
+  const withPrice = links.filter((link) => link.sentPriceHash !== undefined);
+  const without = links.filter((link) => link.sentPriceHash === undefined);
+  if (withPrice.length > 0) await writeLinks(db, shopId, withPrice, true);
+  if (without.length > 0) await writeLinks(db, shopId, without, false);
+}
+
+async function writeLinks(db: Db | Tx, shopId: string, links: VariantLink[], setPrice: boolean) {
+  const column = <K extends keyof VariantLink>(key: K) => links.map((link) => link[key] ?? null);
+  await db.$executeRaw`
+    insert into "ShopifyVariantMap" ("shopId", "variantShopifyId", "productShopifyId", "inventoryItemShopifyId",
+                                     sku, barcode, title, "itemNo", "variantCode", "linkedBy", "sentPriceHash",
+                                     "updatedAt")
+    select ${shopId}::uuid, v.variant, v.product, v.inventory, v.sku, v.barcode, v.title, v.item, v.code, v.by,
+           v.price, now()
+      from unnest(${column("variantShopifyId")}::bigint[], ${column("productShopifyId")}::bigint[],
+                  ${column("inventoryItemShopifyId")}::bigint[], ${column("sku")}::text[],
+                  ${column("barcode")}::text[], ${column("title")}::text[], ${column("itemNo")}::text[],
+                  ${column("variantCode")}::text[], ${column("linkedBy")}::text[], ${column("sentPriceHash")}::text[])
+           as v(variant, product, inventory, sku, barcode, title, item, code, by, price)
+    on conflict ("shopId", "variantShopifyId") do update
+       set "productShopifyId" = excluded."productShopifyId",
+           "inventoryItemShopifyId" = coalesce(excluded."inventoryItemShopifyId", "ShopifyVariantMap"."inventoryItemShopifyId"),
+           sku = excluded.sku, barcode = excluded.barcode, title = excluded.title,
+           "itemNo" = excluded."itemNo", "variantCode" = excluded."variantCode", "linkedBy" = excluded."linkedBy",
+           "sentPriceHash" = case when ${setPrice} then excluded."sentPriceHash" else "ShopifyVariantMap"."sentPriceHash" end,
+           "priceMessage" = case when ${setPrice} then null else "ShopifyVariantMap"."priceMessage" end,
+           "updatedAt" = now()`;
+}
+
+/** Variant links of a product that are not in `keep` are gone from Shopify (a productSet replaced them). */
+export async function unlinkOtherVariants(
+  db: Db | Tx,
+  shopId: string,
+  productShopifyId: bigint,
+  keep: bigint[],
+): Promise<void> {
+  await db.shopifyVariantMap.deleteMany({
+    where: { shopId, productShopifyId, variantShopifyId: { notIn: keep } },
+  });
+}
+
+export interface ProductLink {
+  shopifyId: bigint;
+  title: string;
+  status: string;
+  itemNo: string | null;
+  /** Shopify's updatedAt after our write (the export), so the import knows its own echo. */
+  ownWriteAt?: Date | null;
+  /** Shopify's updatedAt as read (the import). */
+  shopifyUpdatedAt?: Date | null;
+}
+
+/** Links a product to its item (or records it unlinked), keeping what the other direction knows. */
+export async function linkProduct(db: Db | Tx, shopId: string, link: ProductLink): Promise<ShopifyProduct> {
+  const data = {
+    title: link.title,
+    status: link.status,
+    itemNo: link.itemNo,
+    deletedAt: null,
+    ...(link.ownWriteAt !== undefined ? { ownWriteAt: link.ownWriteAt } : {}),
+    ...(link.shopifyUpdatedAt !== undefined ? { shopifyUpdatedAt: link.shopifyUpdatedAt } : {}),
+  };
+  return db.shopifyProduct.upsert({
+    where: { shopId_shopifyId: { shopId, shopifyId: link.shopifyId } },
+    create: { shopId, shopifyId: link.shopifyId, ...data },
+    update: data,
+  });
+}
+
+/** The products linked to these items, by item number. */
+export async function productsOfItems(
+  db: Db | Tx,
+  shopId: string,
+  itemNos: string[],
+): Promise<Map<string, ShopifyProduct>> {
+  if (itemNos.length === 0) return new Map();
+  const rows = await db.shopifyProduct.findMany({
+    where: { shopId, itemNo: { in: itemNos }, deletedAt: null },
+    orderBy: { updatedAt: "desc" },
+  });
+  const byItem = new Map<string, ShopifyProduct>();
+  for (const row of rows) if (row.itemNo && !byItem.has(row.itemNo)) byItem.set(row.itemNo, row);
+  return byItem;
+}
+
+/** The variant links of these products, by product id. */
+export async function variantsOfProducts(
+  db: Db | Tx,
+  shopId: string,
+  productShopifyIds: bigint[],
+): Promise<Map<bigint, ShopifyVariantMap[]>> {
+  if (productShopifyIds.length === 0) return new Map();
+  const rows = await db.shopifyVariantMap.findMany({
+    where: { shopId, productShopifyId: { in: productShopifyIds } },
+  });
+  const byProduct = new Map<bigint, ShopifyVariantMap[]>();
+  for (const row of rows) {
+    const list = byProduct.get(row.productShopifyId!) ?? [];
+    list.push(row);
+    byProduct.set(row.productShopifyId!, list);
+  }
+  return byProduct;
+}

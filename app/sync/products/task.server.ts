@@ -1,0 +1,48 @@
+import { adminClientFor } from "../../shopify/admin-client.server";
+import { defineTask } from "../kit/manifest.server";
+import { exportItems } from "./export.server";
+import { productFilterSpec } from "./filters.server";
+import { importProducts } from "./import.server";
+
+/**
+ * sync_products: items ⇄ products and prices, in the direction the shop card's "Sync items"
+ * chose. To Shopify: the items that changed in the back office (its change feed) and those a
+ * person added are sent, only what changed since what was last sent. From Shopify: products
+ * changed since the last read (a bulk query the first time) become items. Its own category:
+ * it writes items and product links, not orders, so it runs beside an order import.
+ */
+export const syncProductsTask = defineTask(
+  {
+    name: "sync_products",
+    title: "Sync products and prices",
+    activity: "Syncing products",
+    direction: "both",
+    description:
+      "Creates and updates Shopify products, variants and prices from items, or imports products as items, per the shop card. An item edit or a price change goes out within seconds.",
+    category: "products",
+    filters: productFilterSpec,
+    doorbells: ["products/create", "products/update", "products/delete"],
+    backOfficeDoorbell: {
+      entities: ["item"],
+      wants: (settings) => settings.syncItems === "to_shopify",
+    },
+  },
+  async (ctx) => {
+    const settings = await ctx.db.shopSettings.findUniqueOrThrow({ where: { shopId: ctx.shop.id } });
+    if (settings.syncItems === "off") {
+      ctx.count("skippedSyncOff");
+      ctx.log.info("Sync items is off on the shop card: nothing to do");
+      return;
+    }
+    const client = await adminClientFor(ctx.shop.domain, {
+      onCost: (_operation, cost) => {
+        ctx.count("requestedPoints", cost.requestedQueryCost);
+        ctx.count("actualPoints", cost.actualQueryCost ?? 0);
+      },
+    });
+    if (settings.syncItems === "to_shopify") await exportItems(ctx, client, settings);
+    else await importProducts(ctx, client, settings);
+  },
+);
+
+export const tasks = [syncProductsTask];

@@ -1,0 +1,3 @@
+import { syncProductsTask } from "../app/sync/products/task.server";
+
+export default syncProductsTask.task;
