@@ -1,0 +1,68 @@
+import type { Db, Tx } from "../../db.server";
+import type { SyncRecord } from "../../generated/prisma/client";
+import { collectChanges, recordsByKey, type OutboundFeed } from "../kit/outbound.server";
+
+/**
+ * The export's state: one sync record per item (task sync_products, key the item number) with
+ * its product's gid once created, the structure hash last sent, and its state and message.
+ * An item is exported when it is linked to a product (created by the export or linked by the
+ * import) or a person added it ("Add to Shopify"); the other items' changes are collected as
+ * skipped with NOT_ADDED, so no list shows them as waiting.
+ */
+
+export const PRODUCT_TASK = "sync_products";
+export const NOT_ADDED = "not added to Shopify: use Add to Shopify on the Items page";
+
+/** Items of these keys that the export follows: linked to a product, or added by a person. */
+async function followed(db: Db | Tx, shopId: string, keys: string[]): Promise<Set<string>> {
+  const [linked, records] = await Promise.all([
+    db.shopifyProduct.findMany({
+      where: { shopId, itemNo: { in: keys }, deletedAt: null },
+      select: { itemNo: true },
+    }),
+    db.syncRecord.findMany({
+      where: { shopId, task: PRODUCT_TASK, recordKey: { in: keys } },
+      select: { recordKey: true, state: true, message: true, shopifyId: true },
+    }),
+  ]);
+  const keep = new Set(linked.map((row) => row.itemNo!));
+  for (const record of records)
+    if (record.shopifyId !== null || !(record.state === "skipped" && record.message === NOT_ADDED))
+      keep.add(record.recordKey);
+  return keep;
+}
+
+export const PRODUCT_FEED = {
+  task: PRODUCT_TASK,
+  entity: "item",
+  neverSent: async (tx, shopId, keys) => {
+    const keep = await followed(tx, shopId, keys);
+    return new Map(keys.filter((key) => !keep.has(key)).map((key) => [key, NOT_ADDED]));
+  },
+} as const satisfies OutboundFeed;
+
+/**
+ * A person's "Add to Shopify": the items become due for the export (created pending, or set
+ * back to pending), whatever state they were in. Returns how many it added.
+ */
+export async function addItemsToShopify(db: Db | Tx, shopId: string, itemNos: string[]): Promise<number> {
+  const keys = [...new Set(itemNos)];
+  if (keys.length === 0) return 0;
+  return db.$executeRaw`
+    insert into "SyncRecord" (id, "shopId", task, "recordKey", state, "changedAt", "updatedAt")
+    select gen_random_uuid(), ${shopId}::uuid, ${PRODUCT_TASK}, key, 'pending', now(), now()
+      from unnest(${keys}::text[]) as k(key)
+    on conflict ("shopId", task, "recordKey")
+    do update set state = 'pending', message = null, version = "SyncRecord".version + 1,
+                  "changedAt" = now(), "updatedAt" = now()`;
+}
+
+/** The export's record of each of these items, by item number, after reading the back office's changes. */
+export async function itemSyncRecords(
+  db: Db,
+  shopId: string,
+  itemNos: string[],
+): Promise<Map<string, SyncRecord>> {
+  await collectChanges(db, shopId, PRODUCT_FEED);
+  return recordsByKey(db, shopId, PRODUCT_TASK, itemNos);
+}
