@@ -33,6 +33,7 @@ export {
   type WeightUnit,
   findItem,
   itemChoices,
+  itemsByNo,
   findItemForSku,
   ITEM_TYPES,
   listItems,
@@ -44,6 +45,7 @@ export {
   type NewItem,
   type SkuStrategy,
 } from "./items.server";
+export { findItemNos, type ItemSearch } from "./item-search.server";
 export { ensureLocation, postOpeningStock, stockAt, type OpeningStockLine } from "./stock.server";
 export {
   createCustomer,

@@ -247,6 +247,20 @@ export async function findItem(db: Db | Tx, shopId: string, no: string): Promise
   });
 }
 
+/** These items by number (those that exist), with their variants. */
+export async function itemsByNo(
+  db: Db | Tx,
+  shopId: string,
+  nos: string[],
+): Promise<Map<string, ItemWithVariants>> {
+  if (nos.length === 0) return new Map();
+  const items = await db.boItem.findMany({
+    where: { shopId, no: { in: nos } },
+    include: { variants: { orderBy: { code: "asc" } } },
+  });
+  return new Map(items.map((item) => [item.no, item]));
+}
+
 export async function listItems(db: Db | Tx, shopId: string): Promise<ItemWithVariants[]> {
   return db.boItem.findMany({
     where: { shopId },

@@ -12,6 +12,7 @@ import {
   type WorkerEvents,
 } from "graphile-worker";
 import { log } from "../log.server";
+import { listenForBackOfficeChanges } from "../sync/backoffice-doorbell.server";
 import { SYSTEM_QUEUE } from "./queues.server";
 import { deadAfterMs, startHeartbeat } from "./recovery.server";
 
@@ -58,6 +59,8 @@ export interface WorkerOptions {
   noHandleSignals?: boolean;
   /** Crash recovery's detection interval (default WORKER_DEAD_AFTER_MS, else a minute). */
   deadAfterMs?: number;
+  /** Listen to the back office's change doorbell and queue the exports it rings (default on). */
+  backOfficeDoorbell?: boolean;
 }
 
 /** A runner whose pool may give up by itself: `lost` resolves, with graphile's reason, when it does. */
@@ -104,8 +107,10 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerRunner>
     deadAfter: options.deadAfterMs ?? deadAfterMs(),
     recover: true,
   });
+  const doorbell = options.backOfficeDoorbell === false ? null : listenForBackOfficeChanges();
   let ended: Promise<void> | undefined;
-  const endHeartbeat = () => (ended ??= heartbeat.stop());
+  const endHeartbeat = () =>
+    (ended ??= Promise.all([heartbeat.stop(), doorbell?.close()]).then(() => undefined));
   let stopping = false;
   let lose!: (reason: string) => void;
   const lost = new Promise<string>((resolve) => (lose = resolve));

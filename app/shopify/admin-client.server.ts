@@ -46,7 +46,8 @@ export interface AdminClientOptions {
   fetch?: typeof fetch;
   sleep?: (ms: number) => Promise<void>;
   /** Called with every response's cost (benchmarks and run counts use it). */
-  onCost?: (operation: string, cost: Cost) => void;
+  /** Each answered request's cost, with the operation's name and whether it was a mutation. */
+  onCost?: (operation: string, cost: Cost, kind: "query" | "mutation") => void;
 }
 
 const RETRYABLE_GRAPHQL_CODES = new Set([
@@ -149,7 +150,7 @@ export class AdminClient {
       }
       const cost = body.extensions?.cost;
       await settle(cost);
-      if (cost) this.options.onCost?.(op.name, cost);
+      if (cost) this.options.onCost?.(op.name, cost, /^\s*mutation\b/.test(op.query) ? "mutation" : "query");
       const errors = Array.isArray(body.errors) ? body.errors : [];
       if (errors.length > 0) {
         const code = errors[0]?.extensions?.code;

@@ -1,13 +1,541 @@
-import type { ShopSettings } from "../../generated/prisma/client";
+import { itemsByNo, priceBook } from "../../backoffice/backoffice.server";
+import type { Db } from "../../db.server";
+import { RecordError } from "../../errors.server";
+import type {
+  ShopifyProduct,
+  ShopifyVariantMap,
+  ShopSettings,
+  SyncRecord,
+} from "../../generated/prisma/client";
 import type { SyncContext } from "../../jobs/sync-task.server";
-import type { AdminClient } from "../../shopify/admin-client.server";
-import type { ProductFilters } from "./filters.server";
+import type { AdminClient, Operation } from "../../shopify/admin-client.server";
+import { runBulkMutation } from "../../shopify/bulk.server";
+import { gid, numericId } from "../../shopify/ids.server";
+import { collectChanges, markFailed, markSent, markSkipped } from "../kit/outbound.server";
+import { RecordLoop, type RecordResult } from "../kit/records.server";
+import { draftOf, type ProductDraft, type VariantDraft } from "./build.server";
+import { listOf, type ProductFilters } from "./filters.server";
+import {
+  linkProduct,
+  linkVariants,
+  productsOfItems,
+  unlinkOtherVariants,
+  variantsOfProducts,
+} from "./links.server";
+import {
+  PRODUCT_SET,
+  PRODUCT_STATUS,
+  PRODUCT_VARIANTS_PAGE,
+  VARIANT_PRICES,
+  type ProductSetData,
+  type ProductSetVariables,
+  type ProductUserError,
+  type VariantPricesData,
+  type VariantPricesVariables,
+  type WrittenProductNode,
+  type WrittenVariantNode,
+} from "./operations.server";
+import { addItemsToShopify, PRODUCT_FEED, PRODUCT_TASK } from "./records.server";
 
-/** To Shopify: items → products (being built). */
-export function exportItems(
-  _ctx: SyncContext<ProductFilters>,
-  _client: AdminClient,
-  _settings: ShopSettings,
+/**
+ * To Shopify: the items that changed since the last run (the back office's change feed) and
+ * those a person added become products, sending only what changed since what was last sent:
+ *
+ * - a new product, or a change to its structure (title, description, vendor, type, tags,
+ *   options, variants, SKUs, barcodes, cost, weight, blocked), goes with **productSet**, the
+ *   product whole; its product, variants and inventory items are linked to the item;
+ * - a change of prices alone goes with **productVariantsBulkUpdate**, just the variants whose
+ *   price or compare-at price changed;
+ * - nothing changed: nothing is sent.
+ *
+ * Many products at once (BULK_FROM or more of a kind) go as one **bulk mutation** each (the
+ * bulk helper), whose result file is read line by line; a failed line marks its item alone,
+ * and for prices its variant alone. Each item ends in one state on its sync record: synced,
+ * error (Shopify's message, retried by the next run), or skipped with the reason.
+ *
+ * A product is created with a handle made from its title and item number, and found by it
+ * again: a run that dies after Shopify created the product and before it was linked updates
+ * that product the next time instead of creating a second one.
+ */
+
+/** From this many products to send of a kind, one bulk mutation instead of one request each. */
+export const BULK_FROM = 20;
+
+/** Due records read and planned at a time. */
+const CHUNK = 250;
+
+const STATUS_OF_ACTION: Record<string, string | null> = { none: null, draft: "DRAFT", archive: "ARCHIVED" };
+
+type Settings = ShopSettings;
+
+interface SetUnit {
+  kind: "set";
+  record: SyncRecord;
+  draft: ProductDraft;
+  variables: ProductSetVariables;
+  product: ShopifyProduct | undefined;
+  answer?: ProductSetData | { errors: string[] };
+}
+
+interface PricesUnit {
+  kind: "prices";
+  record: SyncRecord;
+  draft: ProductDraft;
+  product: ShopifyProduct;
+  /** The changed variants, each with its draft. */
+  changed: { link: ShopifyVariantMap; variant: VariantDraft }[];
+  answer?: VariantPricesData | { errors: string[] };
+}
+
+interface SettleUnit {
+  kind: "settle";
+  record: SyncRecord;
+  settle: (client: AdminClient) => Promise<RecordResult>;
+}
+
+type Unit = SetUnit | PricesUnit | SettleUnit;
+
+export function handleOf(draft: Pick<ProductDraft, "itemNo" | "input">): string {
+  const slug = `${draft.input.title} ${draft.itemNo}`
+    .toLowerCase()
+    .normalize("NFKD")
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "");
+  return slug.slice(0, 255) || `item-${draft.itemNo}`;
+}
+
+function messages(errors: ProductUserError[] | { message: string; field?: string[] | null }[]): string {
+  return errors
+    .map((error) => (error.field?.length ? `${error.field.join(".")}: ${error.message}` : error.message))
+    .join("; ");
+}
+
+const sameValues = (a: string[], b: string[]) =>
+  a.length === b.length && a.every((value, index) => value === b[index]);
+
+/** Each written variant's draft, matched by its option values (the default variant by being the one). */
+function matchVariants(
+  draft: ProductDraft,
+  written: WrittenVariantNode[],
+): { node: WrittenVariantNode; variant: VariantDraft }[] {
+  return written.flatMap((node) => {
+    const values = node.selectedOptions.map((option) => option.value);
+    const variant =
+      draft.variants.length === 1
+        ? draft.variants[0]
+        : draft.variants.find((candidate) =>
+            sameValues(
+              candidate.optionValues.map((value) => value.name),
+              values,
+            ),
+          );
+    return variant ? [{ node, variant }] : [];
+  });
+}
+
+export async function exportItems(
+  ctx: SyncContext<ProductFilters>,
+  client: AdminClient,
+  settings: Settings,
 ): Promise<void> {
-  return Promise.reject(new Error("exporting items is not built yet"));
+  const { db, shop } = ctx;
+  const chosen = listOf(ctx.filters.itemNos);
+  if (chosen.length > 0) await addItemsToShopify(db, shop.id, chosen);
+  await collectChanges(db, shop.id, PRODUCT_FEED);
+  const due = await db.syncRecord.findMany({
+    where: {
+      shopId: shop.id,
+      task: PRODUCT_TASK,
+      state: { in: ["pending", "error"] },
+      ...(chosen.length > 0 ? { recordKey: { in: chosen } } : {}),
+    },
+    orderBy: [{ changedAt: "asc" }, { recordKey: "asc" }],
+  });
+  const loop = new RecordLoop<Unit>(ctx, {
+    label: (unit) => `item ${unit.record.recordKey}`,
+    handle: (unit) => handle(db, client, settings, unit),
+    onFailure: (unit, message) => markFailed(db, unit.record, message),
+    total: due.length,
+  });
+  const sets: SetUnit[] = [];
+  const prices: PricesUnit[] = [];
+  for (let at = 0; at < due.length; at += CHUNK) {
+    const units = await plan(db, shop.id, settings, ctx.filters.onlyPrices, due.slice(at, at + CHUNK));
+    for (const unit of units) {
+      if (unit.kind === "set") sets.push(unit);
+      else if (unit.kind === "prices") prices.push(unit);
+      else await loop.one(unit);
+    }
+  }
+  await send(ctx, client, loop, sets, PRODUCT_SET, (unit) => unit.variables);
+  await send(ctx, client, loop, prices, VARIANT_PRICES, pricesVariables);
+  ctx.log.info({ ...loop.summary, failures: undefined }, "items exported");
+}
+
+function pricesVariables(unit: PricesUnit): VariantPricesVariables {
+  return {
+    productId: gid("Product", unit.product.shopifyId),
+    variants: unit.changed.map(({ link, variant }) => ({
+      id: gid("ProductVariant", link.variantShopifyId),
+      price: variant.price,
+      compareAtPrice: variant.compareAtPrice,
+    })),
+  };
+}
+
+/**
+ * Sends the units of one kind: one request each when few, else one bulk mutation whose lines
+ * are read back one by one. Either way each unit's answer goes through the record loop.
+ */
+async function send<U extends SetUnit | PricesUnit, TData, TVariables>(
+  ctx: SyncContext<ProductFilters>,
+  client: AdminClient,
+  loop: RecordLoop<Unit>,
+  units: U[],
+  mutation: Operation<TData, TVariables>,
+  variables: (unit: U) => TVariables,
+): Promise<void> {
+  if (units.length === 0) return;
+  if (units.length < BULK_FROM) {
+    for (const unit of units) await loop.one(unit);
+    return;
+  }
+  ctx.count("bulkMutations");
+  const run = await runBulkMutation<TData, TVariables>(client, mutation, units.map(variables), {
+    signal: ctx.signal,
+    clientIdentifier: `${PRODUCT_TASK}:${ctx.run.id}`,
+  });
+  const answered = new Set<number>();
+  for await (const line of run.results()) {
+    const unit = units[line.lineNumber];
+    if (!unit || answered.has(line.lineNumber)) continue;
+    answered.add(line.lineNumber);
+    // The payload (with its userErrors) when the line ran; the GraphQL errors when it did not.
+    const payload = line.data ? Object.values(line.data)[0] : null;
+    unit.answer = payload
+      ? (line.data as U["answer"])
+      : { errors: line.errors.length ? line.errors : ["no answer"] };
+    await loop.one(unit);
+  }
+  // A line the result file does not have (the operation stopped early) is tried again next run.
+  for (const [index, unit] of units.entries())
+    if (!answered.has(index)) {
+      unit.answer = { errors: ["Shopify's bulk operation gave no result for it"] };
+      await loop.one(unit);
+    }
+}
+
+/** What each due record needs: settled now (unchanged, skipped, a problem) or a product or prices to send. */
+async function plan(
+  db: Db,
+  shopId: string,
+  settings: Settings,
+  onlyPrices: boolean,
+  records: SyncRecord[],
+): Promise<Unit[]> {
+  const keys = records.map((record) => record.recordKey);
+  const [items, book, products] = await Promise.all([
+    itemsByNo(db, shopId, keys),
+    priceBook(db, shopId, keys),
+    productsOfItems(db, shopId, keys),
+  ]);
+  const links = await variantsOfProducts(
+    db,
+    shopId,
+    [...products.values()].map((product) => product.shopifyId),
+  );
+  const action = STATUS_OF_ACTION[settings.blockedItemAction] ?? null;
+  return records.map((record): Unit => {
+    const item = items.get(record.recordKey);
+    const product = products.get(record.recordKey);
+    if (!item) return removedItem(db, record, product, action);
+    const draft = draftOf(item, settings, book);
+    if ("problem" in draft)
+      return {
+        kind: "settle",
+        record,
+        settle: () => Promise.reject(new RecordError(draft.problem)),
+      };
+    if (!product && draft.blocked)
+      return settleWith(db, record, "skip", "the item is blocked: it is not created in Shopify");
+    const productLinks = product ? (links.get(product.shopifyId) ?? []) : [];
+    const byCode = new Map(productLinks.map((link) => [link.variantCode ?? "", link]));
+    const linked = draft.variants.map((variant) => byCode.get(variant.code ?? ""));
+    const structural =
+      !product || record.sentHash !== draft.structureHash || linked.some((link) => link === undefined);
+    if (structural && !onlyPrices) return setUnit(record, draft, product, settings, action, linked);
+    if (structural)
+      return settleWith(
+        db,
+        record,
+        "keep",
+        "only prices were asked for, and its product has changes to send",
+      );
+    const changed = settings.syncPrices
+      ? draft.variants.flatMap((variant, index) => {
+          const link = linked[index]!;
+          return link.sentPriceHash === variant.priceHash ? [] : [{ link, variant }];
+        })
+      : [];
+    if (changed.length > 0) return { kind: "prices", record, draft, product, changed };
+    return {
+      kind: "settle",
+      record,
+      settle: async () => {
+        await markSent(db, record, {
+          shopifyId: gid("Product", product.shopifyId),
+          sentHash: draft.structureHash,
+        });
+        return "unchanged";
+      },
+    };
+  });
+}
+
+function settleWith(db: Db, record: SyncRecord, how: "skip" | "keep", reason: string): SettleUnit {
+  return {
+    kind: "settle",
+    record,
+    settle: async () => {
+      if (how === "skip") await markSkipped(db, record, reason);
+      return { outcome: "skipped", count: how === "skip" ? "skipped" : "waitingForFullRun" };
+    },
+  };
+}
+
+/** An item no longer in the back office: its product goes to the shop card's status, or is left. */
+function removedItem(
+  db: Db,
+  record: SyncRecord,
+  product: ShopifyProduct | undefined,
+  status: string | null,
+): SettleUnit {
+  if (!product) return settleWith(db, record, "skip", "the item is no longer in the back office");
+  if (!status)
+    return settleWith(
+      db,
+      record,
+      "skip",
+      "the item was removed from the back office; its product is left as it is",
+    );
+  return {
+    kind: "settle",
+    record,
+    settle: (client) => setRemovedStatus(db, client, record, product, status),
+  };
+}
+
+function setUnit(
+  record: SyncRecord,
+  draft: ProductDraft,
+  product: ShopifyProduct | undefined,
+  settings: Settings,
+  blockedStatus: string | null,
+  linked: (ShopifyVariantMap | undefined)[],
+): SetUnit {
+  // The status is set on creation, when the item is blocked, and when an unblocked item's
+  // product still has the status its blocking gave it; otherwise it is the merchant's in Shopify.
+  const status = !product
+    ? settings.createdProductStatus
+    : draft.blocked
+      ? (blockedStatus ?? undefined)
+      : blockedStatus !== null && product.status === blockedStatus
+        ? settings.createdProductStatus
+        : undefined;
+  const input = {
+    ...draft.input,
+    ...(status ? { status } : {}),
+    variants: draft.input.variants.map((variant, index) => {
+      const link = linked[index];
+      return link ? { id: gid("ProductVariant", link.variantShopifyId), ...variant } : variant;
+    }),
+  };
+  return {
+    kind: "set",
+    record,
+    draft,
+    product,
+    variables: {
+      input,
+      identifier: product ? { id: gid("Product", product.shopifyId) } : { handle: handleOf(draft) },
+    },
+  };
+}
+
+async function handle(db: Db, client: AdminClient, settings: Settings, unit: Unit): Promise<RecordResult> {
+  switch (unit.kind) {
+    case "settle":
+      return unit.settle(client);
+    case "set":
+      return applySet(db, client, settings, unit);
+    case "prices":
+      return applyPrices(db, client, unit);
+  }
+}
+
+async function setRemovedStatus(
+  db: Db,
+  client: AdminClient,
+  record: SyncRecord,
+  product: ShopifyProduct,
+  status: string,
+): Promise<RecordResult> {
+  const { productUpdate } = await client.request(PRODUCT_STATUS, {
+    product: { id: gid("Product", product.shopifyId), status },
+  });
+  if (!productUpdate.product || productUpdate.userErrors.length > 0)
+    throw new RecordError(`Shopify: ${messages(productUpdate.userErrors) || "the product was not updated"}`);
+  await linkProduct(db, record.shopId, {
+    shopifyId: product.shopifyId,
+    title: product.title,
+    status: productUpdate.product.status,
+    itemNo: product.itemNo,
+    ownWriteAt: new Date(productUpdate.product.updatedAt),
+  });
+  await markSkipped(
+    db,
+    record,
+    `the item was removed from the back office; its product was set to ${status}`,
+  );
+  return { outcome: "sent", count: "statusSet" };
+}
+
+/** Every variant of a written product: the first page came with the write, the rest are read. */
+async function allVariants(client: AdminClient, product: WrittenProductNode): Promise<WrittenVariantNode[]> {
+  const variants = [...product.variants.nodes];
+  let page = product.variants.pageInfo;
+  while (page.hasNextPage) {
+    const more = await client.request(PRODUCT_VARIANTS_PAGE, { id: product.id, after: page.endCursor });
+    if (!more.product) break;
+    variants.push(...more.product.variants.nodes);
+    page = more.product.variants.pageInfo;
+  }
+  return variants;
+}
+
+async function applySet(
+  db: Db,
+  client: AdminClient,
+  settings: Settings,
+  unit: SetUnit,
+): Promise<RecordResult> {
+  const answer = unit.answer ?? (await client.request(PRODUCT_SET, unit.variables));
+  if ("errors" in answer) throw new RecordError(`Shopify: ${answer.errors.join("; ")}`);
+  const { product, userErrors } = answer.productSet;
+  if (userErrors.length > 0 || !product) {
+    const gone = userErrors.some((error) => /does not exist|not found/i.test(error.message));
+    if (gone && unit.product)
+      // Deleted in Shopify: the link goes, and the next run creates the product again.
+      await db.shopifyProduct.update({
+        where: { shopId_shopifyId: { shopId: unit.record.shopId, shopifyId: unit.product.shopifyId } },
+        data: { deletedAt: new Date() },
+      });
+    throw new RecordError(
+      `Shopify: ${messages(userErrors) || "no product came back"}${gone && unit.product ? " (the product was deleted in Shopify; the next run creates it again)" : ""}`,
+    );
+  }
+  const productId = numericId(product.id);
+  const written = matchVariants(unit.draft, await allVariants(client, product));
+  await db.$transaction(async (tx) => {
+    await linkProduct(tx, unit.record.shopId, {
+      shopifyId: productId,
+      title: product.title,
+      status: product.status,
+      itemNo: unit.draft.itemNo,
+      ownWriteAt: new Date(product.updatedAt),
+    });
+    await linkVariants(
+      tx,
+      unit.record.shopId,
+      written.map(({ node, variant }) => ({
+        variantShopifyId: numericId(node.id),
+        productShopifyId: productId,
+        inventoryItemShopifyId: numericId(node.inventoryItem.id),
+        sku: node.sku,
+        barcode: node.barcode,
+        title: variant.title,
+        itemNo: unit.draft.itemNo,
+        variantCode: variant.code,
+        linkedBy: "export",
+        sentPriceHash: settings.syncPrices ? variant.priceHash : null,
+      })),
+    );
+    await unlinkOtherVariants(
+      tx,
+      unit.record.shopId,
+      productId,
+      written.map(({ node }) => numericId(node.id)),
+    );
+  });
+  if (written.length !== unit.draft.variants.length)
+    throw new RecordError(
+      `Shopify answered with ${written.length} of the item's ${unit.draft.variants.length} variants linked; the next run sends it again`,
+    );
+  await markSent(db, unit.record, { shopifyId: product.id, sentHash: unit.draft.structureHash });
+  return { outcome: "sent", count: unit.product ? "updated" : "created" };
+}
+
+async function applyPrices(db: Db, client: AdminClient, unit: PricesUnit): Promise<RecordResult> {
+  const answer = unit.answer ?? (await client.request(VARIANT_PRICES, pricesVariables(unit)));
+  if ("errors" in answer) throw new RecordError(`Shopify: ${answer.errors.join("; ")}`);
+  const { product, userErrors } = answer.productVariantsBulkUpdate;
+  // Shopify names a refused variant by its place in the list (variants.<n>.price): that one
+  // keeps its old sent price and gets the message; the others are sent.
+  const failed = new Map<number, string[]>();
+  const general: string[] = [];
+  for (const error of userErrors) {
+    const index = error.field?.[0] === "variants" ? Number(error.field[1]) : Number.NaN;
+    if (Number.isInteger(index) && unit.changed[index]) {
+      failed.set(index, [...(failed.get(index) ?? []), error.message]);
+    } else general.push(error.message);
+  }
+  if (general.length > 0 || !product)
+    throw new RecordError(`Shopify: ${general.join("; ") || "no product came back"}`);
+  const sent = unit.changed.filter((_, index) => !failed.has(index));
+  await db.$transaction(async (tx) => {
+    await linkVariants(
+      tx,
+      unit.record.shopId,
+      sent.map(({ link, variant }) => ({
+        variantShopifyId: link.variantShopifyId,
+        productShopifyId: unit.product.shopifyId,
+        inventoryItemShopifyId: link.inventoryItemShopifyId,
+        sku: link.sku,
+        barcode: link.barcode,
+        title: link.title,
+        itemNo: link.itemNo,
+        variantCode: link.variantCode,
+        linkedBy: link.linkedBy as "export",
+        sentPriceHash: variant.priceHash,
+      })),
+    );
+    for (const [index, words] of failed)
+      await tx.shopifyVariantMap.update({
+        where: {
+          shopId_variantShopifyId: {
+            shopId: unit.record.shopId,
+            variantShopifyId: unit.changed[index]!.link.variantShopifyId,
+          },
+        },
+        data: { priceMessage: words.join("; ") },
+      });
+    await tx.shopifyProduct.update({
+      where: { shopId_shopifyId: { shopId: unit.record.shopId, shopifyId: unit.product.shopifyId } },
+      data: { ownWriteAt: new Date(product.updatedAt) },
+    });
+  });
+  if (failed.size > 0)
+    throw new RecordError(
+      [...failed]
+        .map(([index, words]) => {
+          const { variant } = unit.changed[index]!;
+          return `variant ${variant.code ?? variant.sku ?? index}: ${words.join("; ")}`;
+        })
+        .join("; "),
+    );
+  await markSent(db, unit.record, {
+    shopifyId: gid("Product", unit.product.shopifyId),
+    sentHash: unit.draft.structureHash,
+  });
+  return { outcome: "sent", count: "pricesSent" };
 }

@@ -33,12 +33,12 @@ export interface WrittenProductNode {
 }
 
 /** Variants read back with a write; a product with more is read on with PRODUCT_VARIANTS_PAGE. */
-export const WRITTEN_VARIANTS_PAGE = 250;
+export const WRITTEN_VARIANTS_PAGE = 100;
 
 const WRITTEN_PRODUCT = `
   id title status updatedAt
   variantsCount { count }
-  variants(first: 250) {
+  variants(first: 100) {
     nodes { id sku barcode title selectedOptions { name value } inventoryItem { id } }
     pageInfo { hasNextPage endCursor }
   }`;
@@ -73,7 +73,8 @@ export interface ProductSetData {
 
 export interface ProductSetVariables {
   input: ProductSetInput;
-  identifier?: { id: string } | null;
+  /** The product by id, or (created) by the handle the export gives it. */
+  identifier?: { id: string } | { handle: string } | null;
 }
 
 /** A product created or replaced whole from its item (options and variants as listed). */
@@ -143,7 +144,7 @@ export const PRODUCT_VARIANTS_PAGE = operation<
   "SyncProductVariantsPage",
   `query SyncProductVariantsPage($id: ID!, $after: String) {
     product(id: $id) {
-      variants(first: 250, after: $after) {
+      variants(first: 100, after: $after) {
         nodes { id sku barcode title selectedOptions { name value } inventoryItem { id } }
         pageInfo { hasNextPage endCursor }
       }

@@ -35,7 +35,8 @@ export const syncProductsTask = defineTask(
       return;
     }
     const client = await adminClientFor(ctx.shop.domain, {
-      onCost: (_operation, cost) => {
+      onCost: (_operation, cost, kind) => {
+        if (kind === "mutation") ctx.count("mutationRequests");
         ctx.count("requestedPoints", cost.requestedQueryCost);
         ctx.count("actualPoints", cost.actualQueryCost ?? 0);
       },

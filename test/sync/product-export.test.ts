@@ -1,0 +1,309 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  createItem,
+  savePriceGroup,
+  saveDiscountGroup,
+  setLineDiscount,
+  setSalesPrice,
+  updateItem,
+} from "../../app/backoffice/backoffice.server";
+import prisma from "../../app/db.server";
+import { runInForeground } from "../../app/jobs/foreground.server";
+import { syncProductsTask } from "../../app/sync/products/task.server";
+import { addItemsToShopify, PRODUCT_TASK } from "../../app/sync/products/records.server";
+import { installedShop } from "../support/shops";
+import { startSimulator, type RunningSimulator } from "../support/simulator";
+import { Store } from "../support/store";
+
+/**
+ * Items → products against the simulated Shopify and real Postgres: what an item becomes,
+ * that a second run sends nothing, that a price change goes alone, blocked items, and a
+ * refused variant marked alone.
+ */
+
+let simulator: RunningSimulator;
+
+beforeAll(async () => {
+  simulator = await startSimulator(null);
+  process.env.SHOPIFY_ADMIN_ORIGIN = simulator.url;
+});
+afterAll(() => simulator?.close());
+
+interface ShopifyVariant {
+  id: string;
+  sku: string | null;
+  barcode: string | null;
+  price: string;
+  compareAtPrice: string | null;
+  inventoryPolicy: string;
+  selectedOptions: { name: string; value: string }[];
+  inventoryItem: { id: string; tracked: boolean; unitCost: { amount: string } | null };
+}
+interface ShopifyProductView {
+  id: string;
+  title: string;
+  status: string;
+  vendor: string;
+  productType: string;
+  tags: string[];
+  descriptionHtml: string;
+  options: { name: string; values: string[] }[];
+  variants: { nodes: ShopifyVariant[] };
+}
+
+async function exportShop(settings: Record<string, unknown> = {}) {
+  const shop = await installedShop();
+  const store = new Store(simulator, shop.domain);
+  await prisma.session.update({
+    where: { id: `offline_${shop.domain}` },
+    data: { accessToken: store.token },
+  });
+  await prisma.shopSettings.update({
+    where: { shopId: shop.id },
+    data: { syncItems: "to_shopify", productMapping: "item_no_variant_code", ...settings },
+  });
+  const run = (filters: Record<string, unknown> = {}) =>
+    runInForeground(prisma, syncProductsTask, { shop: shop.domain, trigger: "manual", filters });
+  const product = async (id: string) =>
+    (
+      await store.graphql<{ product: ShopifyProductView | null }>(
+        `query TestProduct($id: ID!) { product(id: $id) {
+          id title status vendor productType tags descriptionHtml options { name values }
+          variants(first: 50) { nodes { id sku barcode price compareAtPrice inventoryPolicy
+            selectedOptions { name value } inventoryItem { id tracked unitCost { amount } } } }
+        } }`,
+        { id },
+      )
+    ).product;
+  const record = (itemNo: string) =>
+    prisma.syncRecord.findUniqueOrThrow({
+      where: { shopId_task_recordKey: { shopId: shop.id, task: PRODUCT_TASK, recordKey: itemNo } },
+    });
+  return { shop, store, run, product, record };
+}
+
+async function teeItem(shopId: string) {
+  return createItem(prisma, shopId, {
+    no: "TEE",
+    description: "Merino Tee",
+    descriptionHtml: "<p>Soft merino</p>",
+    vendor: "Wool & Co",
+    productType: "Shirts",
+    tags: ["wool", "summer"],
+    unitPrice: "40",
+    unitCost: "12.5",
+    weight: "0.2",
+    optionNames: ["Size", "Color"],
+    variants: [
+      { code: "S-BLK", description: "Small black", barcode: "4006381333931", options: ["S", "Black"] },
+      { code: "M-BLK", description: "Medium black", barcode: "4006381333948", options: ["M", "Black"] },
+      { code: "M-WHT", description: "Medium white", options: ["M", "White"] },
+    ],
+  });
+}
+
+describe("many items exported at once", () => {
+  it("go as one bulk mutation of productSet, then their price changes as one bulk mutation", async () => {
+    const { shop, run, store } = await exportShop();
+    const nos = Array.from({ length: 24 }, (_, i) => `BULK-${String(i + 1).padStart(2, "0")}`);
+    for (const [i, no] of nos.entries())
+      await createItem(prisma, shop.id, { no, description: `Bulk item ${i + 1}`, unitPrice: `${10 + i}` });
+    await addItemsToShopify(prisma, shop.id, nos);
+
+    const first = await run();
+
+    // A staged upload and the bulk mutation: two requests for 24 products.
+    expect(first).toMatchObject({
+      status: "succeeded",
+      counts: { created: 24, bulkMutations: 1, mutationRequests: 2 },
+    });
+    const links = await prisma.shopifyVariantMap.findMany({ where: { shopId: shop.id } });
+    expect(links).toHaveLength(24);
+    expect(links.every((link) => link.inventoryItemShopifyId !== null && link.sentPriceHash !== null)).toBe(
+      true,
+    );
+
+    for (const [i, no] of nos.entries())
+      await setSalesPrice(prisma, shop.id, { itemNo: no, unitPrice: `${20 + i}.5` });
+    const priced = await run();
+    expect(priced).toMatchObject({ counts: { pricesSent: 24, bulkMutations: 1, mutationRequests: 2 } });
+    const { products } = await store.graphql<{
+      products: { nodes: { title: string; variants: { nodes: { price: string }[] } }[] };
+    }>(`query TestPrices { products(first: 50) { nodes { title variants(first: 1) { nodes { price } } } } }`);
+    const price = Object.fromEntries(products.nodes.map((p) => [p.title, p.variants.nodes[0]!.price]));
+    expect(price["Bulk item 1"]).toBe("20.50");
+    expect(price["Bulk item 24"]).toBe("43.50");
+
+    expect((await run()).counts).not.toHaveProperty("mutationRequests");
+  });
+});
+
+describe("an item exported to Shopify", () => {
+  it("becomes a product with its variants, SKUs, barcodes and the prices the price calculation gives", async () => {
+    const { shop, run, product, record } = await exportShop({
+      priceGroup: "RETAIL",
+      discountGroup: "SUMMER",
+      createdProductStatus: "DRAFT",
+    });
+    await teeItem(shop.id);
+    await savePriceGroup(prisma, shop.id, { code: "RETAIL", description: "Retail" });
+    await setSalesPrice(prisma, shop.id, { itemNo: "TEE", priceGroup: "RETAIL", unitPrice: "36" });
+    await setSalesPrice(prisma, shop.id, {
+      itemNo: "TEE",
+      variantCode: "M-WHT",
+      priceGroup: "RETAIL",
+      unitPrice: "34",
+    });
+    await saveDiscountGroup(prisma, shop.id, { code: "SUMMER", description: "Summer sale" });
+    await setLineDiscount(prisma, shop.id, {
+      discountGroup: "SUMMER",
+      itemNo: "TEE",
+      variantCode: "S-BLK",
+      discountPct: "25",
+    });
+    await addItemsToShopify(prisma, shop.id, ["TEE"]);
+
+    const first = await run();
+
+    expect(first).toMatchObject({ status: "succeeded", counts: { created: 1, mutationRequests: 1 } });
+    const synced = await record("TEE");
+    expect(synced).toMatchObject({ state: "synced", message: null });
+    const made = await product(synced.shopifyId!);
+    expect(made).toMatchObject({
+      title: "Merino Tee",
+      status: "DRAFT",
+      vendor: "Wool & Co",
+      productType: "Shirts",
+      descriptionHtml: "<p>Soft merino</p>",
+      // The back office has no variant positions: variants, and so values, go by code.
+      options: [
+        { name: "Size", values: ["M", "S"] },
+        { name: "Color", values: ["Black", "White"] },
+      ],
+    });
+    expect([...made!.tags].sort()).toEqual(["summer", "wool"]);
+    const bySku = new Map(made!.variants.nodes.map((v) => [v.sku, v]));
+    // S-BLK: the group's 36 less 25% = 27, compare-at 36; M-BLK: 36, none; M-WHT: its own 34.
+    expect(bySku.get("TEE-S-BLK")).toMatchObject({
+      barcode: "4006381333931",
+      price: "27.00",
+      compareAtPrice: "36.00",
+      inventoryPolicy: "DENY",
+      inventoryItem: { tracked: true, unitCost: { amount: "12.5" } },
+    });
+    expect(bySku.get("TEE-M-BLK")).toMatchObject({ price: "36.00", compareAtPrice: null });
+    expect(bySku.get("TEE-M-WHT")).toMatchObject({ price: "34.00", compareAtPrice: null, barcode: null });
+
+    // Every variant is linked with its product, variant and inventory item.
+    const links = await prisma.shopifyVariantMap.findMany({
+      where: { shopId: shop.id, itemNo: "TEE" },
+      orderBy: { variantCode: "asc" },
+    });
+    expect(links.map((link) => [link.variantCode, link.linkedBy])).toEqual([
+      ["M-BLK", "export"],
+      ["M-WHT", "export"],
+      ["S-BLK", "export"],
+    ]);
+    for (const link of links) {
+      const node = made!.variants.nodes.find((v) => v.id.endsWith(`/${link.variantShopifyId}`))!;
+      expect(node.inventoryItem.id).toBe(`gid://shopify/InventoryItem/${link.inventoryItemShopifyId}`);
+      expect(`gid://shopify/Product/${link.productShopifyId}`).toBe(made!.id);
+    }
+
+    // A second run, nothing changed: no mutation.
+    await addItemsToShopify(prisma, shop.id, ["TEE"]);
+    const second = await run();
+    expect(second).toMatchObject({ status: "succeeded", counts: { unchanged: 1 } });
+    expect(second.counts).not.toHaveProperty("mutationRequests");
+    expect(await record("TEE")).toMatchObject({ state: "synced" });
+  });
+
+  it("sends a price change alone, for just the variants whose price changed", async () => {
+    const { shop, run, product, record } = await exportShop();
+    await teeItem(shop.id);
+    await addItemsToShopify(prisma, shop.id, ["TEE"]);
+    await run();
+    const { shopifyId } = await record("TEE");
+
+    await setSalesPrice(prisma, shop.id, { itemNo: "TEE", variantCode: "M-WHT", unitPrice: "33" });
+    const priced = await run();
+
+    expect(priced).toMatchObject({ status: "succeeded", counts: { pricesSent: 1, mutationRequests: 1 } });
+    const after = await product(shopifyId!);
+    expect(after!.variants.nodes.map((v) => [v.sku, v.price]).sort()).toEqual([
+      ["TEE-M-BLK", "40.00"],
+      ["TEE-M-WHT", "33.00"],
+      ["TEE-S-BLK", "40.00"],
+    ]);
+    expect(await run()).toMatchObject({ counts: {} });
+  });
+
+  it("sends a change to the card with productSet, keeping the product and its variants' ids", async () => {
+    const { shop, run, product, record } = await exportShop();
+    await teeItem(shop.id);
+    await addItemsToShopify(prisma, shop.id, ["TEE"]);
+    await run();
+    const { shopifyId } = await record("TEE");
+    const before = await product(shopifyId!);
+
+    await updateItem(prisma, shop.id, "TEE", { description: "Merino Tee II", vendor: "Wool Co" });
+    const changed = await run();
+
+    expect(changed).toMatchObject({ status: "succeeded", counts: { updated: 1 } });
+    const after = await product(shopifyId!);
+    expect(after).toMatchObject({ title: "Merino Tee II", vendor: "Wool Co", status: "ACTIVE" });
+    expect(after!.variants.nodes.map((v) => v.id).sort()).toEqual(
+      before!.variants.nodes.map((v) => v.id).sort(),
+    );
+  });
+
+  it("sets a blocked item's product to the shop card's status, and leaves items nobody added alone", async () => {
+    const { shop, run, product, record } = await exportShop({ blockedItemAction: "archive" });
+    await teeItem(shop.id);
+    await createItem(prisma, shop.id, { no: "MUG", description: "Mug", unitPrice: "9" });
+    await addItemsToShopify(prisma, shop.id, ["TEE"]);
+    await run();
+    expect(await record("MUG")).toMatchObject({
+      state: "skipped",
+      message: expect.stringMatching(/not added/) as unknown,
+    });
+    const { shopifyId } = await record("TEE");
+
+    await updateItem(prisma, shop.id, "TEE", { blocked: true });
+    await run();
+    expect((await product(shopifyId!))!.status).toBe("ARCHIVED");
+
+    await updateItem(prisma, shop.id, "TEE", { blocked: false });
+    await run();
+    expect((await product(shopifyId!))!.status).toBe("ACTIVE");
+  });
+
+  it("marks a variant Shopify refuses, and only that one: the others' prices are sent", async () => {
+    const { shop, run, product, record } = await exportShop();
+    await teeItem(shop.id);
+    await addItemsToShopify(prisma, shop.id, ["TEE"]);
+    await run();
+    const { shopifyId } = await record("TEE");
+
+    // A price Shopify refuses: above its maximum for a variant.
+    await setSalesPrice(prisma, shop.id, { itemNo: "TEE", variantCode: "S-BLK", unitPrice: "1000000000000" });
+    await setSalesPrice(prisma, shop.id, { itemNo: "TEE", variantCode: "M-BLK", unitPrice: "41" });
+    const failed = await run();
+
+    expect(failed.counts).toMatchObject({ failed: 1 });
+    const refused = await record("TEE");
+    expect(refused).toMatchObject({ state: "error", attempts: 1 });
+    expect(refused.message).toMatch(/variant S-BLK/);
+    const after = await product(shopifyId!);
+    const prices = Object.fromEntries(after!.variants.nodes.map((v) => [v.sku ?? "", v.price]));
+    expect(prices).toMatchObject({ "TEE-M-BLK": "41.00", "TEE-S-BLK": "40.00" });
+    const links = await prisma.shopifyVariantMap.findMany({ where: { shopId: shop.id, itemNo: "TEE" } });
+    expect(links.filter((link) => link.priceMessage).map((link) => link.variantCode)).toEqual(["S-BLK"]);
+
+    // Corrected: the retry sends that one variant.
+    await setSalesPrice(prisma, shop.id, { itemNo: "TEE", variantCode: "S-BLK", unitPrice: "39" });
+    const retried = await run();
+    expect(retried.counts).toMatchObject({ pricesSent: 1 });
+    expect(await record("TEE")).toMatchObject({ state: "synced", message: null });
+  });
+});
