@@ -72,6 +72,21 @@ const THROTTLED: ShopifyGraphQLError = {
 };
 
 /**
+ * Documents that parsed and validated, by query text: clients send the same few queries again
+ * and again (a bulk mutation runs its one mutation per line), and validating against the
+ * 2026-07 schema costs more than most executions. Parsed documents are never changed.
+ */
+const validDocuments = new WeakMap<GraphQLSchema, Map<string, DocumentNode>>();
+const MAX_REMEMBERED_DOCUMENTS = 500;
+
+function remember(schema: GraphQLSchema, query: string, document: DocumentNode): void {
+  let documents = validDocuments.get(schema);
+  if (!documents) validDocuments.set(schema, (documents = new Map<string, DocumentNode>()));
+  if (documents.size >= MAX_REMEMBERED_DOCUMENTS) documents.delete(documents.keys().next().value!);
+  documents.set(query, document);
+}
+
+/**
  * Run one Admin API request as Shopify would: parse, validate against the 2026-07 schema, price it,
  * throttle it against the bucket, execute it with the caller's resolvers, then refund the
  * difference between requested and actual cost. Every response carries `extensions.cost`.
@@ -83,16 +98,18 @@ export async function executeAdmin(options: ExecuteAdminOptions): Promise<AdminR
     extensions: { cost: { requestedQueryCost, actualQueryCost: null, throttleStatus: bucket.status() } },
   });
 
-  let document: DocumentNode;
-  try {
-    document = parse(options.query);
-  } catch (error) {
-    if (error instanceof GraphQLError) return refuse([fromSyntaxError(error)]);
-    throw error;
+  let document = validDocuments.get(schema)?.get(options.query);
+  if (!document) {
+    try {
+      document = parse(options.query);
+    } catch (error) {
+      if (error instanceof GraphQLError) return refuse([fromSyntaxError(error)]);
+      throw error;
+    }
+    const invalid = validate(schema, document);
+    if (invalid.length > 0) return refuse(invalid.map(fromValidationError));
+    remember(schema, options.query, document);
   }
-
-  const invalid = validate(schema, document);
-  if (invalid.length > 0) return refuse(invalid.map(fromValidationError));
 
   const operation = getOperationAST(document, options.operationName ?? undefined);
   if (!operation) {

@@ -178,7 +178,16 @@ export interface FieldCodes {
   invalid: string;
   negativePrice: string;
   location: string;
+  /** A value longer than Shopify stores (the barcode). */
+  tooLong: string;
 }
+
+/**
+ * A barcode value is at most 255 characters (BarcodeInput.value, "Maximum length: 255
+ * characters", and the changelog "Variants now support multiple barcodes": "each up to 255
+ * characters"; the 2026-07 schema documents no other length for variant fields).
+ */
+export const MAX_BARCODE_LENGTH = 255;
 
 /** Reads and validates a variant input's own fields (not its option values). */
 export function parseVariantFields(
@@ -219,7 +228,15 @@ export function parseVariantFields(
   if (price !== undefined) fields.price = price ?? "0.00";
   const compareAt = money(input.compareAtPrice, "compareAtPrice");
   if (compareAt !== undefined) fields.compareAtPrice = compareAt;
-  if (input.barcode !== undefined) fields.barcode = input.barcode?.trim() || null;
+  if (input.barcode != null && input.barcode.trim().length > MAX_BARCODE_LENGTH) {
+    errors.push(
+      userError(
+        [...path, "barcode"],
+        `Barcode is too long (maximum is ${MAX_BARCODE_LENGTH} characters)`,
+        codes.tooLong,
+      ),
+    );
+  } else if (input.barcode !== undefined) fields.barcode = input.barcode?.trim() || null;
   if (input.taxable != null) fields.taxable = input.taxable;
   if (input.inventoryPolicy != null) fields.inventoryPolicy = input.inventoryPolicy;
   const item = input.inventoryItem;

@@ -3,6 +3,7 @@ import type { InventoryItemRecord, InventoryLevelRecord, LocationRecord } from "
 import { gid, parseGid, type ShopState } from "../state/shop-state.server";
 import { connection, countOf as count, type ConnectionArgs } from "./connection.server";
 import { iso, money } from "./context.server";
+import { decimal } from "./money.server";
 import { isQuantityName, levelsAtLocation, levelsOfItem, primaryLocation } from "./catalog-store.server";
 import { variantView } from "./catalog-views.server";
 import { search, type SearchFields } from "./search.server";
@@ -139,7 +140,8 @@ export function inventoryItemView(shop: ShopState, item: InventoryItemRecord) {
     tracked: item.tracked,
     trackedEditable: { locked: false, reason: null },
     requiresShipping: item.requiresShipping,
-    unitCost: item.unitCost === null ? null : money(item.unitCost, shop.currencyCode),
+    // MoneyV2.amount is a Decimal: "12.5", not "12.50" (as order amounts, money.server.ts).
+    unitCost: item.unitCost === null ? null : money(decimal(item.unitCost), shop.currencyCode),
     countryCodeOfOrigin: null,
     provinceCodeOfOrigin: null,
     harmonizedSystemCode: null,

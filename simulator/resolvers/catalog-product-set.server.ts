@@ -1,5 +1,5 @@
 import type { MediaRecord, ProductRecord, VariantRecord } from "../state/records.server";
-import { gid, parseGid, type ShopState } from "../state/shop-state.server";
+import { parseGid, type ShopState } from "../state/shop-state.server";
 import { userError, type ResolverContext, type UserError } from "./context.server";
 import { CatalogChanges } from "./catalog-events.server";
 import {
@@ -14,6 +14,7 @@ import {
   type VariantFields,
   type VariantInput,
 } from "./catalog-input.server";
+import { startedOperation } from "./catalog-operations.server";
 import { applyFiles, checkFiles, fileKey, type FileSetInput } from "./catalog-media.server";
 import {
   applyProductFields,
@@ -59,23 +60,6 @@ interface VariantPlan {
   values: string[] | null;
   fields: VariantFields;
   file: FileSetInput | null;
-}
-
-/** Finished asynchronous productSet operations, for the productOperation query. */
-const operations = new WeakMap<ShopState, Map<number, number>>();
-
-export function productOperation(args: { id: string }, context: ResolverContext) {
-  const id = parseGid(args.id, "ProductSetOperation");
-  const productId = id === null ? undefined : operations.get(context.shop)?.get(id);
-  if (productId === undefined) return null;
-  const product = context.shop.products.get(productId);
-  return {
-    __typename: "ProductSetOperation",
-    id: gid("ProductSetOperation", id!),
-    status: "COMPLETE",
-    product: product ? productView(context.shop, product) : null,
-    userErrors: [],
-  };
 }
 
 function parseOptions(inputs: OptionSetInput[], product: ProductRecord | undefined, errors: UserError[]) {
@@ -223,6 +207,7 @@ function planVariants(
       invalid: "INVALID_VARIANT",
       negativePrice: "INVALID_VARIANT",
       location: "INVALID_VARIANT",
+      tooLong: "INVALID_VARIANT",
     });
     if (variant.file && !fileKeys.has(fileKey(variant.file))) {
       errors.push(
@@ -362,22 +347,9 @@ export function productSet(args: ProductSetArgs, context: ResolverContext) {
   changes.emit(context);
 
   if (args.synchronous === false) {
-    const operationId = shop.newId();
-    let list = operations.get(shop);
-    if (!list) {
-      list = new Map<number, number>();
-      operations.set(shop, list);
-    }
-    list.set(operationId, product.id);
     return {
       product: null,
-      productSetOperation: {
-        __typename: "ProductSetOperation",
-        id: gid("ProductSetOperation", operationId),
-        status: "CREATED",
-        product: null,
-        userErrors: [],
-      },
+      productSetOperation: startedOperation(shop, "ProductSetOperation", product.id),
       userErrors: [],
     };
   }

@@ -1,11 +1,22 @@
 import type { ProductRecord } from "../state/records.server";
-import { parseGid, type ShopState } from "../state/shop-state.server";
+import { gid, parseGid, type ShopState } from "../state/shop-state.server";
+import { emitWebhook } from "../webhooks/emit.server";
 import { userError, type ResolverContext, type UserError } from "./context.server";
 import { CatalogChanges } from "./catalog-events.server";
 import { refuseUnsupported, writeVariant } from "./catalog-input.server";
+import { startedOperation } from "./catalog-operations.server";
 import { addMedia, validateMedia, type CreateMediaInput } from "./catalog-media.server";
-import { newOption, normalizeTags, productByHandle, slugify, uniqueHandle } from "./catalog-store.server";
+import {
+  deleteProduct,
+  isSellable,
+  newOption,
+  normalizeTags,
+  productByHandle,
+  slugify,
+  uniqueHandle,
+} from "./catalog-store.server";
 import { productView } from "./catalog-views.server";
+import { shopView } from "./shop-query.server";
 
 /**
  * productCreate and productUpdate (2026-07 shapes: `product:` ProductCreateInput /
@@ -21,7 +32,7 @@ export interface ProductFieldsInput {
   descriptionHtml?: string | null;
   vendor?: string | null;
   productType?: string | null;
-  status?: ProductRecord["status"] | "UNLISTED" | null;
+  status?: ProductRecord["status"] | null;
   tags?: string[] | null;
 }
 
@@ -51,11 +62,6 @@ export function checkProductFields(
   const title = input.title ?? existing?.title ?? "";
   if ((input.title !== undefined || !existing) && !title.trim()) {
     errors.push(userError(field("title"), "Title can't be blank", codes.invalid));
-  }
-  if (input.status === "UNLISTED") {
-    errors.push(
-      userError(field("status"), "Status UNLISTED is not supported by the simulator", codes.invalid),
-    );
   }
   if (input.handle != null && input.handle.trim() !== "") {
     const handle = slugify(input.handle);
@@ -113,9 +119,9 @@ export function applyProductFields(
   if (input.descriptionHtml != null) product.descriptionHtml = input.descriptionHtml;
   if (input.vendor != null) product.vendor = input.vendor.trim();
   if (input.productType != null) product.productType = input.productType.trim();
-  if (input.status != null && input.status !== "UNLISTED") product.status = input.status;
+  if (input.status != null) product.status = input.status;
   if (input.tags != null) product.tags = normalizeTags(input.tags);
-  if (product.status === "ACTIVE") product.publishedAt ??= now;
+  if (isSellable(product)) product.publishedAt ??= now;
   product.updatedAt = now;
 }
 
@@ -246,4 +252,46 @@ export function productUpdate(args: ProductUpdateArgs, context: ResolverContext)
   changes.productUpdated(product.id);
   changes.emit(context);
   return { product: productView(shop, product), userErrors: [] };
+}
+
+interface ProductDeleteArgs {
+  input: { id: string };
+  synchronous?: boolean | null;
+}
+
+/**
+ * productDelete: removes the product with its variants, inventory items and their levels, media
+ * and options (deleteProduct), then sends products/delete. With `synchronous: false` it answers
+ * a ProductDeleteOperation instead of the id (the deletion is done at once either way).
+ * https://shopify.dev/docs/api/admin-graphql/2026-07/mutations/productDelete
+ */
+export function productDelete(args: ProductDeleteArgs, context: ResolverContext) {
+  const { shop } = context;
+  const shopField = () => shopView(shop, context.now());
+  const id = parseGid(args.input.id, "Product");
+  const product = id === null ? undefined : shop.products.get(id);
+  if (!product) {
+    return {
+      deletedProductId: null,
+      productDeleteOperation: null,
+      shop: shopField,
+      userErrors: [userError(["id"], "Product does not exist")],
+    };
+  }
+  deleteProduct(shop, product.id);
+  emitWebhook(context, "products/delete", { id: product.id });
+  if (args.synchronous === false) {
+    return {
+      deletedProductId: null,
+      productDeleteOperation: startedOperation(shop, "ProductDeleteOperation", product.id),
+      shop: shopField,
+      userErrors: [],
+    };
+  }
+  return {
+    deletedProductId: gid("Product", product.id),
+    productDeleteOperation: null,
+    shop: shopField,
+    userErrors: [],
+  };
 }

@@ -68,6 +68,14 @@ export function slugify(text: string): string {
   return slug || "product";
 }
 
+/**
+ * ACTIVE and UNLISTED products are for sale: UNLISTED "is active but you need a direct link to
+ * view it" (ProductStatus, 2026-07), so it is published and sellable, only not listed.
+ */
+export function isSellable(product: ProductRecord): boolean {
+  return product.status === "ACTIVE" || product.status === "UNLISTED";
+}
+
 export function productByHandle(shop: ShopState, handle: string): ProductRecord | undefined {
   for (const product of shop.products.values()) if (product.handle === handle) return product;
   return undefined;
@@ -239,7 +247,7 @@ export function createInventoryItem(
   return item;
 }
 
-/** Removes a variant with its inventory item, levels and media links. */
+/** Removes a variant with its inventory item, levels, media links and price list fixed prices. */
 export function deleteVariant(shop: ShopState, variantId: number): void {
   const variant = shop.variants.get(variantId);
   if (!variant) return;
@@ -248,8 +256,22 @@ export function deleteVariant(shop: ShopState, variantId: number): void {
   }
   shop.inventoryItems.delete(variant.inventoryItemId);
   shop.variants.delete(variantId);
+  for (const list of shop.priceLists.values()) list.fixedPrices.delete(variantId);
   const product = shop.products.get(variant.productId);
   if (product) product.variantIds = product.variantIds.filter((id) => id !== variantId);
+}
+
+/**
+ * Removes a product with everything productDelete removes (mutation reference, 2026-07): its
+ * variants with their inventory items and levels, its media, options and option values. Orders
+ * keep their line items, whose variant and product then read as null.
+ */
+export function deleteProduct(shop: ShopState, productId: number): void {
+  const product = shop.products.get(productId);
+  if (!product) return;
+  for (const variantId of [...product.variantIds]) deleteVariant(shop, variantId);
+  for (const mediaId of product.mediaIds) shop.media.delete(mediaId);
+  shop.products.delete(productId);
 }
 
 /** Renumbers positions 1..n in the current order. */

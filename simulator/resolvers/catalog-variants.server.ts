@@ -148,6 +148,8 @@ export function productVariantsBulkCreate(args: BulkArgs, context: ResolverConte
     invalid: "INVALID_INPUT",
     negativePrice: "GREATER_THAN_OR_EQUAL_TO",
     location: "TRACKED_VARIANT_LOCATION_NOT_FOUND",
+    // ProductVariantsBulkCreateUserErrorCode has no TOO_LONG in 2026-07.
+    tooLong: "INVALID_INPUT",
   };
   const plans: Plan[] = args.variants.map((input, index) => {
     refuseUnsupported(input, UNSUPPORTED_VARIANT_FIELDS, "ProductVariantsBulkInput");
@@ -231,6 +233,7 @@ export function productVariantsBulkUpdate(args: BulkArgs, context: ResolverConte
     invalid: "INVALID_INPUT",
     negativePrice: "GREATER_THAN_OR_EQUAL_TO",
     location: "INVALID_INPUT",
+    tooLong: "TOO_LONG",
   };
   const plans: Plan[] = args.variants.map((input, index) => {
     refuseUnsupported(input, UNSUPPORTED_VARIANT_FIELDS, "ProductVariantsBulkInput");

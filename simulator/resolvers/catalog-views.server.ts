@@ -8,10 +8,12 @@ import {
   type SortValue,
 } from "./connection.server";
 import { iso, money } from "./context.server";
+import { decimal } from "./money.server";
 import { inventoryItemView } from "./catalog-inventory-views.server";
 import {
   availableTotal,
   isDefaultVariantOnly,
+  isSellable,
   mediaOf,
   optionValueId,
   plainText,
@@ -114,8 +116,8 @@ export function productView(shop: ShopState, product: ProductRecord) {
     const min = list.length ? Math.min(...list) : 0;
     const max = list.length ? Math.max(...list) : 0;
     return {
-      minVariantPrice: money(min.toFixed(2), shop.currencyCode),
-      maxVariantPrice: money(max.toFixed(2), shop.currencyCode),
+      minVariantPrice: money(decimal(min), shop.currencyCode),
+      maxVariantPrice: money(decimal(max), shop.currencyCode),
     };
   };
   const firstImage = () => media().find((m) => m.status === "READY");
@@ -175,8 +177,8 @@ export function productView(shop: ShopState, product: ProductRecord) {
         .map(Number);
       if (list.length === 0) return null;
       return {
-        minVariantCompareAtPrice: money(Math.min(...list).toFixed(2), shop.currencyCode),
-        maxVariantCompareAtPrice: money(Math.max(...list).toFixed(2), shop.currencyCode),
+        minVariantCompareAtPrice: money(decimal(Math.min(...list)), shop.currencyCode),
+        maxVariantCompareAtPrice: money(decimal(Math.max(...list)), shop.currencyCode),
       };
     },
     mediaCount: () => count(media().length),
@@ -247,7 +249,9 @@ export function variantView(shop: ShopState, variant: VariantRecord) {
     inventoryQuantity: quantity,
     sellableOnlineQuantity: quantity,
     availableForSale: () =>
-      product?.status === "ACTIVE" && (policy === "CONTINUE" || item?.tracked === false || quantity() > 0),
+      product !== undefined &&
+      isSellable(product) &&
+      (policy === "CONTINUE" || item?.tracked === false || quantity() > 0),
     product: () => (product ? productView(shop, product) : null),
     inventoryItem: () => (item ? inventoryItemView(shop, item) : null),
     image: () => {

@@ -2,8 +2,9 @@ import type { ResolverModule } from "./context.server";
 import { inventoryAdjustQuantities } from "./catalog-inventory-adjust.server";
 import { inventoryActivate, inventorySetQuantities } from "./catalog-inventory.server";
 import { productCreateMedia } from "./catalog-media.server";
-import { productOperation, productSet } from "./catalog-product-set.server";
-import { productCreate, productUpdate } from "./catalog-products.server";
+import { productOperation } from "./catalog-operations.server";
+import { productSet } from "./catalog-product-set.server";
+import { productCreate, productDelete, productUpdate } from "./catalog-products.server";
 import { catalogQuery } from "./catalog-query.server";
 import { productVariantsBulkCreate, productVariantsBulkUpdate } from "./catalog-variants.server";
 import { inventoryItemView, inventoryLevelView, locationView } from "./catalog-inventory-views.server";
@@ -16,6 +17,7 @@ export const catalogModule: ResolverModule = {
     productSet,
     productCreate,
     productUpdate,
+    productDelete,
     productCreateMedia,
     productVariantsBulkCreate,
     productVariantsBulkUpdate,

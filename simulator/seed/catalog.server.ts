@@ -4,7 +4,6 @@ import {
   createInventoryItem,
   newOption,
   stockAt,
-  uniqueHandle,
   slugify,
   variantTitle,
 } from "../resolvers/catalog-store.server";
@@ -224,6 +223,20 @@ export function seedCatalog(shop: ShopState, sizes: CatalogSizes, random: () => 
   const barcodeBase = 2_000_000_000_00;
   let barcodeCounter = shop.products.size * 100;
   const { options: optionShape, rows } = combinations(sizes.variantsPerProduct);
+  // The handles taken, kept here so a large seed does not scan every product per handle (the
+  // same choice as uniqueHandle: the title's slug, else slug-1, slug-2…).
+  const handles = new Set<string>();
+  for (const product of shop.products.values()) handles.add(product.handle);
+  const nextSuffix = new Map<string, number>();
+  const freeHandle = (base: string): string => {
+    if (!handles.has(base)) return base;
+    for (let n = nextSuffix.get(base) ?? 1; ; n++) {
+      if (!handles.has(`${base}-${n}`)) {
+        nextSuffix.set(base, n + 1);
+        return `${base}-${n}`;
+      }
+    }
+  };
 
   for (let p = 0; p < sizes.products; p++) {
     const number = String(shop.products.size + 1).padStart(4, "0");
@@ -235,7 +248,8 @@ export function seedCatalog(shop: ShopState, sizes: CatalogSizes, random: () => 
     );
     const roll = random();
     const status: ProductRecord["status"] = roll < 0.85 ? "ACTIVE" : roll < 0.95 ? "DRAFT" : "ARCHIVED";
-    const handle = uniqueHandle(shop, slugify(title));
+    const handle = freeHandle(slugify(title));
+    handles.add(handle);
     const product: ProductRecord = {
       id: shop.newId(),
       title,

@@ -48,7 +48,8 @@ export interface ProductRecord {
   descriptionHtml: string;
   vendor: string;
   productType: string;
-  status: "ACTIVE" | "DRAFT" | "ARCHIVED";
+  /** ProductStatus (2026-07): UNLISTED is active but reachable only by a direct link. */
+  status: "ACTIVE" | "DRAFT" | "ARCHIVED" | "UNLISTED";
   tags: string[];
   options: ProductOption[];
   variantIds: number[];

@@ -15,7 +15,7 @@ import { bulkOperationFinishPayload } from "./payloads/bulk-operations.server";
 import { customerPayload } from "./payloads/customers.server";
 import { fulfillmentPayload } from "./payloads/fulfillments.server";
 import { orderEditPayload, orderPayload, restRefund, type OrderEditChanges } from "./payloads/orders.server";
-import { inventoryLevelPayload, productPayload } from "./payloads/products.server";
+import { inventoryLevelPayload, productDeletePayload, productPayload } from "./payloads/products.server";
 
 /**
  * The one way a resolver sends a webhook: `emitWebhook(context, topic, subject)`. Each topic the
@@ -53,6 +53,8 @@ export const WEBHOOK_TOPICS = {
   "customers/update": customer,
   "products/create": product,
   "products/update": product,
+  // Sent after the product is gone, so its subject is the id it had.
+  "products/delete": (_shop: ShopState, subject: { id: number }) => productDeletePayload(subject.id),
   "inventory_levels/connect": inventoryLevel,
   "inventory_levels/update": inventoryLevel,
   "bulk_operations/finish": (_shop: ShopState, subject: BulkOperationRecord) =>

@@ -11,6 +11,7 @@ import prisma from "../../app/db.server";
 import { runInForeground } from "../../app/jobs/foreground.server";
 import { syncProductsTask } from "../../app/sync/products/task.server";
 import { addItemsToShopify, PRODUCT_TASK } from "../../app/sync/products/records.server";
+import { deleteVariant } from "../../simulator/resolvers/catalog-store.server";
 import { installedShop } from "../support/shops";
 import { startSimulator, type RunningSimulator } from "../support/simulator";
 import { Store } from "../support/store";
@@ -284,26 +285,34 @@ describe("an item exported to Shopify", () => {
     await addItemsToShopify(prisma, shop.id, ["TEE"]);
     await run();
     const { shopifyId } = await record("TEE");
+    const links = await prisma.shopifyVariantMap.findMany({ where: { shopId: shop.id, itemNo: "TEE" } });
+    const small = links.find((link) => link.variantCode === "S-BLK")!;
 
-    // A price Shopify refuses: above its maximum for a variant.
-    await setSalesPrice(prisma, shop.id, { itemNo: "TEE", variantCode: "S-BLK", unitPrice: "1000000000000" });
+    // The merchant deletes a variant in Shopify; both its price and another's then change.
+    deleteVariant(simulator.sim.shop(shop.domain), Number(small.variantShopifyId));
+    await setSalesPrice(prisma, shop.id, { itemNo: "TEE", variantCode: "S-BLK", unitPrice: "38" });
     await setSalesPrice(prisma, shop.id, { itemNo: "TEE", variantCode: "M-BLK", unitPrice: "41" });
     const failed = await run();
 
     expect(failed.counts).toMatchObject({ failed: 1 });
     const refused = await record("TEE");
     expect(refused).toMatchObject({ state: "error", attempts: 1 });
-    expect(refused.message).toMatch(/variant S-BLK/);
+    expect(refused.message).toMatch(/variant S-BLK no longer exists in Shopify/);
     const after = await product(shopifyId!);
-    const prices = Object.fromEntries(after!.variants.nodes.map((v) => [v.sku ?? "", v.price]));
-    expect(prices).toMatchObject({ "TEE-M-BLK": "41.00", "TEE-S-BLK": "40.00" });
-    const links = await prisma.shopifyVariantMap.findMany({ where: { shopId: shop.id, itemNo: "TEE" } });
-    expect(links.filter((link) => link.priceMessage).map((link) => link.variantCode)).toEqual(["S-BLK"]);
+    expect(Object.fromEntries(after!.variants.nodes.map((v) => [v.sku ?? "", v.price]))).toEqual({
+      "TEE-M-BLK": "41.00",
+      "TEE-M-WHT": "40.00",
+    });
 
-    // Corrected: the retry sends that one variant.
-    await setSalesPrice(prisma, shop.id, { itemNo: "TEE", variantCode: "S-BLK", unitPrice: "39" });
+    // The next run sends the product whole: the variant is made again, with its price.
     const retried = await run();
-    expect(retried.counts).toMatchObject({ pricesSent: 1 });
+    expect(retried.counts).toMatchObject({ updated: 1 });
     expect(await record("TEE")).toMatchObject({ state: "synced", message: null });
+    const mended = await product(shopifyId!);
+    expect(Object.fromEntries(mended!.variants.nodes.map((v) => [v.sku ?? "", v.price]))).toEqual({
+      "TEE-M-BLK": "41.00",
+      "TEE-M-WHT": "40.00",
+      "TEE-S-BLK": "38.00",
+    });
   });
 });

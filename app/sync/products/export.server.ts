@@ -68,11 +68,15 @@ const STATUS_OF_ACTION: Record<string, string | null> = { none: null, draft: "DR
 
 type Settings = ShopSettings;
 
+/** A draft once its product input is in the unit's variables. */
+type SentDraft = Omit<ProductDraft, "input">;
+
 interface SetUnit {
   kind: "set";
   record: SyncRecord;
-  draft: ProductDraft;
-  variables: ProductSetVariables;
+  draft: SentDraft;
+  /** Dropped once written to a bulk mutation's file: a big export holds each product once. */
+  variables?: ProductSetVariables;
   product: ShopifyProduct | undefined;
   answer?: ProductSetData | { errors: string[] };
 }
@@ -110,12 +114,14 @@ function messages(errors: ProductUserError[] | { message: string; field?: string
     .join("; ");
 }
 
+const isGone = (message: string) => /does not exist|not found/i.test(message);
+
 const sameValues = (a: string[], b: string[]) =>
   a.length === b.length && a.every((value, index) => value === b[index]);
 
 /** Each written variant's draft, matched by its option values (the default variant by being the one). */
 function matchVariants(
-  draft: ProductDraft,
+  draft: SentDraft,
   written: WrittenVariantNode[],
 ): { node: WrittenVariantNode; variant: VariantDraft }[] {
   return written.flatMap((node) => {
@@ -167,7 +173,11 @@ export async function exportItems(
       else await loop.one(unit);
     }
   }
-  await send(ctx, client, loop, sets, PRODUCT_SET, (unit) => unit.variables);
+  await send(ctx, client, loop, sets, PRODUCT_SET, (unit) => {
+    const variables = unit.variables!;
+    unit.variables = undefined;
+    return variables;
+  });
   await send(ctx, client, loop, prices, VARIANT_PRICES, pricesVariables);
   ctx.log.info({ ...loop.summary, failures: undefined }, "items exported");
 }
@@ -201,7 +211,10 @@ async function send<U extends SetUnit | PricesUnit, TData, TVariables>(
     return;
   }
   ctx.count("bulkMutations");
-  const run = await runBulkMutation<TData, TVariables>(client, mutation, units.map(variables), {
+  function* lines() {
+    for (const unit of units) yield variables(unit);
+  }
+  const run = await runBulkMutation<TData, TVariables>(client, mutation, lines(), {
     signal: ctx.signal,
     clientIdentifier: `${PRODUCT_TASK}:${ctx.run.id}`,
   });
@@ -350,10 +363,11 @@ function setUnit(
       return link ? { id: gid("ProductVariant", link.variantShopifyId), ...variant } : variant;
     }),
   };
+  const { input: _input, ...sent } = draft;
   return {
     kind: "set",
     record,
-    draft,
+    draft: sent,
     product,
     variables: {
       input,
@@ -423,7 +437,7 @@ async function applySet(
   if ("errors" in answer) throw new RecordError(`Shopify: ${answer.errors.join("; ")}`);
   const { product, userErrors } = answer.productSet;
   if (userErrors.length > 0 || !product) {
-    const gone = userErrors.some((error) => /does not exist|not found/i.test(error.message));
+    const gone = userErrors.some((error) => isGone(error.message));
     if (gone && unit.product)
       // Deleted in Shopify: the link goes, and the next run creates the product again.
       await db.shopifyProduct.update({
@@ -509,16 +523,18 @@ async function applyPrices(db: Db, client: AdminClient, unit: PricesUnit): Promi
         sentPriceHash: variant.priceHash,
       })),
     );
-    for (const [index, words] of failed)
-      await tx.shopifyVariantMap.update({
-        where: {
-          shopId_variantShopifyId: {
-            shopId: unit.record.shopId,
-            variantShopifyId: unit.changed[index]!.link.variantShopifyId,
-          },
+    for (const [index, words] of failed) {
+      const where = {
+        shopId_variantShopifyId: {
+          shopId: unit.record.shopId,
+          variantShopifyId: unit.changed[index]!.link.variantShopifyId,
         },
-        data: { priceMessage: words.join("; ") },
-      });
+      };
+      // A variant deleted in Shopify loses its link: the next run sends the product whole,
+      // which makes the variant again. Any other refusal stays on the variant.
+      if (words.some(isGone)) await tx.shopifyVariantMap.delete({ where });
+      else await tx.shopifyVariantMap.update({ where, data: { priceMessage: words.join("; ") } });
+    }
     await tx.shopifyProduct.update({
       where: { shopId_shopifyId: { shopId: unit.record.shopId, shopifyId: unit.product.shopifyId } },
       data: { ownWriteAt: new Date(product.updatedAt) },
@@ -529,7 +545,10 @@ async function applyPrices(db: Db, client: AdminClient, unit: PricesUnit): Promi
       [...failed]
         .map(([index, words]) => {
           const { variant } = unit.changed[index]!;
-          return `variant ${variant.code ?? variant.sku ?? index}: ${words.join("; ")}`;
+          const label = `variant ${variant.code ?? variant.sku ?? index}`;
+          return words.some(isGone)
+            ? `${label} no longer exists in Shopify; the next run sends the product whole again`
+            : `${label}: ${words.join("; ")}`;
         })
         .join("; "),
     );

