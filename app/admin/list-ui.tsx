@@ -146,11 +146,19 @@ export function ViewTabs({ views, view }: { views: { id: string; content: string
   );
 }
 
+/** Rows a person can choose, for actions on the chosen ones (Polaris's bulk actions). */
+export interface ListSelection {
+  /** How many rows are chosen ("All": every row on the page). */
+  count: number | "All";
+  onChange: NonNullable<IndexTableProps["onSelectionChange"]>;
+  actions: IndexTableProps["promotedBulkActions"];
+}
+
 /**
  * A page's list: an index table in a flush card (below `tabs`, if any), what it says when
  * empty, and, when the list is longer than a page, Previous/Next (`?page=`, keeping the
  * page's other parameters) and which rows of how many are shown (`oldest` first, where the
- * list is so ordered).
+ * list is so ordered). With `selection`, rows can be chosen for its actions.
  */
 export function ListTable({
   resourceName,
@@ -160,6 +168,7 @@ export function ListTable({
   paging,
   oldest = false,
   tabs,
+  selection,
   children,
 }: {
   resourceName: { singular: string; plural: string };
@@ -169,6 +178,7 @@ export function ListTable({
   paging: Paging;
   oldest?: boolean;
   tabs?: ReactNode;
+  selection?: ListSelection;
   children: ReactNode;
 }) {
   const [params, setParams] = useSearchParams();
@@ -187,7 +197,14 @@ export function ListTable({
         <IndexTable
           resourceName={resourceName}
           itemCount={shown}
-          selectable={false}
+          selectable={selection !== undefined}
+          {...(selection
+            ? {
+                selectedItemsCount: selection.count,
+                onSelectionChange: selection.onChange,
+                promotedBulkActions: selection.actions,
+              }
+            : {})}
           headings={headings}
           emptyState={
             <Box padding="600">

@@ -14,3 +14,7 @@ export function adminOrderUrl(domain: string, orderShopifyId: bigint): string {
 export function adminCustomerUrl(domain: string, customerShopifyId: bigint): string {
   return `https://admin.shopify.com/store/${storeHandle(domain)}/customers/${customerShopifyId}`;
 }
+
+export function adminProductUrl(domain: string, productShopifyId: bigint): string {
+  return `https://admin.shopify.com/store/${storeHandle(domain)}/products/${productShopifyId}`;
+}

@@ -4,6 +4,7 @@ import { recentRuns, shopStatus } from "../status/status.server";
 import { findShop, UnknownShopError } from "../shops/shops.server";
 import { ZodError } from "zod";
 import { describeError, TerminalError } from "../errors.server";
+import { ITEM_VIEWS } from "../admin/items.server";
 import { MORE_COMMANDS, TASKS } from "./commands.server";
 import { requireShop, table, UsageError, type CliIo, type Command } from "./format.server";
 
@@ -32,6 +33,10 @@ commands:
   adjust <document no> --shop <domain>        make it the Shopify order as it stands (nothing posted yet)
   close <document no> --shop <domain>         close it, never to be posted (its order was cancelled)
   shipments --shop <domain> [--json]          posted shipments and their Shopify sync state
+  items --shop <domain> [--q text] [--state s] [--json]
+                                              items with variants, SKUs, prices, Shopify ids and sync state
+                                              (--state: ${ITEM_VIEWS.join(", ")})
+  items add --shop <domain> <item no> ...     add items to Shopify (Sync items must be "To Shopify")
 
 global options:
   --data <dir>   the data folder of the local Postgres (when DATABASE_URL is unset)`;
@@ -121,8 +126,9 @@ export function parseCommand(argv: string[]) {
       strict: true,
     });
     const wanted = command.positionals ?? 0;
-    if (positionals.length > wanted) throw new UsageError(`unexpected argument "${positionals[wanted]}"`);
-    if (positionals.length < wanted)
+    if (wanted !== "any" && positionals.length > wanted)
+      throw new UsageError(`unexpected argument "${positionals[wanted]}"`);
+    if (wanted !== "any" && positionals.length < wanted)
       throw new UsageError(`${name} needs ${wanted} argument${wanted > 1 ? "s" : ""}`);
     const dataDir = typeof values.data === "string" ? values.data : undefined;
     return { name, command, values, dataDir, positionals };

@@ -19,11 +19,15 @@ import {
   OrderActionRefused,
   orderOfDocument,
 } from "../sync/orders/changes.server";
+import { actOnItems, allItemRows, itemAction, ITEM_VIEWS, type ItemView } from "../admin/items.server";
+import { withFollowUp } from "../admin/follow-up.server";
+import { parseInput, Refusal } from "../admin/refusal.server";
 import { requireShop, table, UsageError, type Command } from "./format.server";
 
 /**
  * The CLI's order-flow commands: sync, orders, documents, post, shipments; and what a person
- * does about a document whose Shopify order changed: confirm, adjust, close.
+ * does about a document whose Shopify order changed: confirm, adjust, close. And the catalog's:
+ * items (as the products sync sees them), items add.
  */
 
 /** Who acts from the command line, as the confirmation records it. */
@@ -290,6 +294,90 @@ export const MORE_COMMANDS: Record<string, Command> = {
       }));
       if (values.json) io.out(json(rows));
       else table(rows, io);
+    },
+  },
+  items: {
+    positionals: "any",
+    options: {
+      shop: { type: "string" },
+      json: { type: "boolean" },
+      q: { type: "string" },
+      state: { type: "string" },
+    },
+    async run(db, values, io, [sub, ...nos]) {
+      if (sub !== undefined && sub !== "add") throw new UsageError(`unexpected argument "${sub}"`);
+      if (sub === "add") {
+        if (nos.length === 0) throw new UsageError("items add needs the numbers of the items to add");
+        if (values.q !== undefined || values.state !== undefined)
+          throw new UsageError("--q and --state choose items to list; items add takes item numbers");
+        const shop = await findShop(db, requireShop(values));
+        try {
+          const form = new URLSearchParams({ intent: "add", itemNos: nos.join(",") });
+          const outcome = await actOnItems(db, shop, parseInput(itemAction, form));
+          if (values.json) io.out(json(outcome));
+          else io.out(withFollowUp(outcome));
+        } catch (error) {
+          if (!(error instanceof Refusal)) throw error;
+          io.err(`error: ${error.message}`);
+          return 1;
+        }
+        return 0;
+      }
+      const state = (values.state ?? "all") as ItemView;
+      if (!ITEM_VIEWS.includes(state))
+        throw new UsageError(`--state must be one of ${ITEM_VIEWS.join(", ")}`);
+      const q = values.q as string | undefined;
+      if (q !== undefined && q.length > 100) throw new UsageError("--q is at most 100 characters");
+      const shop = await findShop(db, requireShop(values));
+      const items = await allItemRows(db, shop, { q, state });
+      // The export's view of each item: its variants with SKU and the prices it sends, and
+      // Shopify's ids (product, variants, inventory items) with the sync record's state.
+      const rows = items.map((item) => ({
+        itemNo: item.no,
+        description: item.description,
+        blocked: item.blocked,
+        salesBlocked: item.salesBlocked,
+        productId: item.product?.id ?? null,
+        productStatus: item.product?.status ?? null,
+        syncState: item.state,
+        message: item.message,
+        attempts: item.attempts,
+        sentAt: item.sentAt,
+        priceProblem: item.priceProblem,
+        variants: item.variants.map((variant) => ({
+          code: variant.code,
+          sku: variant.sku,
+          barcode: variant.barcode,
+          price: variant.price,
+          compareAtPrice: variant.compareAtPrice,
+          variantId: variant.shopifyVariantId,
+          inventoryItemId: variant.inventoryItemId,
+          priceMessage: variant.priceMessage,
+        })),
+        salesPrices: item.salesPrices,
+      }));
+      if (values.json) io.out(json(rows));
+      else
+        table(
+          rows.flatMap((row) =>
+            row.variants.map((variant, index) => ({
+              itemNo: index === 0 ? row.itemNo : "",
+              variant: variant.code ?? "",
+              sku: variant.sku,
+              price: variant.price ?? "",
+              compareAtPrice: variant.compareAtPrice,
+              productId: index === 0 ? row.productId : "",
+              variantId: variant.variantId,
+              inventoryItemId: variant.inventoryItemId,
+              syncState: index === 0 ? row.syncState : "",
+              message:
+                [index === 0 ? (row.priceProblem ?? row.message) : null, variant.priceMessage]
+                  .filter(Boolean)
+                  .join("; ") || null,
+            })),
+          ),
+          io,
+        );
     },
   },
 };

@@ -13,8 +13,8 @@ export type Values = Record<string, string | boolean | string[] | undefined>;
 
 export interface Command {
   options: Record<string, { type: "string" | "boolean"; multiple?: boolean }>;
-  /** How many positional arguments the command takes (default none). */
-  positionals?: number;
+  /** How many positional arguments the command takes (default none); "any": it checks them itself. */
+  positionals?: number | "any";
   run: (db: Db, values: Values, io: CliIo, positionals: string[]) => Promise<number | void>;
 }
 

@@ -23,6 +23,7 @@ export default function App() {
         <Link to="/app" rel="home">
           Home
         </Link>
+        <Link to="/app/items">Items</Link>
         <Link to="/app/tasks">Tasks and schedules</Link>
         <Link to="/app/runs">Job list</Link>
         <Link to="/app/settings">Settings</Link>

@@ -243,6 +243,24 @@ describe("the embedded admin in a browser", () => {
     expect(await result.innerText()).toContain(describeCounts(runs[0]!.counts as Record<string, number>));
   }, 90_000);
 
+  it("lists the items with the prices the export sends; Add to Shopify on a chosen one sends it", async () => {
+    const { admin, shopId } = stack;
+    await admin.navigate("Items", "/app/items");
+    const row = admin.page.getByRole("row").filter({ hasText: "MUG-1" });
+    expect(await row.innerText()).toContain("12.00");
+    expect(await row.innerText()).toContain("not added to Shopify");
+
+    await prisma.shopSettings.update({ where: { shopId }, data: { syncItems: "to_shopify" } });
+    await admin.reload();
+    await row.getByText("Enamel mug", { exact: true }).click();
+    await admin.page.getByRole("button", { name: "Add to Shopify" }).click();
+    // Background syncs are off (the step above): the export runs on the page.
+    await admin.page.getByText("Item MUG-1 is waiting to be sent to Shopify.", { exact: false }).waitFor();
+    await row.getByText("synced", { exact: true }).waitFor();
+    expect(await row.getByRole("link", { name: "Open in Shopify admin" }).count()).toBe(1);
+    await admin.screenshot("items");
+  });
+
   it("a list longer than a page pages with Previous and Next, keeping the full count", async () => {
     const { admin, shopId } = stack;
     const shop = await prisma.shop.findUniqueOrThrow({ where: { id: shopId } });

@@ -1,5 +1,9 @@
+import { randomBytes } from "node:crypto";
+import { createItem } from "../../app/backoffice/backoffice.server";
 import prisma from "../../app/db.server";
 import { enqueueSync } from "../../app/jobs/enqueue.server";
+import { collectChanges, markFailed, recordsByKey } from "../../app/sync/kit/outbound.server";
+import { addItemsToShopify, PRODUCT_FEED, PRODUCT_TASK } from "../../app/sync/products/records.server";
 import { syncOrdersTask } from "../../app/sync/orders/task.server";
 import { busyShop } from "../admin/busy-shop";
 import { dataOf, statusOf } from "../support/admin";
@@ -32,7 +36,8 @@ export const status = (result: Outcome) => result.status;
 
 /**
  * A shop with something on every list (busyShop), plus an unmapped customer, a failed
- * shipment, a queued run and a failed run picked out by id.
+ * shipment, a queued run, a failed run picked out by id, and an item of its own (a number no
+ * other shop has) that failed to reach Shopify.
  */
 export async function shopWithRecords() {
   const busy = await busyShop();
@@ -47,6 +52,14 @@ export async function shopWithRecords() {
     trigger: "manual",
     filters: {},
   });
+  const failedItemNo = `ERR-${randomBytes(4).toString("hex").toUpperCase()}`;
+  await createItem(prisma, busy.shop.id, { no: failedItemNo, description: "Felt slippers", unitPrice: "30" });
+  await collectChanges(prisma, busy.shop.id, PRODUCT_FEED);
+  await addItemsToShopify(prisma, busy.shop.id, [failedItemNo]);
+  const itemRecord = (await recordsByKey(prisma, busy.shop.id, PRODUCT_TASK, [failedItemNo])).get(
+    failedItemNo,
+  )!;
+  await markFailed(prisma, itemRecord, "Shopify: title: can't be blank");
   const failedRun = await prisma.syncRun.create({
     data: {
       id: crypto.randomUUID(),
@@ -64,6 +77,7 @@ export async function shopWithRecords() {
     failedShipmentId: failed.id,
     queuedRunId: queued.id,
     failedRunId: failedRun.id,
+    failedItemNo,
   };
 }
 

@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAppServer } from "../../server/app-server";
 import { appServerBuild } from "../support/remix-build";
+import prisma from "../../app/db.server";
 import { TEST_API_SECRET } from "../support/env";
 import { adminRequest, callRoute, sessionToken } from "../support/admin";
 import { outcome, shopWithRecords, status, type ShopWithRecords } from "./admin-support";
@@ -11,6 +12,7 @@ import { printTallyAfterAll, tryInput } from "./tally";
 import * as layout from "../../app/routes/app";
 import * as home from "../../app/routes/app._index";
 import * as customers from "../../app/routes/app.customers";
+import * as items from "../../app/routes/app.items";
 import * as orders from "../../app/routes/app.orders";
 import * as products from "../../app/routes/app.products";
 import * as runsLive from "../../app/routes/app.runs.live";
@@ -44,6 +46,7 @@ const ROUTES = [
   { name: "app (layout)", module: layout, path: "/app" },
   { name: "app._index", module: home, path: "/app" },
   { name: "app.customers", module: customers, path: "/app/customers" },
+  { name: "app.items", module: items, path: "/app/items" },
   { name: "app.orders", module: orders, path: "/app/orders" },
   { name: "app.products", module: products, path: "/app/products" },
   { name: "app.runs.live", module: runsLive, path: "/app/runs/live" },
@@ -74,6 +77,8 @@ function goodForm(
   switch (name) {
     case "app.customers":
       return { intent: "create", customerId: shop.unmappedCustomerId, name: "Ada Lovelace" };
+    case "app.items":
+      return { intent: "retry", itemNo: shop.failedItemNo };
     case "app.orders":
       return { intent: "confirm", order: shop.orders.changed.id };
     case "app.products":
@@ -112,6 +117,12 @@ let theirs: ShopWithRecords;
 beforeAll(async () => {
   mine = await shopWithRecords();
   theirs = await shopWithRecords();
+  // Items go to Shopify, so the Items page's actions are taken (the settings form, tried after
+  // it, sets the setting back to off).
+  await prisma.shopSettings.updateMany({
+    where: { shopId: { in: [mine.shop.id, theirs.shop.id] } },
+    data: { syncItems: "to_shopify" },
+  });
 }, 120_000);
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
@@ -280,6 +291,8 @@ describe("a session token of one shop naming another shop's record", () => {
         "/app/shipments",
         { intent: "retry", shipmentId: theirs.failedShipmentId },
       ],
+      ["retry item", items.action, "/app/items", { intent: "retry", itemNo: theirs.failedItemNo }],
+      ["add item to Shopify", items.action, "/app/items", { intent: "add", itemNos: theirs.failedItemNo }],
       ["confirm order", orders.action, "/app/orders", { intent: "confirm", order: theirs.orders.changed.id }],
       ["adjust order", orders.action, "/app/orders", { intent: "adjust", order: theirs.orders.changed.id }],
       ["close order", orders.action, "/app/orders", { intent: "close", order: theirs.orders.cancelled.id }],

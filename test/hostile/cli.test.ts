@@ -90,6 +90,11 @@ describe("the operator CLI given a wrong argument", () => {
       [["orders", "--shop", unknownShop], /unknown shop/],
       [["documents", "--shop", unknownShop], /unknown shop/],
       [["shipments", "--shop", unknownShop], /unknown shop/],
+      [["items", "--shop", unknownShop], /unknown shop/],
+      [["items", "remove", "--shop", "SHOP"], /unexpected argument "remove"/],
+      [["items", "--shop", "SHOP", "--state", "exploded"], /--state must be one of/],
+      [["items", "add", "--shop", "SHOP"], /items add needs the numbers of the items to add/],
+      [["items", "add", "NOPE-404", "--shop", "SHOP"], /no item NOPE-404 in the back office/],
     ];
     for (const [template, says] of cases) {
       const argv = template.map((arg) => (arg === "SHOP" ? shop : arg));

@@ -4,6 +4,7 @@ import type { FilterField } from "../../app/sync/kit/filters";
 import { settingsForm } from "../../app/admin/settings.server";
 import prisma from "../../app/db.server";
 import * as customers from "../../app/routes/app.customers";
+import * as items from "../../app/routes/app.items";
 import * as orders from "../../app/routes/app.orders";
 import * as products from "../../app/routes/app.products";
 import * as runsLive from "../../app/routes/app.runs.live";
@@ -288,6 +289,39 @@ describe("the mapping forms and the lists' record actions", () => {
         ],
       ],
       [
+        "add items to Shopify",
+        items.action,
+        "/app/items",
+        { intent: "add", itemNos: "TEE,MUG" },
+        [
+          ["intent", "push"],
+          ["itemNos", ""],
+          ["itemNos", undefined],
+          ["itemNos", TOO_LONG],
+        ],
+      ],
+      [
+        "add the items a search finds",
+        items.action,
+        "/app/items",
+        { intent: "addMatching", q: "mug", state: "not_added" },
+        [
+          ["q", TOO_LONG],
+          ["state", "everything"],
+        ],
+      ],
+      [
+        "item retry",
+        items.action,
+        "/app/items",
+        { intent: "retry", itemNo: shop.failedItemNo },
+        [
+          ["itemNo", ""],
+          ["itemNo", TOO_LONG],
+          ["itemNo", undefined],
+        ],
+      ],
+      [
         "run retry or cancel",
         runs.action,
         "/app/runs",
@@ -326,6 +360,9 @@ describe("a page's address with a wrong parameter", () => {
       [customers.loader, "/app/customers?page=abc"],
       [orders.loader, "/app/orders?view=everything"],
       [orders.loader, "/app/orders?page=1.5"],
+      [items.loader, "/app/items?state=everything"],
+      [items.loader, "/app/items?page=0"],
+      [items.loader, `/app/items?q=${TOO_LONG}`],
       [shipments.loader, "/app/shipments?view=everything"],
       [shipments.loader, "/app/shipments?page=-1"],
       [runs.loader, "/app/runs?task=no_such_task"],

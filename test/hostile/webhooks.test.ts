@@ -68,7 +68,13 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   // graphile-worker names a task the first time a job of it is added: do that before counting rows.
   const setup = await installedShop();
-  await deliver({ topic: "orders/create", shop: setup.domain, payload: examplePayload("orders/create") });
+  const rung = new Set<string>();
+  for (const { topic } of declaredWebhooks()) {
+    const task = doorbellTask(topic);
+    if (!task || rung.has(task.name)) continue;
+    rung.add(task.name);
+    await deliver({ topic, shop: setup.domain, payload: examplePayload(topic) });
+  }
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const bodyOf = (input: Hostile) => (typeof input.body === "function" ? input.body() : input.body);
   ways = [

@@ -13,11 +13,11 @@ export const productFilterSpec = filterSpec(
   {
     onlyPrices: flag("Only prices", false),
     itemNos: text("Item numbers", {
-      max: 2000,
+      max: 250,
       helpText: "Comma-separated item numbers; blank for every item that changed.",
     }),
     productIds: text("Shopify product ids", {
-      max: 2000,
+      max: 250,
       helpText: "Comma-separated numeric product ids; blank for every product that changed.",
     }),
   },

@@ -132,3 +132,25 @@ export async function variantsOfProducts(
   }
   return byProduct;
 }
+
+/** The items linked to a product Shopify still has (by whichever way they were linked). */
+export async function linkedItemNos(db: Db | Tx, shopId: string): Promise<string[]> {
+  const rows = await db.shopifyProduct.findMany({
+    where: { shopId, itemNo: { not: null }, deletedAt: null },
+    select: { itemNo: true },
+    distinct: ["itemNo"],
+  });
+  return rows.map((row) => row.itemNo!);
+}
+
+/** The items whose linked Shopify variants have a SKU containing `text` (any case). */
+export async function itemNosOfSkus(db: Db | Tx, shopId: string, text: string): Promise<string[]> {
+  if (text.trim() === "") return [];
+  const rows = await db.shopifyVariantMap.findMany({
+    where: { shopId, itemNo: { not: null }, sku: { contains: text.trim(), mode: "insensitive" } },
+    select: { itemNo: true },
+    distinct: ["itemNo"],
+    take: 1000,
+  });
+  return rows.map((row) => row.itemNo!);
+}

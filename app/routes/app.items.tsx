@@ -1,0 +1,313 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigate, useNavigation, useSubmit } from "@remix-run/react";
+import {
+  Badge,
+  BlockStack,
+  Box,
+  Button,
+  IndexTable,
+  InlineStack,
+  Layout,
+  Link,
+  Tabs,
+  Text,
+  useIndexResourceState,
+} from "@shopify/polaris";
+import { useEffect, type MouseEvent, type ReactNode } from "react";
+import { withFollowUp } from "../admin/follow-up.server";
+import {
+  actOnItems,
+  itemAction,
+  itemQuery,
+  listItemsPage,
+  type ItemView,
+  type PriceContextInfo,
+} from "../admin/items.server";
+import { ListErrorBoundary } from "../admin/list-error";
+import { FormField, ListPage, ListTable, RowAction, Wrapped } from "../admin/list-ui";
+import { parseInput, refused, refusedPage } from "../admin/refusal.server";
+import { adminShop } from "../admin/route.server";
+import prisma from "../db.server";
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const shop = await adminShop(request);
+  try {
+    return await listItemsPage(prisma, shop, parseInput(itemQuery, new URL(request.url).searchParams));
+  } catch (error) {
+    refusedPage(error);
+  }
+};
+
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const shop = await adminShop(request);
+  try {
+    const outcome = await actOnItems(prisma, shop, parseInput(itemAction, await request.formData()));
+    return { ok: true as const, message: withFollowUp(outcome) };
+  } catch (error) {
+    return refused(error);
+  }
+};
+
+const TABS: { id: ItemView; content: string }[] = [
+  { id: "all", content: "All" },
+  { id: "error", content: "In error" },
+  { id: "pending", content: "Waiting" },
+  { id: "synced", content: "Synced" },
+  { id: "not_added", content: "Not added" },
+];
+
+const EMPTY: Record<ItemView, string> = {
+  all: "No item matches.",
+  error: "No item failed to reach Shopify.",
+  pending: "No item is waiting to be sent.",
+  synced: "No item is synced yet.",
+  not_added: "Every item is added to Shopify.",
+};
+
+/** The state filter's tabs: a tab keeps the search, and starts at the first page. */
+function StateTabs({ state, q }: { state: ItemView; q: string }) {
+  const navigate = useNavigate();
+  return (
+    <Tabs
+      tabs={TABS}
+      selected={Math.max(
+        TABS.findIndex((tab) => tab.id === state),
+        0,
+      )}
+      onSelect={(index) => {
+        const params = new URLSearchParams({ state: TABS[index]?.id ?? "all" });
+        if (q) params.set("q", q);
+        navigate(`?${params.toString()}`);
+      }}
+    />
+  );
+}
+
+/** Keeps a click inside a selectable row (a link, a button) from choosing the row instead. */
+function Interactive({ children }: { children: ReactNode }) {
+  return <div onClick={(event: MouseEvent) => event.stopPropagation()}>{children}</div>;
+}
+
+function contextWords(context: PriceContextInfo): string {
+  const parts = [
+    context.priceGroup ? `price group ${context.priceGroup}` : "no price group",
+    context.discountGroup ? `discount group ${context.discountGroup}` : "no discount group",
+    context.pricesIncludingTax ? "prices including tax" : "prices excluding tax",
+  ];
+  const sent = context.syncPrices
+    ? "Prices are those the products sync sends: the best price for quantity one in the shop card's context"
+    : `"Send prices with the products" is off, so Shopify keeps its own prices; the prices shown are those the products sync would send, in the shop card's context`;
+  return `${sent} (${parts.join(", ")}). The compare-at price is the undiscounted price when it is higher.`;
+}
+
+const SETTING_WORDS: Record<string, string> = { off: "Off", from_shopify: "From Shopify" };
+
+export default function Items() {
+  const list = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const submit = useSubmit();
+  const busy = navigation.state === "submitting";
+  const toShopify = list.context.syncItems === "to_shopify";
+  const { selectedResources, allResourcesSelected, handleSelectionChange, clearSelection } =
+    useIndexResourceState(list.rows.map((row) => ({ id: row.no })));
+  // A new page of rows (another page, search or state, or after an action): nothing chosen.
+  useEffect(() => clearSelection(), [list, clearSelection]);
+
+  const found = `${list.total} ${list.total === 1 ? "item" : "items"}`;
+  return (
+    <ListPage
+      title="Items"
+      subtitle={list.q ? `${found} matching “${list.q}”` : found}
+      primaryAction={{
+        content: list.q || list.state !== "all" ? `Add all ${found} to Shopify` : "Add every item to Shopify",
+        disabled: list.total === 0 || !toShopify,
+        loading: busy,
+        onAction: () => submit({ intent: "addMatching", q: list.q, state: list.state }, { method: "post" }),
+      }}
+      result={result}
+      notice={
+        toShopify
+          ? undefined
+          : `The setting "Sync items" is "${SETTING_WORDS[list.context.syncItems] ?? list.context.syncItems}" on the Settings page: items are not sent to Shopify, and Add to Shopify and Retry are refused until it is "To Shopify".`
+      }
+    >
+      <Layout.Section>
+        <BlockStack gap="300">
+          <Text as="p" tone="subdued">
+            {contextWords(list.context)}
+          </Text>
+          <Form method="get">
+            <input type="hidden" name="state" value={list.state} />
+            <InlineStack gap="200" blockAlign="end">
+              <Box minWidth="20rem">
+                <FormField
+                  key={list.q}
+                  name="q"
+                  label="Find items by number, description or SKU"
+                  initial={list.q}
+                  type="search"
+                />
+              </Box>
+              <Button submit>Search</Button>
+            </InlineStack>
+          </Form>
+        </BlockStack>
+      </Layout.Section>
+      <ListTable
+        tabs={<StateTabs state={list.state} q={list.q} />}
+        resourceName={{ singular: "item", plural: "items" }}
+        headings={[
+          { title: "Item" },
+          { title: "Variants and SKUs" },
+          { title: "Price (compare at)" },
+          { title: "Sales prices" },
+          { title: "Shopify" },
+          { title: "Sync" },
+          { title: "" },
+        ]}
+        empty={list.q ? `No item matches “${list.q}”.` : EMPTY[list.state]}
+        shown={list.rows.length}
+        paging={list}
+        selection={{
+          count: allResourcesSelected ? "All" : selectedResources.length,
+          onChange: handleSelectionChange,
+          actions: [
+            {
+              content: "Add to Shopify",
+              disabled: busy || !toShopify,
+              onAction: () =>
+                submit({ intent: "add", itemNos: selectedResources.join(",") }, { method: "post" }),
+            },
+          ],
+        }}
+      >
+        {list.rows.map((row, index) => (
+          <IndexTable.Row
+            id={row.no}
+            key={row.no}
+            position={index}
+            selected={selectedResources.includes(row.no)}
+          >
+            <IndexTable.Cell>
+              <BlockStack gap="100">
+                <Text as="span" fontWeight="semibold">
+                  {row.no}
+                </Text>
+                <Text as="span">{row.description}</Text>
+                {row.blocked || row.salesBlocked ? (
+                  <InlineStack>
+                    <Badge tone="warning">{row.blocked ? "Blocked" : "Sales blocked"}</Badge>
+                  </InlineStack>
+                ) : null}
+              </BlockStack>
+            </IndexTable.Cell>
+            <IndexTable.Cell>
+              <BlockStack gap="100">
+                {row.variants.map((variant) => (
+                  <Text as="span" key={variant.code ?? ""}>
+                    {variant.code ? `${variant.code} (${variant.title})` : "no variants"} · SKU{" "}
+                    {variant.sku ?? "(none)"}
+                  </Text>
+                ))}
+              </BlockStack>
+            </IndexTable.Cell>
+            <IndexTable.Cell>
+              <BlockStack gap="100">
+                {row.priceProblem ? (
+                  <Wrapped width="18rem">
+                    <Text as="p" breakWord tone="critical">
+                      {row.priceProblem}
+                    </Text>
+                  </Wrapped>
+                ) : (
+                  row.variants.map((variant) => (
+                    <Text as="span" key={variant.code ?? ""}>
+                      {variant.code && row.variants.length > 1 ? `${variant.code}: ` : ""}
+                      {variant.price}
+                      {variant.compareAtPrice ? ` (${variant.compareAtPrice})` : ""}
+                    </Text>
+                  ))
+                )}
+                {row.variants
+                  .filter((variant) => variant.priceMessage)
+                  .map((variant) => (
+                    <Wrapped width="18rem" key={`message-${variant.code ?? ""}`}>
+                      <Text as="p" breakWord tone="critical">
+                        {variant.code ? `${variant.code}: ` : ""}
+                        {variant.priceMessage}
+                      </Text>
+                    </Wrapped>
+                  ))}
+              </BlockStack>
+            </IndexTable.Cell>
+            <IndexTable.Cell>
+              <BlockStack gap="100">
+                {row.salesPrices.length === 0 ? (
+                  <Text as="span" tone="subdued">
+                    none (unit price {row.unitPrice})
+                  </Text>
+                ) : (
+                  row.salesPrices.map((price) => (
+                    <Text
+                      as="span"
+                      key={`${price.priceGroup ?? ""}/${price.variantCode ?? ""}/${price.currencyCode ?? ""}`}
+                    >
+                      {price.priceGroup ?? "all customers"}
+                      {price.variantCode ? `, ${price.variantCode}` : ""}: {price.unitPrice}
+                      {price.currencyCode ? ` ${price.currencyCode}` : ""}
+                    </Text>
+                  ))
+                )}
+              </BlockStack>
+            </IndexTable.Cell>
+            <IndexTable.Cell>
+              {row.product ? (
+                <BlockStack gap="100">
+                  <Interactive>
+                    <Link url={row.product.adminUrl} target="_top">
+                      Open in Shopify admin
+                    </Link>
+                  </Interactive>
+                  <Text as="span" tone="subdued">
+                    {row.product.status.toLowerCase()}
+                  </Text>
+                </BlockStack>
+              ) : (
+                <Text as="span" tone="subdued">
+                  not in Shopify
+                </Text>
+              )}
+            </IndexTable.Cell>
+            <IndexTable.Cell>
+              <Wrapped width="24rem">
+                <BlockStack gap="100">
+                  <Text as="span" fontWeight="semibold" tone={row.state === "error" ? "critical" : undefined}>
+                    {row.stateWords}
+                    {row.attempts > 0
+                      ? ` (${row.attempts} ${row.attempts === 1 ? "attempt" : "attempts"})`
+                      : ""}
+                  </Text>
+                  {row.message ? (
+                    <Text as="p" breakWord tone={row.state === "error" ? "critical" : "subdued"}>
+                      {row.state === "pending" ? `last try: ${row.message}` : row.message}
+                    </Text>
+                  ) : null}
+                </BlockStack>
+              </Wrapped>
+            </IndexTable.Cell>
+            <IndexTable.Cell>
+              {row.state === "error" ? (
+                <Interactive>
+                  <RowAction fields={{ intent: "retry", itemNo: row.no }} busy={busy} label="Retry" />
+                </Interactive>
+              ) : null}
+            </IndexTable.Cell>
+          </IndexTable.Row>
+        ))}
+      </ListTable>
+    </ListPage>
+  );
+}
+
+export const ErrorBoundary = ListErrorBoundary;
