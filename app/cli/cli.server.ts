@@ -37,6 +37,9 @@ commands:
                                               items with variants, SKUs, prices, Shopify ids and sync state
                                               (--state: ${ITEM_VIEWS.join(", ")})
   items add --shop <domain> <item no> ...     add items to Shopify (Sync items must be "To Shopify")
+  price <item no> --shop <domain> --price <amount> [--variant <code>] [--group <code>] [--json]
+                                              set a sales price in the back office (quantity one); with
+                                              Sync items "To Shopify" the product follows within seconds
 
 global options:
   --data <dir>   the data folder of the local Postgres (when DATABASE_URL is unset)`;

@@ -1,5 +1,8 @@
 import {
+  BackOfficeError,
   closeSalesDocument,
+  findItem,
+  setSalesPrice,
   getSalesDocument,
   listPostedInvoices,
   listSalesDocuments,
@@ -254,6 +257,43 @@ export const MORE_COMMANDS: Record<string, Command> = {
       else
         io.out(
           `posted ${documentNo}:${result.shipmentNo ? ` shipment ${result.shipmentNo}` : ""}${result.invoiceNo ? ` invoice ${result.invoiceNo}` : ""}`,
+        );
+    },
+  },
+  price: {
+    positionals: 1,
+    options: {
+      shop: { type: "string" },
+      price: { type: "string" },
+      variant: { type: "string" },
+      group: { type: "string" },
+      json: { type: "boolean" },
+    },
+    async run(db, values, io, [itemNo]) {
+      const shop = await findShop(db, requireShop(values));
+      const price = values.price as string | undefined;
+      if (!price || !/^\d{1,12}(\.\d{1,4})?$/.test(price))
+        throw new UsageError("--price is the new unit price, such as 19.90");
+      if (!(await findItem(db, shop.id, itemNo!))) {
+        io.err(`error: no item ${itemNo} in ${shop.domain}`);
+        return 1;
+      }
+      const target = {
+        itemNo: itemNo!,
+        variantCode: (values.variant as string | undefined) ?? null,
+        priceGroup: (values.group as string | undefined) ?? null,
+      };
+      try {
+        await setSalesPrice(db, shop.id, { ...target, unitPrice: price });
+      } catch (error) {
+        if (!(error instanceof BackOfficeError)) throw error;
+        io.err(`error: ${error.message}`);
+        return 1;
+      }
+      if (values.json) io.out(json({ ...target, unitPrice: price }));
+      else
+        io.out(
+          `sales price of ${itemNo}${target.variantCode ? ` variant ${target.variantCode}` : ""}${target.priceGroup ? ` for group ${target.priceGroup}` : " for all customers"} set to ${price}`,
         );
     },
   },

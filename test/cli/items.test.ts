@@ -156,3 +156,34 @@ describe("npm run cli -- items", { timeout: 90_000 }, () => {
     }
   });
 });
+
+describe("npm run cli -- price", () => {
+  it("sets a sales price in the back office, which the change feed carries to the export", async () => {
+    const shop = await catalogShop();
+    const before = await prisma.boChange.count({ where: { shopId: shop.id, entity: "item", key: "HAT" } });
+
+    const set = await cli("price", "HAT", "--shop", shop.domain, "--price", "21.50", "--json");
+
+    expect([set.code, set.stderr]).toEqual([0, ""]);
+    expect(JSON.parse(set.stdout)).toMatchObject({ itemNo: "HAT", unitPrice: "21.50" });
+    const prices = await prisma.boSalesPrice.findMany({ where: { shopId: shop.id, itemNo: "HAT" } });
+    expect(prices.map((price) => price.unitPrice.toString())).toEqual(["21.5"]);
+    expect(await prisma.boChange.count({ where: { shopId: shop.id, entity: "item", key: "HAT" } })).toBe(
+      before + 1,
+    );
+  });
+
+  it("refuses a missing or malformed price, an unknown item and an unknown group, changing nothing", async () => {
+    const shop = await catalogShop();
+    const count = () => prisma.boSalesPrice.count({ where: { shopId: shop.id } });
+    const prices = await count();
+    expect((await cli("price", "HAT", "--shop", shop.domain)).code).toBe(2);
+    expect((await cli("price", "HAT", "--shop", shop.domain, "--price", "-3")).code).toBe(2);
+    const unknown = await cli("price", "NOPE", "--shop", shop.domain, "--price", "3");
+    expect([unknown.code, unknown.stderr]).toEqual([1, `error: no item NOPE in ${shop.domain}`]);
+    const group = await cli("price", "HAT", "--shop", shop.domain, "--price", "3", "--group", "VIP");
+    expect(group.code).toBe(1);
+    expect(group.stderr).toMatch(/VIP/);
+    expect(await count()).toBe(prices);
+  });
+});
