@@ -1,8 +1,11 @@
 // After install the demo sets the shop up as a merchant would on day one: a back office whose
 // items match the shop's SKUs (their existing stock list, with opening stock), schedules that
 // post orders and send shipments back every minute and reconcile orders every 15 minutes,
-// and a first run of the order import. A demo that resumes keeps the schedules as the merchant
-// left them and only queues the order import (for what changed while it was stopped).
+// and a first run of the order import. The back office is the master of one more product, the
+// demo beanie: "Sync items" is "To Shopify" and the beanie is added to Shopify, so a price
+// changed in the back office (`npm run cli -- price BEANIE --shop <shop> --price 21`) shows in
+// the simulated shop within seconds. A demo that resumes keeps the schedules and settings as
+// the merchant left them and only queues the order import (for what changed while it was stopped).
 import { createItem, ensureLocation, findItem, postOpeningStock } from "../app/backoffice/backoffice.server";
 import prisma from "../app/db.server";
 import { enqueueSync } from "../app/jobs/enqueue.server";
@@ -10,6 +13,11 @@ import { upsertSchedule } from "../app/jobs/schedules.server";
 import { log } from "../app/log.server";
 import { adminClientFor, operation } from "../app/shopify/admin-client.server";
 import { syncOrdersTask } from "../app/sync/orders/task.server";
+import { syncProductsTask } from "../app/sync/products/task.server";
+import { addItemsToShopify } from "../app/sync/products/records.server";
+
+/** The back office's own product, exported to the demo shop on day one. */
+export const DEMO_CATALOG_ITEM = "BEANIE";
 
 export const DEMO_STOCK_LIST = operation<{
   productVariants: {
@@ -50,7 +58,10 @@ export async function queueInitialSyncs(domain: string, options: { setUp: boolea
   }
   log.info({ shop: domain, items: created }, "demo back office stocked");
 
-  if (options.setUp) await demoSchedules(shop.id);
+  if (options.setUp) {
+    await demoSchedules(shop.id);
+    await demoCatalog(shop.id, domain);
+  }
   const { run } = await enqueueSync(prisma, syncOrdersTask, {
     shop: domain,
     trigger: "manual",
@@ -69,4 +80,44 @@ async function demoSchedules(shopId: string): Promise<void> {
     filters: { carrier: "UPS", trackingUrl: "https://www.ups.com/track?tracknum=" },
   });
   await upsertSchedule(prisma, { shopId, task: "sync_shipments", cron: "* * * * *", enabled: true });
+}
+
+/** The beanie: an item with two colours, in stock, added to Shopify and exported at once. */
+async function demoCatalog(shopId: string, domain: string): Promise<void> {
+  await prisma.shopSettings.update({ where: { shopId }, data: { syncItems: "to_shopify" } });
+  if (!(await findItem(prisma, shopId, DEMO_CATALOG_ITEM))) {
+    await createItem(prisma, shopId, {
+      no: DEMO_CATALOG_ITEM,
+      description: "Demo Beanie",
+      descriptionHtml: "<p>A warm rib-knit beanie, made to order by the back office.</p>",
+      vendor: "Back Office Sync",
+      productType: "Hats",
+      tags: ["demo", "winter"],
+      unitPrice: "18",
+      unitCost: "6",
+      optionNames: ["Color"],
+      variants: [
+        { code: "GRY", description: "Demo Beanie - Grey", options: ["Grey"] },
+        { code: "NVY", description: "Demo Beanie - Navy", options: ["Navy"] },
+      ],
+    });
+    await postOpeningStock(
+      prisma,
+      shopId,
+      ["GRY", "NVY"].map((variantCode) => ({
+        itemNo: DEMO_CATALOG_ITEM,
+        variantCode,
+        locationCode: "MAIN",
+        quantity: 100,
+      })),
+      "OPENING-BEANIE",
+    );
+  }
+  await addItemsToShopify(prisma, shopId, [DEMO_CATALOG_ITEM]);
+  const { run } = await enqueueSync(prisma, syncProductsTask, {
+    shop: domain,
+    trigger: "manual",
+    jobKey: true,
+  });
+  log.info({ shop: domain, runId: run.id }, "the demo beanie is being exported to Shopify");
 }

@@ -1,6 +1,8 @@
+import { execFile } from "node:child_process";
 import { chmod, mkdtemp, readlink, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { promisify } from "node:util";
 import type pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { startLocalDatabase } from "../../app/db/embedded.server";
@@ -49,6 +51,28 @@ async function untilImport(db: pg.Client, state: { running: true } | { succeeded
     if (Date.now() > deadline) throw new Error(`no order import ${JSON.stringify(state)} within 90 s`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
+}
+
+/** Polls `probe` until it gives something, for up to `ms`. */
+async function until<T>(what: string, probe: () => Promise<T | null | undefined>, ms = 60_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** The prices last sent for the demo beanie's variants, once its export has synced it. */
+async function beaniePrices(db: pg.Client): Promise<string | null> {
+  const [row] = await query<{ state: string; hashes: string | null }>(
+    db,
+    `select r.state, (select string_agg(coalesce(v."sentPriceHash", '-'), ',' order by v."variantCode")
+                        from "ShopifyVariantMap" v where v."itemNo" = 'BEANIE') as hashes
+       from "SyncRecord" r where r.task = 'sync_products' and r."recordKey" = 'BEANIE'`,
+  );
+  return row?.state === "synced" ? row.hashes : null;
 }
 
 /** Ctrl-C, then what the demo left behind in its database (opened again for the look). */
@@ -113,7 +137,34 @@ describe("npm run demo, stopped with Ctrl-C and started again on the same data f
       expect(demo.stdout).not.toMatch(/401|Invalid API key or access token/);
       const second = await demoDatabase(dataDir);
       // The order import it queues runs with the token the first demo got: the shop is the same.
-      await untilImport(second, { succeeded: 2 }).finally(() => second.end());
+      try {
+        await untilImport(second, { succeeded: 2 });
+        // The back office is the master of the demo beanie: a price set there with the CLI
+        // reaches the simulated shop within seconds (the variants' sent prices change only
+        // when Shopify has answered the update).
+        const exported = await until("the demo beanie exported", () => beaniePrices(second));
+        const shop = /[?&]shop=([^&\s]+)/.exec(demo.stdout)![1]!;
+        await promisify(execFile)(
+          path.resolve(import.meta.dirname, "../../node_modules/.bin/tsx"),
+          ["scripts/cli.ts", "price", "BEANIE", "--shop", shop, "--price", "21"],
+          {
+            cwd: path.resolve(import.meta.dirname, "../.."),
+            env: {
+              ...process.env,
+              DATABASE_URL: `postgres://postgres:postgres@127.0.0.1:${second.port}/app`,
+            },
+          },
+        );
+        const changed = Date.now();
+        const sent = await until("the new price sent", async () => {
+          const now = await beaniePrices(second);
+          return now && now !== exported ? now : null;
+        });
+        expect(sent.split(",")).toHaveLength(2);
+        expect(Date.now() - changed).toBeLessThan(10_000);
+      } finally {
+        await second.end();
+      }
       const afterSecond = await interruptAndInspect(demo);
       expect(afterSecond).toMatchObject({ running: [], lockedJobs: [], lockedQueues: [] });
       // (Webhooks of the shipment sync may have queued another import, which waits for the next start.)
