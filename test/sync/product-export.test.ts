@@ -279,6 +279,34 @@ describe("an item exported to Shopify", () => {
     expect((await product(shopifyId!))!.status).toBe("ACTIVE");
   });
 
+  it("makes the product again when the merchant deleted it in Shopify", async () => {
+    const { shop, store, run, product, record } = await exportShop();
+    await teeItem(shop.id);
+    await addItemsToShopify(prisma, shop.id, ["TEE"]);
+    await run();
+    const { shopifyId: deleted } = await record("TEE");
+    await store.graphql(
+      `mutation TestDelete($id: ID!) { productDelete(input: { id: $id }) { deletedProductId } }`,
+      { id: deleted },
+    );
+
+    await setSalesPrice(prisma, shop.id, { itemNo: "TEE", unitPrice: "44" });
+    const refused = await run();
+    expect(refused.counts).toMatchObject({ failed: 1 });
+    expect((await record("TEE")).message).toMatch(/deleted in Shopify; the next run creates it again/);
+
+    const again = await run();
+    expect(again.counts).toMatchObject({ created: 1 });
+    const made = await record("TEE");
+    expect(made).toMatchObject({ state: "synced" });
+    expect(made.shopifyId).not.toBe(deleted);
+    expect((await product(made.shopifyId!))!.variants.nodes.map((v) => v.price)).toEqual([
+      "44.00",
+      "44.00",
+      "44.00",
+    ]);
+  });
+
   it("marks a variant Shopify refuses, and only that one: the others' prices are sent", async () => {
     const { shop, run, product, record } = await exportShop();
     await teeItem(shop.id);

@@ -116,6 +116,16 @@ function messages(errors: ProductUserError[] | { message: string; field?: string
 
 const isGone = (message: string) => /does not exist|not found/i.test(message);
 
+const DELETED_IN_SHOPIFY = " (the product was deleted in Shopify; the next run creates it again)";
+
+/** A product deleted in Shopify: its link goes, so the next run creates the product again. */
+async function forgetProduct(db: Db, shopId: string, shopifyId: bigint): Promise<void> {
+  await db.shopifyProduct.update({
+    where: { shopId_shopifyId: { shopId, shopifyId } },
+    data: { deletedAt: new Date() },
+  });
+}
+
 const sameValues = (a: string[], b: string[]) =>
   a.length === b.length && a.every((value, index) => value === b[index]);
 
@@ -438,14 +448,9 @@ async function applySet(
   const { product, userErrors } = answer.productSet;
   if (userErrors.length > 0 || !product) {
     const gone = userErrors.some((error) => isGone(error.message));
-    if (gone && unit.product)
-      // Deleted in Shopify: the link goes, and the next run creates the product again.
-      await db.shopifyProduct.update({
-        where: { shopId_shopifyId: { shopId: unit.record.shopId, shopifyId: unit.product.shopifyId } },
-        data: { deletedAt: new Date() },
-      });
+    if (gone && unit.product) await forgetProduct(db, unit.record.shopId, unit.product.shopifyId);
     throw new RecordError(
-      `Shopify: ${messages(userErrors) || "no product came back"}${gone && unit.product ? " (the product was deleted in Shopify; the next run creates it again)" : ""}`,
+      `Shopify: ${messages(userErrors) || "no product came back"}${gone && unit.product ? DELETED_IN_SHOPIFY : ""}`,
     );
   }
   const productId = numericId(product.id);
@@ -503,8 +508,13 @@ async function applyPrices(db: Db, client: AdminClient, unit: PricesUnit): Promi
       failed.set(index, [...(failed.get(index) ?? []), error.message]);
     } else general.push(error.message);
   }
-  if (general.length > 0 || !product)
-    throw new RecordError(`Shopify: ${general.join("; ") || "no product came back"}`);
+  if (general.length > 0 || !product) {
+    const gone = general.some(isGone);
+    if (gone) await forgetProduct(db, unit.record.shopId, unit.product.shopifyId);
+    throw new RecordError(
+      `Shopify: ${general.join("; ") || "no product came back"}${gone ? DELETED_IN_SHOPIFY : ""}`,
+    );
+  }
   const sent = unit.changed.filter((_, index) => !failed.has(index));
   await db.$transaction(async (tx) => {
     await linkVariants(
