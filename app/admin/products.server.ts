@@ -4,16 +4,23 @@ import type { Db } from "../db.server";
 import type { Shop, ShopifyVariantMap } from "../generated/prisma/client";
 import { tileWhere } from "../status/status.server";
 import { processOrdersTask } from "../sync/orders/task.server";
+import { syncProductsTask } from "../sync/products/task.server";
 import { startFollowUp, type FollowUp } from "./follow-up.server";
-import { pageParam, pageWindow, type Paging } from "./paging";
+import { LIST_PAGE_SIZE, pageParam, pageWindow, type Paging } from "./paging";
 import { Refusal } from "./refusal.server";
-import { adminOrderUrl } from "./shopify-admin.server";
+import { adminOrderUrl, storeHandle } from "./shopify-admin.server";
+import { runNow } from "./tasks.server";
 
 /**
  * Unmapped products: Shopify variants seen in orders that map to no back-office item, with the
  * orders each one holds up. A person maps one to an existing item (and variant) or creates an
  * item from it; the link is kept on the variant's ShopifyVariantMap row, which order
  * processing reads before any SKU lookup, and the orders it held up are processed again.
+ *
+ * And, with "Sync items: from Shopify", the products the import could not make items of
+ * (unmapped, with the reason) or failed on (the error, the attempts), each with a retry (a run
+ * of sync_products for that product), and a retry of them all (read again by the next run);
+ * and the products deleted in Shopify, whose items are kept.
  */
 
 export interface BlockedOrder {
@@ -46,7 +53,15 @@ export const productQuery = z.object({
   page: pageParam,
 });
 
+const productId = z
+  .string({ message: "product is required" })
+  .trim()
+  .regex(/^\d{1,19}$/, "product must be a Shopify product id (digits)")
+  .transform((value) => BigInt(value));
+
 export const productAction = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("retryImport"), productId }),
+  z.object({ intent: z.literal("retryAllImports") }),
   z.object({
     intent: z.literal("map"),
     variantId,
@@ -250,9 +265,130 @@ async function createFromVariant(db: Db, shop: Shop, input: Extract<ProductActio
   return `Item ${item.no} (${item.description}) is created and ${row.title} is mapped to it.`;
 }
 
-/** Maps a variant to an existing item or a new one, then processes the orders it held up. */
+/**
+ * Maps a variant to an existing item or a new one, then processes the orders it held up; or
+ * imports again a product (or every product) the products import could not make an item of.
+ */
 export async function mapProduct(db: Db, shop: Shop, input: ProductAction): Promise<MappingOutcome> {
+  if (input.intent === "retryImport" || input.intent === "retryAllImports")
+    return retryImport(db, shop, input);
   const mapped =
     input.intent === "map" ? await mapToExisting(db, shop, input) : await createFromVariant(db, shop, input);
   return followUp(db, shop, input.variantId, mapped);
+}
+
+export function adminProductUrl(domain: string, productShopifyId: bigint): string {
+  return `https://admin.shopify.com/store/${storeHandle(domain)}/products/${productShopifyId}`;
+}
+
+export interface ImportProblem {
+  productId: string;
+  title: string;
+  /** unmapped (the reason) | error (the message; the import tries again) */
+  state: string;
+  reason: string | null;
+  attempts: number;
+  /** The item it is linked to, when the problem is with that item. */
+  itemNo: string | null;
+  /** When the import last read it. */
+  readAt: string | null;
+  adminUrl: string;
+}
+
+/** The products the import could not make items of: what the tile counts besides the variants. */
+export async function listImportProblems(
+  db: Db,
+  shop: Shop,
+): Promise<{ total: number; rows: ImportProblem[] }> {
+  const where = tileWhere.unimportedProducts(shop.id);
+  const [total, rows] = await Promise.all([
+    db.shopifyProduct.count({ where }),
+    db.shopifyProduct.findMany({
+      where,
+      orderBy: [{ importState: "asc" }, { title: "asc" }, { shopifyId: "asc" }],
+      take: LIST_PAGE_SIZE,
+    }),
+  ]);
+  return {
+    total,
+    rows: rows.map((row) => ({
+      productId: row.shopifyId.toString(),
+      title: row.title,
+      state: row.importState ?? "",
+      reason: row.importMessage,
+      attempts: row.importAttempts,
+      itemNo: row.itemNo,
+      readAt: row.importedAt?.toISOString() ?? null,
+      adminUrl: adminProductUrl(shop.domain, row.shopifyId),
+    })),
+  };
+}
+
+export interface DeletedProduct {
+  productId: string;
+  title: string;
+  itemNo: string | null;
+  deletedAt: string;
+}
+
+/** Products deleted in Shopify, latest first: their items are kept, and say so here. */
+export async function listDeletedProducts(db: Db, shop: Shop, take = 20): Promise<DeletedProduct[]> {
+  const rows = await db.shopifyProduct.findMany({
+    where: { shopId: shop.id, deletedAt: { not: null } },
+    orderBy: { deletedAt: "desc" },
+    take,
+  });
+  return rows.map((row) => ({
+    productId: row.shopifyId.toString(),
+    title: row.title,
+    itemNo: row.itemNo,
+    deletedAt: row.deletedAt!.toISOString(),
+  }));
+}
+
+/**
+ * Imports a product again (a run of sync_products for it), or every product in the list (their
+ * state is set back so that the next run reads each again, and a run is started).
+ */
+async function retryImport(
+  db: Db,
+  shop: Shop,
+  input: Extract<ProductAction, { intent: "retryImport" | "retryAllImports" }>,
+): Promise<MappingOutcome> {
+  const settings = await db.shopSettings.findUnique({ where: { shopId: shop.id } });
+  if (settings?.syncItems !== "from_shopify")
+    throw new Refusal(
+      'Products are imported only when the shop card\'s "Sync items" is "From Shopify"; change it on the settings page first.',
+      409,
+    );
+  let message: string;
+  let filters: { productIds?: string } = {};
+  if (input.intent === "retryImport") {
+    const row = await db.shopifyProduct.findUnique({
+      where: { shopId_shopifyId: { shopId: shop.id, shopifyId: input.productId } },
+    });
+    if (!row) throw new Refusal(`This shop has no Shopify product ${input.productId}.`, 404);
+    filters = { productIds: row.shopifyId.toString() };
+    message = `${row.title} is imported again.`;
+  } else {
+    const { count } = await db.shopifyProduct.updateMany({
+      where: tileWhere.unimportedProducts(shop.id),
+      data: { importAttempts: 0, importedAt: null },
+    });
+    if (count === 0) return { message: "No product is waiting to be imported again.", followUp: null };
+    message = `${count} ${count === 1 ? "product is" : "products are"} imported again.`;
+  }
+  const result = await runNow(db, shop, syncProductsTask.name, { filters });
+  const followUp: FollowUp =
+    result.mode === "background"
+      ? { mode: "background", task: syncProductsTask.name, runId: result.run.id, coalesced: false }
+      : {
+          mode: "foreground",
+          task: syncProductsTask.name,
+          runId: result.run.id,
+          status: result.run.status,
+          error: result.run.error,
+          counts: result.run.counts as Record<string, number>,
+        };
+  return { message, followUp };
 }

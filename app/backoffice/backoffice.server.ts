@@ -89,3 +89,4 @@ export {
 } from "./posting.server";
 export { countShipments, findShipment, listShipments, shipmentsByNo } from "./shipments.server";
 export { changesSince, CHANGE_ENTITIES, type Change, type ChangeEntity } from "./changes.server";
+export { saveItemVariants, setBasePrices, whyNoItemForSku } from "./item-sync.server";

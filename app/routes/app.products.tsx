@@ -1,6 +1,16 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { BlockStack, Button, FormLayout, IndexTable, Layout, Text } from "@shopify/polaris";
+import {
+  Badge,
+  BlockStack,
+  Button,
+  Card,
+  FormLayout,
+  IndexTable,
+  InlineStack,
+  Layout,
+  Text,
+} from "@shopify/polaris";
 import { withFollowUp } from "../admin/follow-up.server";
 import { ListErrorBoundary } from "../admin/list-error";
 import {
@@ -12,11 +22,15 @@ import {
   ListTable,
   MapCard,
   OrderLinks,
+  PostForm,
   RowAction,
   WaitingOrders,
+  Wrapped,
 } from "../admin/list-ui";
 import { withPage } from "../admin/paging";
 import {
+  listDeletedProducts,
+  listImportProblems,
   listUnmappedProducts,
   mapProduct,
   productAction,
@@ -31,11 +45,13 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const shop = await adminShop(request);
   try {
     const { variant, q, page } = parseInput(productQuery, new URL(request.url).searchParams);
-    const [list, panel] = await Promise.all([
+    const [list, panel, imports, deleted] = await Promise.all([
       listUnmappedProducts(prisma, shop, page),
       variant === undefined ? null : productMappingPanel(prisma, shop, variant, q),
+      listImportProblems(prisma, shop),
+      listDeletedProducts(prisma, shop),
     ]);
-    return { ...list, panel };
+    return { ...list, panel, imports, deleted };
   } catch (error) {
     refusedPage(error);
   }
@@ -135,15 +151,111 @@ function MappingPanel({ panel, busy, listUrl }: { panel: Panel; busy: boolean; l
   );
 }
 
+type Loaded = ReturnType<typeof useLoaderData<typeof loader>>;
+
+/** Products the import could not make items of, with the reason and a retry. */
+function ImportProblems({ imports, busy }: { imports: Loaded["imports"]; busy: boolean }) {
+  if (imports.total === 0) return null;
+  return (
+    <Layout.Section>
+      <Card padding="0">
+        <BlockStack gap="200">
+          <div style={{ padding: "1rem 1rem 0" }}>
+            <InlineStack align="space-between" blockAlign="center">
+              <Text as="h2" variant="headingMd">
+                {`${imports.total} ${imports.total === 1 ? "product" : "products"} from Shopify not imported as items`}
+              </Text>
+              <PostForm fields={{ intent: "retryAllImports" }}>
+                <Button submit disabled={busy}>
+                  Retry all
+                </Button>
+              </PostForm>
+            </InlineStack>
+          </div>
+          <IndexTable
+            resourceName={{ singular: "product", plural: "products" }}
+            itemCount={imports.rows.length}
+            selectable={false}
+            headings={[
+              { title: "Shopify product" },
+              { title: "State" },
+              { title: "Why" },
+              { title: "Attempts" },
+              { title: "" },
+            ]}
+          >
+            {imports.rows.map((row, index) => (
+              <IndexTable.Row id={row.productId} key={row.productId} position={index}>
+                <IndexTable.Cell>
+                  <Button variant="plain" url={row.adminUrl} target="_blank">
+                    {row.title}
+                  </Button>
+                </IndexTable.Cell>
+                <IndexTable.Cell>
+                  <Badge tone={row.state === "error" ? "critical" : "warning"}>
+                    {row.state === "error" ? "Failed" : "Unmapped"}
+                  </Badge>
+                </IndexTable.Cell>
+                <IndexTable.Cell>
+                  <Wrapped>{row.reason ?? ""}</Wrapped>
+                </IndexTable.Cell>
+                <IndexTable.Cell>{row.state === "error" ? row.attempts : ""}</IndexTable.Cell>
+                <IndexTable.Cell>
+                  <RowAction
+                    fields={{ intent: "retryImport", productId: row.productId }}
+                    busy={busy}
+                    label="Retry"
+                  />
+                </IndexTable.Cell>
+              </IndexTable.Row>
+            ))}
+          </IndexTable>
+          {imports.total > imports.rows.length ? (
+            <div style={{ padding: "0 1rem 1rem" }}>
+              <Text as="p" tone="subdued">
+                {`The first ${imports.rows.length} are shown. Retry all reads every one of them again.`}
+              </Text>
+            </div>
+          ) : null}
+        </BlockStack>
+      </Card>
+    </Layout.Section>
+  );
+}
+
+/** Products deleted in Shopify: their items are kept in the back office. */
+function DeletedProducts({ deleted }: { deleted: Loaded["deleted"] }) {
+  if (deleted.length === 0) return null;
+  return (
+    <Layout.Section>
+      <Card>
+        <BlockStack gap="200">
+          <Text as="h2" variant="headingMd">
+            Deleted in Shopify
+          </Text>
+          <Text as="p" tone="subdued">
+            Their items stay in the back office and are no longer linked to a product.
+          </Text>
+          {deleted.map((row) => (
+            <Text as="p" key={row.productId}>
+              {`${row.title}${row.itemNo ? ` (item ${row.itemNo})` : ""}, deleted ${new Date(row.deletedAt).toLocaleString()}`}
+            </Text>
+          ))}
+        </BlockStack>
+      </Card>
+    </Layout.Section>
+  );
+}
+
 export default function Products() {
   const list = useLoaderData<typeof loader>();
-  const { total, page, rows, panel } = list;
+  const { total, page, rows, panel, imports, deleted } = list;
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   return (
     <ListPage
       title="Unmapped products"
-      subtitle={`${total} ${total === 1 ? "variant" : "variants"} not linked to a back-office item`}
+      subtitle={`${total} ${total === 1 ? "variant" : "variants"} not linked to a back-office item${imports.total > 0 ? `, ${imports.total} ${imports.total === 1 ? "product" : "products"} not imported` : ""}`}
       result={result}
       notice={panel?.mapped ? panel.message : undefined}
     >
@@ -157,6 +269,7 @@ export default function Products() {
           />
         </Layout.Section>
       ) : null}
+      <ImportProblems imports={imports} busy={busy} />
       <ListTable
         resourceName={{ singular: "variant", plural: "variants" }}
         headings={[
@@ -188,6 +301,7 @@ export default function Products() {
           </IndexTable.Row>
         ))}
       </ListTable>
+      <DeletedProducts deleted={deleted} />
     </ListPage>
   );
 }

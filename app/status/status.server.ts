@@ -11,7 +11,10 @@ export interface ShopStatus {
   unprocessedOrders: number;
   /** Imported Shopify customers not linked to a back-office customer. */
   unmappedCustomers: number;
-  /** Shopify variants seen in orders that map to no back-office item. */
+  /**
+   * Shopify variants seen in orders that map to no back-office item, and products the products
+   * import could not make items of (unmapped, with the reason) or failed on.
+   */
   unmappedProducts: number;
   /** Posted shipments of Shopify orders not yet sent to Shopify. */
   unprocessedShipments: number;
@@ -35,6 +38,13 @@ export const tileWhere = {
     ({ shopId, customerNo: null, redactedAt: null }) satisfies Prisma.ShopifyCustomerWhereInput,
   unmappedProducts: (shopId: string) =>
     ({ shopId, itemNo: null }) satisfies Prisma.ShopifyVariantMapWhereInput,
+  /** The products import's share of the unmapped products tile (products still in Shopify). */
+  unimportedProducts: (shopId: string) =>
+    ({
+      shopId,
+      importState: { in: ["unmapped", "error"] },
+      deletedAt: null,
+    }) satisfies Prisma.ShopifyProductWhereInput,
   ordersChangedAfterProcessing: (shopId: string) =>
     ({
       shopId,
@@ -54,7 +64,8 @@ export async function shopStatus(db: Db, shopId: string): Promise<ShopStatus> {
   const [
     unprocessedOrders,
     unmappedCustomers,
-    unmappedProducts,
+    unmappedVariants,
+    unimportedProducts,
     unprocessedShipments,
     shipmentErrors,
     [errors],
@@ -63,6 +74,7 @@ export async function shopStatus(db: Db, shopId: string): Promise<ShopStatus> {
     db.shopifyOrder.count({ where: tileWhere.unprocessedOrders(shopId) }),
     db.shopifyCustomer.count({ where: tileWhere.unmappedCustomers(shopId) }),
     db.shopifyVariantMap.count({ where: tileWhere.unmappedProducts(shopId) }),
+    db.shopifyProduct.count({ where: tileWhere.unimportedProducts(shopId) }),
     countInState(db, shopId, SHIPMENT_FEED.task, tileShipmentState.unprocessedShipments),
     countInState(db, shopId, SHIPMENT_FEED.task, tileShipmentState.shipmentErrors),
     db.$queryRaw<{ count: bigint }[]>`
@@ -77,7 +89,7 @@ export async function shopStatus(db: Db, shopId: string): Promise<ShopStatus> {
   return {
     unprocessedOrders,
     unmappedCustomers,
-    unmappedProducts,
+    unmappedProducts: unmappedVariants + unimportedProducts,
     unprocessedShipments,
     shipmentErrors,
     synchronizationErrors: Number(errors?.count ?? 0),

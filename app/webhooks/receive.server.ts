@@ -4,7 +4,7 @@ import prisma, { pgPool, type Tx } from "../db.server";
 import type { SyncTaskDefinition } from "../jobs/sync-task.server";
 import { jobKey, queuePrefix } from "../jobs/queues.server";
 import { log } from "../log.server";
-import { verifyWebhook } from "./verify.server";
+import { verifyWebhook, type VerifiedWebhook } from "./verify.server";
 
 export interface WebhookDelivered<P> {
   tx: Tx;
@@ -81,7 +81,14 @@ interface DoorbellRow {
  * than the HMAC), so a signed body that is not JSON rings like any other.
  */
 export async function receiveDoorbell<F>(request: Request, task: SyncTaskDefinition<F>): Promise<Response> {
-  const webhook = await verifyWebhook(request);
+  return ringDoorbell(await verifyWebhook(request), task);
+}
+
+/** The doorbell of a webhook its route verified already (products/delete reads its payload first). */
+export async function ringDoorbell<F>(
+  webhook: VerifiedWebhook,
+  task: SyncTaskDefinition<F>,
+): Promise<Response> {
   const filters = JSON.stringify(task.filters.parse({}));
   const { rows } = await pgPool().query<DoorbellRow>({
     name: "bos_webhook_doorbell",

@@ -1,0 +1,293 @@
+import { randomUUID } from "node:crypto";
+import {
+  createItem,
+  findItem,
+  priceBook,
+  saveItemVariants,
+  setBasePrices,
+  updateItem,
+  type ItemWithVariants,
+} from "../../backoffice/backoffice.server";
+import type { Db, Tx } from "../../db.server";
+import type { ShopSettings, ShopifyProduct, ShopifyVariantMap } from "../../generated/prisma/client";
+import { numericId } from "../../shopify/ids.server";
+import type { RecordResult } from "../kit/records.server";
+import { draftOf } from "./build.server";
+import {
+  linkTitle,
+  planProduct,
+  type PlanContext,
+  type ProductPlan,
+  type ProductRead,
+  type VariantTarget,
+} from "./import-plan.server";
+import { linkProduct, linkVariants, type LinkedBy, type VariantLink } from "./links.server";
+import { PRODUCT_TASK } from "./records.server";
+
+/**
+ * One product of the import, in one transaction: its item created or updated (through the back
+ * office's functions), its links (ShopifyProduct, ShopifyVariantMap with the inventory items),
+ * its import state and, when the item was written, the export's record of the item set to what
+ * the item now is (state synced, the product's gid, the structure hash of its draft, each
+ * variant link's price hash), so that an item changed by an import is not exported back should
+ * the shop later sync items to Shopify.
+ *
+ * Before any of that, a product Shopify has as the import last read it is "unchanged" (unless
+ * it is in error, or unmapped and the shop card changed since), and one whose update time is
+ * our own export's last write ("ownWrite") is not applied back.
+ */
+
+export interface ImportRun {
+  db: Db;
+  shopId: string;
+  settings: ShopSettings;
+  template: PlanContext["template"];
+}
+
+/** The outcome of a product under its count name. */
+const RESULTS = {
+  unchanged: { outcome: "unchanged", count: "unchanged" },
+  ownWrite: { outcome: "unchanged", count: "ownWrite" },
+  created: { outcome: "sent", count: "itemsCreated" },
+  updated: { outcome: "sent", count: "itemsUpdated" },
+  linked: { outcome: "unchanged", count: "linked" },
+  several: { outcome: "unchanged", count: "linkedToSeveralItems" },
+  leftAlone: { outcome: "skipped", count: "leftAlone" },
+  unmapped: { outcome: "skipped", count: "unmapped" },
+} as const satisfies Record<string, RecordResult>;
+
+type Applied = keyof typeof RESULTS;
+
+const TRANSACTION = { maxWait: 10_000, timeout: 60_000 };
+
+/** The import's state of an unmapped product is read again once the shop card changed since. */
+export function isStale(row: Pick<ShopifyProduct, "importedAt">, settings: Pick<ShopSettings, "updatedAt">) {
+  return row.importedAt === null || row.importedAt < settings.updatedAt;
+}
+
+/** Imports one product read from Shopify; `force` re-reads it even when unchanged (a retry). */
+export async function importProduct(
+  run: ImportRun,
+  read: ProductRead,
+  options: { force?: boolean } = {},
+): Promise<RecordResult> {
+  const { db, shopId, settings } = run;
+  const shopifyId = numericId(read.product.id);
+  const updatedAt = new Date(read.product.updatedAt);
+  const row = await db.shopifyProduct.findUnique({ where: { shopId_shopifyId: { shopId, shopifyId } } });
+  if (
+    !options.force &&
+    row &&
+    row.deletedAt === null &&
+    row.shopifyUpdatedAt?.getTime() === updatedAt.getTime() &&
+    row.importState !== "error" &&
+    !(row.importState === "unmapped" && isStale(row, settings))
+  )
+    return RESULTS.unchanged;
+  if (row?.ownWriteAt && row.ownWriteAt.getTime() === updatedAt.getTime()) {
+    await db.shopifyProduct.update({
+      where: { shopId_shopifyId: { shopId, shopifyId } },
+      data: { shopifyUpdatedAt: updatedAt, deletedAt: null },
+    });
+    return RESULTS.ownWrite;
+  }
+  const applied = await db.$transaction(async (tx) => {
+    const links = await tx.shopifyVariantMap.findMany({
+      where: { shopId, variantShopifyId: { in: read.variants.map((variant) => numericId(variant.id)) } },
+    });
+    const context: PlanContext = {
+      db: tx,
+      shopId,
+      settings,
+      template: run.template,
+      book: (itemNos) => priceBook(tx, shopId, itemNos),
+    };
+    const plan = await planProduct(
+      context,
+      read,
+      row,
+      new Map(links.map((link) => [link.variantShopifyId, link])),
+    );
+    return applyPlan(tx, run, read, row, links, plan);
+  }, TRANSACTION);
+  return RESULTS[applied];
+}
+
+async function applyPlan(
+  tx: Tx,
+  run: ImportRun,
+  read: ProductRead,
+  row: ShopifyProduct | null,
+  links: ShopifyVariantMap[],
+  plan: ProductPlan,
+): Promise<Applied> {
+  const { shopId, settings } = run;
+  const linked = new Map(links.map((link) => [link.variantShopifyId, link]));
+  const link = (targets: VariantTarget[], prices?: Map<string | null, string>) =>
+    linkVariants(tx, shopId, variantLinks(read, targets, linked, prices));
+  switch (plan.kind) {
+    case "unmapped":
+      await link(plan.targets);
+      await writeProduct(tx, shopId, read, { itemNo: plan.itemNo, state: "unmapped", message: plan.reason });
+      return "unmapped";
+    case "several":
+      await link(plan.targets);
+      await writeProduct(tx, shopId, read, {
+        itemNo: row?.itemNo ?? null,
+        state: "imported",
+        message: `its variants are items ${plan.itemNos.join(", ")}: linked each to its item, none updated from the product`,
+      });
+      return "several";
+    case "create": {
+      const item = await createItem(tx, shopId, {
+        ...plan.card,
+        ...(plan.itemNo ? { no: plan.itemNo } : {}),
+        variants: plan.variants,
+      });
+      if (plan.prices) await setBasePrices(tx, shopId, item.no, plan.prices);
+      const targets = read.variants.map((variant) => ({
+        variant,
+        itemNo: item.no,
+        code: plan.codes.get(variant.id) ?? null,
+      }));
+      await written(tx, run, read, item.no, targets, linked);
+      return "created";
+    }
+    case "item": {
+      const { item, write } = plan;
+      if (!write) {
+        await link(plan.targets);
+        await writeProduct(tx, shopId, read, { itemNo: item.no, state: "imported", message: null });
+        return "linked";
+      }
+      if (!settings.updateItemsFromShopify || plan.refusal) {
+        await link(plan.asFound);
+        await writeProduct(tx, shopId, read, {
+          itemNo: item.no,
+          state: plan.refusal ? "unmapped" : "imported",
+          message: plan.refusal,
+        });
+        return plan.refusal ? "unmapped" : "leftAlone";
+      }
+      if (Object.keys(write.card).length > 0) await updateItem(tx, shopId, item.no, write.card);
+      await saveItemVariants(tx, shopId, item.no, write.variants);
+      if (write.prices) await setBasePrices(tx, shopId, item.no, write.prices);
+      await written(tx, run, read, item.no, plan.targets, linked);
+      return "updated";
+    }
+  }
+}
+
+/**
+ * The item was written from the product: the product and variant links, and the export's record
+ * of the item, as if the export had sent the item as it now is.
+ */
+async function written(
+  tx: Tx,
+  run: ImportRun,
+  read: ProductRead,
+  itemNo: string,
+  targets: VariantTarget[],
+  linked: Map<bigint, ShopifyVariantMap>,
+): Promise<void> {
+  const { shopId, settings } = run;
+  const item: ItemWithVariants | null = await findItem(tx, shopId, itemNo);
+  if (!item) throw new Error(`item ${itemNo} is gone in the transaction that wrote it`);
+  const draft = draftOf(item, settings, await priceBook(tx, shopId, [itemNo]));
+  const prices =
+    "problem" in draft
+      ? undefined
+      : new Map(draft.variants.map((variant) => [variant.code, variant.priceHash]));
+  await linkVariants(tx, shopId, variantLinks(read, targets, linked, prices));
+  await writeProduct(tx, shopId, read, { itemNo, state: "imported", message: null });
+  const sent = {
+    state: "synced",
+    shopifyId: read.product.id,
+    sentHash: "problem" in draft ? null : draft.structureHash,
+    message: null,
+    attempts: 0,
+    sentAt: new Date(),
+  };
+  await tx.syncRecord.upsert({
+    where: { shopId_task_recordKey: { shopId, task: PRODUCT_TASK, recordKey: itemNo } },
+    create: {
+      id: randomUUID(),
+      shopId,
+      task: PRODUCT_TASK,
+      recordKey: itemNo,
+      changedAt: new Date(),
+      ...sent,
+    },
+    update: sent,
+  });
+}
+
+/** The variant links of these targets; a link that already says the same keeps how it was made. */
+function variantLinks(
+  read: ProductRead,
+  targets: VariantTarget[],
+  linked: Map<bigint, ShopifyVariantMap>,
+  prices?: Map<string | null, string>,
+): VariantLink[] {
+  const productShopifyId = numericId(read.product.id);
+  return targets.map(({ variant, itemNo, code }) => {
+    const variantShopifyId = numericId(variant.id);
+    const before = linked.get(variantShopifyId);
+    const same = before?.itemNo === itemNo && (before.variantCode ?? null) === code;
+    return {
+      variantShopifyId,
+      productShopifyId,
+      inventoryItemShopifyId: variant.inventoryItem ? numericId(variant.inventoryItem.id) : null,
+      sku: variant.sku,
+      barcode: variant.barcode,
+      title: linkTitle(read, variant),
+      itemNo,
+      variantCode: code,
+      linkedBy: same ? (before.linkedBy as LinkedBy) : "import",
+      ...(prices ? { sentPriceHash: prices.get(code) ?? null } : {}),
+    };
+  });
+}
+
+async function writeProduct(
+  tx: Tx,
+  shopId: string,
+  read: ProductRead,
+  state: { itemNo: string | null; state: "imported" | "unmapped"; message: string | null },
+): Promise<void> {
+  const shopifyId = numericId(read.product.id);
+  await linkProduct(tx, shopId, {
+    shopifyId,
+    title: read.product.title,
+    status: read.product.status,
+    itemNo: state.itemNo,
+    shopifyUpdatedAt: new Date(read.product.updatedAt),
+  });
+  await tx.shopifyProduct.update({
+    where: { shopId_shopifyId: { shopId, shopifyId } },
+    data: {
+      importState: state.state,
+      importMessage: state.message,
+      importAttempts: 0,
+      importedAt: new Date(),
+    },
+  });
+}
+
+/** A product that failed: its message where the products list shows it, attempts counted. */
+export async function markFailed(db: Db, shopId: string, read: ProductRead, message: string): Promise<void> {
+  const shopifyId = numericId(read.product.id);
+  const data = { importState: "error", importMessage: message, importedAt: new Date() };
+  await db.shopifyProduct.upsert({
+    where: { shopId_shopifyId: { shopId, shopifyId } },
+    create: {
+      shopId,
+      shopifyId,
+      title: read.product.title,
+      status: read.product.status,
+      importAttempts: 1,
+      ...data,
+    },
+    update: { ...data, importAttempts: { increment: 1 } },
+  });
+}
