@@ -1,3 +1,6 @@
+import { enqueueSync } from "../jobs/enqueue.server";
+import { PRODUCT_TASK } from "../sync/products/records.server";
+import { syncProductsTask } from "../sync/products/task.server";
 import { z } from "zod";
 import {
   customerChoices as backOfficeCustomerChoices,
@@ -144,12 +147,44 @@ export async function saveSettings(db: Db, shopId: string, form: unknown): Promi
   }
   const errors = await crossCheck(db, shopId, parsed.data);
   if (Object.keys(errors).length > 0) return { ok: false, errors };
+  const before = await db.shopSettings.findUnique({ where: { shopId } });
   const settings = await db.shopSettings.upsert({
     where: { shopId },
     create: { shopId, ...parsed.data },
     update: parsed.data,
   });
+  if (
+    settings.syncItems === "to_shopify" &&
+    before &&
+    EXPORT_FIELDS.some((key) => before[key] !== settings[key])
+  )
+    await exportEverythingAgain(db, shopId);
   return { ok: true, settings };
+}
+
+/** The shop card's fields that change what the products export sends for every item. */
+const EXPORT_FIELDS = [
+  "syncItems",
+  "productMapping",
+  "syncPrices",
+  "priceGroup",
+  "discountGroup",
+  "pricesIncludingTax",
+  "trackInventory",
+  "inventoryPolicy",
+] as const satisfies readonly (keyof ShopSettings)[];
+
+/**
+ * Every item the export follows is due again, and the export is queued: each is compared with
+ * what was sent under the new settings, so only what they change is sent.
+ */
+async function exportEverythingAgain(db: Db, shopId: string): Promise<void> {
+  await db.syncRecord.updateMany({
+    where: { shopId, task: PRODUCT_TASK, shopifyId: { not: null } },
+    data: { state: "pending", version: { increment: 1 } },
+  });
+  const shop = await db.shop.findUniqueOrThrow({ where: { id: shopId } });
+  await enqueueSync(db, syncProductsTask, { shop: shop.domain, trigger: "manual", jobKey: true });
 }
 
 /** Back-office non-stock items to choose from (gift cards, tips). */

@@ -307,6 +307,31 @@ describe("an item exported to Shopify", () => {
     ]);
   });
 
+  it("keeps the product when a variant deleted in Shopify meets a change to the card: no second product", async () => {
+    const { shop, store, run, product, record } = await exportShop();
+    await teeItem(shop.id);
+    await addItemsToShopify(prisma, shop.id, ["TEE"]);
+    await run();
+    const { shopifyId } = await record("TEE");
+    const small = await prisma.shopifyVariantMap.findFirstOrThrow({
+      where: { shopId: shop.id, itemNo: "TEE", variantCode: "S-BLK" },
+    });
+    deleteVariant(simulator.sim.shop(shop.domain), Number(small.variantShopifyId));
+
+    await updateItem(prisma, shop.id, "TEE", { description: "Merino Tee II" });
+    expect((await run()).counts).toMatchObject({ failed: 1 });
+    expect((await run()).counts).toMatchObject({ updated: 1 });
+
+    expect(await record("TEE")).toMatchObject({ state: "synced", shopifyId });
+    const { products } = await store.graphql<{ products: { nodes: { id: string }[] } }>(
+      `query TestAll { products(first: 10) { nodes { id } } }`,
+    );
+    expect(products.nodes.map((node) => node.id)).toEqual([shopifyId]);
+    const mended = await product(shopifyId!);
+    expect(mended!.title).toBe("Merino Tee II");
+    expect(mended!.variants.nodes.map((v) => v.sku).sort()).toEqual(["TEE-M-BLK", "TEE-M-WHT", "TEE-S-BLK"]);
+  });
+
   it("marks a variant Shopify refuses, and only that one: the others' prices are sent", async () => {
     const { shop, run, product, record } = await exportShop();
     await teeItem(shop.id);

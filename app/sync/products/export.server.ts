@@ -114,7 +114,9 @@ function messages(errors: ProductUserError[] | { message: string; field?: string
     .join("; ");
 }
 
-const isGone = (message: string) => /does not exist|not found/i.test(message);
+/** Shopify's codes for a product, or a variant, that is no longer there (deleted in Shopify). */
+const productGone = (error: { code?: string | null }) => error.code === "PRODUCT_DOES_NOT_EXIST";
+const variantGone = (error: { code?: string | null }) => error.code === "PRODUCT_VARIANT_DOES_NOT_EXIST";
 
 const DELETED_IN_SHOPIFY = " (the product was deleted in Shopify; the next run creates it again)";
 
@@ -421,6 +423,8 @@ async function setRemovedStatus(
     record,
     `the item was removed from the back office; its product was set to ${status}`,
   );
+  // Sent again whole should the item come back, which sets its status again.
+  await db.syncRecord.update({ where: { id: record.id }, data: { sentHash: null } });
   return { outcome: "sent", count: "statusSet" };
 }
 
@@ -447,10 +451,25 @@ async function applySet(
   if ("errors" in answer) throw new RecordError(`Shopify: ${answer.errors.join("; ")}`);
   const { product, userErrors } = answer.productSet;
   if (userErrors.length > 0 || !product) {
-    const gone = userErrors.some((error) => isGone(error.message));
-    if (gone && unit.product) await forgetProduct(db, unit.record.shopId, unit.product.shopifyId);
+    const gone = userErrors.some(productGone) && unit.product !== undefined;
+    if (gone) await forgetProduct(db, unit.record.shopId, unit.product!.shopifyId);
+    // A variant deleted in Shopify (input.variants.<n>.id): its link goes, so the next run
+    // sends that variant without an id and Shopify makes it again; the product stays.
+    const goneVariants = userErrors.filter(variantGone).flatMap((error) => {
+      const index = error.field?.[1] === "variants" ? Number(error.field[2]) : Number.NaN;
+      const variant = Number.isInteger(index) ? unit.draft.variants[index] : undefined;
+      return variant ? [variant.code ?? ""] : [];
+    });
+    if (goneVariants.length > 0 && unit.product && !gone)
+      await db.shopifyVariantMap.deleteMany({
+        where: {
+          shopId: unit.record.shopId,
+          productShopifyId: unit.product.shopifyId,
+          OR: goneVariants.map((code) => (code ? { variantCode: code } : { variantCode: null })),
+        },
+      });
     throw new RecordError(
-      `Shopify: ${messages(userErrors) || "no product came back"}${gone && unit.product ? DELETED_IN_SHOPIFY : ""}`,
+      `Shopify: ${messages(userErrors) || "no product came back"}${gone ? DELETED_IN_SHOPIFY : goneVariants.length > 0 ? " (deleted in Shopify; the next run makes the variant again)" : ""}`,
     );
   }
   const productId = numericId(product.id);
@@ -500,19 +519,19 @@ async function applyPrices(db: Db, client: AdminClient, unit: PricesUnit): Promi
   const { product, userErrors } = answer.productVariantsBulkUpdate;
   // Shopify names a refused variant by its place in the list (variants.<n>.price): that one
   // keeps its old sent price and gets the message; the others are sent.
-  const failed = new Map<number, string[]>();
-  const general: string[] = [];
+  const failed = new Map<number, ProductUserError[]>();
+  const general: ProductUserError[] = [];
   for (const error of userErrors) {
     const index = error.field?.[0] === "variants" ? Number(error.field[1]) : Number.NaN;
     if (Number.isInteger(index) && unit.changed[index]) {
-      failed.set(index, [...(failed.get(index) ?? []), error.message]);
-    } else general.push(error.message);
+      failed.set(index, [...(failed.get(index) ?? []), error]);
+    } else general.push(error);
   }
   if (general.length > 0 || !product) {
-    const gone = general.some(isGone);
+    const gone = general.some(productGone);
     if (gone) await forgetProduct(db, unit.record.shopId, unit.product.shopifyId);
     throw new RecordError(
-      `Shopify: ${general.join("; ") || "no product came back"}${gone ? DELETED_IN_SHOPIFY : ""}`,
+      `Shopify: ${general.map((e) => e.message).join("; ") || "no product came back"}${gone ? DELETED_IN_SHOPIFY : ""}`,
     );
   }
   const sent = unit.changed.filter((_, index) => !failed.has(index));
@@ -542,8 +561,12 @@ async function applyPrices(db: Db, client: AdminClient, unit: PricesUnit): Promi
       };
       // A variant deleted in Shopify loses its link: the next run sends the product whole,
       // which makes the variant again. Any other refusal stays on the variant.
-      if (words.some(isGone)) await tx.shopifyVariantMap.delete({ where });
-      else await tx.shopifyVariantMap.update({ where, data: { priceMessage: words.join("; ") } });
+      if (words.some(variantGone)) await tx.shopifyVariantMap.delete({ where });
+      else
+        await tx.shopifyVariantMap.update({
+          where,
+          data: { priceMessage: words.map((e) => e.message).join("; ") },
+        });
     }
     await tx.shopifyProduct.update({
       where: { shopId_shopifyId: { shopId: unit.record.shopId, shopifyId: unit.product.shopifyId } },
@@ -556,9 +579,9 @@ async function applyPrices(db: Db, client: AdminClient, unit: PricesUnit): Promi
         .map(([index, words]) => {
           const { variant } = unit.changed[index]!;
           const label = `variant ${variant.code ?? variant.sku ?? index}`;
-          return words.some(isGone)
+          return words.some(variantGone)
             ? `${label} no longer exists in Shopify; the next run sends the product whole again`
-            : `${label}: ${words.join("; ")}`;
+            : `${label}: ${words.map((e) => e.message).join("; ")}`;
         })
         .join("; "),
     );
