@@ -2,7 +2,7 @@ import type { Db, Tx } from "../db.server";
 import { recordChange } from "./changes.server";
 import { BackOfficeError } from "./errors.server";
 import { inTransaction, optionalText, requiredText, toDecimal, type DecimalInput } from "./internal.server";
-import { SKU_STRATEGIES, type NewVariant, type SkuStrategy } from "./items.server";
+import { checkSkuStrategy, type NewVariant, type SkuStrategy } from "./items.server";
 
 /**
  * What a sales channel that is the master of the catalog (Shopify, with "Sync items: from
@@ -143,10 +143,7 @@ export async function whyNoItemForSku(
   strategy: SkuStrategy,
   line: { sku?: string | null; barcode?: string | null },
 ): Promise<string | null> {
-  if (!(SKU_STRATEGIES as readonly string[]).includes(strategy))
-    throw new BackOfficeError(
-      `unknown product mapping "${String(strategy)}"; use one of ${SKU_STRATEGIES.join(", ")}`,
-    );
+  checkSkuStrategy(strategy);
   const sku = optionalText(line.sku);
   const barcode = optionalText(line.barcode);
   const reasons: string[] = [];

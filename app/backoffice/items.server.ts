@@ -331,6 +331,14 @@ export const SKU_STRATEGIES = [
 ] as const;
 export type SkuStrategy = (typeof SKU_STRATEGIES)[number];
 
+/** Refuses a product mapping the back office does not know. */
+export function checkSkuStrategy(strategy: string): asserts strategy is SkuStrategy {
+  if (!(SKU_STRATEGIES as readonly string[]).includes(strategy))
+    throw new BackOfficeError(
+      `unknown product mapping "${strategy}"; use one of ${SKU_STRATEGIES.join(", ")}`,
+    );
+}
+
 export interface ItemMatch {
   itemNo: string;
   variantCode: string | null;
@@ -348,10 +356,7 @@ export async function findItemForSku(
   strategy: SkuStrategy,
   line: { sku?: string | null; barcode?: string | null },
 ): Promise<ItemMatch | null> {
-  if (!(SKU_STRATEGIES as readonly string[]).includes(strategy))
-    throw new BackOfficeError(
-      `unknown product mapping "${String(strategy)}"; use one of ${SKU_STRATEGIES.join(", ")}`,
-    );
+  checkSkuStrategy(strategy);
   const sku = optionalText(line.sku);
   const bySku = sku ? await matchSku(db, shopId, strategy, sku) : null;
   if (bySku) return bySku;
