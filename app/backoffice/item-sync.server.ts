@@ -2,7 +2,7 @@ import type { Db, Tx } from "../db.server";
 import { recordChange } from "./changes.server";
 import { BackOfficeError } from "./errors.server";
 import { inTransaction, optionalText, requiredText, toDecimal, type DecimalInput } from "./internal.server";
-import { checkSkuStrategy, type NewVariant, type SkuStrategy } from "./items.server";
+import { checkSkuStrategy, variantData, type NewVariant, type SkuStrategy } from "./items.server";
 
 /**
  * What a sales channel that is the master of the catalog (Shopify, with "Sync items: from
@@ -30,29 +30,10 @@ export async function saveItemVariants(
     });
     if (!item) throw new BackOfficeError(`item ${itemNo} does not exist`);
     const optionCount = [item.option1Name, item.option2Name, item.option3Name].filter(Boolean).length;
-    const given = variants.map((variant) => {
-      const code = requiredText(variant.code, "variant code");
-      const options = (variant.options ?? []).map((value) =>
-        requiredText(value, `variant ${code}'s option value`),
-      );
-      if (options.length !== optionCount)
-        throw new BackOfficeError(
-          `variant ${code} needs a value for each of item ${itemNo}'s ${optionCount} option(s), got ${options.length}`,
-        );
-      return {
-        code,
-        description: requiredText(variant.description, "variant description"),
-        barcode: optionalText(variant.barcode),
-        option1: options[0] ?? null,
-        option2: options[1] ?? null,
-        option3: options[2] ?? null,
-      };
-    });
-    const codes = new Set<string>();
-    for (const variant of given) {
-      if (codes.has(variant.code)) throw new BackOfficeError(`variant code ${variant.code} is given twice`);
-      codes.add(variant.code);
-    }
+    // Each variant checked as on a new item (values, unique codes and combinations) ...
+    const given = variantData(variants, optionCount);
+    const codes = new Set(given.map((variant) => variant.code));
+    // ... and against the variants the item keeps.
     if (optionCount > 0) {
       const combination = (v: { option1: string | null; option2: string | null; option3: string | null }) =>
         [v.option1, v.option2, v.option3].join("\u0000").toLowerCase();

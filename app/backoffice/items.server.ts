@@ -124,7 +124,8 @@ function itemCardData(input: ItemCard) {
   };
 }
 
-function variantData(variants: NewVariant[], optionCount: number) {
+/** New variants checked and cleaned for an item with `optionCount` options. */
+export function variantData(variants: NewVariant[], optionCount: number) {
   const data = variants.map((variant) => {
     const code = requiredText(variant.code, "variant code");
     const options = (variant.options ?? []).map((value) =>
