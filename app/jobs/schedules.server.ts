@@ -1,15 +1,17 @@
 import { randomUUID } from "node:crypto";
 import { CronExpressionParser } from "cron-parser";
-import prisma, { type Db } from "../db.server";
+import prisma, { type Db, type Tx } from "../db.server";
 import { Prisma } from "../generated/prisma/client";
 import { log } from "../log.server";
 import { enqueueSync } from "./enqueue.server";
 import { jobKey } from "./queues.server";
-import { SYNC_TASKS as syncTasks } from "../sync/index.server";
+import { DEFAULT_SCHEDULES, SYNC_TASKS as syncTasks } from "../sync/index.server";
+import type { TaskManifest } from "../sync/kit/manifest.server";
 import type { SyncTaskDefinition } from "./sync-task.server";
 
+/** A task the tick can fire: the app's have a manifest, the job machinery's tests' need none. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnyTask = SyncTaskDefinition<any>;
+type AnyTask = SyncTaskDefinition<any> & { manifest?: Pick<TaskManifest<unknown>, "scheduledWhen"> };
 const findSyncTask = (name: string, tasks: readonly AnyTask[]) => tasks.find((task) => task.name === name);
 
 /**
@@ -18,7 +20,9 @@ const findSyncTask = (name: string, tasks: readonly AnyTask[]) => tasks.find((ta
  * schedules with FOR UPDATE SKIP LOCKED, queues one run each and moves nextRunAt forward in
  * the same transaction, so a schedule fires once even with several workers. After downtime a
  * schedule that missed several times fires once, then keeps its rhythm. Schedules of
- * uninstalled shops are not due: they resume when the shop reinstalls.
+ * uninstalled shops are not due: they resume when the shop reinstalls. A due schedule whose
+ * task's manifest says a scheduled run has nothing to do for the shop's settings
+ * (`scheduledWhen`: the product sync of a shop whose Sync items is off) moves on without a run.
  */
 
 export function nextRun(cron: string, after: Date): Date {
@@ -81,8 +85,56 @@ export async function upsertSchedule(
   });
 }
 
+/** A task's default schedule: what `addDefaultSchedules` gives every shop. */
+export interface DefaultSchedule {
+  task: { name: string; category: string };
+  cron: string;
+}
+
+/**
+ * Gives every installed shop (or just `shopId`, if installed) each default schedule (the
+ * manifests' `schedule`, DEFAULT_SCHEDULES) it has no row for, enabled and due at the cron's
+ * next time. A shop's existing row for the task (the merchant's schedule, turned off or not,
+ * or just its filters or category) is left as it is, and running it again adds nothing: rows
+ * are never deleted but with the shop, so a missing row is one the shop never had. Install
+ * calls it for its shop; a worker calls it for all when it starts, so shops installed before a
+ * task had a default schedule get it with the release that brings it. Returns the rows added.
+ */
+export async function addDefaultSchedules(
+  db: Db | Tx,
+  options: { shopId?: string; defaults?: readonly DefaultSchedule[]; now?: Date } = {},
+): Promise<number> {
+  const now = options.now ?? new Date();
+  const onlyShop = options.shopId ? Prisma.sql`and sh.id = ${options.shopId}::uuid` : Prisma.empty;
+  let added = 0;
+  for (const { task, cron } of options.defaults ?? DEFAULT_SCHEDULES) {
+    // One statement per task whatever the number of shops; a shop's row for the task, or one an
+    // install or another worker adds meanwhile, is a conflict and stays as it is.
+    added += await db.$executeRaw`
+      insert into "Schedule" (id, "shopId", task, cron, enabled, filters, category, "nextRunAt", "updatedAt")
+      select gen_random_uuid(), sh.id, ${task.name}, ${cron}, true, '{}'::jsonb, ${task.category},
+             ${nextRun(cron, now)}, ${now}
+        from "Shop" sh
+       where sh."uninstalledAt" is null ${onlyShop}
+      on conflict ("shopId", task) do nothing`;
+  }
+  return added;
+}
+
+/**
+ * True when the task's manifest says a scheduled run has nothing to do for the shop's settings
+ * (`scheduledWhen`). A shop without a settings row is left to the run.
+ */
+async function nothingToDo(tx: Tx, task: AnyTask, shopId: string): Promise<boolean> {
+  const wanted = task.manifest?.scheduledWhen;
+  if (!wanted) return false;
+  const settings = await tx.shopSettings.findUnique({ where: { shopId } });
+  return settings !== null && !wanted(settings);
+}
+
 interface DueSchedule {
   id: string;
+  shopId: string;
   task: string;
   cron: string;
   filters: unknown;
@@ -99,7 +151,7 @@ export async function tickSchedules(
     // One schedule per transaction: a bad one cannot hold back the others.
     const handled = await prisma.$transaction(async (tx) => {
       const [due] = await tx.$queryRaw<DueSchedule[]>`
-        select s.id, s.task, s.cron, s.filters, sh.domain
+        select s.id, s."shopId", s.task, s.cron, s.filters, sh.domain
           from "Schedule" s join "Shop" sh on sh.id = s."shopId"
          where s.enabled and s."nextRunAt" <= ${now} and sh."uninstalledAt" is null
          order by s."nextRunAt"
@@ -107,24 +159,34 @@ export async function tickSchedules(
          for update of s skip locked`;
       if (!due) return false;
       const task = findSyncTask(due.task, tasks);
+      let skipped = false;
       try {
         if (!task) throw new Error(`no task named ${due.task}`);
-        await enqueueSync(tx, task, {
-          shop: due.domain,
-          trigger: "schedule",
-          filters: due.filters,
-          jobKey: jobKey(task.name, due.domain, "schedule"),
-        });
-        fired += 1;
+        skipped = await nothingToDo(tx, task, due.shopId);
+        if (skipped) {
+          log.debug(
+            { scheduleId: due.id, shop: due.domain, task: due.task },
+            "schedule skipped: nothing to do",
+          );
+        } else {
+          await enqueueSync(tx, task, {
+            shop: due.domain,
+            trigger: "schedule",
+            filters: due.filters,
+            jobKey: jobKey(task.name, due.domain, "schedule"),
+          });
+          fired += 1;
+        }
       } catch (error) {
         log.error(
           { scheduleId: due.id, shop: due.domain, error: (error as Error).message },
           "schedule could not fire",
         );
       }
+      // A skipped schedule did not fire (lastRunAt stays); either way the next time asks again.
       await tx.schedule.update({
         where: { id: due.id },
-        data: { lastRunAt: now, nextRunAt: nextRun(due.cron, now) },
+        data: { ...(skipped ? {} : { lastRunAt: now }), nextRunAt: nextRun(due.cron, now) },
       });
       return true;
     });

@@ -13,8 +13,10 @@ import {
 } from "graphile-worker";
 import { log } from "../log.server";
 import { listenForBackOfficeChanges } from "../sync/backoffice-doorbell.server";
+import prisma from "../db.server";
 import { SYSTEM_QUEUE } from "./queues.server";
 import { deadAfterMs, startHeartbeat } from "./recovery.server";
+import { addDefaultSchedules } from "./schedules.server";
 
 export const TASKS_DIR = path.resolve(import.meta.dirname, "../../tasks");
 
@@ -77,9 +79,14 @@ export type WorkerRunner = Runner & { lost: Promise<string> };
  * locked jobs and queues were nobody's to recover: the shop's syncs of that category stalled.
  * So the heartbeat ends the moment the pool starts such a shutdown, crash recovery takes what
  * it held as a stopped worker's, and `lost` tells the caller to start a new pool.
+ *
+ * Before it starts, every installed shop is given the default schedules it lacks (a task that
+ * gained one in this release), so the schedule tick finds them.
  */
 export async function startWorker(options: WorkerOptions): Promise<WorkerRunner> {
   const taskList = options.taskList ?? (await loadTasks());
+  const added = await addDefaultSchedules(prisma);
+  if (added > 0) log.info({ added }, "default schedules added to the shops that had none");
   const events: WorkerEvents = new EventEmitter();
   let poolId: string | undefined;
   events.on("pool:create", ({ workerPool }) => {

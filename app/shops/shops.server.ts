@@ -4,8 +4,7 @@ import type { Shop } from "../generated/prisma/client";
 import { Prisma } from "../generated/prisma/client";
 import { log } from "../log.server";
 import { queuePrefix } from "../jobs/queues.server";
-import { nextRun } from "../jobs/schedules.server";
-import { DEFAULT_SCHEDULES } from "../sync/index.server";
+import { addDefaultSchedules } from "../jobs/schedules.server";
 
 /**
  * A shop's life: install, uninstall, reinstall, and the privacy-law requests.
@@ -38,8 +37,8 @@ export async function shopOfSession(db: Db, session: { shop: string; scope?: str
  * After OAuth: the shop is installed (again). Settings and schedules kept from before return.
  * On the first install the shop gets its tasks' default schedules (the manifests' `schedule`:
  * the order sync every 15 minutes, so an order whose webhook never came is imported without
- * the merchant setting anything up); a merchant's change, or turning one off, is kept, across
- * reinstalls too.
+ * the merchant setting anything up, the product sync hourly); a reinstall adds those it lacks.
+ * A merchant's change, or turning one off, is kept, across reinstalls too.
  */
 export async function recordInstall(db: Db, input: { domain: string; scopes: string }): Promise<Shop> {
   return db.$transaction(async (tx) => {
@@ -49,19 +48,7 @@ export async function recordInstall(db: Db, input: { domain: string; scopes: str
       update: { scopes: input.scopes, uninstalledAt: null, installedAt: new Date() },
     });
     await tx.shopSettings.upsert({ where: { shopId: shop.id }, create: { shopId: shop.id }, update: {} });
-    await tx.schedule.createMany({
-      data: DEFAULT_SCHEDULES.map(({ task, cron }) => ({
-        id: randomUUID(),
-        shopId: shop.id,
-        task: task.name,
-        cron,
-        enabled: true,
-        filters: {},
-        category: task.category,
-        nextRunAt: nextRun(cron, new Date()),
-      })),
-      skipDuplicates: true,
-    });
+    await addDefaultSchedules(tx, { shopId: shop.id });
     log.info({ shop: shop.domain }, "shop installed");
     return shop;
   });

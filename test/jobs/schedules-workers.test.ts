@@ -122,3 +122,16 @@ describe("a shop's schedule run by real workers", () => {
     expect(Number(jobs?.count)).toBe(0);
   });
 });
+
+describe("a worker that starts", () => {
+  it("gives the installed shops the default schedules they lack, before its first tick", async () => {
+    const shop = await installedShop();
+    await prisma.schedule.deleteMany({ where: { shopId: shop.id, task: "sync_products" } });
+
+    await worker();
+
+    expect(
+      await prisma.schedule.findMany({ where: { shopId: shop.id, task: "sync_products" } }),
+    ).toMatchObject([{ cron: "0 * * * *", enabled: true }]);
+  });
+});

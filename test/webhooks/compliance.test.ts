@@ -66,7 +66,7 @@ describe("when Shopify asks us to redact a shop", () => {
       settings: 1,
       sessions: 1,
       runs: 1,
-      schedules: 2, // the order sync's default and the one populate() adds
+      schedules: 3, // the order and product syncs' defaults and the one populate() adds
       customers: 2,
       webhooks: 1,
       budgets: 1,

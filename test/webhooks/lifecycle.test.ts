@@ -80,11 +80,17 @@ describe("when a shop installs the app", () => {
   it("starts with the order sync scheduled every 15 minutes, which fires a scheduled run", async () => {
     const shop = await installedShop();
 
-    const schedules = await prisma.schedule.findMany({ where: { shopId: shop.id } });
+    const schedules = await prisma.schedule.findMany({
+      where: { shopId: shop.id },
+      orderBy: { task: "asc" },
+    });
 
     expect(schedules).toMatchObject([
       { task: "sync_orders", cron: "*/15 * * * *", enabled: true, category: "orders", filters: {} },
+      { task: "sync_products", cron: "0 * * * *", enabled: true, category: "products", filters: {} },
     ]);
+    expect(schedules[1]!.nextRunAt!.getTime()).toBeLessThanOrEqual(Date.now() + 60 * 60_000);
+    expect(schedules[1]!.nextRunAt!.getTime() % (60 * 60_000)).toBe(0);
     expect(schedules[0]!.nextRunAt!.getTime()).toBeLessThanOrEqual(Date.now() + 15 * 60_000);
     await tickSchedules(new Date(Date.now() + 16 * 60_000));
     expect(await prisma.syncRun.findMany({ where: { shopId: shop.id } })).toMatchObject([
@@ -104,8 +110,11 @@ describe("when a shop installs the app", () => {
     await recordInstall(prisma, { domain: shop.domain, scopes: "read_orders" });
     await recordInstall(prisma, { domain: shop.domain, scopes: "read_orders" });
 
-    expect(await prisma.schedule.findMany({ where: { shopId: shop.id } })).toMatchObject([
+    expect(
+      await prisma.schedule.findMany({ where: { shopId: shop.id }, orderBy: { task: "asc" } }),
+    ).toMatchObject([
       { task: "sync_orders", cron: "0 * * * *", enabled: false, nextRunAt: null },
+      { task: "sync_products", cron: "0 * * * *", enabled: true },
     ]);
   });
 });
@@ -135,7 +144,7 @@ describe("for shops installed before they started with an order schedule", () =>
     expect(due).toBeGreaterThan(Date.now() - 1000);
     expect(due).toBeLessThanOrEqual(Date.now() + 15 * 60_000);
     expect(due % (15 * 60_000)).toBe(0);
-    expect(await prisma.schedule.findMany({ where: { shopId: own.id } })).toMatchObject([
+    expect(await prisma.schedule.findMany({ where: { shopId: own.id, task: "sync_orders" } })).toMatchObject([
       { task: "sync_orders", cron: "0 * * * *", enabled: false },
     ]);
   });

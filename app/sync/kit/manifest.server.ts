@@ -43,8 +43,20 @@ export interface TaskManifest<F> {
    * the shop's settings send them.
    */
   backOfficeDoorbell?: { entities: readonly ChangeEntity[]; wants: (settings: ShopSettings) => boolean };
-  /** The schedule every shop starts with (enabled), or none. */
+  /**
+   * The schedule every shop starts with (enabled), or none. Shops installed before a task had
+   * one get it when a worker starts (`addDefaultSchedules`, app/jobs/schedules.server.ts).
+   */
   schedule?: { cron: string };
+  /**
+   * Whether a scheduled run has anything to do for a shop with these settings (always, when
+   * left out). When it says no, the schedule tick moves the due schedule on to its next time
+   * without queuing a run, so a shop that does not use the task gets no empty run records.
+   * Runs started by hand, the CLI, a webhook or the back-office doorbell are not asked: the
+   * run itself still handles the settings saying there is nothing to do (they may change
+   * between the tick and the run).
+   */
+  scheduledWhen?: (settings: ShopSettings) => boolean;
   /** Attempts before a run that keeps failing with retryable errors is failed (default 5). */
   maxAttempts?: number;
 }

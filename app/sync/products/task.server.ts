@@ -26,6 +26,11 @@ export const syncProductsTask = defineTask(
       entities: ["item"],
       wants: (settings) => settings.syncItems === "to_shopify",
     },
+    // Every shop reconciles hourly what the doorbells (products/* webhooks, the back-office
+    // change feed) missed; they give the seconds. A shop whose Sync items is off has nothing
+    // to reconcile: its schedule moves on without a run.
+    schedule: { cron: "0 * * * *" },
+    scheduledWhen: (settings) => settings.syncItems !== "off",
   },
   async (ctx) => {
     const settings = await ctx.db.shopSettings.findUniqueOrThrow({ where: { shopId: ctx.shop.id } });
