@@ -4,6 +4,7 @@ import type { Db } from "../db.server";
 import type { Schedule, Shop, SyncRun } from "../generated/prisma/client";
 import { enqueueSync } from "../jobs/enqueue.server";
 import { describeError } from "../errors.server";
+import { CategoryBusy } from "../jobs/category-lock.server";
 import { runInForeground } from "../jobs/foreground.server";
 import { findSyncTask, TASK_CATALOG, taskInfo } from "../sync/index.server";
 import { CATEGORY_PATTERN, upsertSchedule, validateCron } from "../jobs/schedules.server";
@@ -204,7 +205,7 @@ export async function runNow(
     coalesce?: boolean;
   } = {},
 ): Promise<RunNowResult> {
-  const { task } = requireRunnable(name);
+  const { info, task } = requireRunnable(name);
   const [settings, schedule] = await Promise.all([
     db.shopSettings.findUnique({ where: { shopId: shop.id } }),
     db.schedule.findUnique({ where: { shopId_task: { shopId: shop.id, task: name } } }),
@@ -229,6 +230,8 @@ export async function runNow(
     return { mode: "foreground", run };
   } catch (error) {
     if (error instanceof z.ZodError) throw new Refusal(describeError(error));
+    if (error instanceof CategoryBusy)
+      throw new Refusal(`${info.title} did not start: ${error.message}.`, 409);
     throw error;
   }
 }

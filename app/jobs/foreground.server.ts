@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Db } from "../db.server";
 import type { SyncRun } from "../generated/prisma/client";
 import { Prisma } from "../generated/prisma/client";
+import { holdCategory } from "./category-lock.server";
 import { shopCategory } from "./enqueue.server";
 import { TerminalError } from "../errors.server";
 import { foregroundProcessId, startHeartbeat } from "./recovery.server";
@@ -22,23 +23,30 @@ export async function runInForeground<F>(
   const shop = await db.shop.findUnique({ where: { domain: request.shop } });
   if (!shop) throw new TerminalError(`unknown shop ${request.shop}`);
   if (shop.uninstalledAt) throw new TerminalError(`shop ${request.shop} has uninstalled the app`);
-  const run = await db.syncRun.create({
-    data: {
-      id: randomUUID(),
-      shopId: shop.id,
-      task: task.name,
-      trigger: request.trigger,
-      category: request.category ?? (await shopCategory(db, shop.id, task)),
-      filters: filters as Prisma.InputJsonValue,
-    },
-  });
-  // A heartbeat while it runs: if this process dies mid-run, a worker marks the run failed
-  // instead of leaving it "running" for good.
-  const heartbeat = await startHeartbeat(foregroundProcessId(), "foreground", { db });
+  const category = request.category ?? (await shopCategory(db, shop.id, task));
+  // The category's runs never overlap, queued or not: refused (nothing recorded) while one runs.
+  const lock = await holdCategory(db, { shopId: shop.id, category }, { wait: false });
   try {
-    return await executeRun(task, run, { attempts: 1, signal, finalAttempt: true, workerId: heartbeat.id });
+    const run = await db.syncRun.create({
+      data: {
+        id: randomUUID(),
+        shopId: shop.id,
+        task: task.name,
+        trigger: request.trigger,
+        category,
+        filters: filters as Prisma.InputJsonValue,
+      },
+    });
+    // A heartbeat while it runs: if this process dies mid-run, a worker marks the run failed
+    // instead of leaving it "running" for good.
+    const heartbeat = await startHeartbeat(foregroundProcessId(), "foreground", { db });
+    try {
+      return await executeRun(task, run, { attempts: 1, signal, finalAttempt: true, workerId: heartbeat.id });
+    } finally {
+      await heartbeat.stop();
+    }
   } finally {
-    await heartbeat.stop();
+    await lock.release();
   }
 }
 

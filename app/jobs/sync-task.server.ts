@@ -4,6 +4,7 @@ import prisma, { type Db } from "../db.server";
 import type { Shop, SyncRun } from "../generated/prisma/client";
 import { log, type Logger } from "../log.server";
 import { TerminalError } from "../errors.server";
+import { holdCategory } from "./category-lock.server";
 import { classifyError } from "./errors.server";
 import { DEFAULT_CATEGORY } from "./queues.server";
 
@@ -88,13 +89,19 @@ async function executeJob<F>(
     return;
   }
   const last = helpers.job.attempts >= helpers.job.max_attempts;
-  await executeRun(definition, run, {
-    attempts: helpers.job.attempts,
-    signal: helpers.abortSignal,
-    finalAttempt: last,
-    // The worker pool holding the job: crash recovery finds the run by it.
-    workerId: helpers.job.locked_by ?? undefined,
-  });
+  // The queue keeps queued runs of a category apart; this lock keeps them from a foreground run.
+  const lock = await holdCategory(prisma, run, { wait: true, signal: helpers.abortSignal });
+  try {
+    await executeRun(definition, run, {
+      attempts: helpers.job.attempts,
+      signal: helpers.abortSignal,
+      finalAttempt: last,
+      // The worker pool holding the job: crash recovery finds the run by it.
+      workerId: helpers.job.locked_by ?? undefined,
+    });
+  } finally {
+    await lock.release();
+  }
 }
 
 /**
