@@ -35,6 +35,7 @@ export {
   itemChoices,
   itemsByNo,
   findItemForSku,
+  findItemsForSkus,
   ITEM_TYPES,
   listItems,
   searchItems,
@@ -43,6 +44,8 @@ export {
   type ItemType,
   type ItemWithVariants,
   type NewItem,
+  type SkuLine,
+  type SkuLookup,
   type SkuStrategy,
 } from "./items.server";
 export { findItemNos, type ItemSearch } from "./item-search.server";
@@ -88,5 +91,11 @@ export {
   type PostSalesOrderOptions,
 } from "./posting.server";
 export { countShipments, findShipment, listShipments, shipmentsByNo } from "./shipments.server";
-export { changesSince, CHANGE_ENTITIES, type Change, type ChangeEntity } from "./changes.server";
+export {
+  changesSince,
+  CHANGE_ENTITIES,
+  newestChanges,
+  type Change,
+  type ChangeEntity,
+} from "./changes.server";
 export { saveItemVariants, setBasePrices, whyNoItemForSku } from "./item-sync.server";

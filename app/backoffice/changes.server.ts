@@ -80,3 +80,28 @@ export async function changesSince(
     throw new Error("the change feed is read before the reading transaction writes anything");
   return { snapshot: row.snapshot, changes: row.changes.map((c) => ({ key: c.key, at: new Date(c.at) })) };
 }
+
+/**
+ * When each of these shops last changed a record of these entities: the time of its newest
+ * change, none when it has none. One statement, one index entry per shop and entity however
+ * long the feed: "newest" is the change of the newest transaction (the highest xid), and a
+ * change's time is its transaction's start, so a transaction that started earlier but took
+ * its id later than another may hide that one's later time (a long transaction's changes look
+ * old by their time anyway).
+ */
+export async function newestChanges(
+  db: Db | Tx,
+  asks: readonly { shopId: string; entity: ChangeEntity }[],
+): Promise<{ shopId: string; entity: ChangeEntity; at: Date }[]> {
+  if (asks.length === 0) return [];
+  const rows = await db.$queryRaw<{ shopId: string; entity: ChangeEntity; at: Date }[]>`
+    select a."shopId"::text as "shopId", a.entity, newest.at
+      from unnest(${asks.map((ask) => ask.shopId)}::uuid[], ${asks.map((ask) => ask.entity)}::text[])
+           as a("shopId", entity)
+      join lateral (select c.at
+                      from "BoChange" c
+                     where c."shopId" = a."shopId" and c.entity = a.entity
+                     order by c.xid desc
+                     limit 1) newest on true`;
+  return rows.map((row) => ({ ...row, at: new Date(row.at) }));
+}

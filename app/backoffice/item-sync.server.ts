@@ -1,8 +1,14 @@
 import type { Db, Tx } from "../db.server";
 import { recordChange } from "./changes.server";
 import { BackOfficeError } from "./errors.server";
-import { inTransaction, optionalText, requiredText, toDecimal, type DecimalInput } from "./internal.server";
-import { checkSkuStrategy, variantData, type NewVariant, type SkuStrategy } from "./items.server";
+import { inTransaction, requiredText, toDecimal, type DecimalInput } from "./internal.server";
+import {
+  findItemsForSkus,
+  variantData,
+  type NewVariant,
+  type SkuLine,
+  type SkuStrategy,
+} from "./items.server";
 
 /**
  * What a sales channel that is the master of the catalog (Shopify, with "Sync items: from
@@ -117,94 +123,14 @@ export async function setBasePrices(
 /**
  * Why findItemForSku finds no item for this SKU or barcode, when something has it: the item it
  * names is blocked, or several items (or variants) have it. Null when nothing has it at all.
+ * (The rules are findItemsForSkus's, which answers this for many lines at once.)
  */
 export async function whyNoItemForSku(
   db: Db | Tx,
   shopId: string,
   strategy: SkuStrategy,
-  line: { sku?: string | null; barcode?: string | null },
+  line: SkuLine,
 ): Promise<string | null> {
-  checkSkuStrategy(strategy);
-  const sku = optionalText(line.sku);
-  const barcode = optionalText(line.barcode);
-  const reasons: string[] = [];
-  if (sku) {
-    switch (strategy) {
-      case "item_no":
-        reasons.push(...(await blockedItem(db, shopId, sku)));
-        break;
-      case "item_no_variant_code": {
-        const at = sku.lastIndexOf("-");
-        if (at > 0 && at < sku.length - 1) reasons.push(...(await blockedItem(db, shopId, sku.slice(0, at))));
-        reasons.push(...(await blockedItem(db, shopId, sku)));
-        break;
-      }
-      case "variant_code":
-        reasons.push(...(await byVariant(db, shopId, { code: sku }, `SKU ${sku} is the variant code`)));
-        break;
-      case "vendor_item_no":
-        reasons.push(
-          ...(await byItem(db, shopId, { vendorItemNo: sku }, `SKU ${sku} is the vendor item no.`)),
-        );
-        break;
-      case "barcode":
-        reasons.push(...(await byBarcode(db, shopId, sku, `SKU ${sku}`)));
-        break;
-    }
-  }
-  if (reasons.length === 0 && barcode)
-    reasons.push(...(await byBarcode(db, shopId, barcode, `barcode ${barcode}`)));
-  return reasons[0] ?? null;
-}
-
-async function blockedItem(db: Db | Tx, shopId: string, no: string): Promise<string[]> {
-  const item = await db.boItem.findUnique({
-    where: { shopId_no: { shopId, no } },
-    select: { blocked: true },
-  });
-  return item?.blocked ? [`item ${no} is blocked`] : [];
-}
-
-async function byVariant(
-  db: Db | Tx,
-  shopId: string,
-  where: { code?: string; barcode?: string },
-  what: string,
-): Promise<string[]> {
-  const variants = await db.boItemVariant.findMany({
-    where: { shopId, ...where },
-    select: { itemNo: true, code: true, item: { select: { blocked: true } } },
-    orderBy: [{ itemNo: "asc" }, { code: "asc" }],
-    take: 5,
-  });
-  const open = variants.filter((variant) => !variant.item.blocked);
-  if (open.length > 1)
-    return [`${what} of several item variants (${open.map((v) => `${v.itemNo} ${v.code}`).join(", ")})`];
-  if (open.length === 0 && variants.length > 0)
-    return [`${what} of item ${variants[0]!.itemNo}'s variant ${variants[0]!.code}, and the item is blocked`];
-  return [];
-}
-
-async function byItem(
-  db: Db | Tx,
-  shopId: string,
-  where: { vendorItemNo?: string; barcode?: string },
-  what: string,
-): Promise<string[]> {
-  const items = await db.boItem.findMany({
-    where: { shopId, ...where },
-    select: { no: true, blocked: true },
-    orderBy: { no: "asc" },
-    take: 5,
-  });
-  const open = items.filter((item) => !item.blocked);
-  if (open.length > 1) return [`${what} of several items (${open.map((item) => item.no).join(", ")})`];
-  if (open.length === 0 && items.length > 0) return [`${what} of item ${items[0]!.no}, which is blocked`];
-  return [];
-}
-
-async function byBarcode(db: Db | Tx, shopId: string, barcode: string, what: string): Promise<string[]> {
-  const variants = await byVariant(db, shopId, { barcode }, `${what} is the barcode`);
-  if (variants.length > 0) return variants;
-  return byItem(db, shopId, { barcode }, `${what} is the barcode`);
+  const [lookup] = await findItemsForSkus(db, shopId, strategy, [line]);
+  return lookup!.why;
 }

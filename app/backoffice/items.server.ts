@@ -345,6 +345,19 @@ export interface ItemMatch {
   variantCode: string | null;
 }
 
+/** A Shopify line (order line, product variant) as the product mapping looks it up. */
+export interface SkuLine {
+  sku?: string | null;
+  barcode?: string | null;
+}
+
+export interface SkuLookup {
+  /** The item (and variant) the line stands for (findItemForSku), or null. */
+  match: ItemMatch | null;
+  /** Why no item answers the line when something has its SKU or barcode (whyNoItemForSku), or null. */
+  why: string | null;
+}
+
 /**
  * Finds the item (and variant) a Shopify line stands for: by SKU with the shop's strategy,
  * then by the Shopify barcode against item and variant barcodes. Blocked items never match,
@@ -355,67 +368,327 @@ export async function findItemForSku(
   db: Db | Tx,
   shopId: string,
   strategy: SkuStrategy,
-  line: { sku?: string | null; barcode?: string | null },
+  line: SkuLine,
 ): Promise<ItemMatch | null> {
-  checkSkuStrategy(strategy);
-  const sku = optionalText(line.sku);
-  const bySku = sku ? await matchSku(db, shopId, strategy, sku) : null;
-  if (bySku) return bySku;
-  const barcode = optionalText(line.barcode);
-  return barcode ? matchBarcode(db, shopId, barcode) : null;
+  const [lookup] = await findItemsForSkus(db, shopId, strategy, [line]);
+  return lookup!.match;
 }
 
-async function matchSku(db: Db | Tx, shopId: string, strategy: SkuStrategy, sku: string) {
+/**
+ * findItemForSku for many lines at once, and for each line that finds no item why not: the item
+ * its SKU names is blocked, or several items (or variants) have its SKU or barcode. One
+ * statement for all the lines (none when no line has a SKU or a barcode); the answers are in
+ * the order of the lines.
+ *
+ * The rules, per line (the SKU and barcode trimmed):
+ * - **By SKU**, per the strategy: `item_no` the item of that number; `variant_code` the one
+ *   variant of that code across items; `item_no_variant_code` the variant `<number>-<code>`
+ *   split at the last dash (item numbers may contain dashes), else the item whose number is the
+ *   whole SKU; `vendor_item_no` the one item of that vendor item no.; `barcode` as below, with
+ *   the SKU as the barcode.
+ * - **Else by barcode**: the one variant with it, and only when no variant has it the one item
+ *   with it (a variant's barcode is the more precise answer).
+ * - Blocked items (and their variants) never match; two or more candidates are no match.
+ * - **Why not**: the SKU's reason first (the item it names is blocked, the prefix before the
+ *   item's whole SKU with item no. + variant code; several of the first five variants or items
+ *   by number have it, or all of those are blocked), else the barcode's (variants first, then
+ *   items).
+ */
+export async function findItemsForSkus(
+  db: Db | Tx,
+  shopId: string,
+  strategy: SkuStrategy,
+  lines: SkuLine[],
+): Promise<SkuLookup[]> {
+  checkSkuStrategy(strategy);
+  const keyed = lines.map((line) => ({ sku: optionalText(line.sku), barcode: optionalText(line.barcode) }));
+  const wanted = {
+    nos: new Set<string>(),
+    pairs: new Map<string, { itemNo: string; code: string }>(),
+    codes: new Set<string>(),
+    vendorItemNos: new Set<string>(),
+    barcodes: new Set<string>(),
+  };
+  for (const { sku, barcode } of keyed) {
+    if (sku)
+      switch (strategy) {
+        case "item_no":
+          wanted.nos.add(sku);
+          break;
+        case "item_no_variant_code": {
+          const part = splitAtLastDash(sku);
+          if (part) {
+            wanted.pairs.set(pairKey(part.itemNo, part.code), part);
+            wanted.nos.add(part.itemNo);
+          }
+          wanted.nos.add(sku);
+          break;
+        }
+        case "variant_code":
+          wanted.codes.add(sku);
+          break;
+        case "vendor_item_no":
+          wanted.vendorItemNos.add(sku);
+          break;
+        case "barcode":
+          wanted.barcodes.add(sku);
+          break;
+      }
+    if (barcode) wanted.barcodes.add(barcode);
+  }
+  const candidates = await readCandidates(db, shopId, wanted);
+  return keyed.map(({ sku, barcode }) => ({
+    match: matchOf(candidates, strategy, sku, barcode),
+    why: whyOf(candidates, strategy, sku, barcode),
+  }));
+}
+
+/** `<number>-<code>` split at the last dash, when there is something on both sides. */
+function splitAtLastDash(sku: string): { itemNo: string; code: string } | null {
+  const at = sku.lastIndexOf("-");
+  return at > 0 && at < sku.length - 1 ? { itemNo: sku.slice(0, at), code: sku.slice(at + 1) } : null;
+}
+
+const pairKey = (itemNo: string, code: string) => `${itemNo}\u0000${code}`;
+
+/** An item (code null) or variant that has a looked-up number, code, vendor item no. or barcode. */
+interface Candidate {
+  itemNo: string;
+  code: string | null;
+  blocked: boolean;
+  /** Among the first five with that key by item number and code (what a reason names). */
+  first: boolean;
+}
+
+interface Candidates {
+  items: Map<string, Candidate>;
+  pairs: Map<string, Candidate>;
+  /** By key, ordered by item number and code: the first five, and at least two open ones if any. */
+  byCode: Map<string, Candidate[]>;
+  byVendorItemNo: Map<string, Candidate[]>;
+  variantsByBarcode: Map<string, Candidate[]>;
+  itemsByBarcode: Map<string, Candidate[]>;
+}
+
+const FIRST = 5;
+
+/**
+ * Every item and variant the lines' keys name, in one statement. For the keys several may have
+ * (variant code, vendor item no., barcode) it reads the first five by item number and code
+ * (for the reasons) and the first two not blocked (one is a match, two are not), not all.
+ */
+async function readCandidates(
+  db: Db | Tx,
+  shopId: string,
+  wanted: {
+    nos: Set<string>;
+    pairs: Map<string, { itemNo: string; code: string }>;
+    codes: Set<string>;
+    vendorItemNos: Set<string>;
+    barcodes: Set<string>;
+  },
+): Promise<Candidates> {
+  const candidates: Candidates = {
+    items: new Map(),
+    pairs: new Map(),
+    byCode: new Map(),
+    byVendorItemNo: new Map(),
+    variantsByBarcode: new Map(),
+    itemsByBarcode: new Map(),
+  };
+  const pairs = [...wanted.pairs.values()];
+  if (
+    wanted.nos.size + pairs.length + wanted.codes.size + wanted.vendorItemNos.size + wanted.barcodes.size ===
+    0
+  )
+    return candidates;
+  const rows = await db.$queryRaw<
+    {
+      kind: string;
+      key: string | null;
+      item_no: string;
+      code: string | null;
+      blocked: boolean;
+      first: boolean;
+    }[]
+  >`
+    select kind, key, item_no, code, blocked, rn <= ${FIRST} as first
+      from (
+        select 'no' as kind, i.no as key, i.no as item_no, null::text as code, i.blocked,
+               1::bigint as rn, 1::bigint as rn_state
+          from "BoItem" i
+         where i."shopId" = ${shopId}::uuid and i.no = any(${[...wanted.nos]}::text[])
+        union all
+        select 'pair', null, v."itemNo", v.code, i.blocked, 1, 1
+          from unnest(${pairs.map((pair) => pair.itemNo)}::text[], ${pairs.map((pair) => pair.code)}::text[])
+               as p(item_no, code)
+          join "BoItemVariant" v on v."shopId" = ${shopId}::uuid and v."itemNo" = p.item_no and v.code = p.code
+          join "BoItem" i on i."shopId" = v."shopId" and i.no = v."itemNo"
+        union all
+        select 'code', v.code, v."itemNo", v.code, i.blocked,
+               row_number() over (partition by v.code order by v."itemNo", v.code),
+               row_number() over (partition by v.code, i.blocked order by v."itemNo", v.code)
+          from "BoItemVariant" v
+          join "BoItem" i on i."shopId" = v."shopId" and i.no = v."itemNo"
+         where v."shopId" = ${shopId}::uuid and v.code = any(${[...wanted.codes]}::text[])
+        union all
+        select 'variantBarcode', v.barcode, v."itemNo", v.code, i.blocked,
+               row_number() over (partition by v.barcode order by v."itemNo", v.code),
+               row_number() over (partition by v.barcode, i.blocked order by v."itemNo", v.code)
+          from "BoItemVariant" v
+          join "BoItem" i on i."shopId" = v."shopId" and i.no = v."itemNo"
+         where v."shopId" = ${shopId}::uuid and v.barcode = any(${[...wanted.barcodes]}::text[])
+        union all
+        select 'vendorItemNo', i."vendorItemNo", i.no, null, i.blocked,
+               row_number() over (partition by i."vendorItemNo" order by i.no),
+               row_number() over (partition by i."vendorItemNo", i.blocked order by i.no)
+          from "BoItem" i
+         where i."shopId" = ${shopId}::uuid and i."vendorItemNo" = any(${[...wanted.vendorItemNos]}::text[])
+        union all
+        select 'itemBarcode', i.barcode, i.no, null, i.blocked,
+               row_number() over (partition by i.barcode order by i.no),
+               row_number() over (partition by i.barcode, i.blocked order by i.no)
+          from "BoItem" i
+         where i."shopId" = ${shopId}::uuid and i.barcode = any(${[...wanted.barcodes]}::text[])
+      ) found
+     where rn <= ${FIRST} or (not blocked and rn_state <= 2)
+     order by kind, key, item_no, code`;
+  const push = (map: Map<string, Candidate[]>, key: string, candidate: Candidate) =>
+    map.set(key, [...(map.get(key) ?? []), candidate]);
+  for (const row of rows) {
+    const candidate = { itemNo: row.item_no, code: row.code, blocked: row.blocked, first: row.first };
+    switch (row.kind) {
+      case "no":
+        candidates.items.set(row.item_no, candidate);
+        break;
+      case "pair":
+        candidates.pairs.set(pairKey(row.item_no, row.code!), candidate);
+        break;
+      case "code":
+        push(candidates.byCode, row.key!, candidate);
+        break;
+      case "variantBarcode":
+        push(candidates.variantsByBarcode, row.key!, candidate);
+        break;
+      case "vendorItemNo":
+        push(candidates.byVendorItemNo, row.key!, candidate);
+        break;
+      case "itemBarcode":
+        push(candidates.itemsByBarcode, row.key!, candidate);
+        break;
+    }
+  }
+  return candidates;
+}
+
+const open = (found: Candidate[] | undefined) => (found ?? []).filter((candidate) => !candidate.blocked);
+
+function only(found: Candidate[]): ItemMatch | null {
+  return found.length === 1 ? { itemNo: found[0]!.itemNo, variantCode: found[0]!.code } : null;
+}
+
+function matchOf(
+  candidates: Candidates,
+  strategy: SkuStrategy,
+  sku: string | null,
+  barcode: string | null,
+): ItemMatch | null {
+  const bySku = sku ? matchSku(candidates, strategy, sku) : null;
+  if (bySku) return bySku;
+  return barcode ? matchBarcode(candidates, barcode) : null;
+}
+
+function matchSku(candidates: Candidates, strategy: SkuStrategy, sku: string): ItemMatch | null {
   switch (strategy) {
     case "item_no":
-      return matchItemNo(db, shopId, sku);
-    case "variant_code": {
-      const variants = await db.boItemVariant.findMany({
-        where: { shopId, code: sku, item: { blocked: false } },
-        take: 2,
-      });
-      return only(variants.map((v) => ({ itemNo: v.itemNo, variantCode: v.code })));
-    }
+      return matchItemNo(candidates, sku);
+    case "variant_code":
+      return only(open(candidates.byCode.get(sku)));
     case "item_no_variant_code": {
       // Like Business Central's "item no. + separator + variant code", split at the last
       // separator so item numbers may contain dashes themselves.
-      const at = sku.lastIndexOf("-");
-      if (at > 0 && at < sku.length - 1) {
-        const variant = await db.boItemVariant.findFirst({
-          where: { shopId, itemNo: sku.slice(0, at), code: sku.slice(at + 1), item: { blocked: false } },
-        });
-        if (variant) return { itemNo: variant.itemNo, variantCode: variant.code };
-      }
-      return matchItemNo(db, shopId, sku);
+      const part = splitAtLastDash(sku);
+      const variant = part ? candidates.pairs.get(pairKey(part.itemNo, part.code)) : undefined;
+      if (variant && !variant.blocked) return { itemNo: variant.itemNo, variantCode: variant.code };
+      return matchItemNo(candidates, sku);
     }
-    case "vendor_item_no": {
-      const items = await db.boItem.findMany({
-        where: { shopId, vendorItemNo: sku, blocked: false },
-        take: 2,
-      });
-      return only(items.map((item) => ({ itemNo: item.no, variantCode: null })));
-    }
+    case "vendor_item_no":
+      return only(open(candidates.byVendorItemNo.get(sku)));
     case "barcode":
-      return matchBarcode(db, shopId, sku);
+      return matchBarcode(candidates, sku);
   }
 }
 
-async function matchItemNo(db: Db | Tx, shopId: string, no: string): Promise<ItemMatch | null> {
-  const item = await db.boItem.findUnique({ where: { shopId_no: { shopId, no } } });
-  return item && !item.blocked ? { itemNo: item.no, variantCode: null } : null;
+function matchItemNo(candidates: Candidates, no: string): ItemMatch | null {
+  const item = candidates.items.get(no);
+  return item && !item.blocked ? { itemNo: item.itemNo, variantCode: null } : null;
 }
 
 /** A variant's barcode is the more precise answer, so variants are asked first. */
-async function matchBarcode(db: Db | Tx, shopId: string, barcode: string): Promise<ItemMatch | null> {
-  const variants = await db.boItemVariant.findMany({
-    where: { shopId, barcode, item: { blocked: false } },
-    take: 2,
-  });
-  if (variants.length > 0) return only(variants.map((v) => ({ itemNo: v.itemNo, variantCode: v.code })));
-  const items = await db.boItem.findMany({ where: { shopId, barcode, blocked: false }, take: 2 });
-  return only(items.map((item) => ({ itemNo: item.no, variantCode: null })));
+function matchBarcode(candidates: Candidates, barcode: string): ItemMatch | null {
+  const variants = open(candidates.variantsByBarcode.get(barcode));
+  if (variants.length > 0) return only(variants);
+  return only(open(candidates.itemsByBarcode.get(barcode)));
 }
 
-function only(matches: ItemMatch[]): ItemMatch | null {
-  return matches.length === 1 ? matches[0]! : null;
+function whyOf(
+  candidates: Candidates,
+  strategy: SkuStrategy,
+  sku: string | null,
+  barcode: string | null,
+): string | null {
+  let reason: string | null = null;
+  if (sku)
+    switch (strategy) {
+      case "item_no":
+        reason = blockedItem(candidates, sku);
+        break;
+      case "item_no_variant_code": {
+        const part = splitAtLastDash(sku);
+        reason = (part ? blockedItem(candidates, part.itemNo) : null) ?? blockedItem(candidates, sku);
+        break;
+      }
+      case "variant_code":
+        reason = variantsReason(candidates.byCode.get(sku), `SKU ${sku} is the variant code`);
+        break;
+      case "vendor_item_no":
+        reason = itemsReason(candidates.byVendorItemNo.get(sku), `SKU ${sku} is the vendor item no.`);
+        break;
+      case "barcode":
+        reason = barcodeReason(candidates, sku, `SKU ${sku}`);
+        break;
+    }
+  if (reason === null && barcode) reason = barcodeReason(candidates, barcode, `barcode ${barcode}`);
+  return reason;
+}
+
+function blockedItem(candidates: Candidates, no: string): string | null {
+  return candidates.items.get(no)?.blocked ? `item ${no} is blocked` : null;
+}
+
+function variantsReason(found: Candidate[] | undefined, what: string): string | null {
+  const first = (found ?? []).filter((candidate) => candidate.first);
+  const openOnes = open(first);
+  if (openOnes.length > 1)
+    return `${what} of several item variants (${openOnes.map((v) => `${v.itemNo} ${v.code}`).join(", ")})`;
+  if (openOnes.length === 0 && first.length > 0)
+    return `${what} of item ${first[0]!.itemNo}'s variant ${first[0]!.code}, and the item is blocked`;
+  return null;
+}
+
+function itemsReason(found: Candidate[] | undefined, what: string): string | null {
+  const first = (found ?? []).filter((candidate) => candidate.first);
+  const openOnes = open(first);
+  if (openOnes.length > 1)
+    return `${what} of several items (${openOnes.map((item) => item.itemNo).join(", ")})`;
+  if (openOnes.length === 0 && first.length > 0)
+    return `${what} of item ${first[0]!.itemNo}, which is blocked`;
+  return null;
+}
+
+function barcodeReason(candidates: Candidates, barcode: string, what: string): string | null {
+  return (
+    variantsReason(candidates.variantsByBarcode.get(barcode), `${what} is the barcode`) ??
+    itemsReason(candidates.itemsByBarcode.get(barcode), `${what} is the barcode`)
+  );
 }

@@ -7,6 +7,7 @@ import {
   setBasePrices,
   updateItem,
   type ItemWithVariants,
+  type PriceBook,
 } from "../../backoffice/backoffice.server";
 import type { Db, Tx } from "../../db.server";
 import type { ShopSettings, ShopifyProduct, ShopifyVariantMap } from "../../generated/prisma/client";
@@ -95,12 +96,18 @@ export async function importProduct(
     const links = await tx.shopifyVariantMap.findMany({
       where: { shopId, variantShopifyId: { in: read.variants.map((variant) => numericId(variant.id)) } },
     });
+    // The price book the plan read, kept for the write when the prices stay as they were.
+    let planned: { itemNos: string[]; book: PriceBook } | null = null;
     const context: PlanContext = {
       db: tx,
       shopId,
       settings,
       template: run.template,
-      book: (itemNos) => priceBook(tx, shopId, itemNos),
+      book: async (itemNos) => {
+        const book = await priceBook(tx, shopId, itemNos);
+        planned = { itemNos, book };
+        return book;
+      },
     };
     const plan = await planProduct(
       context,
@@ -108,7 +115,7 @@ export async function importProduct(
       row,
       new Map(links.map((link) => [link.variantShopifyId, link])),
     );
-    return applyPlan(tx, run, read, row, links, plan);
+    return applyPlan(tx, run, read, row, links, plan, planned);
   }, TRANSACTION);
   return RESULTS[applied];
 }
@@ -120,6 +127,7 @@ async function applyPlan(
   row: ShopifyProduct | null,
   links: ShopifyVariantMap[],
   plan: ProductPlan,
+  planned: { itemNos: string[]; book: PriceBook } | null,
 ): Promise<Applied> {
   const { shopId, settings } = run;
   const linked = new Map(links.map((link) => [link.variantShopifyId, link]));
@@ -150,7 +158,8 @@ async function applyPlan(
         itemNo: item.no,
         code: plan.codes.get(variant.id) ?? null,
       }));
-      await written(tx, run, read, item.no, targets, linked);
+      // The item as created is the item unless its prices were set since.
+      await written(tx, run, read, item.no, targets, linked, { item: plan.prices ? undefined : item });
       return "created";
     }
     case "item": {
@@ -169,10 +178,19 @@ async function applyPlan(
         });
         return plan.refusal ? "unmapped" : "leftAlone";
       }
-      if (Object.keys(write.card).length > 0) await updateItem(tx, shopId, item.no, write.card);
+      const updated =
+        Object.keys(write.card).length > 0 ? await updateItem(tx, shopId, item.no, write.card) : undefined;
       await saveItemVariants(tx, shopId, item.no, write.variants);
       if (write.prices) await setBasePrices(tx, shopId, item.no, write.prices);
-      await written(tx, run, read, item.no, plan.targets, linked);
+      // What was read or returned already stands when nothing wrote over it since: the card's
+      // update returns the item (its variants and prices unchanged after), and the plan's price
+      // book holds while the prices are not set.
+      const untouched = write.variants.length === 0 && !write.prices;
+      const samePrices = !write.prices && planned?.itemNos.length === 1 && planned.itemNos[0] === item.no;
+      await written(tx, run, read, item.no, plan.targets, linked, {
+        item: untouched ? updated : undefined,
+        book: samePrices ? planned?.book : undefined,
+      });
       return "updated";
     }
   }
@@ -180,7 +198,8 @@ async function applyPlan(
 
 /**
  * The item was written from the product: the product and variant links, and the export's record
- * of the item, as if the export had sent the item as it now is.
+ * of the item, as if the export had sent the item as it now is. `known`: the item and its price
+ * book as they now are, when the caller has them (else they are read).
  */
 async function written(
   tx: Tx,
@@ -189,11 +208,12 @@ async function written(
   itemNo: string,
   targets: VariantTarget[],
   linked: Map<bigint, ShopifyVariantMap>,
+  known: { item?: ItemWithVariants; book?: PriceBook } = {},
 ): Promise<void> {
   const { shopId, settings } = run;
-  const item: ItemWithVariants | null = await findItem(tx, shopId, itemNo);
+  const item: ItemWithVariants | null = known.item ?? (await findItem(tx, shopId, itemNo));
   if (!item) throw new Error(`item ${itemNo} is gone in the transaction that wrote it`);
-  const draft = draftOf(item, settings, await priceBook(tx, shopId, [itemNo]));
+  const draft = draftOf(item, settings, known.book ?? (await priceBook(tx, shopId, [itemNo])));
   const prices =
     "problem" in draft
       ? undefined
@@ -255,22 +275,13 @@ async function writeProduct(
   read: ProductRead,
   state: { itemNo: string | null; state: "imported" | "unmapped"; message: string | null },
 ): Promise<void> {
-  const shopifyId = numericId(read.product.id);
   await linkProduct(tx, shopId, {
-    shopifyId,
+    shopifyId: numericId(read.product.id),
     title: read.product.title,
     status: read.product.status,
     itemNo: state.itemNo,
     shopifyUpdatedAt: new Date(read.product.updatedAt),
-  });
-  await tx.shopifyProduct.update({
-    where: { shopId_shopifyId: { shopId, shopifyId } },
-    data: {
-      importState: state.state,
-      importMessage: state.message,
-      importAttempts: 0,
-      importedAt: new Date(),
-    },
+    imported: { state: state.state, message: state.message },
   });
 }
 

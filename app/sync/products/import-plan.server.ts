@@ -1,8 +1,7 @@
 import {
   findItem,
-  findItemForSku,
+  findItemsForSkus,
   priceOf,
-  whyNoItemForSku,
   type ItemCard,
   type ItemWithVariants,
   type NewVariant,
@@ -26,7 +25,8 @@ import type { ImportProductNode, ImportVariantNode } from "./operations.server";
  * - **Which item**: each variant by its link first (ShopifyVariantMap: an order, the export, a
  *   person or an earlier import linked it), then by SKU (and barcode) per the shop's product
  *   mapping (findItemForSku); the product's own link (ShopifyProduct.itemNo) is the item for
- *   the variants neither finds. Variants that are several items (Business Central's "one item
+ *   the variants neither finds (the SKUs and barcodes of a product are looked up at once,
+ *   findItemsForSkus). Variants that are several items (Business Central's "one item
  *   per variant" with the item no. mapping) are linked each to its item, and none of those
  *   items is updated from the product: an item is updated from one product only.
  * - **A product with variants is one item with variants**: option names from the product's
@@ -299,15 +299,30 @@ export async function planProduct(
   const strategy = settings.productMapping as SkuStrategy;
   const found: VariantTarget[] = [];
   const unmatched: ImportVariantNode[] = [];
+  // Why each unmatched variant finds no item (when something has its SKU or barcode).
+  const whyNot = new Map<ImportVariantNode, string | null>();
+  const unlinked = read.variants.filter((variant) => !links.get(numericId(variant.id))?.itemNo);
+  const lookups =
+    unlinked.length > 0
+      ? await findItemsForSkus(
+          db,
+          shopId,
+          strategy,
+          unlinked.map((variant) => ({ sku: variant.sku, barcode: variant.barcode })),
+        )
+      : [];
+  const lookupOf = new Map(unlinked.map((variant, index) => [variant, lookups[index]!]));
   for (const variant of read.variants) {
-    const link = links.get(numericId(variant.id));
-    if (link?.itemNo) {
-      found.push({ variant, itemNo: link.itemNo, code: link.variantCode });
-      continue;
+    const lookup = lookupOf.get(variant);
+    if (!lookup) {
+      const link = links.get(numericId(variant.id))!;
+      found.push({ variant, itemNo: link.itemNo!, code: link.variantCode });
+    } else if (lookup.match)
+      found.push({ variant, itemNo: lookup.match.itemNo, code: lookup.match.variantCode });
+    else {
+      unmatched.push(variant);
+      whyNot.set(variant, lookup.why);
     }
-    const match = await findItemForSku(db, shopId, strategy, { sku: variant.sku, barcode: variant.barcode });
-    if (match) found.push({ variant, itemNo: match.itemNo, code: match.variantCode });
-    else unmatched.push(variant);
   }
   const itemNos = [...new Set([...(row?.itemNo ? [row.itemNo] : []), ...found.map((t) => t.itemNo)])];
   if (itemNos.length > 1) {
@@ -321,12 +336,10 @@ export async function planProduct(
     return { kind: "several", itemNos, targets: found };
   }
   let anchor = itemNos[0] ?? null;
+  // The anchor's item when it was read already (the number the SKUs give).
+  let anchorItem: ItemWithVariants | null = null;
   if (anchor === null) {
-    const blocked: string[] = [];
-    for (const variant of unmatched) {
-      const why = await whyNoItemForSku(db, shopId, strategy, { sku: variant.sku, barcode: variant.barcode });
-      if (why) blocked.push(why);
-    }
+    const blocked = unmatched.flatMap((variant) => whyNot.get(variant) ?? []);
     if (blocked.length > 0)
       return { kind: "unmapped", reason: [...new Set(blocked)].join("; "), itemNo: null, targets: [] };
     if (read.variants.every((variant) => !variant.sku && !variant.barcode))
@@ -341,8 +354,10 @@ export async function planProduct(
     const existing = numbering.no ? await findItem(db, shopId, numbering.no) : null;
     if (existing?.blocked)
       return { kind: "unmapped", reason: `item ${existing.no} is blocked`, itemNo: null, targets: [] };
-    if (existing) anchor = existing.no;
-    else if (!settings.productAutoCreate)
+    if (existing) {
+      anchor = existing.no;
+      anchorItem = existing;
+    } else if (!settings.productAutoCreate)
       return {
         kind: "unmapped",
         reason: `no item has ${read.variants
@@ -353,7 +368,7 @@ export async function planProduct(
       };
     else return planCreate(context, read, numbering);
   }
-  const item = await findItem(db, shopId, anchor);
+  const item = anchorItem ?? (await findItem(db, shopId, anchor));
   if (!item)
     return {
       kind: "unmapped",

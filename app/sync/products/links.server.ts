@@ -79,6 +79,8 @@ export interface ProductLink {
   ownWriteAt?: Date | null;
   /** Shopify's updatedAt as read (the import). */
   shopifyUpdatedAt?: Date | null;
+  /** The import's verdict on the product, written with the link (its attempts start again). */
+  imported?: { state: "imported" | "unmapped"; message: string | null };
 }
 
 /** Links a product to its item (or records it unlinked), keeping what the other direction knows. */
@@ -90,6 +92,14 @@ export async function linkProduct(db: Db | Tx, shopId: string, link: ProductLink
     deletedAt: null,
     ...(link.ownWriteAt !== undefined ? { ownWriteAt: link.ownWriteAt } : {}),
     ...(link.shopifyUpdatedAt !== undefined ? { shopifyUpdatedAt: link.shopifyUpdatedAt } : {}),
+    ...(link.imported
+      ? {
+          importState: link.imported.state,
+          importMessage: link.imported.message,
+          importAttempts: 0,
+          importedAt: new Date(),
+        }
+      : {}),
   };
   return db.shopifyProduct.upsert({
     where: { shopId_shopifyId: { shopId, shopifyId: link.shopifyId } },
