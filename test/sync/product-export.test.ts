@@ -279,6 +279,38 @@ describe("an item exported to Shopify", () => {
     expect((await product(shopifyId!))!.status).toBe("ACTIVE");
   });
 
+  it("leaves a product the merchant keeps as a draft a draft when its item changes", async () => {
+    // The product came from Shopify as a draft (Sync items was "from Shopify"); the shop then
+    // made the back office the master. Its draft is the merchant's, not a blocking's.
+    const { shop, store, run, product } = await exportShop({
+      syncItems: "from_shopify",
+      productMapping: "item_no",
+      productAutoCreate: true,
+      blockedItemAction: "draft",
+    });
+    const created = await store.graphql<{ productSet: { product: { id: string } | null } }>(
+      `mutation Seed($input: ProductSetInput!) { productSet(input: $input) { product { id } userErrors { message } } }`,
+      {
+        input: {
+          title: "Linen Scarf",
+          status: "DRAFT",
+          productOptions: [{ name: "Title", values: [{ name: "Default Title" }] }],
+          variants: [
+            { sku: "SCARF", price: "25.00", optionValues: [{ optionName: "Title", name: "Default Title" }] },
+          ],
+        },
+      },
+    );
+    const id = created.productSet.product!.id;
+    expect((await run()).status).toBe("succeeded");
+    await prisma.shopSettings.update({ where: { shopId: shop.id }, data: { syncItems: "to_shopify" } });
+
+    await updateItem(prisma, shop.id, "SCARF", { description: "Linen Scarf, washed" });
+    expect((await run()).status).toBe("succeeded");
+
+    expect(await product(id)).toMatchObject({ title: "Linen Scarf, washed", status: "DRAFT" });
+  });
+
   it("makes the product again when the merchant deleted it in Shopify", async () => {
     const { shop, store, run, product, record } = await exportShop();
     await teeItem(shop.id);

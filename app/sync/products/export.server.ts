@@ -78,6 +78,8 @@ interface SetUnit {
   /** Dropped once written to a bulk mutation's file: a big export holds each product once. */
   variables?: ProductSetVariables;
   product: ShopifyProduct | undefined;
+  /** What the product's link says after the write: its status is the blocking's (see setUnit). */
+  statusByBlock: boolean;
   answer?: ProductSetData | { errors: string[] };
 }
 
@@ -128,25 +130,29 @@ async function forgetProduct(db: Db, shopId: string, shopifyId: bigint): Promise
   });
 }
 
-const sameValues = (a: string[], b: string[]) =>
-  a.length === b.length && a.every((value, index) => value === b[index]);
+/** Option values as Shopify compares them: surrounding spaces dropped, any case. */
+const valueKey = (values: string[]) => JSON.stringify(values.map((value) => value.trim().toLowerCase()));
 
-/** Each written variant's draft, matched by its option values (the default variant by being the one). */
+/**
+ * Each written variant's draft: by its SKU when one draft variant alone has it, else by its
+ * option values as Shopify compares them (the default variant by being the one).
+ */
 function matchVariants(
   draft: SentDraft,
   written: WrittenVariantNode[],
 ): { node: WrittenVariantNode; variant: VariantDraft }[] {
+  const bySku = new Map<string, VariantDraft | null>();
+  for (const variant of draft.variants)
+    if (variant.sku) bySku.set(variant.sku, bySku.has(variant.sku) ? null : variant);
+  const byValues = new Map(
+    draft.variants.map((variant) => [valueKey(variant.optionValues.map((value) => value.name)), variant]),
+  );
   return written.flatMap((node) => {
-    const values = node.selectedOptions.map((option) => option.value);
     const variant =
       draft.variants.length === 1
         ? draft.variants[0]
-        : draft.variants.find((candidate) =>
-            sameValues(
-              candidate.optionValues.map((value) => value.name),
-              values,
-            ),
-          );
+        : ((node.sku ? bySku.get(node.sku) : undefined) ??
+          byValues.get(valueKey(node.selectedOptions.map((option) => option.value))));
     return variant ? [{ node, variant }] : [];
   });
 }
@@ -359,12 +365,15 @@ function setUnit(
   linked: (ShopifyVariantMap | undefined)[],
 ): SetUnit {
   // The status is set on creation, when the item is blocked, and when an unblocked item's
-  // product still has the status its blocking gave it; otherwise it is the merchant's in Shopify.
+  // product still has the status the export gave it for the blocking; otherwise it is the
+  // merchant's in Shopify (a draft they keep, a product imported as a draft).
+  const statusByBlock =
+    product !== undefined && draft.blocked && (blockedStatus !== null || product.statusByBlock);
   const status = !product
     ? settings.createdProductStatus
     : draft.blocked
       ? (blockedStatus ?? undefined)
-      : blockedStatus !== null && product.status === blockedStatus
+      : product.statusByBlock && blockedStatus !== null && product.status === blockedStatus
         ? settings.createdProductStatus
         : undefined;
   const input = {
@@ -381,6 +390,7 @@ function setUnit(
     record,
     draft: sent,
     product,
+    statusByBlock,
     variables: {
       input,
       identifier: product ? { id: gid("Product", product.shopifyId) } : { handle: handleOf(draft) },
@@ -417,6 +427,7 @@ async function setRemovedStatus(
     status: productUpdate.product.status,
     itemNo: product.itemNo,
     ownWriteAt: new Date(productUpdate.product.updatedAt),
+    statusByBlock: true,
   });
   await markSkipped(
     db,
@@ -481,6 +492,7 @@ async function applySet(
       status: product.status,
       itemNo: unit.draft.itemNo,
       ownWriteAt: new Date(product.updatedAt),
+      statusByBlock: unit.statusByBlock,
     });
     await linkVariants(
       tx,

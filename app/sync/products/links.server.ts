@@ -79,6 +79,8 @@ export interface ProductLink {
   ownWriteAt?: Date | null;
   /** Shopify's updatedAt as read (the import). */
   shopifyUpdatedAt?: Date | null;
+  /** The export set the status for a blocked or removed item (true), or gave it back (false). */
+  statusByBlock?: boolean;
   /** The import's verdict on the product, written with the link (its attempts start again). */
   imported?: { state: "imported" | "unmapped"; message: string | null };
 }
@@ -92,6 +94,7 @@ export async function linkProduct(db: Db | Tx, shopId: string, link: ProductLink
     deletedAt: null,
     ...(link.ownWriteAt !== undefined ? { ownWriteAt: link.ownWriteAt } : {}),
     ...(link.shopifyUpdatedAt !== undefined ? { shopifyUpdatedAt: link.shopifyUpdatedAt } : {}),
+    ...(link.statusByBlock !== undefined ? { statusByBlock: link.statusByBlock } : {}),
     ...(link.imported
       ? {
           importState: link.imported.state,
