@@ -19,6 +19,7 @@ import {
   variantsOfProducts,
 } from "../sync/products/links.server";
 import { addItemsToShopify, NOT_ADDED, PRODUCT_FEED, PRODUCT_TASK } from "../sync/products/records.server";
+import { soldInShopify } from "../sync/products/export.server";
 import { syncProductsTask } from "../sync/products/task.server";
 import { startFollowUp, type FollowUp } from "./follow-up.server";
 import { pageParam, pageWindow, type Paging } from "./paging";
@@ -42,6 +43,7 @@ export const ITEM_STATE_WORDS = {
   error: "failed",
   skipped: "skipped",
   linked: "linked to a Shopify product, nothing sent yet",
+  sold: "sold in Shopify already: not exported",
 } as const;
 export type ItemSyncState = keyof typeof ITEM_STATE_WORDS;
 
@@ -152,8 +154,13 @@ export type ItemAction = z.output<typeof itemAction>;
 const money = (value: { toFixed: (digits: number) => string; decimalPlaces: () => number }) =>
   value.decimalPlaces() > 2 ? value.toFixed(4) : value.toFixed(2);
 
-function stateOf(record: SyncRecord | undefined, product: ShopifyProduct | undefined): ItemSyncState {
+function stateOf(
+  record: SyncRecord | undefined,
+  product: ShopifyProduct | undefined,
+  sold: string | undefined,
+): ItemSyncState {
   const notAdded = record?.state === "skipped" && record.message === NOT_ADDED && record.shopifyId === null;
+  if (sold && (!record || notAdded || record.state === "skipped")) return "sold";
   if (record && !notAdded) return record.state as ItemSyncState;
   return product ? "linked" : "not_added";
 }
@@ -203,11 +210,18 @@ export async function itemRows(
     recordsByKey(db, shop.id, PRODUCT_TASK, nos),
     productsOfItems(db, shop.id, nos),
   ]);
-  const links = await variantsOfProducts(
-    db,
-    shop.id,
-    [...products.values()].map((product) => product.shopifyId),
-  );
+  const [links, sold] = await Promise.all([
+    variantsOfProducts(
+      db,
+      shop.id,
+      [...products.values()].map((product) => product.shopifyId),
+    ),
+    soldInShopify(
+      db,
+      shop.id,
+      nos.filter((no) => !products.has(no)),
+    ),
+  ]);
   return nos.flatMap((no) => {
     const item = items.get(no);
     if (!item) return [];
@@ -219,7 +233,7 @@ export async function itemRows(
         .map((link) => [link.variantCode ?? "", link]),
     );
     const { variants, problem } = variantRowsOf(item, settings, book);
-    const state = stateOf(record, product);
+    const state = stateOf(record, product, sold.get(no));
     return [
       {
         no: item.no,
@@ -248,7 +262,12 @@ export async function itemRows(
           : null,
         state,
         stateWords: ITEM_STATE_WORDS[state],
-        message: state === "not_added" || state === "linked" ? null : (record?.message ?? null),
+        message:
+          state === "sold"
+            ? sold.get(no)!
+            : state === "not_added" || state === "linked"
+              ? null
+              : (record?.message ?? null),
         attempts: record?.attempts ?? 0,
         sentAt: record?.sentAt?.toISOString() ?? null,
       },
@@ -433,7 +452,10 @@ async function retry(db: Db, shop: Shop, settings: ShopSettings, no: string): Pr
       recordsByKey(db, shop.id, PRODUCT_TASK, [item.no]),
       productsOfItems(db, shop.id, [item.no]),
     ]);
-    const state = stateOf(record.get(item.no), products.get(item.no));
+    const sold = products.has(item.no)
+      ? new Map<string, string>()
+      : await soldInShopify(db, shop.id, [item.no]);
+    const state = stateOf(record.get(item.no), products.get(item.no), sold.get(item.no));
     throw new Refusal(
       `Item ${item.no} has not failed (it is ${ITEM_STATE_WORDS[state]}); only a failed item can be retried.`,
       409,

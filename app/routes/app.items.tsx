@@ -275,7 +275,7 @@ export default function Items() {
                 </BlockStack>
               ) : (
                 <Text as="span" tone="subdued">
-                  not in Shopify
+                  {row.state === "sold" ? "sold in Shopify (see its state)" : "not in Shopify"}
                 </Text>
               )}
             </IndexTable.Cell>

@@ -12,6 +12,7 @@ import { runInForeground } from "../../app/jobs/foreground.server";
 import { syncProductsTask } from "../../app/sync/products/task.server";
 import { addItemsToShopify, PRODUCT_TASK } from "../../app/sync/products/records.server";
 import { deleteVariant } from "../../simulator/resolvers/catalog-store.server";
+import { itemRows } from "../../app/admin/items.server";
 import { installedShop } from "../support/shops";
 import { startSimulator, type RunningSimulator } from "../support/simulator";
 import { Store } from "../support/store";
@@ -309,6 +310,38 @@ describe("an item exported to Shopify", () => {
     expect((await run()).status).toBe("succeeded");
 
     expect(await product(id)).toMatchObject({ title: "Linen Scarf, washed", status: "DRAFT" });
+  });
+
+  it("does not make a second product for an item Shopify already sells (met on an order)", async () => {
+    const { shop, store, run, record } = await exportShop();
+    await createItem(prisma, shop.id, { no: "CAP", description: "Wool Cap", unitPrice: "15" });
+    // As the order import links a line's variant to the item it maps to.
+    await prisma.shopifyVariantMap.create({
+      data: { shopId: shop.id, variantShopifyId: 7001n, sku: "CAP", title: "Wool Cap", itemNo: "CAP" },
+    });
+    const count = async () =>
+      (await store.graphql<{ productsCount: { count: number } }>(`{ productsCount { count } }`)).productsCount
+        .count;
+    const before = await count();
+
+    await addItemsToShopify(prisma, shop.id, ["CAP"]);
+    expect((await run()).status).toBe("succeeded");
+
+    expect(await count()).toBe(before);
+    expect(await record("CAP")).toMatchObject({
+      state: "skipped",
+      shopifyId: null,
+      message: expect.stringContaining(
+        'already sold in Shopify as "Wool Cap" (variant 7001, SKU CAP, met on an order)',
+      ) as unknown,
+    });
+    const [row] = await itemRows(
+      prisma,
+      shop,
+      await prisma.shopSettings.findUniqueOrThrow({ where: { shopId: shop.id } }),
+      ["CAP"],
+    );
+    expect(row).toMatchObject({ state: "sold", stateWords: "sold in Shopify already: not exported" });
   });
 
   it("makes the product again when the merchant deleted it in Shopify", async () => {

@@ -275,6 +275,11 @@ async function plan(
     shopId,
     [...products.values()].map((product) => product.shopifyId),
   );
+  const sold = await soldInShopify(
+    db,
+    shopId,
+    keys.filter((key) => !products.has(key)),
+  );
   const action = STATUS_OF_ACTION[settings.blockedItemAction] ?? null;
   return records.map((record): Unit => {
     const item = items.get(record.recordKey);
@@ -289,6 +294,8 @@ async function plan(
       };
     if (!product && draft.blocked)
       return settleWith(db, record, "skip", "the item is blocked: it is not created in Shopify");
+    const soldAs = product ? undefined : sold.get(record.recordKey);
+    if (soldAs) return settleWith(db, record, "skip", soldAs);
     const productLinks = product ? (links.get(product.shopifyId) ?? []) : [];
     const byCode = new Map(productLinks.map((link) => [link.variantCode ?? "", link]));
     const linked = draft.variants.map((variant) => byCode.get(variant.code ?? ""));
@@ -321,6 +328,44 @@ async function plan(
       },
     };
   });
+}
+
+/**
+ * Items without a product of their own that Shopify sells already: a variant linked to them
+ * (met on an order, or mapped by a person) that is not of a product deleted in Shopify. The
+ * export does not create a second product for them; why, in words, by item.
+ */
+export async function soldInShopify(db: Db, shopId: string, itemNos: string[]): Promise<Map<string, string>> {
+  if (itemNos.length === 0) return new Map();
+  const links = await db.shopifyVariantMap.findMany({
+    where: { shopId, itemNo: { in: itemNos } },
+    orderBy: { variantShopifyId: "asc" },
+  });
+  const productIds = links.flatMap((link) => (link.productShopifyId === null ? [] : [link.productShopifyId]));
+  const deleted = new Set(
+    (
+      await db.shopifyProduct.findMany({
+        where: { shopId, shopifyId: { in: productIds }, deletedAt: { not: null } },
+        select: { shopifyId: true },
+      })
+    ).map((row) => row.shopifyId),
+  );
+  const sold = new Map<string, string>();
+  for (const link of links) {
+    if (!link.itemNo || sold.has(link.itemNo)) continue;
+    if (link.productShopifyId !== null && deleted.has(link.productShopifyId)) continue;
+    const how =
+      link.linkedBy === "person"
+        ? "mapped by a person"
+        : link.linkedBy === "order"
+          ? "met on an order"
+          : `linked by the ${link.linkedBy}`;
+    sold.set(
+      link.itemNo,
+      `already sold in Shopify as "${link.title}" (variant ${link.variantShopifyId}${link.sku ? `, SKU ${link.sku}` : ""}, ${how}): the export does not create a second product for it; its product stays Shopify's, so its prices are changed in Shopify`,
+    );
+  }
+  return sold;
 }
 
 function settleWith(db: Db, record: SyncRecord, how: "skip" | "keep", reason: string): SettleUnit {
