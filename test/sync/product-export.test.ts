@@ -413,6 +413,9 @@ describe("an item exported to Shopify", () => {
     const failed = await run();
 
     expect(failed.counts).toMatchObject({ failed: 1 });
+    // The run fails with the item named, so the home page's Synchronization errors tile shows it.
+    expect(failed.status).toBe("failed");
+    expect(failed.error).toMatch(/^1 item not sent to Shopify: item TEE: /);
     const refused = await record("TEE");
     expect(refused).toMatchObject({ state: "error", attempts: 1 });
     expect(refused.message).toMatch(/variant S-BLK no longer exists in Shopify/);
@@ -424,7 +427,7 @@ describe("an item exported to Shopify", () => {
 
     // The next run sends the product whole: the variant is made again, with its price.
     const retried = await run();
-    expect(retried.counts).toMatchObject({ updated: 1 });
+    expect(retried).toMatchObject({ status: "succeeded", counts: { updated: 1 } });
     expect(await record("TEE")).toMatchObject({ state: "synced", message: null });
     const mended = await product(shopifyId!);
     expect(Object.fromEntries(mended!.variants.nodes.map((v) => [v.sku ?? "", v.price]))).toEqual({

@@ -198,6 +198,10 @@ export async function exportItems(
   });
   await send(ctx, client, loop, prices, VARIANT_PRICES, pricesVariables);
   ctx.log.info({ ...loop.summary, failures: undefined }, "items exported");
+  // Items that failed fail the run, so the home page's Synchronization errors tile shows it
+  // with the items named: retried with backoff when Shopify may take them later (a 503, a
+  // timeout), else as it stands until the next run sends the items in error again.
+  loop.finish({ noun: "item", failed: "not sent to Shopify" });
 }
 
 function pricesVariables(unit: PricesUnit): VariantPricesVariables {
