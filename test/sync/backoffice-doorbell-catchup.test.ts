@@ -158,6 +158,19 @@ function caughtUpCalls(): { shops: number; runs: number }[] {
   );
 }
 
+/** Lets connections through again; the catch-up rings the shop's products sync once. */
+async function openAndExpectOneRung(shopId: string) {
+  info.mockClear();
+  gate.open = true;
+  const runs = await until("the rung run", async () => {
+    const found = await rungRuns(shopId);
+    return found.length > 0 ? found : null;
+  });
+  expect(runs).toHaveLength(1);
+  expect(runs[0]).toMatchObject({ task: PRODUCT_TASK, status: "queued" });
+  return until("the catch-up", () => caughtUpCalls());
+}
+
 describe("the back office's doorbell catching up", () => {
   it("rings, when it starts listening, the shops that changed while no one listened", async () => {
     const fresh = await shopSyncing("to_shopify");
@@ -205,15 +218,7 @@ describe("the back office's doorbell catching up", () => {
     // Nobody heard it.
     expect(await rungRuns(shop.id)).toHaveLength(0);
 
-    info.mockClear();
-    gate.open = true;
-    const runs = await until("the rung run", async () => {
-      const found = await rungRuns(shop.id);
-      return found.length > 0 ? found : null;
-    });
-    expect(runs).toHaveLength(1);
-    expect(runs[0]).toMatchObject({ task: PRODUCT_TASK, status: "queued" });
-    const [caught] = await until("the catch-up", () => caughtUpCalls());
+    const [caught] = await openAndExpectOneRung(shop.id);
     expect(caught!.shops).toBeGreaterThanOrEqual(1);
     const [again] = await listenerBackends();
     expect(again!.pid).not.toBe(backend!.pid);
@@ -249,13 +254,6 @@ describe("the back office's doorbell catching up", () => {
     );
     expect(await rungRuns(shop.id)).toHaveLength(0);
 
-    info.mockClear();
-    gate.open = true;
-    const runs = await until("the rung run", async () => {
-      const found = await rungRuns(shop.id);
-      return found.length > 0 ? found : null;
-    });
-    expect(runs).toHaveLength(1);
-    await until("the catch-up", () => caughtUpCalls());
+    await openAndExpectOneRung(shop.id);
   });
 });
