@@ -6,7 +6,14 @@
 // changed in the back office (`npm run cli -- price BEANIE --shop <shop> --price 21`) shows in
 // the simulated shop within seconds. A demo that resumes keeps the schedules and settings as
 // the merchant left them and only queues the order import (for what changed while it was stopped).
-import { createItem, ensureLocation, findItem, postOpeningStock } from "../app/backoffice/backoffice.server";
+import {
+  createItem,
+  ensureLocation,
+  findItem,
+  findItemForSku,
+  postOpeningStock,
+  type SkuStrategy,
+} from "../app/backoffice/backoffice.server";
 import prisma from "../app/db.server";
 import { enqueueSync } from "../app/jobs/enqueue.server";
 import { upsertSchedule } from "../app/jobs/schedules.server";
@@ -39,9 +46,13 @@ export async function queueInitialSyncs(domain: string, options: { setUp: boolea
   const client = await adminClientFor(domain);
   const { productVariants } = await client.request(DEMO_STOCK_LIST);
   await ensureLocation(prisma, shop.id, { code: "MAIN", name: "Main warehouse" });
+  const { productMapping } = await prisma.shopSettings.findUniqueOrThrow({ where: { shopId: shop.id } });
   let created = 0;
   for (const variant of productVariants.nodes) {
+    // A SKU the shop's product mapping already finds an item for (the back office's own beanie,
+    // exported on day one, on a resumed demo) is stocked already.
     if (!variant.sku || (await findItem(prisma, shop.id, variant.sku))) continue;
+    if (await findItemForSku(prisma, shop.id, productMapping as SkuStrategy, { sku: variant.sku })) continue;
     await createItem(prisma, shop.id, {
       no: variant.sku,
       description: `${variant.product.title} - ${variant.title}`,

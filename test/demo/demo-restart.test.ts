@@ -162,6 +162,12 @@ describe("npm run demo, stopped with Ctrl-C and started again on the same data f
         });
         expect(sent.split(",")).toHaveLength(2);
         expect(Date.now() - changed).toBeLessThan(10_000);
+        // Resuming stocked nothing new: the beanie's variants are the BEANIE item's, not items.
+        const strays = await query<{ no: string }>(
+          second,
+          `select no from "BoItem" where no like 'BEANIE-%'`,
+        );
+        expect(strays).toEqual([]);
       } finally {
         await second.end();
       }
