@@ -245,17 +245,22 @@ describe("the embedded admin in a browser", () => {
 
   it("lists the items with the prices the export sends; Add to Shopify on a chosen one sends it", async () => {
     const { admin, shopId } = stack;
+    await createItem(prisma, shopId, { no: "CUP-1", description: "Enamel cup", unitPrice: "8" });
     await admin.navigate("Items", "/app/items");
-    const row = admin.page.getByRole("row").filter({ hasText: "MUG-1" });
-    expect(await row.innerText()).toContain("12.00");
+    // The mug is sold in Shopify already (its orders were imported above): no second product.
+    const mug = admin.page.getByRole("row").filter({ hasText: "MUG-1" });
+    expect(await mug.innerText()).toContain("12.00");
+    expect(await mug.innerText()).toContain("sold in Shopify already: not exported");
+    const row = admin.page.getByRole("row").filter({ hasText: "CUP-1" });
+    expect(await row.innerText()).toContain("8.00");
     expect(await row.innerText()).toContain("not added to Shopify");
 
     await prisma.shopSettings.update({ where: { shopId }, data: { syncItems: "to_shopify" } });
     await admin.reload();
-    await row.getByText("Enamel mug", { exact: true }).click();
+    await row.getByText("Enamel cup", { exact: true }).click();
     await admin.page.getByRole("button", { name: "Add to Shopify" }).click();
     // Background syncs are off (the step above): the export runs on the page.
-    await admin.page.getByText("Item MUG-1 is waiting to be sent to Shopify.", { exact: false }).waitFor();
+    await admin.page.getByText("Item CUP-1 is waiting to be sent to Shopify.", { exact: false }).waitFor();
     await row.getByText("synced", { exact: true }).waitFor();
     expect(await row.getByRole("link", { name: "Open in Shopify admin" }).count()).toBe(1);
     await admin.screenshot("items");
