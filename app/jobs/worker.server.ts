@@ -104,7 +104,12 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerRunner>
     // Completions and failures go through graphile-worker's batcher (delay 0: next tick), whose
     // release stop() awaits. Unbatched (the default), stop() resolves before the last job's
     // completion is written and then closes the pool: that job and its queue stay locked.
-    preset: { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
+    // Stopping (Ctrl-C, SIGTERM) lets the jobs in hand finish for up to 30 s before their
+    // signal aborts them (graphile-worker's default is 5 s: an import a little slower than
+    // that was cut off and taken again at the next start).
+    preset: {
+      worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0, gracefulShutdownAbortTimeout: 30_000 },
+    },
   });
   if (!poolId) {
     await runner.stop();

@@ -224,6 +224,8 @@ export function listenForBackOfficeChanges(
       keepAliveInitialDelayMillis: KEEPALIVE_DELAY_MS,
     });
     client.on("error", (error) => lose(client, error.message));
+    // A connection the server or the network closed without an error message ends alone.
+    client.on("end", () => lose(client, "the connection ended"));
     client.on("notification", (notification) => {
       const note = parse(notification.payload);
       if (!note) return;
