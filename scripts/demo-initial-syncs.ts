@@ -29,6 +29,7 @@ export const DEMO_CATALOG_ITEM = "BEANIE";
 export const DEMO_STOCK_LIST = operation<{
   productVariants: {
     nodes: {
+      id: string;
       sku: string | null;
       title: string;
       price: string;
@@ -38,7 +39,7 @@ export const DEMO_STOCK_LIST = operation<{
   };
 }>(
   "DemoStockList",
-  `query DemoStockList { productVariants(first: 250) { nodes { sku title price barcode product { title } } } }`,
+  `query DemoStockList { productVariants(first: 250) { nodes { id sku title price barcode product { title } } } }`,
 );
 
 export async function queueInitialSyncs(domain: string, options: { setUp: boolean }): Promise<void> {
@@ -47,10 +48,20 @@ export async function queueInitialSyncs(domain: string, options: { setUp: boolea
   const { productVariants } = await client.request(DEMO_STOCK_LIST);
   await ensureLocation(prisma, shop.id, { code: "MAIN", name: "Main warehouse" });
   const { productMapping } = await prisma.shopSettings.findUniqueOrThrow({ where: { shopId: shop.id } });
+  // Variants linked to an item already (the back office's own beanie, exported on day one, on a
+  // resumed demo: its SKUs are BEANIE-GRY and BEANIE-NVY, which no item number is) are stocked.
+  const linked = new Set(
+    (
+      await prisma.shopifyVariantMap.findMany({
+        where: { shopId: shop.id, itemNo: { not: null } },
+        select: { variantShopifyId: true },
+      })
+    ).map((link) => link.variantShopifyId.toString()),
+  );
   let created = 0;
   for (const variant of productVariants.nodes) {
-    // A SKU the shop's product mapping already finds an item for (the back office's own beanie,
-    // exported on day one, on a resumed demo) is stocked already.
+    if (linked.has(variant.id.split("/").pop()!)) continue;
+    // A SKU the shop's product mapping already finds an item for is stocked already.
     if (!variant.sku || (await findItem(prisma, shop.id, variant.sku))) continue;
     if (await findItemForSku(prisma, shop.id, productMapping as SkuStrategy, { sku: variant.sku })) continue;
     await createItem(prisma, shop.id, {
