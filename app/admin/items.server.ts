@@ -9,7 +9,13 @@ import {
   type SkuStrategy,
 } from "../backoffice/backoffice.server";
 import type { Db } from "../db.server";
-import type { Shop, ShopifyProduct, ShopSettings, SyncRecord } from "../generated/prisma/client";
+import type {
+  Shop,
+  ShopifyProduct,
+  ShopifyVariantMap,
+  ShopSettings,
+  SyncRecord,
+} from "../generated/prisma/client";
 import { collectChanges, recordsByKey, retryRecord } from "../sync/kit/outbound.server";
 import { draftOf, skuFor } from "../sync/products/build.server";
 import {
@@ -19,7 +25,7 @@ import {
   variantsOfProducts,
 } from "../sync/products/links.server";
 import { addItemsToShopify, NOT_ADDED, PRODUCT_FEED, PRODUCT_TASK } from "../sync/products/records.server";
-import { soldInShopify } from "../sync/products/export.server";
+import { soldWords, variantsSoldInShopify } from "../sync/products/export.server";
 import { syncProductsTask } from "../sync/products/task.server";
 import { startFollowUp, type FollowUp } from "./follow-up.server";
 import { pageParam, pageWindow, type Paging } from "./paging";
@@ -43,7 +49,7 @@ export const ITEM_STATE_WORDS = {
   error: "failed",
   skipped: "skipped",
   linked: "linked to a Shopify product, nothing sent yet",
-  sold: "sold in Shopify already: not exported",
+  sold: "sold in Shopify already: its product and prices are Shopify's",
 } as const;
 export type ItemSyncState = keyof typeof ITEM_STATE_WORDS;
 
@@ -90,6 +96,8 @@ export interface ItemRow {
   priceProblem: string | null;
   salesPrices: SalesPriceRow[];
   product: { id: string; title: string; status: string; adminUrl: string } | null;
+  /** Without a product of its own: the Shopify variant it is sold as (met on an order...). */
+  soldAs: { title: string; adminUrl: string | null } | null;
   state: ItemSyncState;
   /** The state in words (ITEM_STATE_WORDS). */
   stateWords: string;
@@ -154,15 +162,30 @@ export type ItemAction = z.output<typeof itemAction>;
 const money = (value: { toFixed: (digits: number) => string; decimalPlaces: () => number }) =>
   value.decimalPlaces() > 2 ? value.toFixed(4) : value.toFixed(2);
 
+function soldAsOf(shop: Shop, links: ShopifyVariantMap[] | undefined): ItemRow["soldAs"] {
+  const link = links?.find((each) => each.productShopifyId !== null) ?? links?.[0];
+  if (!link) return null;
+  return {
+    title: link.title,
+    adminUrl: link.productShopifyId === null ? null : adminProductUrl(shop.domain, link.productShopifyId),
+  };
+}
+
+/**
+ * An item Shopify sells through a product the export did not make is "sold" while the shop
+ * card does not send its prices; when it does, it is in its record's state (linked until its
+ * first change).
+ */
 function stateOf(
   record: SyncRecord | undefined,
   product: ShopifyProduct | undefined,
-  sold: string | undefined,
+  sold: boolean,
+  settings: Pick<ShopSettings, "syncItems" | "syncPrices">,
 ): ItemSyncState {
   const notAdded = record?.state === "skipped" && record.message === NOT_ADDED && record.shopifyId === null;
-  if (sold && (!record || notAdded || record.state === "skipped")) return "sold";
+  if (sold && !product && !(settings.syncItems === "to_shopify" && settings.syncPrices)) return "sold";
   if (record && !notAdded) return record.state as ItemSyncState;
-  return product ? "linked" : "not_added";
+  return product || sold ? "linked" : "not_added";
 }
 
 async function shopSettings(db: Db, shop: Shop): Promise<ShopSettings> {
@@ -216,7 +239,7 @@ export async function itemRows(
       shop.id,
       [...products.values()].map((product) => product.shopifyId),
     ),
-    soldInShopify(
+    variantsSoldInShopify(
       db,
       shop.id,
       nos.filter((no) => !products.has(no)),
@@ -227,13 +250,15 @@ export async function itemRows(
     if (!item) return [];
     const product = products.get(no);
     const record = records.get(no);
+    // The variants of its own product, else those Shopify sells it as (the first of each code).
     const byCode = new Map(
-      (product ? (links.get(product.shopifyId) ?? []) : [])
+      (product ? (links.get(product.shopifyId) ?? []) : (sold.get(no) ?? []))
         .filter((link) => link.itemNo === no)
+        .reverse()
         .map((link) => [link.variantCode ?? "", link]),
     );
     const { variants, problem } = variantRowsOf(item, settings, book);
-    const state = stateOf(record, product, sold.get(no));
+    const state = stateOf(record, product, sold.has(no), settings);
     return [
       {
         no: item.no,
@@ -260,11 +285,12 @@ export async function itemRows(
               adminUrl: adminProductUrl(shop.domain, product.shopifyId),
             }
           : null,
+        soldAs: soldAsOf(shop, sold.get(no)),
         state,
         stateWords: ITEM_STATE_WORDS[state],
         message:
           state === "sold"
-            ? sold.get(no)!
+            ? soldWords(sold.get(no)![0]!, settings)
             : state === "not_added" || state === "linked"
               ? null
               : (record?.message ?? null),
@@ -453,9 +479,9 @@ async function retry(db: Db, shop: Shop, settings: ShopSettings, no: string): Pr
       productsOfItems(db, shop.id, [item.no]),
     ]);
     const sold = products.has(item.no)
-      ? new Map<string, string>()
-      : await soldInShopify(db, shop.id, [item.no]);
-    const state = stateOf(record.get(item.no), products.get(item.no), sold.get(item.no));
+      ? new Map<string, unknown>()
+      : await variantsSoldInShopify(db, shop.id, [item.no]);
+    const state = stateOf(record.get(item.no), products.get(item.no), sold.has(item.no), settings);
     throw new Refusal(
       `Item ${item.no} has not failed (it is ${ITEM_STATE_WORDS[state]}); only a failed item can be retried.`,
       409,

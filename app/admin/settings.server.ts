@@ -1,5 +1,5 @@
 import { enqueueSync } from "../jobs/enqueue.server";
-import { PRODUCT_TASK } from "../sync/products/records.server";
+import { followedItemsDueAgain } from "../sync/products/records.server";
 import { syncProductsTask } from "../sync/products/task.server";
 import { z } from "zod";
 import {
@@ -179,10 +179,7 @@ const EXPORT_FIELDS = [
  * what was sent under the new settings, so only what they change is sent.
  */
 async function exportEverythingAgain(db: Db, shopId: string): Promise<void> {
-  await db.syncRecord.updateMany({
-    where: { shopId, task: PRODUCT_TASK, shopifyId: { not: null } },
-    data: { state: "pending", version: { increment: 1 } },
-  });
+  await followedItemsDueAgain(db, shopId);
   const shop = await db.shop.findUniqueOrThrow({ where: { id: shopId } });
   await enqueueSync(db, syncProductsTask, { shop: shop.domain, trigger: "manual", jobKey: true });
 }

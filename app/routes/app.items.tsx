@@ -273,9 +273,22 @@ export default function Items() {
                     {row.product.status.toLowerCase()}
                   </Text>
                 </BlockStack>
+              ) : row.soldAs ? (
+                <BlockStack gap="100">
+                  {row.soldAs.adminUrl ? (
+                    <Interactive>
+                      <Link url={row.soldAs.adminUrl} target="_top">
+                        Open in Shopify admin
+                      </Link>
+                    </Interactive>
+                  ) : null}
+                  <Text as="span" tone="subdued">
+                    sold as {row.soldAs.title}
+                  </Text>
+                </BlockStack>
               ) : (
                 <Text as="span" tone="subdued">
-                  {row.state === "sold" ? "sold in Shopify (see its state)" : "not in Shopify"}
+                  not in Shopify
                 </Text>
               )}
             </IndexTable.Cell>

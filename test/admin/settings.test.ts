@@ -7,38 +7,8 @@ import {
 } from "../../app/backoffice/backoffice.server";
 import prisma from "../../app/db.server";
 import { action, loader } from "../../app/routes/app.settings";
-import { adminRequest, callRoute, dataOf, statusOf } from "../support/admin";
+import { adminRequest, callRoute, dataOf, settingsForm as form, statusOf } from "../support/admin";
 import { installedShop } from "../support/shops";
-
-/** The whole form as the page submits it: checkboxes "on" or blank. */
-function form(overrides: Record<string, string> = {}) {
-  return {
-    allowBackgroundSyncs: "on",
-    autoProcessOrders: "on",
-    autoReleaseOrders: "",
-    createInvoicesForFulfilled: "on",
-    useShopifyOrderNo: "",
-    customerMapping: "email_phone",
-    customerAutoCreate: "on",
-    customerTemplateNo: "",
-    defaultCustomerNo: "",
-    productMapping: "item_no",
-    productAutoCreate: "",
-    notifyCustomerOnShipment: "on",
-    syncItems: "off",
-    createdProductStatus: "ACTIVE",
-    blockedItemAction: "draft",
-    syncPrices: "on",
-    priceGroup: "",
-    discountGroup: "",
-    pricesIncludingTax: "",
-    trackInventory: "on",
-    inventoryPolicy: "DENY",
-    itemTemplateNo: "",
-    updateItemsFromShopify: "",
-    ...overrides,
-  };
-}
 
 describe("the settings page", () => {
   it("shows the shop's settings and saves a valid change", async () => {

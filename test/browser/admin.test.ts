@@ -250,7 +250,8 @@ describe("the embedded admin in a browser", () => {
     // The mug is sold in Shopify already (its orders were imported above): no second product.
     const mug = admin.page.getByRole("row").filter({ hasText: "MUG-1" });
     expect(await mug.innerText()).toContain("12.00");
-    expect(await mug.innerText()).toContain("sold in Shopify already: not exported");
+    expect(await mug.innerText()).toContain("sold in Shopify already: its product and prices are Shopify's");
+    expect(await mug.innerText()).toContain("sold as Enamel Mug - S0");
     const row = admin.page.getByRole("row").filter({ hasText: "CUP-1" });
     expect(await row.innerText()).toContain("8.00");
     expect(await row.innerText()).toContain("not added to Shopify");

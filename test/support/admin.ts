@@ -110,3 +110,33 @@ function isDataWithInit(value: unknown): value is { data: unknown; init: Respons
     (value as { type?: unknown }).type === "DataWithResponseInit"
   );
 }
+
+/** The settings page's whole form as the page submits it: checkboxes "on" or blank. */
+export function settingsForm(overrides: Record<string, string> = {}) {
+  return {
+    allowBackgroundSyncs: "on",
+    autoProcessOrders: "on",
+    autoReleaseOrders: "",
+    createInvoicesForFulfilled: "on",
+    useShopifyOrderNo: "",
+    customerMapping: "email_phone",
+    customerAutoCreate: "on",
+    customerTemplateNo: "",
+    defaultCustomerNo: "",
+    productMapping: "item_no",
+    productAutoCreate: "",
+    notifyCustomerOnShipment: "on",
+    syncItems: "off",
+    createdProductStatus: "ACTIVE",
+    blockedItemAction: "draft",
+    syncPrices: "on",
+    priceGroup: "",
+    discountGroup: "",
+    pricesIncludingTax: "",
+    trackInventory: "on",
+    inventoryPolicy: "DENY",
+    itemTemplateNo: "",
+    updateItemsFromShopify: "",
+    ...overrides,
+  };
+}

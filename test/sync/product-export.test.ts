@@ -12,7 +12,9 @@ import { runInForeground } from "../../app/jobs/foreground.server";
 import { syncProductsTask } from "../../app/sync/products/task.server";
 import { addItemsToShopify, PRODUCT_TASK } from "../../app/sync/products/records.server";
 import { deleteVariant } from "../../simulator/resolvers/catalog-store.server";
-import { itemRows } from "../../app/admin/items.server";
+import { ITEM_STATE_WORDS, itemRows } from "../../app/admin/items.server";
+import { saveSettings } from "../../app/admin/settings.server";
+import { settingsForm } from "../support/admin";
 import { installedShop } from "../support/shops";
 import { startSimulator, type RunningSimulator } from "../support/simulator";
 import { Store } from "../support/store";
@@ -312,36 +314,127 @@ describe("an item exported to Shopify", () => {
     expect(await product(id)).toMatchObject({ title: "Linen Scarf, washed", status: "DRAFT" });
   });
 
-  it("does not make a second product for an item Shopify already sells (met on an order)", async () => {
-    const { shop, store, run, record } = await exportShop();
-    await createItem(prisma, shop.id, { no: "CAP", description: "Wool Cap", unitPrice: "15" });
-    // As the order import links a line's variant to the item it maps to.
-    await prisma.shopifyVariantMap.create({
-      data: { shopId: shop.id, variantShopifyId: 7001n, sku: "CAP", title: "Wool Cap", itemNo: "CAP" },
-    });
+  /** A product Shopify sells of two variants, each linked to an item as the order import links them. */
+  async function soldCaps(shopId: string, store: Store) {
+    const made = await store.product("Wool Cap", [
+      { sku: "CAP-S", price: "15.00", option: "S" },
+      { sku: "CAP-L", price: "15.00", option: "L" },
+    ]);
+    for (const [index, no] of ["CAP-S", "CAP-L"].entries()) {
+      await createItem(prisma, shopId, { no, description: `Wool Cap ${no}`, unitPrice: "15" });
+      // The order import knows a line's variant alone: no product, no inventory item.
+      await prisma.shopifyVariantMap.create({
+        data: {
+          shopId,
+          variantShopifyId: BigInt(made.variants.nodes[index]!.id.split("/").pop()!),
+          sku: no,
+          title: `Wool Cap - ${no}`,
+          itemNo: no,
+        },
+      });
+    }
+    return made;
+  }
+
+  it("sends the prices of an item Shopify already sells (met on an order), never a second product", async () => {
+    const { shop, store, run, product, record } = await exportShop();
+    const made = await soldCaps(shop.id, store);
     const count = async () =>
       (await store.graphql<{ productsCount: { count: number } }>(`{ productsCount { count } }`)).productsCount
         .count;
     const before = await count();
 
-    await addItemsToShopify(prisma, shop.id, ["CAP"]);
-    expect((await run()).status).toBe("succeeded");
+    // No Add to Shopify needed: the items are sold there, so their changes are followed (here
+    // their creation), and their prices sent, one request per item.
+    expect(await run()).toMatchObject({
+      status: "succeeded",
+      counts: { pricesSent: 2, mutationRequests: 2, variantLinksCompleted: 2 },
+    });
+    // A price change in the back office goes alone.
+    await setSalesPrice(prisma, shop.id, { itemNo: "CAP-S", unitPrice: "19" });
+    const priced = await run();
+    expect(priced).toMatchObject({ status: "succeeded", counts: { pricesSent: 1, mutationRequests: 1 } });
+    expect(priced.counts).not.toHaveProperty("variantLinksCompleted");
 
     expect(await count()).toBe(before);
-    expect(await record("CAP")).toMatchObject({
+    const shown = await product(made.id);
+    expect(shown!.variants.nodes.map((variant) => [variant.sku, variant.price])).toEqual([
+      ["CAP-S", "19.00"],
+      ["CAP-L", "15.00"],
+    ]);
+    // The links now know the variant's product and inventory item, for the syncs built on them.
+    const links = await prisma.shopifyVariantMap.findMany({
+      where: { shopId: shop.id },
+      orderBy: { sku: "desc" },
+    });
+    expect(links.map((link) => [link.sku, `gid://shopify/Product/${link.productShopifyId}`])).toEqual([
+      ["CAP-S", made.id],
+      ["CAP-L", made.id],
+    ]);
+    expect(links.map((link) => `gid://shopify/InventoryItem/${link.inventoryItemShopifyId}`)).toEqual(
+      ["CAP-S", "CAP-L"].map((sku) => shown!.variants.nodes.find((v) => v.sku === sku)!.inventoryItem.id),
+    );
+    expect(await record("CAP-S")).toMatchObject({ state: "synced", shopifyId: made.id });
+    const [row] = await itemRows(
+      prisma,
+      shop,
+      await prisma.shopSettings.findUniqueOrThrow({ where: { shopId: shop.id } }),
+      ["CAP-S"],
+    );
+    expect(row).toMatchObject({
+      state: "synced",
+      product: null,
+      soldAs: {
+        title: "Wool Cap - CAP-S",
+        adminUrl: expect.stringMatching(new RegExp(`/products/${made.id.split("/").pop()}$`)) as unknown,
+      },
+      variants: [{ price: "19.00", shopifyVariantId: made.variants.nodes[0]!.id.split("/").pop() }],
+    });
+
+    // Nothing changed: nothing sent.
+    await addItemsToShopify(prisma, shop.id, ["CAP-S"]);
+    const again = await run();
+    expect(again.counts).not.toHaveProperty("mutationRequests");
+    expect(again.counts).not.toHaveProperty("variantLinksCompleted");
+  });
+
+  it("leaves the prices of an item Shopify sells to Shopify when Sync prices is off", async () => {
+    const { shop, store, run, product, record } = await exportShop({ syncPrices: false });
+    const made = await soldCaps(shop.id, store);
+
+    await setSalesPrice(prisma, shop.id, { itemNo: "CAP-S", unitPrice: "19" });
+    const refused = await run();
+    expect(refused.counts).not.toHaveProperty("mutationRequests");
+
+    expect((await product(made.id))!.variants.nodes[0]!.price).toBe("15.00");
+    expect(await record("CAP-S")).toMatchObject({
       state: "skipped",
-      shopifyId: null,
-      message: expect.stringContaining(
-        'already sold in Shopify as "Wool Cap" (variant 7001, SKU CAP, met on an order)',
+      message: expect.stringMatching(
+        /^already sold in Shopify as "Wool Cap - CAP-S" \(variant \d+, SKU CAP-S, met on an order\): the export does not create a second product for it; Sync prices is off/,
       ) as unknown,
     });
     const [row] = await itemRows(
       prisma,
       shop,
       await prisma.shopSettings.findUniqueOrThrow({ where: { shopId: shop.id } }),
-      ["CAP"],
+      ["CAP-S"],
     );
-    expect(row).toMatchObject({ state: "sold", stateWords: "sold in Shopify already: not exported" });
+    expect(row).toMatchObject({ state: "sold", stateWords: ITEM_STATE_WORDS.sold });
+  });
+
+  it("sends the prices of every item Shopify sells when the shop card turns Sync items to Shopify", async () => {
+    const { shop, store, run, product } = await exportShop({ syncItems: "off" });
+    const made = await soldCaps(shop.id, store);
+    await setSalesPrice(prisma, shop.id, { itemNo: "CAP-L", unitPrice: "17" });
+
+    const saved = await saveSettings(prisma, shop.id, settingsForm({ syncItems: "to_shopify" }));
+    expect(saved.ok).toBe(true);
+    expect((await run()).counts).toMatchObject({ pricesSent: 2, mutationRequests: 2 });
+
+    expect((await product(made.id))!.variants.nodes.map((variant) => variant.price)).toEqual([
+      "15.00",
+      "17.00",
+    ]);
   });
 
   it("makes the product again when the merchant deleted it in Shopify", async () => {

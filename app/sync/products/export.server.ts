@@ -16,8 +16,10 @@ import { RecordLoop, type RecordResult } from "../kit/records.server";
 import { draftOf, type ProductDraft, type VariantDraft } from "./build.server";
 import { listOf, type ProductFilters } from "./filters.server";
 import {
+  completeVariantLinks,
   linkProduct,
   linkVariants,
+  type LinkedBy,
   productsOfItems,
   unlinkOtherVariants,
   variantsOfProducts,
@@ -83,13 +85,21 @@ interface SetUnit {
   answer?: ProductSetData | { errors: string[] };
 }
 
+/** A variant whose price changed, with its draft. */
+interface ChangedPrice {
+  link: ShopifyVariantMap;
+  variant: VariantDraft;
+}
+
 interface PricesUnit {
   kind: "prices";
   record: SyncRecord;
   draft: ProductDraft;
-  product: ShopifyProduct;
-  /** The changed variants, each with its draft. */
-  changed: { link: ShopifyVariantMap; variant: VariantDraft }[];
+  /** The product whose variants they are: the item's own, or one Shopify sells it as. */
+  productShopifyId: bigint;
+  /** The item's own product (made again whole when a variant is gone), or one Shopify sells it as. */
+  own: boolean;
+  changed: ChangedPrice[];
   answer?: VariantPricesData | { errors: string[] };
 }
 
@@ -166,6 +176,9 @@ export async function exportItems(
   const chosen = listOf(ctx.filters.itemNos);
   if (chosen.length > 0) await addItemsToShopify(db, shop.id, chosen);
   await collectChanges(db, shop.id, PRODUCT_FEED);
+  // Variants met on orders know their product and inventory item before their prices are sent.
+  const completed = await completeVariantLinks(db, client, shop.id);
+  if (completed > 0) ctx.count("variantLinksCompleted", completed);
   const due = await db.syncRecord.findMany({
     where: {
       shopId: shop.id,
@@ -204,9 +217,9 @@ export async function exportItems(
   loop.finish({ noun: "item", failed: "not sent to Shopify" });
 }
 
-function pricesVariables(unit: PricesUnit): VariantPricesVariables {
+function pricesVariables(unit: Pick<PricesUnit, "productShopifyId" | "changed">): VariantPricesVariables {
   return {
-    productId: gid("Product", unit.product.shopifyId),
+    productId: gid("Product", unit.productShopifyId),
     variants: unit.changed.map(({ link, variant }) => ({
       id: gid("ProductVariant", link.variantShopifyId),
       price: variant.price,
@@ -279,7 +292,7 @@ async function plan(
     shopId,
     [...products.values()].map((product) => product.shopifyId),
   );
-  const sold = await soldInShopify(
+  const sold = await variantsSoldInShopify(
     db,
     shopId,
     keys.filter((key) => !products.has(key)),
@@ -299,7 +312,7 @@ async function plan(
     if (!product && draft.blocked)
       return settleWith(db, record, "skip", "the item is blocked: it is not created in Shopify");
     const soldAs = product ? undefined : sold.get(record.recordKey);
-    if (soldAs) return settleWith(db, record, "skip", soldAs);
+    if (soldAs) return soldPrices(db, record, draft, soldAs, settings);
     const productLinks = product ? (links.get(product.shopifyId) ?? []) : [];
     const byCode = new Map(productLinks.map((link) => [link.variantCode ?? "", link]));
     const linked = draft.variants.map((variant) => byCode.get(variant.code ?? ""));
@@ -319,7 +332,8 @@ async function plan(
           return link.sentPriceHash === variant.priceHash ? [] : [{ link, variant }];
         })
       : [];
-    if (changed.length > 0) return { kind: "prices", record, draft, product, changed };
+    if (changed.length > 0)
+      return { kind: "prices", record, draft, productShopifyId: product.shopifyId, own: true, changed };
     return {
       kind: "settle",
       record,
@@ -335,11 +349,15 @@ async function plan(
 }
 
 /**
- * Items without a product of their own that Shopify sells already: a variant linked to them
- * (met on an order, or mapped by a person) that is not of a product deleted in Shopify. The
- * export does not create a second product for them; why, in words, by item.
+ * Items without a product of their own that Shopify sells already: the variants linked to them
+ * (met on an order, or mapped by a person) that are not of a product deleted in Shopify, by
+ * item. The export does not create a second product for them; it sends their prices.
  */
-export async function soldInShopify(db: Db, shopId: string, itemNos: string[]): Promise<Map<string, string>> {
+export async function variantsSoldInShopify(
+  db: Db,
+  shopId: string,
+  itemNos: string[],
+): Promise<Map<string, ShopifyVariantMap[]>> {
   if (itemNos.length === 0) return new Map();
   const links = await db.shopifyVariantMap.findMany({
     where: { shopId, itemNo: { in: itemNos } },
@@ -354,22 +372,107 @@ export async function soldInShopify(db: Db, shopId: string, itemNos: string[]): 
       })
     ).map((row) => row.shopifyId),
   );
-  const sold = new Map<string, string>();
+  const sold = new Map<string, ShopifyVariantMap[]>();
   for (const link of links) {
-    if (!link.itemNo || sold.has(link.itemNo)) continue;
+    if (!link.itemNo) continue;
     if (link.productShopifyId !== null && deleted.has(link.productShopifyId)) continue;
-    const how =
-      link.linkedBy === "person"
-        ? "mapped by a person"
-        : link.linkedBy === "order"
-          ? "met on an order"
-          : `linked by the ${link.linkedBy}`;
-    sold.set(
-      link.itemNo,
-      `already sold in Shopify as "${link.title}" (variant ${link.variantShopifyId}${link.sku ? `, SKU ${link.sku}` : ""}, ${how}): the export does not create a second product for it; its product stays Shopify's, so its prices are changed in Shopify`,
-    );
+    sold.set(link.itemNo, [...(sold.get(link.itemNo) ?? []), link]);
   }
   return sold;
+}
+
+/**
+ * How the item is sold in Shopify, in words (the first of its linked variants), and, when the
+ * shop card does not send its prices, why.
+ */
+export function soldWords(
+  link: ShopifyVariantMap,
+  settings: Pick<Settings, "syncItems" | "syncPrices">,
+): string {
+  const how =
+    link.linkedBy === "person"
+      ? "mapped by a person"
+      : link.linkedBy === "order"
+        ? "met on an order"
+        : `linked by the ${link.linkedBy}`;
+  const why =
+    settings.syncItems !== "to_shopify"
+      ? "; Sync items is not To Shopify on the shop card, so its prices are Shopify's"
+      : !settings.syncPrices
+        ? "; Sync prices is off on the shop card, so its prices are Shopify's"
+        : "";
+  return `already sold in Shopify as "${link.title}" (variant ${link.variantShopifyId}${link.sku ? `, SKU ${link.sku}` : ""}, ${how}): the export does not create a second product for it${why}`;
+}
+
+/**
+ * An item Shopify sells as variants of products the export did not make: with Sync prices on,
+ * the prices of those variants (priceOf, as for the item's own product) go with
+ * productVariantsBulkUpdate, only those that changed since they were last sent; the products
+ * themselves stay Shopify's. With Sync prices off there is nothing to send.
+ */
+function soldPrices(
+  db: Db,
+  record: SyncRecord,
+  draft: ProductDraft,
+  links: ShopifyVariantMap[],
+  settings: Settings,
+): Unit {
+  const words = soldWords(links[0]!, settings);
+  if (!settings.syncPrices) return settleWith(db, record, "skip", words);
+  const byCode = new Map(draft.variants.map((variant) => [variant.code ?? "", variant]));
+  const priced = links.flatMap((link) => {
+    const variant = byCode.get(link.variantCode ?? "");
+    return variant && link.productShopifyId !== null ? [{ link, variant }] : [];
+  });
+  if (priced.length === 0)
+    return settleWith(
+      db,
+      record,
+      "skip",
+      `${words}; none of its variants in Shopify was found (deleted in Shopify, or not one of the item's variants), so no price was sent`,
+    );
+  const byProduct = new Map<bigint, ChangedPrice[]>();
+  for (const price of priced)
+    if (price.link.sentPriceHash !== price.variant.priceHash) {
+      const productId = price.link.productShopifyId!;
+      byProduct.set(productId, [...(byProduct.get(productId) ?? []), price]);
+    }
+  const productId = priced[0]!.link.productShopifyId!;
+  const sent = { shopifyId: gid("Product", productId), sentHash: draft.structureHash };
+  if (byProduct.size === 0)
+    return {
+      kind: "settle",
+      record,
+      settle: async () => {
+        await markSent(db, record, sent);
+        return "unchanged";
+      },
+    };
+  if (byProduct.size === 1) {
+    const [productShopifyId, changed] = [...byProduct][0]!;
+    return { kind: "prices", record, draft, productShopifyId, own: false, changed };
+  }
+  // Sold as variants of several products: a request for each (rare; no bulk line holds two).
+  return {
+    kind: "settle",
+    record,
+    settle: async (client) => {
+      const refused: string[] = [];
+      for (const [productShopifyId, changed] of byProduct) {
+        const unit = { productShopifyId, own: false, changed };
+        try {
+          const answer = await client.request(VARIANT_PRICES, pricesVariables(unit));
+          refused.push(...(await settlePrices(db, record.shopId, unit, answer)));
+        } catch (error) {
+          if (!(error instanceof RecordError)) throw error;
+          refused.push(error.message);
+        }
+      }
+      if (refused.length > 0) throw new RecordError(refused.join("; "));
+      await markSent(db, record, sent);
+      return { outcome: "sent", count: "pricesSent" };
+    },
+  };
 }
 
 function settleWith(db: Db, record: SyncRecord, how: "skip" | "keep", reason: string): SettleUnit {
@@ -576,6 +679,26 @@ async function applySet(
 
 async function applyPrices(db: Db, client: AdminClient, unit: PricesUnit): Promise<RecordResult> {
   const answer = unit.answer ?? (await client.request(VARIANT_PRICES, pricesVariables(unit)));
+  const refused = await settlePrices(db, unit.record.shopId, unit, answer);
+  if (refused.length > 0) throw new RecordError(refused.join("; "));
+  await markSent(db, unit.record, {
+    shopifyId: gid("Product", unit.productShopifyId),
+    sentHash: unit.draft.structureHash,
+  });
+  return { outcome: "sent", count: "pricesSent" };
+}
+
+/**
+ * Shopify's answer to a prices update of one product: the variants it took keep the price as
+ * sent; each one it refused keeps its message (or loses its link, deleted in Shopify). Returns
+ * the refusals in words; throws when the whole update was refused.
+ */
+async function settlePrices(
+  db: Db,
+  shopId: string,
+  unit: Pick<PricesUnit, "productShopifyId" | "own" | "changed">,
+  answer: VariantPricesData | { errors: string[] },
+): Promise<string[]> {
   if ("errors" in answer) throw new RecordError(`Shopify: ${answer.errors.join("; ")}`);
   const { product, userErrors } = answer.productVariantsBulkUpdate;
   // Shopify names a refused variant by its place in the list (variants.<n>.price): that one
@@ -590,7 +713,7 @@ async function applyPrices(db: Db, client: AdminClient, unit: PricesUnit): Promi
   }
   if (general.length > 0 || !product) {
     const gone = general.some(productGone);
-    if (gone) await forgetProduct(db, unit.record.shopId, unit.product.shopifyId);
+    if (gone) await forgetProduct(db, shopId, unit.productShopifyId);
     throw new RecordError(
       `Shopify: ${general.map((e) => e.message).join("; ") || "no product came back"}${gone ? DELETED_IN_SHOPIFY : ""}`,
     );
@@ -599,29 +722,26 @@ async function applyPrices(db: Db, client: AdminClient, unit: PricesUnit): Promi
   await db.$transaction(async (tx) => {
     await linkVariants(
       tx,
-      unit.record.shopId,
+      shopId,
       sent.map(({ link, variant }) => ({
         variantShopifyId: link.variantShopifyId,
-        productShopifyId: unit.product.shopifyId,
+        productShopifyId: unit.productShopifyId,
         inventoryItemShopifyId: link.inventoryItemShopifyId,
         sku: link.sku,
         barcode: link.barcode,
         title: link.title,
         itemNo: link.itemNo,
         variantCode: link.variantCode,
-        linkedBy: link.linkedBy as "export",
+        linkedBy: link.linkedBy as LinkedBy,
         sentPriceHash: variant.priceHash,
       })),
     );
     for (const [index, words] of failed) {
       const where = {
-        shopId_variantShopifyId: {
-          shopId: unit.record.shopId,
-          variantShopifyId: unit.changed[index]!.link.variantShopifyId,
-        },
+        shopId_variantShopifyId: { shopId, variantShopifyId: unit.changed[index]!.link.variantShopifyId },
       };
-      // A variant deleted in Shopify loses its link: the next run sends the product whole,
-      // which makes the variant again. Any other refusal stays on the variant.
+      // A variant deleted in Shopify loses its link: the next run sends the item's own product
+      // whole, which makes the variant again. Any other refusal stays on the variant.
       if (words.some(variantGone)) await tx.shopifyVariantMap.delete({ where });
       else
         await tx.shopifyVariantMap.update({
@@ -629,26 +749,18 @@ async function applyPrices(db: Db, client: AdminClient, unit: PricesUnit): Promi
           data: { priceMessage: words.map((e) => e.message).join("; ") },
         });
     }
-    await tx.shopifyProduct.update({
-      where: { shopId_shopifyId: { shopId: unit.record.shopId, shopifyId: unit.product.shopifyId } },
+    // Our own write, so the import knows its echo (a product Shopify sells the item as may
+    // not be one the products sync has read).
+    await tx.shopifyProduct.updateMany({
+      where: { shopId, shopifyId: unit.productShopifyId },
       data: { ownWriteAt: new Date(product.updatedAt) },
     });
   });
-  if (failed.size > 0)
-    throw new RecordError(
-      [...failed]
-        .map(([index, words]) => {
-          const { variant } = unit.changed[index]!;
-          const label = `variant ${variant.code ?? variant.sku ?? index}`;
-          return words.some(variantGone)
-            ? `${label} no longer exists in Shopify; the next run sends the product whole again`
-            : `${label}: ${words.map((e) => e.message).join("; ")}`;
-        })
-        .join("; "),
-    );
-  await markSent(db, unit.record, {
-    shopifyId: gid("Product", unit.product.shopifyId),
-    sentHash: unit.draft.structureHash,
+  return [...failed].map(([index, words]) => {
+    const { variant } = unit.changed[index]!;
+    const label = `variant ${variant.code ?? variant.sku ?? index}`;
+    return words.some(variantGone)
+      ? `${label} no longer exists in Shopify${unit.own ? "; the next run sends the product whole again" : ": its link is removed"}`
+      : `${label}: ${words.map((e) => e.message).join("; ")}`;
   });
-  return { outcome: "sent", count: "pricesSent" };
 }

@@ -1,5 +1,8 @@
 import type { Db, Tx } from "../../db.server";
 import type { ShopifyProduct, ShopifyVariantMap } from "../../generated/prisma/client";
+import type { AdminClient } from "../../shopify/admin-client.server";
+import { gid, numericId } from "../../shopify/ids.server";
+import { VARIANT_LINKS, VARIANT_LINKS_PER_PAGE, type VariantLinkNode } from "./operations.server";
 
 /**
  * The links the products sync keeps, for itself and the syncs built on it (inventory, images,
@@ -166,4 +169,45 @@ export async function itemNosOfSkus(db: Db | Tx, shopId: string, text: string): 
     take: 1000,
   });
   return rows.map((row) => row.itemNo!);
+}
+
+/**
+ * Variants linked to an item without their product or inventory item (an order line names the
+ * variant alone; a person maps a variant by id) get both from Shopify, a page of ids at a time,
+ * so every link serves the syncs that need them (prices of a product Shopify sells, inventory).
+ * A variant Shopify no longer has keeps its link as it is. Returns how many links it completed;
+ * with none to complete it sends nothing.
+ */
+export async function completeVariantLinks(db: Db, client: AdminClient, shopId: string): Promise<number> {
+  let after = -1n;
+  let completed = 0;
+  for (;;) {
+    const incomplete = await db.shopifyVariantMap.findMany({
+      where: {
+        shopId,
+        itemNo: { not: null },
+        variantShopifyId: { gt: after },
+        OR: [{ productShopifyId: null }, { inventoryItemShopifyId: null }],
+      },
+      select: { variantShopifyId: true },
+      orderBy: { variantShopifyId: "asc" },
+      take: VARIANT_LINKS_PER_PAGE,
+    });
+    if (incomplete.length === 0) return completed;
+    after = incomplete.at(-1)!.variantShopifyId;
+    const { nodes } = await client.request(VARIANT_LINKS, {
+      ids: incomplete.map((link) => gid("ProductVariant", link.variantShopifyId)),
+    });
+    const found = nodes.filter((node): node is VariantLinkNode => Boolean(node?.id));
+    if (found.length > 0)
+      await db.$executeRaw`
+        update "ShopifyVariantMap" m
+           set "productShopifyId" = v.product, "inventoryItemShopifyId" = v.inventory, "updatedAt" = now()
+          from unnest(${found.map((node) => numericId(node.id))}::bigint[],
+                      ${found.map((node) => numericId(node.product.id))}::bigint[],
+                      ${found.map((node) => numericId(node.inventoryItem.id))}::bigint[]) as v(variant, product, inventory)
+         where m."shopId" = ${shopId}::uuid and m."variantShopifyId" = v.variant`;
+    completed += found.length;
+    if (incomplete.length < VARIANT_LINKS_PER_PAGE) return completed;
+  }
 }

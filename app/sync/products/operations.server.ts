@@ -114,6 +114,27 @@ export const VARIANT_PRICES = operation<VariantPricesData, VariantPricesVariable
   { largest: { variants: 2048 } },
 );
 
+/** Variant links completed at a time (3 points each: the variant, its product, its inventory item). */
+export const VARIANT_LINKS_PER_PAGE = 100;
+
+export interface VariantLinkNode {
+  id: string;
+  product: { id: string };
+  inventoryItem: { id: string };
+}
+
+/** The product and inventory item of variants linked without them (met on an order, mapped by a person). */
+export const VARIANT_LINKS = operation<
+  { nodes: (VariantLinkNode | NotAProduct | null)[] },
+  { ids: string[] }
+>(
+  "SyncVariantLinks",
+  `query SyncVariantLinks($ids: [ID!]!) {
+    nodes(ids: $ids) { ... on ProductVariant { id product { id } inventoryItem { id } } }
+  }`,
+  { largest: { ids: VARIANT_LINKS_PER_PAGE } },
+);
+
 export interface ProductStatusData {
   productUpdate: {
     product: { id: string; status: string; updatedAt: string } | null;

@@ -13,23 +13,50 @@ import { collectChanges, recordsByKey, type OutboundFeed } from "../kit/outbound
 export const PRODUCT_TASK = "sync_products";
 export const NOT_ADDED = "not added to Shopify: use Add to Shopify on the Items page";
 
-/** Items of these keys that the export follows: linked to a product, or added by a person. */
+/**
+ * Items of these keys that the export follows: linked to a product, sold in Shopify (a variant
+ * linked to them, for their prices), or added by a person.
+ */
 async function followed(db: Db | Tx, shopId: string, keys: string[]): Promise<Set<string>> {
-  const [linked, records] = await Promise.all([
+  const [linked, sold, records] = await Promise.all([
     db.shopifyProduct.findMany({
       where: { shopId, itemNo: { in: keys }, deletedAt: null },
       select: { itemNo: true },
+    }),
+    db.shopifyVariantMap.findMany({
+      where: { shopId, itemNo: { in: keys } },
+      select: { itemNo: true },
+      distinct: ["itemNo"],
     }),
     db.syncRecord.findMany({
       where: { shopId, task: PRODUCT_TASK, recordKey: { in: keys } },
       select: { recordKey: true, state: true, message: true, shopifyId: true },
     }),
   ]);
-  const keep = new Set(linked.map((row) => row.itemNo!));
+  const keep = new Set([...linked, ...sold].map((row) => row.itemNo!));
   for (const record of records)
     if (record.shopifyId !== null || !(record.state === "skipped" && record.message === NOT_ADDED))
       keep.add(record.recordKey);
   return keep;
+}
+
+/**
+ * Every item the export follows is due again (the shop card's export settings changed): those
+ * with a product or a variant in Shopify, whether the export made it or not. Returns how many.
+ */
+export async function followedItemsDueAgain(db: Db | Tx, shopId: string): Promise<number> {
+  return db.$executeRaw`
+    insert into "SyncRecord" (id, "shopId", task, "recordKey", state, "changedAt", "updatedAt")
+    select gen_random_uuid(), ${shopId}::uuid, ${PRODUCT_TASK}, k.no, 'pending', now(), now()
+      from (select "itemNo" as no from "ShopifyVariantMap" where "shopId" = ${shopId}::uuid and "itemNo" is not null
+            union
+            select "itemNo" from "ShopifyProduct"
+             where "shopId" = ${shopId}::uuid and "itemNo" is not null and "deletedAt" is null
+            union
+            select "recordKey" from "SyncRecord"
+             where "shopId" = ${shopId}::uuid and task = ${PRODUCT_TASK} and "shopifyId" is not null) as k
+    on conflict ("shopId", task, "recordKey")
+    do update set state = 'pending', version = "SyncRecord".version + 1, "updatedAt" = now()`;
 }
 
 export const PRODUCT_FEED = {
