@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { fieldMessages, Refusal } from "./refusal.server";
 import type { Db } from "../db.server";
-import type { Schedule, Shop, SyncRun } from "../generated/prisma/client";
+import type { Schedule, Shop, ShopSettings, SyncRun } from "../generated/prisma/client";
 import { enqueueSync } from "../jobs/enqueue.server";
 import { describeError } from "../errors.server";
 import { CategoryBusy } from "../jobs/category-lock.server";
@@ -24,6 +24,8 @@ export interface TaskRow {
   category: string;
   lastRun: SyncRun | null;
   nextRunAt: Date | null;
+  /** Why its schedule queues no run for this shop's settings (the manifest's idleWhen), or null. */
+  idle: string | null;
 }
 
 function requireTask(name: string) {
@@ -47,33 +49,50 @@ async function lastRuns(db: Db, shopId: string): Promise<Map<string, SyncRun>> {
   return new Map(runs.map((run) => [run.task, run]));
 }
 
-function taskRow(shop: Shop, info: TaskInfo, schedule: Schedule | null, lastRun: SyncRun | null): TaskRow {
+function taskRow(
+  shop: Shop,
+  settings: ShopSettings | null,
+  info: TaskInfo,
+  schedule: Schedule | null,
+  lastRun: SyncRun | null,
+): TaskRow {
+  const task = info.available ? findSyncTask(info.name) : undefined;
+  const idle = settings && task && "manifest" in task ? (task.manifest.idleWhen?.(settings) ?? null) : null;
   return {
     info,
     schedule,
     category: schedule?.category ?? info.category ?? "",
     lastRun,
-    nextRunAt: schedule?.enabled && !shop.uninstalledAt ? schedule.nextRunAt : null,
+    nextRunAt: schedule?.enabled && !shop.uninstalledAt && !idle ? schedule.nextRunAt : null,
+    idle,
   };
 }
 
 export async function listTasks(db: Db, shop: Shop): Promise<TaskRow[]> {
-  const [schedules, last] = await Promise.all([
+  const [schedules, last, settings] = await Promise.all([
     db.schedule.findMany({ where: { shopId: shop.id } }),
     lastRuns(db, shop.id),
+    db.shopSettings.findUnique({ where: { shopId: shop.id } }),
   ]);
   return TASK_CATALOG.map((info) =>
-    taskRow(shop, info, schedules.find((row) => row.task === info.name) ?? null, last.get(info.name) ?? null),
+    taskRow(
+      shop,
+      settings,
+      info,
+      schedules.find((row) => row.task === info.name) ?? null,
+      last.get(info.name) ?? null,
+    ),
   );
 }
 
 export async function getTask(db: Db, shop: Shop, name: string): Promise<TaskRow> {
   const { info } = requireTask(name);
-  const [schedule, lastRun] = await Promise.all([
+  const [schedule, lastRun, settings] = await Promise.all([
     db.schedule.findUnique({ where: { shopId_task: { shopId: shop.id, task: info.name } } }),
     db.syncRun.findFirst({ where: { shopId: shop.id, task: info.name }, orderBy: { queuedAt: "desc" } }),
+    db.shopSettings.findUnique({ where: { shopId: shop.id } }),
   ]);
-  return taskRow(shop, info, schedule, lastRun);
+  return taskRow(shop, settings, info, schedule, lastRun);
 }
 
 /** What an HTML checkbox sends: "on" (or "true") when ticked; nothing, "" or "false" when not. */

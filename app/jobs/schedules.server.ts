@@ -11,7 +11,7 @@ import type { SyncTaskDefinition } from "./sync-task.server";
 
 /** A task the tick can fire: the app's have a manifest, the job machinery's tests' need none. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnyTask = SyncTaskDefinition<any> & { manifest?: Pick<TaskManifest<unknown>, "scheduledWhen"> };
+type AnyTask = SyncTaskDefinition<any> & { manifest?: Pick<TaskManifest<unknown>, "idleWhen"> };
 const findSyncTask = (name: string, tasks: readonly AnyTask[]) => tasks.find((task) => task.name === name);
 
 /**
@@ -22,7 +22,7 @@ const findSyncTask = (name: string, tasks: readonly AnyTask[]) => tasks.find((ta
  * schedule that missed several times fires once, then keeps its rhythm. Schedules of
  * uninstalled shops are not due: they resume when the shop reinstalls. A due schedule whose
  * task's manifest says a scheduled run has nothing to do for the shop's settings
- * (`scheduledWhen`: the product sync of a shop whose Sync items is off) moves on without a run.
+ * (`idleWhen`: the product sync of a shop whose Sync items is off) moves on without a run.
  */
 
 export function nextRun(cron: string, after: Date): Date {
@@ -123,13 +123,13 @@ export async function addDefaultSchedules(
 
 /**
  * True when the task's manifest says a scheduled run has nothing to do for the shop's settings
- * (`scheduledWhen`). A shop without a settings row is left to the run.
+ * (`idleWhen`). A shop without a settings row is left to the run.
  */
 async function nothingToDo(tx: Tx, task: AnyTask, shopId: string): Promise<boolean> {
-  const wanted = task.manifest?.scheduledWhen;
-  if (!wanted) return false;
+  const idle = task.manifest?.idleWhen;
+  if (!idle) return false;
   const settings = await tx.shopSettings.findUnique({ where: { shopId } });
-  return settings !== null && !wanted(settings);
+  return settings !== null && idle(settings) !== null;
 }
 
 interface DueSchedule {

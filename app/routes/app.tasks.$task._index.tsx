@@ -59,6 +59,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
       ...presetOf(cron),
       summary: describeSchedule(cron),
       nextRunAt: row.nextRunAt?.toISOString() ?? null,
+      idle: row.idle,
     },
     category: row.category,
     hasFilters: row.info.filters.length > 0,
@@ -269,9 +270,11 @@ export default function TaskPage() {
                   </FormLayout>
                   <InlineStack align="space-between" blockAlign="center">
                     <Text as="span" tone="subdued">
-                      {data.schedule.enabled
-                        ? `${data.schedule.summary}; next run ${formatTime(data.schedule.nextRunAt)}`
-                        : "Not scheduled"}
+                      {!data.schedule.enabled
+                        ? "Not scheduled"
+                        : data.schedule.idle
+                          ? `${data.schedule.summary}; no run while ${data.schedule.idle[0]!.toLowerCase()}${data.schedule.idle.slice(1)}`
+                          : `${data.schedule.summary}; next run ${formatTime(data.schedule.nextRunAt)}`}
                     </Text>
                     <Button submit variant="primary" loading={saving}>
                       Save schedule

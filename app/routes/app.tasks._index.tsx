@@ -30,6 +30,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
         : null,
       lastRun: row.lastRun ? toRunView(row.lastRun) : null,
       nextRunAt: row.nextRunAt?.toISOString() ?? null,
+      idle: row.idle,
     })),
   };
 };
@@ -138,7 +139,15 @@ export default function Tasks() {
                   "—"
                 )}
               </IndexTable.Cell>
-              <IndexTable.Cell>{formatTime(task.nextRunAt)}</IndexTable.Cell>
+              <IndexTable.Cell>
+                {task.idle && task.schedule?.enabled ? (
+                  <Text as="span" tone="subdued">
+                    No run: {task.idle}
+                  </Text>
+                ) : (
+                  formatTime(task.nextRunAt)
+                )}
+              </IndexTable.Cell>
               <IndexTable.Cell>
                 {!task.available ? (
                   <Badge>Not available yet</Badge>

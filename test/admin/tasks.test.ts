@@ -48,6 +48,43 @@ describe("the tasks page", () => {
   });
 });
 
+describe("a scheduled task with nothing to do for the shop's settings", () => {
+  it("shows why instead of a next run, and its next run once the settings use it", async () => {
+    const shop = await installedShop();
+    const products = async () => {
+      const { tasks } = await dataOf<{
+        tasks: {
+          name: string;
+          schedule: { enabled: boolean } | null;
+          nextRunAt: string | null;
+          idle: string | null;
+        }[];
+      }>(await callRoute(tasksLoader, adminRequest(shop.domain, "/app/tasks")));
+      const listed = tasks.find((task) => task.name === "sync_products")!;
+      const page = await dataOf<{ schedule: { nextRunAt: string | null; idle: string | null } }>(
+        await callRoute(taskLoader, adminRequest(shop.domain, "/app/tasks/sync_products"), {
+          task: "sync_products",
+        }),
+      );
+      return { listed, page: page.schedule };
+    };
+
+    // Sync items is off, as on a new shop: the hourly schedule queues no run.
+    const off = await products();
+    expect(off.listed).toMatchObject({
+      schedule: { enabled: true },
+      nextRunAt: null,
+      idle: "Sync items is off on the shop card",
+    });
+    expect(off.page).toMatchObject({ nextRunAt: null, idle: "Sync items is off on the shop card" });
+
+    await prisma.shopSettings.update({ where: { shopId: shop.id }, data: { syncItems: "to_shopify" } });
+    const on = await products();
+    expect(on.listed).toMatchObject({ idle: null, nextRunAt: expect.any(String) as unknown });
+    expect(on.page).toMatchObject({ idle: null, nextRunAt: on.listed.nextRunAt });
+  });
+});
+
 describe("when a merchant sets the orders task to fully paid every 15 minutes", () => {
   it("keeps the filter and the schedule, and the next run is due in the next quarter hour", async () => {
     const shop = await installedShop();

@@ -49,14 +49,15 @@ export interface TaskManifest<F> {
    */
   schedule?: { cron: string };
   /**
-   * Whether a scheduled run has anything to do for a shop with these settings (always, when
-   * left out). When it says no, the schedule tick moves the due schedule on to its next time
-   * without queuing a run, so a shop that does not use the task gets no empty run records.
-   * Runs started by hand, the CLI, a webhook or the back-office doorbell are not asked: the
-   * run itself still handles the settings saying there is nothing to do (they may change
-   * between the tick and the run).
+   * Why a scheduled run has nothing to do for a shop with these settings, in words ("Sync items
+   * is off on the shop card"), or null when it has (always, when left out). When there is a
+   * reason, the schedule tick moves the due schedule on to its next time without queuing a
+   * run, so a shop that does not use the task gets no empty run records, and the tasks pages
+   * show the reason instead of a next run. Runs started by hand, the CLI, a webhook or the
+   * back-office doorbell are not asked: the run itself still handles the settings saying there
+   * is nothing to do (they may change between the tick and the run).
    */
-  scheduledWhen?: (settings: ShopSettings) => boolean;
+  idleWhen?: (settings: ShopSettings) => string | null;
   /** Attempts before a run that keeps failing with retryable errors is failed (default 5). */
   maxAttempts?: number;
 }

@@ -30,7 +30,7 @@ export const syncProductsTask = defineTask(
     // change feed) missed; they give the seconds. A shop whose Sync items is off has nothing
     // to reconcile: its schedule moves on without a run.
     schedule: { cron: "0 * * * *" },
-    scheduledWhen: (settings) => settings.syncItems !== "off",
+    idleWhen: (settings) => (settings.syncItems === "off" ? "Sync items is off on the shop card" : null),
   },
   async (ctx) => {
     const settings = await ctx.db.shopSettings.findUniqueOrThrow({ where: { shopId: ctx.shop.id } });
