@@ -41,6 +41,13 @@ export interface RequestFaults {
   /** Share of requests delayed by delayMs before being answered. */
   delayShare: number;
   delayMs: number;
+  /**
+   * Share of requests that are carried out but whose answer is lost (HTTP 504 Gateway Timeout
+   * after the work is done, as when Shopify's edge gives up on a slow request): only those of
+   * the operations named in lostAnswerOperations, or of every operation when it is empty.
+   */
+  lostAnswerShare: number;
+  lostAnswerOperations: string[];
 }
 
 export class Simulator {
@@ -52,7 +59,15 @@ export class Simulator {
   readonly webhooks: WebhookDispatcher;
   readonly random: () => number;
   private readonly buckets = new Map<string, CostBucket>();
-  faults: RequestFaults = { throttledShare: 0, http429Share: 0, http5xxShare: 0, delayShare: 0, delayMs: 0 };
+  faults: RequestFaults = {
+    throttledShare: 0,
+    http429Share: 0,
+    http5xxShare: 0,
+    delayShare: 0,
+    delayMs: 0,
+    lostAnswerShare: 0,
+    lostAnswerOperations: [],
+  };
   /**
    * Where clients reach this simulator (`http://127.0.0.1:<port>`): set when its HTTP server
    * starts listening, unless set before. Files it hands out (bulk operation results, staged

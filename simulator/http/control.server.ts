@@ -46,6 +46,8 @@ const requestFaults = z
     http5xxShare: share,
     delayShare: share,
     delayMs: z.number().int().min(0).max(60_000),
+    lostAnswerShare: share,
+    lostAnswerOperations: z.array(z.string().min(1)).max(50),
   })
   .partial()
   .strict();

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Simulator, SIM_API_VERSION } from "../simulator.server";
+import { Simulator, SIM_API_VERSION, type RequestFaults } from "../simulator.server";
 import {
   handleStagedUpload,
   isStagedUploadPath,
@@ -160,10 +160,26 @@ async function handleAdmin(sim: Simulator, request: RoutedRequest, response: Ser
       });
       return;
     }
-    send(response, 200, await runAdminRequest(sim, shop, body));
+    const answer = await runAdminRequest(sim, shop, body);
+    if (faults.lostAnswerShare > 0 && losesAnswer(faults, body) && sim.random() < faults.lostAnswerShare) {
+      throw new HttpError(504, { errors: "Gateway Timeout" });
+    }
+    send(response, 200, answer);
     return;
   }
   throw new HttpError(404, { errors: "Not Found" });
+}
+
+/** Whether the lost-answer fault applies to this request's operation (by its name). */
+function losesAnswer(faults: RequestFaults, body: Record<string, unknown>): boolean {
+  if (faults.lostAnswerOperations.length === 0) return true;
+  const named =
+    typeof body.operationName === "string"
+      ? body.operationName
+      : typeof body.query === "string"
+        ? /^\s*(?:query|mutation)\s+(\w+)/.exec(body.query)?.[1]
+        : undefined;
+  return named !== undefined && faults.lostAnswerOperations.includes(named);
 }
 
 export function createSimulatorServer(sim: Simulator): Server {

@@ -465,6 +465,46 @@ describe("an item exported to Shopify", () => {
     ]);
   });
 
+  it("updates the product a run died after creating, even when the item's title changed since: no second product", async () => {
+    const { shop, store, run, product, record } = await exportShop();
+    await teeItem(shop.id);
+    await addItemsToShopify(prisma, shop.id, ["TEE"]);
+    // Shopify makes the product, but its answers never arrive (a gateway timeout after the
+    // work, on every try): the run ends without knowing the product.
+    simulator.sim.faults = {
+      ...simulator.sim.faults,
+      lostAnswerShare: 1,
+      lostAnswerOperations: ["SyncProductSet"],
+    };
+    try {
+      expect((await run()).counts).toMatchObject({ failed: 1 });
+    } finally {
+      simulator.sim.faults = { ...simulator.sim.faults, lostAnswerShare: 0, lostAnswerOperations: [] };
+    }
+    const all = async () =>
+      (
+        await store.graphql<{ products: { nodes: { id: string; handle: string }[] } }>(
+          `query TestAll { products(first: 10) { nodes { id handle } } }`,
+        )
+      ).products.nodes;
+    const [made] = await all();
+    expect(made).toMatchObject({ handle: "merino-tee-tee" });
+    expect(await record("TEE")).toMatchObject({
+      state: "error",
+      shopifyId: null,
+      sendingKey: "merino-tee-tee",
+    });
+
+    // Renamed before the next run: the handle it would make now is another one.
+    await updateItem(prisma, shop.id, "TEE", { description: "Merino Crew Tee" });
+    // Linked for the first time (counted as made), but it is the product Shopify has already.
+    expect((await run()).counts).toMatchObject({ created: 1 });
+
+    expect((await all()).map((node) => node.id)).toEqual([made!.id]);
+    expect(await product(made!.id)).toMatchObject({ title: "Merino Crew Tee" });
+    expect(await record("TEE")).toMatchObject({ state: "synced", shopifyId: made!.id, sendingKey: null });
+  }, 60_000);
+
   it("keeps the product when a variant deleted in Shopify meets a change to the card: no second product", async () => {
     const { shop, store, run, product, record } = await exportShop();
     await teeItem(shop.id);

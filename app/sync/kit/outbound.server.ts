@@ -120,7 +120,8 @@ async function settle(
   data: { shopifyId?: string; sentHash?: string; message: string | null; sentAt?: Date; failed?: boolean },
 ): Promise<void> {
   const sent = {
-    ...(data.shopifyId !== undefined ? { shopifyId: data.shopifyId } : {}),
+    // Shopify has it: no create is in flight any more (see SyncRecord.sendingKey).
+    ...(data.shopifyId !== undefined ? { shopifyId: data.shopifyId, sendingKey: null } : {}),
     ...(data.sentHash !== undefined ? { sentHash: data.sentHash } : {}),
     ...(data.sentAt ? { sentAt: data.sentAt } : {}),
   };

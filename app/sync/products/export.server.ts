@@ -55,9 +55,10 @@ import { addItemsToShopify, PRODUCT_FEED, PRODUCT_TASK } from "./records.server"
  * and for prices its variant alone. Each item ends in one state on its sync record: synced,
  * error (Shopify's message, retried by the next run), or skipped with the reason.
  *
- * A product is created with a handle made from its title and item number, and found by it
- * again: a run that dies after Shopify created the product and before it was linked updates
- * that product the next time instead of creating a second one.
+ * A product is created with a handle made from its title and item number, written on its sync
+ * record before it is sent (sendingKey), and found by it again: a run that dies after Shopify
+ * created the product and before it was linked updates that product the next time instead of
+ * creating a second one, even when the item's title changed in between.
  */
 
 /** From this many products to send of a kind, one bulk mutation instead of one request each. */
@@ -198,6 +199,7 @@ export async function exportItems(
   const prices: PricesUnit[] = [];
   for (let at = 0; at < due.length; at += CHUNK) {
     const units = await plan(db, shop.id, settings, ctx.filters.onlyPrices, due.slice(at, at + CHUNK));
+    await rememberHandles(db, units);
     for (const unit of units) {
       if (unit.kind === "set") sets.push(unit);
       else if (unit.kind === "prices") prices.push(unit);
@@ -215,6 +217,20 @@ export async function exportItems(
   // with the items named: retried with backoff when Shopify may take them later (a 503, a
   // timeout), else as it stands until the next run sends the items in error again.
   loop.finish({ noun: "item", failed: "not sent to Shopify" });
+}
+
+/** The handles of products about to be created, on their records before they are sent (SyncRecord.sendingKey). */
+async function rememberHandles(db: Db, units: Unit[]): Promise<void> {
+  const creates = units.flatMap((unit) => {
+    if (unit.kind !== "set" || unit.product || unit.record.sendingKey) return [];
+    const identifier = unit.variables?.identifier;
+    return identifier && "handle" in identifier ? [{ id: unit.record.id, handle: identifier.handle }] : [];
+  });
+  if (creates.length === 0) return;
+  await db.$executeRaw`
+    update "SyncRecord" r set "sendingKey" = c.handle
+      from unnest(${creates.map((c) => c.id)}::uuid[], ${creates.map((c) => c.handle)}::text[]) as c(id, handle)
+     where r.id = c.id`;
 }
 
 function pricesVariables(unit: Pick<PricesUnit, "productShopifyId" | "changed">): VariantPricesVariables {
@@ -545,7 +561,11 @@ function setUnit(
     statusByBlock,
     variables: {
       input,
-      identifier: product ? { id: gid("Product", product.shopifyId) } : { handle: handleOf(draft) },
+      // A product not linked yet is found by the handle it was first sent with: a run that died
+      // after Shopify made it updates it, even if its title changed since.
+      identifier: product
+        ? { id: gid("Product", product.shopifyId) }
+        : { handle: record.sendingKey ?? handleOf(draft) },
     },
   };
 }
