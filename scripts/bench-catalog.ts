@@ -11,6 +11,9 @@
 //       orders (default 300) runs for the same shop: latency p50/p95 (target p95 < 2 s).
 //   (a) first import of a store of --products products (default 10,000, 3 variants each) with
 //       "Sync items" from Shopify: wall time, points, the worker's peak RSS (target < 300 MB).
+//   `--only import` runs (a) alone, `--only export` (b) to (e). (a) also gives the CPU time of
+//   the worker and of the database's Postgres backends (read from /proc: a local server), since
+//   on a small machine the two share the cores and wall time follows their sum.
 // Figures go in the README with the date and what else loaded the machine.
 import { readFileSync } from "node:fs";
 import os from "node:os";
@@ -35,6 +38,8 @@ const { values } = parseArgs({
     orders: { type: "string", default: "300" },
     products: { type: "string", default: "10000" },
     "skip-import": { type: "boolean", default: false },
+    /** "import": (a) alone, "export": (b) to (e) alone; both by default. */
+    only: { type: "string" },
   },
 });
 const ITEMS = Number(values.items);
@@ -42,6 +47,10 @@ const PRICES = Number(values.prices);
 const EDITS = Number(values.edits);
 const ORDERS = Number(values.orders);
 const PRODUCTS = Number(values.products);
+if (values.only !== undefined && values.only !== "import" && values.only !== "export")
+  throw new Error(`--only ${values.only}: use import or export`);
+const runExport = values.only !== "import";
+const runImport = values.only !== "export" && !values["skip-import"];
 const SIZES = ["S", "M", "L"];
 
 const database = await freshDatabase("bench_catalog");
@@ -69,6 +78,40 @@ function peakRssKb(pid: number | undefined): number | null {
   } catch {
     return null;
   }
+}
+
+/** A process's CPU time so far (Linux: utime and stime), in seconds; null elsewhere. */
+function cpuSeconds(pid: number | undefined): { user: number; system: number } | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // The fields after the command (in parentheses, which may hold spaces): utime is the 14th.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const ticks = 100; // USER_HZ on Linux
+    return { user: Number(fields[11]) / ticks, system: Number(fields[12]) / ticks };
+  } catch {
+    return null;
+  }
+}
+
+const cpuFigure = (pid: number | undefined) => {
+  const cpu = cpuSeconds(pid);
+  return cpu ? `, CPU ${cpu.user.toFixed(1)} s user + ${cpu.system.toFixed(1)} s system` : "";
+};
+
+/**
+ * The CPU time of the Postgres backends serving this database now (a local server: their
+ * /proc entries), those of connections closed already not counted; null when unreadable.
+ */
+async function databaseCpuSeconds(): Promise<number | null> {
+  const backends = await prisma.$queryRaw<{ pid: number }[]>`
+    select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`;
+  let total = 0;
+  for (const { pid } of backends) {
+    const cpu = cpuSeconds(pid);
+    if (!cpu) return null;
+    total += cpu.user + cpu.system;
+  }
+  return total;
 }
 
 type Counts = Record<string, number>;
@@ -166,111 +209,115 @@ out(
 );
 
 // ---- export: the back office is the master
-const exporter = await stockedShop(simulator, "catalog-export");
-await prisma.shopSettings.update({
-  where: { shopId: exporter.shopId },
-  data: { syncItems: "to_shopify", productMapping: "item_no_variant_code" },
-});
-await seedItems(exporter.shopId, ITEMS);
-const worker = workerProcess(2, {}, { quiet: true });
-while ((await prisma.workerProcess.count()) < 1) await sleep(100);
+if (runExport) await benchExport();
 
-await addItemsToShopify(
-  prisma,
-  exporter.shopId,
-  (
-    await prisma.boItem.findMany({
-      where: { shopId: exporter.shopId, no: { startsWith: "ITEM-" } },
-      select: { no: true },
-    })
-  ).map((item) => item.no),
-);
-const first = await productsRun(exporter);
-out(
-  `(b) first export of ${ITEMS} items (${ITEMS * SIZES.length} variants): ${figure(first)}; worker peak RSS ${mb(peakRssKb(worker.pid) ?? 0)}`,
-);
-out(`    ${JSON.stringify(first.counts)}`);
+async function benchExport() {
+  const exporter = await stockedShop(simulator, "catalog-export");
+  await prisma.shopSettings.update({
+    where: { shopId: exporter.shopId },
+    data: { syncItems: "to_shopify", productMapping: "item_no_variant_code" },
+  });
+  await seedItems(exporter.shopId, ITEMS);
+  const worker = workerProcess(2, {}, { quiet: true });
+  while ((await prisma.workerProcess.count()) < 1) await sleep(100);
 
-const second = await productsRun(exporter);
-await addItemsToShopify(prisma, exporter.shopId, ["ITEM-00001"]);
-const again = await productsRun(exporter);
-out(`(c) second export, nothing changed: ${figure(second)}; an item added again: ${figure(again)}`);
+  await addItemsToShopify(
+    prisma,
+    exporter.shopId,
+    (
+      await prisma.boItem.findMany({
+        where: { shopId: exporter.shopId, no: { startsWith: "ITEM-" } },
+        select: { no: true },
+      })
+    ).map((item) => item.no),
+  );
+  const first = await productsRun(exporter);
+  out(
+    `(b) first export of ${ITEMS} items (${ITEMS * SIZES.length} variants): ${figure(first)}; worker peak RSS ${mb(peakRssKb(worker.pid) ?? 0)}`,
+  );
+  out(`    ${JSON.stringify(first.counts)}`);
 
-// (d) one price list change: PRICES variants in one transaction, one doorbell.
-await quiet(exporter);
-const priced = Array.from({ length: PRICES }, (_, i) => ({
-  itemNo: `ITEM-${String(Math.floor(i / SIZES.length) + 1).padStart(5, "0")}`,
-  variantCode: SIZES[i % SIZES.length]!,
-}));
-const priceStarted = Date.now();
-await prisma.$transaction(
-  async (tx) => {
-    for (const [i, target] of priced.entries())
-      await setSalesPrice(tx, exporter.shopId, { ...target, unitPrice: (50 + (i % 40)).toFixed(2) });
-  },
-  { timeout: 120_000 },
-);
-let priceRun;
-for (;;) {
-  priceRun = await prisma.syncRun.findFirst({
-    where: {
-      shopId: exporter.shopId,
-      task: PRODUCT_TASK,
-      trigger: "back_office",
-      status: { in: ["succeeded", "failed"] },
+  const second = await productsRun(exporter);
+  await addItemsToShopify(prisma, exporter.shopId, ["ITEM-00001"]);
+  const again = await productsRun(exporter);
+  out(`(c) second export, nothing changed: ${figure(second)}; an item added again: ${figure(again)}`);
+
+  // (d) one price list change: PRICES variants in one transaction, one doorbell.
+  await quiet(exporter);
+  const priced = Array.from({ length: PRICES }, (_, i) => ({
+    itemNo: `ITEM-${String(Math.floor(i / SIZES.length) + 1).padStart(5, "0")}`,
+    variantCode: SIZES[i % SIZES.length]!,
+  }));
+  const priceStarted = Date.now();
+  await prisma.$transaction(
+    async (tx) => {
+      for (const [i, target] of priced.entries())
+        await setSalesPrice(tx, exporter.shopId, { ...target, unitPrice: (50 + (i % 40)).toFixed(2) });
     },
-    orderBy: { finishedAt: "desc" },
-  });
-  if (priceRun && priceRun.finishedAt! > new Date(priceStarted)) break;
-  await sleep(100);
-}
-const priceCounts = priceRun.counts as Counts;
-out(
-  `(d) price change on ${PRICES} variants (one transaction, the doorbell's run): ${((priceRun.finishedAt!.getTime() - priceStarted) / 1000).toFixed(1)} s from commit to done, ${priceCounts.mutationRequests ?? 0} mutation requests, ${priceCounts.requestedPoints ?? 0} points requested; ${JSON.stringify(priceCounts)}`,
-);
-
-// (e) single edits followed to Shopify while an order import runs for the same shop.
-await quiet(exporter);
-await placeOrders(simulator, exporter, ORDERS);
-const importRun = (await enqueueSync(prisma, syncOrdersTask, { shop: exporter.domain, trigger: "manual" }))
-  .run;
-const state = simulator.sim.shop(exporter.domain);
-const latencies: number[] = [];
-let overlapped = 0;
-for (let i = 0; i < EDITS; i++) {
-  const no = `ITEM-${String(Math.floor(ITEMS / 2) + i).padStart(5, "0")}`;
-  const price = (200 + i).toFixed(2);
-  const link = await prisma.shopifyProduct.findFirstOrThrow({
-    where: { shopId: exporter.shopId, itemNo: no },
-  });
-  const started = performance.now();
-  await updateItem(prisma, exporter.shopId, no, { unitPrice: price });
+    { timeout: 120_000 },
+  );
+  let priceRun;
   for (;;) {
-    const product = state.products.get(Number(link.shopifyId));
-    const variants = product ? product.variantIds.map((id) => state.variants.get(id)) : [];
-    if (variants.length > 0 && variants.every((variant) => variant?.price === price)) break;
-    await sleep(5);
+    priceRun = await prisma.syncRun.findFirst({
+      where: {
+        shopId: exporter.shopId,
+        task: PRODUCT_TASK,
+        trigger: "back_office",
+        status: { in: ["succeeded", "failed"] },
+      },
+      orderBy: { finishedAt: "desc" },
+    });
+    if (priceRun && priceRun.finishedAt! > new Date(priceStarted)) break;
+    await sleep(100);
   }
-  latencies.push(performance.now() - started);
-  const running = await prisma.syncRun.findUniqueOrThrow({ where: { id: importRun.id } });
-  if (running.status === "running" || running.status === "queued") overlapped++;
-  await sleep(200);
+  const priceCounts = priceRun.counts as Counts;
+  out(
+    `(d) price change on ${PRICES} variants (one transaction, the doorbell's run): ${((priceRun.finishedAt!.getTime() - priceStarted) / 1000).toFixed(1)} s from commit to done, ${priceCounts.mutationRequests ?? 0} mutation requests, ${priceCounts.requestedPoints ?? 0} points requested; ${JSON.stringify(priceCounts)}`,
+  );
+
+  // (e) single edits followed to Shopify while an order import runs for the same shop.
+  await quiet(exporter);
+  await placeOrders(simulator, exporter, ORDERS);
+  const importRun = (await enqueueSync(prisma, syncOrdersTask, { shop: exporter.domain, trigger: "manual" }))
+    .run;
+  const state = simulator.sim.shop(exporter.domain);
+  const latencies: number[] = [];
+  let overlapped = 0;
+  for (let i = 0; i < EDITS; i++) {
+    const no = `ITEM-${String(Math.floor(ITEMS / 2) + i).padStart(5, "0")}`;
+    const price = (200 + i).toFixed(2);
+    const link = await prisma.shopifyProduct.findFirstOrThrow({
+      where: { shopId: exporter.shopId, itemNo: no },
+    });
+    const started = performance.now();
+    await updateItem(prisma, exporter.shopId, no, { unitPrice: price });
+    for (;;) {
+      const product = state.products.get(Number(link.shopifyId));
+      const variants = product ? product.variantIds.map((id) => state.variants.get(id)) : [];
+      if (variants.length > 0 && variants.every((variant) => variant?.price === price)) break;
+      await sleep(5);
+    }
+    latencies.push(performance.now() - started);
+    const running = await prisma.syncRun.findUniqueOrThrow({ where: { id: importRun.id } });
+    if (running.status === "running" || running.status === "queued") overlapped++;
+    await sleep(200);
+  }
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) =>
+    latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)]!;
+  out(
+    `(e) ${EDITS} item edits → product in Shopify, with a ${ORDERS}-order import for the same shop (${overlapped} of ${EDITS} edits while it ran): p50 ${pct(50).toFixed(0)} ms, p95 ${pct(95).toFixed(0)} ms, max ${latencies.at(-1)!.toFixed(0)} ms`,
+  );
+  for (;;) {
+    const done = await prisma.syncRun.findUniqueOrThrow({ where: { id: importRun.id } });
+    if (done.status === "succeeded" || done.status === "failed") break;
+    await sleep(200);
+  }
+  await stopProcess(worker);
 }
-latencies.sort((a, b) => a - b);
-const pct = (p: number) =>
-  latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)]!;
-out(
-  `(e) ${EDITS} item edits → product in Shopify, with a ${ORDERS}-order import for the same shop (${overlapped} of ${EDITS} edits while it ran): p50 ${pct(50).toFixed(0)} ms, p95 ${pct(95).toFixed(0)} ms, max ${latencies.at(-1)!.toFixed(0)} ms`,
-);
-for (;;) {
-  const done = await prisma.syncRun.findUniqueOrThrow({ where: { id: importRun.id } });
-  if (done.status === "succeeded" || done.status === "failed") break;
-  await sleep(200);
-}
-await stopProcess(worker);
 
 // ---- (a) import: Shopify is the master
-if (!values["skip-import"]) {
+if (runImport) {
   const importer = await stockedShop(simulator, "catalog-import");
   await prisma.shopSettings.update({
     where: { shopId: importer.shopId },
@@ -290,8 +337,9 @@ if (!values["skip-import"]) {
   const importWorker = workerProcess(2, {}, { quiet: true });
   while ((await prisma.workerProcess.count()) < 1) await sleep(100);
   const imported = await productsRun(importer);
+  const postgresCpu = await databaseCpuSeconds();
   out(
-    `(a) first import of ${PRODUCTS} products (${PRODUCTS * 3} variants): ${figure(imported)}; worker peak RSS ${mb(peakRssKb(importWorker.pid) ?? 0)}`,
+    `(a) first import of ${PRODUCTS} products (${PRODUCTS * 3} variants): ${figure(imported)}; worker peak RSS ${mb(peakRssKb(importWorker.pid) ?? 0)}${cpuFigure(importWorker.pid)}${postgresCpu === null ? "" : `; Postgres backends' CPU ${postgresCpu.toFixed(1)} s`}`,
   );
   out(`    ${JSON.stringify(imported.counts)}`);
   await stopProcess(importWorker);

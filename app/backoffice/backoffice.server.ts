@@ -25,6 +25,7 @@ export {
   type PricedItem,
 } from "./pricing.server";
 export {
+  analyzeItemTables,
   createItem,
   updateItem,
   WEIGHT_UNITS,

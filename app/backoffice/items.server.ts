@@ -1,5 +1,5 @@
 import type { Db, Tx } from "../db.server";
-import type { BoItem, BoItemVariant } from "../generated/prisma/client";
+import { Prisma, type BoItem, type BoItemVariant } from "../generated/prisma/client";
 import { BackOfficeError } from "./errors.server";
 import {
   inTransaction,
@@ -239,6 +239,16 @@ export async function updateItem(
     await recordChange(tx, shopId, "item", no);
     return item;
   });
+}
+
+/**
+ * Refreshes the planner's statistics of the item tables (items, variants, sales prices and the
+ * change feed) when many items were written at once, as a first import of a catalog does (see
+ * analyzeImportTables). A table being vacuumed or analyzed already is left to that; one the
+ * app's role does not own is skipped with a warning.
+ */
+export async function analyzeItemTables(db: Db): Promise<void> {
+  await db.$executeRawUnsafe(`analyze (skip_locked) "BoItem", "BoItemVariant", "BoSalesPrice", "BoChange"`);
 }
 
 export async function findItem(db: Db | Tx, shopId: string, no: string): Promise<ItemWithVariants | null> {
@@ -502,6 +512,53 @@ async function readCandidates(
     0
   )
     return candidates;
+  // Only the parts with something to look up: planning the statement is most of its cost.
+  const parts: Prisma.Sql[] = [];
+  if (wanted.nos.size > 0)
+    parts.push(Prisma.sql`
+        select 'no' as kind, i.no as key, i.no as item_no, null::text as code, i.blocked,
+               1::bigint as rn, 1::bigint as rn_state
+          from "BoItem" i
+         where i."shopId" = ${shopId}::uuid and i.no = any(${[...wanted.nos]}::text[])`);
+  // The pairs' items' variants, all codes (a pair is looked up by its number and code in the
+  // answer): by the primary key's number, which no statistics can turn into a scan by code.
+  if (pairs.length > 0)
+    parts.push(Prisma.sql`
+        select 'pair' as kind, null::text as key, v."itemNo" as item_no, v.code, i.blocked,
+               1::bigint as rn, 1::bigint as rn_state
+          from "BoItemVariant" v
+          join "BoItem" i on i."shopId" = v."shopId" and i.no = v."itemNo"
+         where v."shopId" = ${shopId}::uuid and v."itemNo" = any(${[...new Set(pairs.map((pair) => pair.itemNo))]}::text[])`);
+  if (wanted.codes.size > 0)
+    parts.push(Prisma.sql`
+        select 'code' as kind, v.code as key, v."itemNo" as item_no, v.code, i.blocked,
+               row_number() over (partition by v.code order by v."itemNo", v.code) as rn,
+               row_number() over (partition by v.code, i.blocked order by v."itemNo", v.code) as rn_state
+          from "BoItemVariant" v
+          join "BoItem" i on i."shopId" = v."shopId" and i.no = v."itemNo"
+         where v."shopId" = ${shopId}::uuid and v.code = any(${[...wanted.codes]}::text[])`);
+  if (wanted.barcodes.size > 0)
+    parts.push(Prisma.sql`
+        select 'variantBarcode' as kind, v.barcode as key, v."itemNo" as item_no, v.code, i.blocked,
+               row_number() over (partition by v.barcode order by v."itemNo", v.code) as rn,
+               row_number() over (partition by v.barcode, i.blocked order by v."itemNo", v.code) as rn_state
+          from "BoItemVariant" v
+          join "BoItem" i on i."shopId" = v."shopId" and i.no = v."itemNo"
+         where v."shopId" = ${shopId}::uuid and v.barcode = any(${[...wanted.barcodes]}::text[])`);
+  if (wanted.vendorItemNos.size > 0)
+    parts.push(Prisma.sql`
+        select 'vendorItemNo' as kind, i."vendorItemNo" as key, i.no as item_no, null::text as code, i.blocked,
+               row_number() over (partition by i."vendorItemNo" order by i.no) as rn,
+               row_number() over (partition by i."vendorItemNo", i.blocked order by i.no) as rn_state
+          from "BoItem" i
+         where i."shopId" = ${shopId}::uuid and i."vendorItemNo" = any(${[...wanted.vendorItemNos]}::text[])`);
+  if (wanted.barcodes.size > 0)
+    parts.push(Prisma.sql`
+        select 'itemBarcode' as kind, i.barcode as key, i.no as item_no, null::text as code, i.blocked,
+               row_number() over (partition by i.barcode order by i.no) as rn,
+               row_number() over (partition by i.barcode, i.blocked order by i.no) as rn_state
+          from "BoItem" i
+         where i."shopId" = ${shopId}::uuid and i.barcode = any(${[...wanted.barcodes]}::text[])`);
   const rows = await db.$queryRaw<
     {
       kind: string;
@@ -513,44 +570,7 @@ async function readCandidates(
     }[]
   >`
     select kind, key, item_no, code, blocked, rn <= ${FIRST} as first
-      from (
-        select 'no' as kind, i.no as key, i.no as item_no, null::text as code, i.blocked,
-               1::bigint as rn, 1::bigint as rn_state
-          from "BoItem" i
-         where i."shopId" = ${shopId}::uuid and i.no = any(${[...wanted.nos]}::text[])
-        union all
-        select 'pair', null, v."itemNo", v.code, i.blocked, 1, 1
-          from unnest(${pairs.map((pair) => pair.itemNo)}::text[], ${pairs.map((pair) => pair.code)}::text[])
-               as p(item_no, code)
-          join "BoItemVariant" v on v."shopId" = ${shopId}::uuid and v."itemNo" = p.item_no and v.code = p.code
-          join "BoItem" i on i."shopId" = v."shopId" and i.no = v."itemNo"
-        union all
-        select 'code', v.code, v."itemNo", v.code, i.blocked,
-               row_number() over (partition by v.code order by v."itemNo", v.code),
-               row_number() over (partition by v.code, i.blocked order by v."itemNo", v.code)
-          from "BoItemVariant" v
-          join "BoItem" i on i."shopId" = v."shopId" and i.no = v."itemNo"
-         where v."shopId" = ${shopId}::uuid and v.code = any(${[...wanted.codes]}::text[])
-        union all
-        select 'variantBarcode', v.barcode, v."itemNo", v.code, i.blocked,
-               row_number() over (partition by v.barcode order by v."itemNo", v.code),
-               row_number() over (partition by v.barcode, i.blocked order by v."itemNo", v.code)
-          from "BoItemVariant" v
-          join "BoItem" i on i."shopId" = v."shopId" and i.no = v."itemNo"
-         where v."shopId" = ${shopId}::uuid and v.barcode = any(${[...wanted.barcodes]}::text[])
-        union all
-        select 'vendorItemNo', i."vendorItemNo", i.no, null, i.blocked,
-               row_number() over (partition by i."vendorItemNo" order by i.no),
-               row_number() over (partition by i."vendorItemNo", i.blocked order by i.no)
-          from "BoItem" i
-         where i."shopId" = ${shopId}::uuid and i."vendorItemNo" = any(${[...wanted.vendorItemNos]}::text[])
-        union all
-        select 'itemBarcode', i.barcode, i.no, null, i.blocked,
-               row_number() over (partition by i.barcode order by i.no),
-               row_number() over (partition by i.barcode, i.blocked order by i.no)
-          from "BoItem" i
-         where i."shopId" = ${shopId}::uuid and i.barcode = any(${[...wanted.barcodes]}::text[])
-      ) found
+      from (${Prisma.join(parts, " union all ")}) found
      where rn <= ${FIRST} or (not blocked and rn_state <= 2)
      order by kind, key, item_no, code`;
   const push = (map: Map<string, Candidate[]>, key: string, candidate: Candidate) =>

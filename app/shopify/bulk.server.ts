@@ -282,6 +282,9 @@ export async function* bulkRecords(
     }
     await flush();
     await connection.query(`create index on ${table} (parent, seq)`);
+    // Autovacuum never analyzes a temporary table: without statistics the planner reads the
+    // whole spool for each page's nested objects instead of taking the index.
+    await connection.query(`analyze ${table}`);
     const pageSize = options.pageSize ?? 200;
     let after = -1;
     for (;;) {

@@ -93,6 +93,61 @@ describe("the record loop", () => {
     expect(seen).toEqual(["a"]);
   });
 
+  it("handles a batch together, and each record on its own when the batch fails", async () => {
+    const run = fakeRun();
+    const together: string[][] = [];
+    const alone: string[] = [];
+    const written: string[] = [];
+    const loop = new RecordLoop<string>(run.ctx, {
+      label: (id) => id.toUpperCase(),
+      total: 5,
+      handle: async (id) => {
+        alone.push(id);
+        if (id === "d") throw new BackOfficeError("item D is blocked");
+        return { outcome: "sent", count: "imported" };
+      },
+      handleMany: async (ids) => {
+        together.push(ids);
+        // All or nothing: one refused record refuses the batch.
+        if (ids.includes("d")) throw new BackOfficeError("item D is blocked");
+        return ids.map((id) => (id === "b" ? "unchanged" : { outcome: "sent", count: "imported" }));
+      },
+      onFailure: async (id, message) => {
+        written.push(`${id}=${message}`);
+      },
+    });
+
+    await loop.batch(["a", "b", "c"]);
+    await loop.batch(["d", "e"]);
+
+    expect(together).toEqual([
+      ["a", "b", "c"],
+      ["d", "e"],
+    ]);
+    expect(alone).toEqual(["d", "e"]);
+    expect(run.counts).toEqual({ imported: 3, unchanged: 1, failed: 1 });
+    expect(loop.summary).toMatchObject({
+      sent: 3,
+      unchanged: 1,
+      failed: 1,
+      failures: ["D: item D is blocked"],
+    });
+    expect(written).toEqual(["d=item D is blocked"]);
+    expect(run.progress.map(([done]) => done)).toEqual([3, 4, 5]);
+  });
+
+  it("stops a batch of a stopped run before it starts", async () => {
+    const run = fakeRun();
+    const loop = new RecordLoop<string>(run.ctx, {
+      label: (id) => id,
+      handle: async () => "sent",
+      handleMany: async (ids) => ids.map(() => "sent"),
+    });
+    run.controller.abort();
+    await expect(loop.batch(["a", "b"])).rejects.toThrow("the run was stopped");
+    expect(run.counts).toEqual({});
+  });
+
   it("finish() fails the run at once when every failure is terminal, and for a retry when one is not", async () => {
     const terminal = new RecordLoop<string>(fakeRun().ctx, {
       label: (id) => id,

@@ -3,6 +3,7 @@ import { createItem, priceBook, priceOf } from "../../app/backoffice/backoffice.
 import prisma from "../../app/db.server";
 import { draftOf } from "../../app/sync/products/build.server";
 import { DELETIONS_KEY } from "../../app/sync/products/import-deletions.server";
+import { productImport } from "../../app/sync/products/import.server";
 import { shopStatus } from "../../app/status/status.server";
 import { insertBlockedItem } from "../kit/backoffice";
 import { startSimulator, type RunningSimulator } from "../support/simulator";
@@ -305,6 +306,56 @@ describe("a product deleted in Shopify", () => {
     const products = await prisma.shopifyProduct.findMany({ where: { shopId: shop.id } });
     expect(products.every((product) => product.deletedAt !== null)).toBe(true);
     expect((await items(shop.id)).map((item) => item.no)).toEqual(["CUP", "MUG"]);
+  });
+});
+
+describe("a first import of many products", () => {
+  it("imports them in batches, a failing product's batch each product alone, and analyzes the tables as they grow", async () => {
+    const { shop, store } = await importShop(simulator, { productMapping: "item_no" });
+    for (const sku of ["A1", "A2", "B1", "B2", "C1"])
+      await makeProduct(store, { title: `Product ${sku}`, variants: [{ sku, price: "5.00" }] });
+    const analyzed = async () => {
+      const [row] = await prisma.$queryRaw<{ count: bigint }[]>`
+        select analyze_count as count from pg_stat_user_tables where relname = 'ShopifyVariantMap'`;
+      return Number(row?.count ?? 0);
+    };
+    const analyzedBefore = await analyzed();
+    await prisma.$executeRawUnsafe(`
+      create or replace function test_refuse_b1() returns trigger language plpgsql as $$
+      begin
+        if new.no = 'B1' then raise exception 'could not extend file: No space left on device'; end if;
+        return new;
+      end $$`);
+    await prisma.$executeRawUnsafe(
+      `create trigger test_refuse_b1 before insert on "BoItem" for each row execute function test_refuse_b1()`,
+    );
+    const saved = { ...productImport };
+    Object.assign(productImport, { batch: 2, analyzeAfter: 2 });
+    try {
+      // Batches of two: A1 A2, B1 B2 (B1 fails: B2 is imported alone), C1.
+      expect(await runImport(shop.domain)).toMatchObject({ itemsCreated: 4, failed: 1 });
+    } finally {
+      Object.assign(productImport, saved);
+      await prisma.$executeRawUnsafe(`drop trigger test_refuse_b1 on "BoItem"`);
+    }
+    expect((await items(shop.id)).map((item) => item.no)).toEqual(["A1", "A2", "B2", "C1"]);
+    const products = await prisma.shopifyProduct.findMany({
+      where: { shopId: shop.id },
+      orderBy: { title: "asc" },
+    });
+    expect(products.map((p) => [p.title, p.importState])).toEqual([
+      ["Product A1", "imported"],
+      ["Product A2", "imported"],
+      ["Product B1", "error"],
+      ["Product B2", "imported"],
+      ["Product C1", "imported"],
+    ]);
+    // A1 and A2 in one transaction (one change feed transaction, one doorbell), B2 and C1 alone.
+    const [feed] = await prisma.$queryRaw<{ transactions: number }[]>`
+      select count(distinct xid)::int as transactions from "BoChange" where "shopId" = ${shop.id}::uuid`;
+    expect(feed?.transactions).toBe(3);
+    // After 2 products and after 4 (the second may find the first still at work, and skip).
+    expect((await analyzed()) - analyzedBefore).toBeGreaterThan(0);
   });
 });
 

@@ -35,6 +35,12 @@ export interface RecordLoopOptions<T> {
   onFailure?: (record: T, message: string) => Promise<void>;
   /** Reports progress as records are done, out of this many (leave out when the caller reports). */
   total?: number;
+  /**
+   * Handles several records at once (in one transaction, say), answering each one's result in
+   * their order. All or nothing: when it throws, none of it stands, and `batch` hands each
+   * record to `handle` on its own.
+   */
+  handleMany?: (records: T[]) => Promise<RecordResult[]>;
 }
 
 export interface RecordSummary {
@@ -78,11 +84,7 @@ export class RecordLoop<T> {
     if (this.ctx.signal.aborted) throw new Error("the run was stopped");
     let result: Outcome | "failed";
     try {
-      const answer = await this.options.handle(record);
-      const { outcome, count } = typeof answer === "string" ? { outcome: answer, count: undefined } : answer;
-      this.summary[outcome] += 1;
-      this.ctx.count(count ?? outcome);
-      result = outcome;
+      result = this.counted(await this.options.handle(record));
     } catch (error) {
       const verdict = classifyError(error);
       if (verdict.scope === "run") throw error;
@@ -107,6 +109,43 @@ export class RecordLoop<T> {
   /** Handles records in order, one at a time. */
   async each(records: Iterable<T> | AsyncIterable<T>): Promise<void> {
     for await (const record of records) await this.one(record);
+  }
+
+  /**
+   * Handles these records together with `handleMany`, with the outcomes `one` would count.
+   * When it throws (a record failed, or the database refused the whole), each record is handled
+   * again on its own by `one`: a record that fails is counted and marked alone, as ever, and
+   * the others go on. Throws only for a failure about the run.
+   */
+  async batch(records: T[]): Promise<void> {
+    if (this.ctx.signal.aborted) throw new Error("the run was stopped");
+    const handleMany = this.options.handleMany;
+    if (!handleMany || records.length < 2) {
+      for (const record of records) await this.one(record);
+      return;
+    }
+    let answers: RecordResult[];
+    try {
+      answers = await handleMany(records);
+    } catch (error) {
+      this.ctx.log.info(
+        { records: records.length, error: classifyError(error).message },
+        "records handled together failed; handling each on its own",
+      );
+      for (const record of records) await this.one(record);
+      return;
+    }
+    for (const answer of answers) this.counted(answer);
+    this.done += records.length;
+    if (this.options.total !== undefined) await this.ctx.progress(this.done, this.options.total);
+  }
+
+  /** Counts a record's result under its name. */
+  private counted(answer: RecordResult): Outcome {
+    const { outcome, count } = typeof answer === "string" ? { outcome: answer, count: undefined } : answer;
+    this.summary[outcome] += 1;
+    this.ctx.count(count ?? outcome);
+    return outcome;
   }
 
   /** Fails the run when any record failed (see above); else nothing. */

@@ -72,10 +72,75 @@ export async function importProduct(
   read: ProductRead,
   options: { force?: boolean } = {},
 ): Promise<RecordResult> {
-  const { db, shopId, settings } = run;
+  const { db, shopId } = run;
+  const shopifyId = numericId(read.product.id);
+  const row = await db.shopifyProduct.findUnique({ where: { shopId_shopifyId: { shopId, shopifyId } } });
+  const known = await asImported(db, run, read, row, options);
+  if (known) return known;
+  return RESULTS[await db.$transaction((tx) => applyProduct(tx, run, read, row), TRANSACTION)];
+}
+
+/**
+ * Imports these products in one transaction, one after the other, each as importProduct would
+ * (a bulk read's products a few dozen at a time: one transaction, one read of their product
+ * records and one notification of the back office's doorbell for them all, instead of one
+ * each). All or nothing: when one fails, nothing is written and the error is thrown (the
+ * record loop then imports each on its own).
+ */
+export async function importProductsTogether(
+  run: ImportRun,
+  reads: ProductRead[],
+  options: { force?: boolean } = {},
+): Promise<RecordResult[]> {
+  const { db, shopId } = run;
+  return db.$transaction(async (tx) => {
+    const ids = reads.map((read) => numericId(read.product.id));
+    const variantIds = reads.flatMap((read) => read.variants.map((variant) => numericId(variant.id)));
+    // The products' records and their variants' links, for them all at once: each product
+    // writes only its own, so what the first ones write does not change what the later ones read.
+    const [rows, links] = await Promise.all([
+      tx.shopifyProduct.findMany({ where: { shopId, shopifyId: { in: ids } } }),
+      tx.shopifyVariantMap.findMany({ where: { shopId, variantShopifyId: { in: variantIds } } }),
+    ]);
+    const rowOf = new Map(rows.map((row) => [row.shopifyId, row]));
+    const linkOf = new Map(links.map((link) => [link.variantShopifyId, link]));
+    const results: RecordResult[] = [];
+    const seen = new Set<bigint>();
+    for (const [index, read] of reads.entries()) {
+      const shopifyId = ids[index]!;
+      // A product given twice is read again the second time: the first may have written it.
+      const again = seen.has(shopifyId);
+      seen.add(shopifyId);
+      const row = again
+        ? await tx.shopifyProduct.findUnique({ where: { shopId_shopifyId: { shopId, shopifyId } } })
+        : (rowOf.get(shopifyId) ?? null);
+      const theirLinks = again
+        ? undefined
+        : read.variants.flatMap((variant) => linkOf.get(numericId(variant.id)) ?? []);
+      results.push(
+        (await asImported(tx, run, read, row, options)) ??
+          RESULTS[await applyProduct(tx, run, read, row, theirLinks)],
+      );
+    }
+    return results;
+  }, TRANSACTION);
+}
+
+/**
+ * The product as the import last read it ("unchanged", unless it is in error, or unmapped and
+ * the shop card changed since), or as our own export last wrote it ("ownWrite", recorded so);
+ * null when it is to be applied.
+ */
+async function asImported(
+  db: Db | Tx,
+  run: ImportRun,
+  read: ProductRead,
+  row: ShopifyProduct | null,
+  options: { force?: boolean },
+): Promise<RecordResult | null> {
+  const { shopId, settings } = run;
   const shopifyId = numericId(read.product.id);
   const updatedAt = new Date(read.product.updatedAt);
-  const row = await db.shopifyProduct.findUnique({ where: { shopId_shopifyId: { shopId, shopifyId } } });
   if (
     !options.force &&
     row &&
@@ -92,32 +157,46 @@ export async function importProduct(
     });
     return RESULTS.ownWrite;
   }
-  const applied = await db.$transaction(async (tx) => {
-    const links = await tx.shopifyVariantMap.findMany({
+  return null;
+}
+
+/**
+ * Plans the product and writes the plan, in the caller's transaction; `links`: its variants'
+ * links when the caller has read them (else they are read).
+ */
+async function applyProduct(
+  tx: Tx,
+  run: ImportRun,
+  read: ProductRead,
+  row: ShopifyProduct | null,
+  known?: ShopifyVariantMap[],
+): Promise<Applied> {
+  const { shopId, settings } = run;
+  const links =
+    known ??
+    (await tx.shopifyVariantMap.findMany({
       where: { shopId, variantShopifyId: { in: read.variants.map((variant) => numericId(variant.id)) } },
-    });
-    // The price book the plan read, kept for the write when the prices stay as they were.
-    let planned: { itemNos: string[]; book: PriceBook } | null = null;
-    const context: PlanContext = {
-      db: tx,
-      shopId,
-      settings,
-      template: run.template,
-      book: async (itemNos) => {
-        const book = await priceBook(tx, shopId, itemNos);
-        planned = { itemNos, book };
-        return book;
-      },
-    };
-    const plan = await planProduct(
-      context,
-      read,
-      row,
-      new Map(links.map((link) => [link.variantShopifyId, link])),
-    );
-    return applyPlan(tx, run, read, row, links, plan, planned);
-  }, TRANSACTION);
-  return RESULTS[applied];
+    }));
+  // The price book the plan read, kept for the write when the prices stay as they were.
+  let planned: { itemNos: string[]; book: PriceBook } | null = null;
+  const context: PlanContext = {
+    db: tx,
+    shopId,
+    settings,
+    template: run.template,
+    book: async (itemNos) => {
+      const book = await priceBook(tx, shopId, itemNos);
+      planned = { itemNos, book };
+      return book;
+    },
+  };
+  const plan = await planProduct(
+    context,
+    read,
+    row,
+    new Map(links.map((link) => [link.variantShopifyId, link])),
+  );
+  return applyPlan(tx, run, read, row, links, plan, planned);
 }
 
 async function applyPlan(

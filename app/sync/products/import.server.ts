@@ -1,14 +1,20 @@
-import { findItem } from "../../backoffice/backoffice.server";
+import { analyzeItemTables, findItem } from "../../backoffice/backoffice.server";
 import type { ShopSettings } from "../../generated/prisma/client";
 import type { SyncContext } from "../../jobs/sync-task.server";
 import type { AdminClient } from "../../shopify/admin-client.server";
-import { bulkRecords, runBulkQuery, type BulkRecord } from "../../shopify/bulk.server";
+import { bulkRecords, runBulkQuery } from "../../shopify/bulk.server";
 import { gid, numericId } from "../../shopify/ids.server";
 import type { DataOf } from "../../shopify/operation.server";
 import { CountedPages, ReadWindow } from "../kit/incremental.server";
 import { RecordLoop } from "../kit/records.server";
 import { listOf, type ProductFilters } from "./filters.server";
-import { importProduct, isStale, markFailed, type ImportRun } from "./import-apply.server";
+import {
+  importProduct,
+  importProductsTogether,
+  isStale,
+  markFailed,
+  type ImportRun,
+} from "./import-apply.server";
 import {
   markDeleted,
   markUnlisted,
@@ -34,8 +40,9 @@ import { PRODUCT_TASK } from "./records.server";
  *
  * - **The first run of all** (no cursor) reads the whole catalog (gift cards aside) with one
  *   bulk query, streamed: the file is spooled and handed over a product at a time with its
- *   variants, a few products in hand at once. That listing of every product also reconciles
- *   deletions (import-deletions.server.ts).
+ *   variants, a few batches of products in hand at once, each batch imported in one
+ *   transaction. That listing of every product also reconciles deletions
+ *   (import-deletions.server.ts).
  * - **Later runs** read what changed since the cursor (the sync kit's ReadWindow and
  *   CountedPages, `updated_at:>'…'` sorted by UPDATED_AT): stamps first, then whole only the
  *   products not already imported as Shopify has them. Scheduled runs re-read a window, as the
@@ -57,11 +64,39 @@ import { PRODUCT_TASK } from "./records.server";
 export const productImport = {
   /** More products than this to read again by id: the whole catalog by bulk query instead. */
   bulkAbove: 250,
-  /** Products imported at the same time on a bulk read. */
+  /** Batches of products imported at the same time on a bulk read. */
   concurrency: 4,
+  /** Products of a bulk read imported in one transaction (importProductsTogether). */
+  batch: 25,
   /** Failed attempts after which a product is tried again only when it changes, or by a person. */
   maxAttempts: 5,
+  /** Products of a bulk read after which the tables it fills are analyzed, and again at each doubling. */
+  analyzeAfter: 250,
 };
+
+/**
+ * Refreshes the planner's statistics of the tables an import fills: the back office's item
+ * tables and the product links. A first import grows them from nothing faster than autovacuum
+ * analyzes them (and not at all where autovacuum is off): with the statistics of nearly empty
+ * tables the planner takes any index that starts with the shop for a lookup by SKU, and reads
+ * the shop's every item or variant each time, so the import's time grows with the square of
+ * the catalog. A table being vacuumed or analyzed already is left to that (SKIP_LOCKED), one
+ * the app's role does not own is skipped with a warning; statistics only, so nothing fails
+ * when it cannot be done.
+ */
+async function analyzeImportTables(ctx: SyncContext<ProductFilters>): Promise<void> {
+  try {
+    await analyzeItemTables(ctx.db);
+    await ctx.db.$executeRawUnsafe(
+      `analyze (skip_locked) "ShopifyProduct", "ShopifyVariantMap", "SyncRecord"`,
+    );
+  } catch (error) {
+    ctx.log.warn(
+      { error: error instanceof Error ? error.message : String(error) },
+      "the import's tables could not be analyzed",
+    );
+  }
+}
 
 /** The run's record loop: a failed product is marked with its message, the run goes on. */
 function productLoop(ctx: SyncContext<ProductFilters>, run: ImportRun, handled: Set<string>, force = false) {
@@ -70,6 +105,10 @@ function productLoop(ctx: SyncContext<ProductFilters>, run: ImportRun, handled: 
     handle: (read) => {
       handled.add(read.product.id);
       return importProduct(run, read, { force });
+    },
+    handleMany: (reads) => {
+      for (const read of reads) handled.add(read.product.id);
+      return importProductsTogether(run, reads, { force });
     },
     onFailure: (read, message) => markFailed(ctx.db, ctx.shop.id, read, message).catch(() => undefined),
   });
@@ -226,8 +265,9 @@ async function importByIds(
 }
 
 /**
- * The whole catalog by one bulk query, each product through the record loop, a few at a time
- * (a product's import is mostly waiting for Postgres, and products are independent). Its listing
+ * The whole catalog by one bulk query, each product through the record loop, in batches of
+ * `productImport.batch` products imported in one transaction, a few batches at a time (a
+ * product's import is mostly waiting for Postgres, and products are independent). Its listing
  * reconciles deletions. The cursor is the time taken before the read.
  */
 async function importCatalog(
@@ -243,23 +283,36 @@ async function importCatalog(
   const listed = new Set<bigint>();
   const inFlight = new Set<Promise<void>>();
   let done = 0;
+  let analyzeAt = productImport.analyzeAfter;
   let stop: { error: unknown } | null = null;
-  const importOne = async (record: BulkRecord) => {
-    await loop.one(readOfBulk(record));
-    done += 1;
+  const importBatch = async (reads: ProductRead[]) => {
+    await loop.batch(reads);
+    done += reads.length;
+    if (done >= analyzeAt) {
+      analyzeAt *= 2;
+      await analyzeImportTables(ctx);
+    }
     await ctx.progress(done, total);
   };
-  for await (const record of bulkRecords(operation.url, { signal: ctx.signal })) {
-    listed.add(numericId(String(record.node.id)));
-    const importing: Promise<void> = importOne(record)
+  const start = (reads: ProductRead[]) => {
+    const importing: Promise<void> = importBatch(reads)
       .catch((error: unknown) => {
         stop ??= { error };
       })
       .finally(() => inFlight.delete(importing));
     inFlight.add(importing);
+  };
+  let batch: ProductRead[] = [];
+  for await (const record of bulkRecords(operation.url, { signal: ctx.signal })) {
+    listed.add(numericId(String(record.node.id)));
+    batch.push(readOfBulk(record));
+    if (batch.length < productImport.batch) continue;
+    start(batch);
+    batch = [];
     if (inFlight.size >= productImport.concurrency) await Promise.race(inFlight);
     if (stop) break;
   }
+  if (!stop && batch.length > 0) start(batch);
   await Promise.all(inFlight);
   if (stop) throw (stop as { error: unknown }).error;
   const marked = await markUnlisted(ctx.db, ctx.shop.id, listed, listedAt);
