@@ -324,7 +324,10 @@ export async function placeOrders(
  * The V8 flags `npm run worker` runs with (package.json's "worker" script says the same): the
  * heap grows by half of what survives a collection instead of V8's default of up to four
  * times, so the worker's RSS follows what it holds (a 10,000-product import: about 250 MB
- * instead of 410). WORKER_NODE_FLAGS="" runs the benches without them, to compare.
+ * instead of 410). WORKER_NODE_FLAGS="" runs the benches without them, to compare. Like the
+ * script, the worker runs with at most two glibc malloc arenas (MALLOC_ARENA_MAX=2, unless the
+ * environment says otherwise): each thread's arena of 64 MB, mostly resident, made the peak RSS
+ * vary by 90 MB from run to run.
  */
 export const WORKER_NODE_FLAGS = (process.env.WORKER_NODE_FLAGS ?? "--heap-growing-percent=50")
   .split(" ")
@@ -340,7 +343,12 @@ export function workerProcess(
     [...WORKER_NODE_FLAGS, "--import", "tsx", "scripts/worker.ts", "--concurrency", String(concurrency)],
     {
       cwd: ROOT,
-      env: { ...process.env, LOG_LEVEL: process.env.WORKER_LOG_LEVEL ?? "error", ...env },
+      env: {
+        MALLOC_ARENA_MAX: "2",
+        ...process.env,
+        LOG_LEVEL: process.env.WORKER_LOG_LEVEL ?? "error",
+        ...env,
+      },
       // WORKER_LOG_DIR: each worker's log (stderr) in a file of its own there, to see why a run stalled.
       stdio: [
         "ignore",
