@@ -50,7 +50,13 @@ export {
   type SkuStrategy,
 } from "./items.server";
 export { findItemNos, type ItemSearch } from "./item-search.server";
-export { ensureLocation, postOpeningStock, stockAt, type OpeningStockLine } from "./stock.server";
+export {
+  ensureLocation,
+  listLocations,
+  postOpeningStock,
+  stockAt,
+  type OpeningStockLine,
+} from "./stock.server";
 export {
   createCustomer,
   customerChoices,

@@ -27,6 +27,18 @@ export async function ensureLocation(
   });
 }
 
+/** The shop's locations, by code. */
+export async function listLocations(
+  db: Db | Tx,
+  shopId: string,
+): Promise<Pick<BoLocation, "code" | "name">[]> {
+  return db.boLocation.findMany({
+    where: { shopId },
+    orderBy: { code: "asc" },
+    select: { code: true, name: true },
+  });
+}
+
 export interface OpeningStockLine {
   itemNo: string;
   variantCode?: string | null;

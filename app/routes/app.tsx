@@ -24,6 +24,7 @@ export default function App() {
           Home
         </Link>
         <Link to="/app/items">Items</Link>
+        <Link to="/app/locations">Locations</Link>
         <Link to="/app/tasks">Tasks and schedules</Link>
         <Link to="/app/runs">Job list</Link>
         <Link to="/app/settings">Settings</Link>
