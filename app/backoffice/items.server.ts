@@ -529,22 +529,17 @@ async function readCandidates(
           from "BoItemVariant" v
           join "BoItem" i on i."shopId" = v."shopId" and i.no = v."itemNo"
          where v."shopId" = ${shopId}::uuid and v."itemNo" = any(${[...new Set(pairs.map((pair) => pair.itemNo))]}::text[])`);
-  if (wanted.codes.size > 0)
-    parts.push(Prisma.sql`
-        select 'code' as kind, v.code as key, v."itemNo" as item_no, v.code, i.blocked,
-               row_number() over (partition by v.code order by v."itemNo", v.code) as rn,
-               row_number() over (partition by v.code, i.blocked order by v."itemNo", v.code) as rn_state
+  // Variants by a column of theirs, ranked per value (the first five, blocked or not, are read).
+  const variantsBy = (kind: string, column: "code" | "barcode", values: Set<string>) =>
+    Prisma.sql`
+        select ${kind}::text as kind, v.${Prisma.raw(`"${column}"`)} as key, v."itemNo" as item_no, v.code, i.blocked,
+               row_number() over (partition by v.${Prisma.raw(`"${column}"`)} order by v."itemNo", v.code) as rn,
+               row_number() over (partition by v.${Prisma.raw(`"${column}"`)}, i.blocked order by v."itemNo", v.code) as rn_state
           from "BoItemVariant" v
           join "BoItem" i on i."shopId" = v."shopId" and i.no = v."itemNo"
-         where v."shopId" = ${shopId}::uuid and v.code = any(${[...wanted.codes]}::text[])`);
-  if (wanted.barcodes.size > 0)
-    parts.push(Prisma.sql`
-        select 'variantBarcode' as kind, v.barcode as key, v."itemNo" as item_no, v.code, i.blocked,
-               row_number() over (partition by v.barcode order by v."itemNo", v.code) as rn,
-               row_number() over (partition by v.barcode, i.blocked order by v."itemNo", v.code) as rn_state
-          from "BoItemVariant" v
-          join "BoItem" i on i."shopId" = v."shopId" and i.no = v."itemNo"
-         where v."shopId" = ${shopId}::uuid and v.barcode = any(${[...wanted.barcodes]}::text[])`);
+         where v."shopId" = ${shopId}::uuid and v.${Prisma.raw(`"${column}"`)} = any(${[...values]}::text[])`;
+  if (wanted.codes.size > 0) parts.push(variantsBy("code", "code", wanted.codes));
+  if (wanted.barcodes.size > 0) parts.push(variantsBy("variantBarcode", "barcode", wanted.barcodes));
   if (wanted.vendorItemNos.size > 0)
     parts.push(Prisma.sql`
         select 'vendorItemNo' as kind, i."vendorItemNo" as key, i.no as item_no, null::text as code, i.blocked,
