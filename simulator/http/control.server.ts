@@ -1,10 +1,22 @@
 import type { ServerResponse } from "node:http";
+import { GraphQLError } from "graphql";
 import { z } from "zod";
 import { isPreset, PRESETS, seedShop } from "../seed/seed.server";
 import { Simulator } from "../simulator.server";
 import { contextFor } from "../resolvers/local-execute.server";
 import { changeOrderLineQuantity } from "../resolvers/orders-mutations.server";
-import { checkout, CheckoutInputError } from "../resolvers/orders-checkout.server";
+import { checkout, CheckoutInputError, coerce } from "../resolvers/orders-checkout.server";
+import {
+  activateLocation,
+  addLocation,
+  deactivateLocation,
+  deleteLocation,
+  editLocation,
+  type LocationInput,
+} from "../resolvers/catalog-locations.server";
+import { locationView } from "../resolvers/catalog-inventory-views.server";
+import type { UserError } from "../resolvers/context.server";
+import type { LocationRecord } from "../state/records.server";
 import { emitWebhook } from "../webhooks/emit.server";
 import { appBridgeScript } from "./app-bridge.server";
 import { signSessionToken } from "./oauth.server";
@@ -229,6 +241,10 @@ export function handleControl(
       }
       return;
     }
+    if (action === "locations" && (method !== "GET" || parts[3])) {
+      locationRoute(shop, method, parts.slice(3), request, response, send, contextFor(sim, domain));
+      return;
+    }
     if (method === "POST" && action === "orders" && parts[3] && parts[4] === "lines" && parts[5]) {
       // A merchant edits an order in Shopify admin: a line's quantity changes.
       const body = parse(lineQuantity, json(request));
@@ -268,6 +284,78 @@ export function handleControl(
     }
   }
   throw new HttpError(404, { error: `unknown control path ${method} ${path}` });
+}
+
+const deactivateBody = z
+  .object({ destinationLocationId: z.union([z.string(), z.number().int()]).nullable().optional() })
+  .strict();
+
+/**
+ * A merchant managing locations in Shopify admin, through the same code as the Admin API's
+ * location mutations (catalog-locations.server.ts), with the same webhooks:
+ * `POST locations` (a LocationAddInput), `POST locations/<id>` (a LocationEditInput),
+ * `POST locations/<id>/deactivate` (`{"destinationLocationId"?}`), `POST locations/<id>/activate`,
+ * `DELETE locations/<id>`. Answers the location (201 when added) or 422 with `userErrors`.
+ */
+function locationRoute(
+  shop: ReturnType<Simulator["shop"]>,
+  method: string,
+  rest: string[],
+  request: RoutedRequest,
+  response: ServerResponse,
+  send: Send,
+  env: ReturnType<typeof contextFor>,
+): void {
+  const [id, verb, ...extra] = rest;
+  const answer = (outcome: { errors: UserError[]; location?: LocationRecord }, status = 200) =>
+    send(
+      response,
+      outcome.errors.length > 0 ? 422 : status,
+      outcome.errors.length > 0
+        ? { location: null, userErrors: outcome.errors }
+        : {
+            location: outcome.location ? locationJson(shop, outcome.location) : null,
+            userErrors: [],
+          },
+    );
+  try {
+    if (extra.length > 0)
+      throw new HttpError(404, { error: `unknown control path ${method} ${request.path}` });
+    if (method === "POST" && !id) {
+      answer(addLocation(shop, coerce<LocationInput>(json(request), "LocationAddInput", "body"), env), 201);
+    } else if (method === "POST" && id && !verb) {
+      answer(editLocation(shop, id, coerce<LocationInput>(json(request), "LocationEditInput", "body"), env));
+    } else if (method === "POST" && id && verb === "deactivate") {
+      const body = parse(deactivateBody, json(request));
+      answer(deactivateLocation(shop, id, body.destinationLocationId ?? null, env));
+    } else if (method === "POST" && id && verb === "activate") {
+      answer(activateLocation(shop, id, env));
+    } else if (method === "DELETE" && id && !verb) {
+      const { errors } = deleteLocation(shop, id, env);
+      send(response, errors.length > 0 ? 422 : 200, {
+        deletedLocationId: errors.length > 0 ? null : id,
+        userErrors: errors,
+      });
+    } else {
+      throw new HttpError(404, { error: `unknown control path ${method} ${request.path}` });
+    }
+  } catch (error) {
+    if (error instanceof CheckoutInputError || error instanceof GraphQLError)
+      throw new HttpError(400, { error: error.message });
+    throw error;
+  }
+}
+
+function locationJson(shop: ReturnType<Simulator["shop"]>, location: LocationRecord) {
+  const view = locationView(shop, location);
+  return {
+    id: view.id,
+    legacyResourceId: view.legacyResourceId,
+    name: view.name,
+    isActive: view.isActive,
+    fulfillsOnlineOrders: view.fulfillsOnlineOrders,
+    address: view.address,
+  };
 }
 
 function counts(shop: ReturnType<Simulator["shop"]>): Record<string, number> {

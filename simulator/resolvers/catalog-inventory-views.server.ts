@@ -47,6 +47,15 @@ function levelConnection(shop: ShopState, levels: InventoryLevelRecord[], args: 
   );
 }
 
+/** Whether fulfillment orders still to be fulfilled are assigned to the location. */
+export function hasOpenFulfillmentOrders(shop: ShopState, locationId: number): boolean {
+  for (const fo of shop.fulfillmentOrders.values()) {
+    if (fo.assignedLocationId !== locationId || fo.status === "CLOSED" || fo.status === "CANCELLED") continue;
+    if (fo.lineItems.some((line) => line.remainingQuantity > 0)) return true;
+  }
+  return false;
+}
+
 export function locationView(shop: ShopState, location: LocationRecord) {
   const a = location.address;
   const hasInventory = () => levelsAtLocation(shop, location.id).length > 0;
@@ -63,10 +72,10 @@ export function locationView(shop: ShopState, location: LocationRecord) {
     fulfillmentService: null,
     activatable: !location.isActive,
     deactivatable: location.isActive && primaryLocation(shop)?.id !== location.id,
-    deletable: !location.isActive && !hasInventory(),
+    deletable: !location.isActive && !hasInventory() && !hasOpenFulfillmentOrders(shop, location.id),
     deactivatedAt: location.isActive ? null : iso(location.updatedAt),
     hasActiveInventory: hasInventory,
-    hasUnfulfilledOrders: false,
+    hasUnfulfilledOrders: () => hasOpenFulfillmentOrders(shop, location.id),
     addressVerified: true,
     address: {
       address1: a.address1 ?? null,
@@ -98,7 +107,8 @@ export function inventoryLevelView(shop: ShopState, level: InventoryLevelRecord)
     __typename: "InventoryLevel",
     id: inventoryLevelGid(level),
     isActive: true,
-    canDeactivate: true,
+    // inventoryDeactivate refuses a level holding committed units (catalog-inventory.server.ts).
+    canDeactivate: level.quantities.committed === 0,
     deactivationAlert: null,
     createdAt: iso(level.createdAt ?? level.updatedAt),
     updatedAt: iso(level.updatedAt),

@@ -371,3 +371,33 @@ function activate(args: ActivateArgs, context: ResolverContext) {
   events.emit(context);
   return { inventoryLevel: inventoryLevelView(shop, level), userErrors: [] };
 }
+
+/**
+ * inventoryDeactivate: "Removes an inventory item's quantities from a location, and turns off
+ * inventory at the location" (https://shopify.dev/docs/api/admin-graphql/2026-07/mutations/inventoryDeactivate);
+ * the level is gone and inventory_levels/disconnect is sent. The simulator refuses a level
+ * holding units committed to orders (InventoryLevel.canDeactivate is false for it), which
+ * would leave those orders' units nowhere.
+ */
+export function inventoryDeactivate(args: { inventoryLevelId: string }, context: ResolverContext) {
+  const { shop } = context;
+  const id = parseGid(args.inventoryLevelId, "InventoryLevel");
+  let level: InventoryLevelRecord | undefined;
+  for (const candidate of shop.inventoryLevels.values()) if (candidate.id === id) level = candidate;
+  if (!level) return { userErrors: [userError(["inventoryLevelId"], "Inventory level does not exist")] };
+  if (level.quantities.committed !== 0) {
+    return {
+      userErrors: [
+        userError(
+          ["inventoryLevelId"],
+          "The inventory level has units committed to orders and can't be deactivated",
+        ),
+      ],
+    };
+  }
+  const events = new CatalogChanges();
+  shop.inventoryLevels.delete(`${level.inventoryItemId}:${level.locationId}`);
+  events.levelDisconnected(level);
+  events.emit(context);
+  return { userErrors: [] };
+}

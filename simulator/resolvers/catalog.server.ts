@@ -1,6 +1,7 @@
 import type { ResolverModule } from "./context.server";
 import { inventoryAdjustQuantities } from "./catalog-inventory-adjust.server";
-import { inventoryActivate, inventorySetQuantities } from "./catalog-inventory.server";
+import { inventoryActivate, inventoryDeactivate, inventorySetQuantities } from "./catalog-inventory.server";
+import { locationMutations } from "./catalog-locations.server";
 import { productCreateMedia } from "./catalog-media.server";
 import { productOperation } from "./catalog-operations.server";
 import { productSet } from "./catalog-product-set.server";
@@ -24,6 +25,8 @@ export const catalogModule: ResolverModule = {
     inventorySetQuantities,
     inventoryAdjustQuantities,
     inventoryActivate,
+    inventoryDeactivate,
+    ...locationMutations,
   },
   node(type, id, { shop }) {
     switch (type) {

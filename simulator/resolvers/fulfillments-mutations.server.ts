@@ -1,8 +1,10 @@
 import { numericId, type ShopState } from "../state/shop-state.server";
 import type { FulfillmentOrderRecord, FulfillmentRecord, OrderRecord } from "../state/records.server";
 import { emitWebhook } from "../webhooks/emit.server";
+import { CatalogChanges } from "./catalog-events.server";
 import { userError, type FieldMap, type ResolverContext, type UserError } from "./context.server";
 import { fulfillmentOrderView, fulfillmentView } from "./fulfillments-views.server";
+import { fulfilCommitted } from "./orders-inventory.server";
 import { autoArchive, refreshOrder } from "./orders-state.server";
 
 /**
@@ -10,7 +12,10 @@ import { autoArchive, refreshOrder } from "./orders-state.server";
  * (https://shopify.dev/docs/api/admin-graphql/2026-07/mutations/fulfillmentCreate): the
  * fulfillment orders of one call must belong to one order and one location; quantities may
  * not exceed what remains; a closed or cancelled fulfillment order cannot be fulfilled;
- * omitting the line items fulfils everything that remains. Any error changes nothing.
+ * omitting the line items fulfils everything that remains. Any error changes nothing. The
+ * fulfilled units of tracked items the order committed leave committed and on hand at the
+ * fulfillment order's location (orders-inventory.server.ts), with inventory_levels/update
+ * after fulfillments/create and the order topics.
  */
 
 export interface TrackingInput {
@@ -51,17 +56,27 @@ export interface FulfillmentPick {
   quantity: number;
 }
 
-/** Records a fulfillment of checked picks: remaining quantities, statuses, the order. */
+/**
+ * Records a fulfillment of checked picks: remaining quantities, statuses, the order, and the
+ * inventory the fulfilled units held (committed and on hand at the fulfillment order's
+ * location, orders-inventory.server.ts), recorded in `inventory` for inventory_levels/update.
+ */
 export function applyFulfillment(
   shop: ShopState,
   order: OrderRecord,
   picks: FulfillmentPick[],
-  options: { tracking: FulfillmentRecord["trackingInfo"]; notifyCustomer: boolean; now: Date },
+  options: {
+    tracking: FulfillmentRecord["trackingInfo"];
+    notifyCustomer: boolean;
+    now: Date;
+    inventory: CatalogChanges;
+  },
 ): FulfillmentRecord {
   const byLineItem = new Map<number, number>();
   for (const pick of picks) {
     const line = pick.fulfillmentOrder.lineItems.find((item) => item.id === pick.lineId)!;
     line.remainingQuantity -= pick.quantity;
+    fulfilCommitted(shop, order, pick.fulfillmentOrder, line, pick.quantity, options.now, options.inventory);
     byLineItem.set(line.lineItemId, (byLineItem.get(line.lineItemId) ?? 0) + pick.quantity);
   }
   const fulfillmentOrders = [...new Set(picks.map((pick) => pick.fulfillmentOrder))];
@@ -175,13 +190,16 @@ export const fulfillmentMutations: FieldMap = {
     const order = shop.orders.get(picks[0]!.fulfillmentOrder.orderId);
     if (!order)
       return { fulfillment: null, userErrors: [userError(["fulfillment"], "Order does not exist.")] };
+    const inventory = new CatalogChanges();
     const fulfillment = applyFulfillment(shop, order, picks, {
       tracking: trackingEntries(args.fulfillment.trackingInfo),
       notifyCustomer: args.fulfillment.notifyCustomer ?? false,
       now: context.now(),
+      inventory,
     });
     emitWebhook(context, "fulfillments/create", { order, fulfillment });
     emitWebhook(context, fulfilledTopics(order), order);
+    inventory.emit(context);
     return { fulfillment: fulfillmentView(shop, fulfillment), userErrors: [] };
   },
   fulfillmentTrackingInfoUpdate: (

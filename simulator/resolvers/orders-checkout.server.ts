@@ -27,7 +27,8 @@ function inputType(name: string): GraphQLInputType {
   return type;
 }
 
-function coerce<T>(value: unknown, typeName: string, field: string): T {
+/** A control API body checked against one of the schema's input types, as variables are (the location routes use it too). */
+export function coerce<T>(value: unknown, typeName: string, field: string): T {
   const problems: string[] = [];
   const coerced = coerceInputValue(value, inputType(typeName), (path, _invalid, error) => {
     problems.push(`${[field, ...path].join(".")}: ${error.message}`);

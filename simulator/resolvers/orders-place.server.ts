@@ -1,5 +1,10 @@
 import type { ShopState } from "../state/shop-state.server";
-import type { CustomerRecord, FulfillmentRecord, OrderRecord } from "../state/records.server";
+import type {
+  CustomerRecord,
+  FulfillmentOrderRecord,
+  FulfillmentRecord,
+  OrderRecord,
+} from "../state/records.server";
 import { emitWebhook } from "../webhooks/emit.server";
 import { userError, type ResolverContext, type UserError } from "./context.server";
 import {
@@ -8,7 +13,9 @@ import {
   newCustomer,
   type CustomerFields,
 } from "./customers-resolvers.server";
+import { CatalogChanges } from "./catalog-events.server";
 import { applyFulfillment, trackingEntries } from "./fulfillments-mutations.server";
+import { commitUnits, trackedItemId } from "./orders-inventory.server";
 import { addressFromInput } from "./addresses.server";
 import {
   buildOrder,
@@ -22,28 +29,43 @@ import { orderView } from "./orders-views.server";
 /**
  * `orderCreate`: checks and builds the order (orders-create), then commits it with its
  * customer, fulfillment orders, optional initial fulfillment and inventory claim, and sends
- * customers/create (for a new customer), orders/create, orders/paid (when created paid) and
- * fulfillments/create (when created fulfilled). The /_sim checkout places orders through the
+ * customers/create (for a new customer), orders/create, orders/paid (when created paid),
+ * fulfillments/create (when created fulfilled) and inventory_levels/update per level the claim
+ * moved (orders-inventory.server.ts). The /_sim checkout places orders through the
  * same code with what a storefront checkout adds and orderCreate cannot express (a tip).
  */
 
 export type InventoryBehaviour = "BYPASS" | "DECREMENT_IGNORING_POLICY" | "DECREMENT_OBEYING_POLICY";
 
-/** The inventory claims of an order: one per tracked variant line at its fulfillment order's location. */
+/**
+ * The inventory claims of an order: one per tracked variant line at its fulfillment order's
+ * location, with the variant's inventory policy (DECREMENT_OBEYING_POLICY "Follow the
+ * product's inventory policy and claim inventory, if possible": a CONTINUE variant sells past
+ * its stock, a DENY one does not — OrderCreateInputsInventoryBehavior, ProductVariantInventoryPolicy).
+ */
 function inventoryClaims(shop: ShopState, built: BuiltOrder) {
-  const claims: { itemId: number; locationId: number; quantity: number; index: number }[] = [];
+  const claims: {
+    itemId: number;
+    locationId: number;
+    quantity: number;
+    index: number;
+    line: FulfillmentOrderRecord["lineItems"][number];
+    oversell: boolean;
+  }[] = [];
   for (const fo of built.fulfillmentOrders)
     for (const foLine of fo.lineItems) {
       const index = built.order.lineItems.findIndex((line) => line.id === foLine.lineItemId);
       const line = built.order.lineItems[index];
       const variant = line?.variantId ? shop.variants.get(line.variantId) : undefined;
-      const item = variant ? shop.inventoryItems.get(variant.inventoryItemId) : undefined;
-      if (item?.tracked)
+      const itemId = trackedItemId(shop, line);
+      if (variant && itemId !== null)
         claims.push({
-          itemId: item.id,
+          itemId,
           locationId: fo.assignedLocationId,
           quantity: foLine.totalQuantity,
           index,
+          line: foLine,
+          oversell: variant.inventoryPolicy === "CONTINUE",
         });
     }
   return claims;
@@ -87,10 +109,14 @@ export function placeOrder(
   const behaviour = options.inventoryBehaviour ?? "BYPASS";
   const claims = behaviour === "BYPASS" ? [] : inventoryClaims(shop, built);
   if (behaviour === "DECREMENT_OBEYING_POLICY") {
-    const short = claims.find(
-      (claim) =>
-        (shop.inventoryLevel(claim.itemId, claim.locationId)?.quantities.available ?? 0) < claim.quantity,
-    );
+    // Several lines of one item at one location draw on the same available units.
+    const wanted = new Map<string, number>();
+    const short = claims.find((claim) => {
+      const key = `${claim.itemId}:${claim.locationId}`;
+      wanted.set(key, (wanted.get(key) ?? 0) + claim.quantity);
+      const available = shop.inventoryLevel(claim.itemId, claim.locationId)?.quantities.available ?? 0;
+      return !claim.oversell && available < wanted.get(key)!;
+    });
     if (short)
       return {
         errors: [
@@ -129,12 +155,10 @@ export function placeOrder(
   shop.nextOrderNumber = Math.max(shop.nextOrderNumber, order.number) + 1;
   shop.orders.set(order.id, order);
   for (const fo of built.fulfillmentOrders) shop.fulfillmentOrders.set(fo.id, fo);
+  const inventory = new CatalogChanges();
   for (const claim of claims) {
     const level = shop.inventoryLevel(claim.itemId, claim.locationId);
-    if (!level) continue;
-    level.quantities.available -= claim.quantity;
-    level.quantities.committed += claim.quantity;
-    level.updatedAt = now;
+    if (level) commitUnits(level, claim.line, claim.quantity, now, inventory);
   }
 
   const fulfillments: FulfillmentRecord[] = [];
@@ -153,6 +177,7 @@ export function placeOrder(
           }),
           notifyCustomer: input.fulfillment?.notifyCustomer ?? false,
           now,
+          inventory,
         }),
       );
     }
@@ -168,6 +193,7 @@ export function placeOrder(
   );
   for (const fulfillment of fulfillments) emitWebhook(env, "fulfillments/create", { order, fulfillment });
   if (fulfillments.length > 0) emitWebhook(env, "orders/fulfilled", order);
+  inventory.emit(env);
   return { errors: [], order };
 }
 

@@ -9,7 +9,8 @@ import type {
 import { emitWebhook } from "../webhooks/emit.server";
 import { userError, type UserError, type MutationEnv } from "./context.server";
 import { lineSale, saleRecord } from "./orders-agreements.server";
-import { restock } from "./orders-edit.server";
+import { CatalogChanges } from "./catalog-events.server";
+import { releaseCommitted, restockReturned } from "./orders-inventory.server";
 import {
   inPresentment,
   isMultiCurrency,
@@ -34,7 +35,8 @@ import { fulfilledQuantities, refreshOrder } from "./orders-state.server";
  */
 
 export interface RefundRequest {
-  lines: { line: LineItemRecord; quantity: number; restockType: string }[];
+  /** `locationId`: where restocked returned units go (RefundLineItemInput.locationId). */
+  lines: { line: LineItemRecord; quantity: number; restockType: string; locationId?: number | null }[];
   /** Shipping to give back, in the refund's currency, or all that is left. */
   shipping: { full: true } | { amount: number } | null;
   /** Refund transactions, amounts in the refund's currency. */
@@ -148,24 +150,34 @@ export function checkRefund(
   return null;
 }
 
-/** Takes refunded units off the fulfillment orders, unfulfilled ones first. */
+/**
+ * Takes refunded units off the fulfillment orders, unfulfilled ones first, and moves their
+ * inventory (orders-inventory.server.ts): the unfulfilled units the order committed go back to
+ * available when restocked, else out of committed and on hand; fulfilled units restocked come
+ * back into available and on hand at `locationId` or where they were fulfilled.
+ */
 function releaseFulfillment(
   shop: ShopState,
   order: OrderRecord,
   line: LineItemRecord,
   units: number,
+  restock: boolean,
+  locationId: number | null,
   now: Date,
+  inventory: CatalogChanges,
 ) {
   const unfulfilled = Math.max(
     0,
     line.currentQuantity - (fulfilledQuantities(shop, order).get(line.id) ?? 0),
   );
   let left = Math.min(units, unfulfilled);
+  if (restock) restockReturned(shop, order, line.id, units - left, locationId, now, inventory);
   for (const foId of order.fulfillmentOrderIds) {
     const fo = shop.fulfillmentOrders.get(foId);
     const item = fo?.lineItems.find((candidate) => candidate.lineItemId === line.id);
     if (!fo || !item || left <= 0) continue;
     const take = Math.min(left, item.remainingQuantity);
+    releaseCommitted(shop, order, fo, item, take, restock, now, inventory);
     item.remainingQuantity -= take;
     item.totalQuantity -= take;
     left -= take;
@@ -177,13 +189,15 @@ function releaseFulfillment(
 
 /**
  * Records a checked refund: refund lines and shipping with their amounts in both currencies,
- * the transactions, the lines' current quantities, the fulfillment orders, a RefundAgreement.
+ * the transactions, the lines' current quantities, the fulfillment orders, a RefundAgreement,
+ * and the inventory moved (recorded in `inventory` for inventory_levels/update).
  */
 export function applyRefund(
   shop: ShopState,
   order: OrderRecord,
   request: RefundRequest,
   now: Date,
+  inventory: CatalogChanges,
 ): RefundRecord {
   const multi = isMultiCurrency(order);
   const presented = inPresentment(order);
@@ -197,7 +211,7 @@ export function applyRefund(
     transactionIds: [],
   };
   const sales = [];
-  for (const { line, quantity, restockType } of request.lines) {
+  for (const { line, quantity, restockType, locationId } of request.lines) {
     const inShop = lineShare(line, order, quantity);
     const inCustomer = lineShare(lineInPresentment(line), presented, quantity);
     sales.push(lineSale(shop, order, line, -quantity, "RETURN"));
@@ -211,8 +225,8 @@ export function applyRefund(
       presentmentTotalTax: twin(inCustomer.tax),
       restockType,
     });
-    if (restockType !== "NO_RESTOCK") restock(shop, order, line.id, quantity, now);
-    releaseFulfillment(shop, order, line, quantity, now);
+    const restock = restockType !== "NO_RESTOCK";
+    releaseFulfillment(shop, order, line, quantity, restock, locationId ?? null, now, inventory);
     line.currentQuantity -= quantity;
   }
   if (request.shipping) {
@@ -336,7 +350,11 @@ interface RefundInput {
     | null;
 }
 
-/** `refundCreate`: checks the input against the order, records the refund, sends refunds/create and orders/updated. */
+/**
+ * `refundCreate`: checks the input against the order, records the refund, sends refunds/create,
+ * orders/updated and inventory_levels/update per level a restock (or an unrestocked unfulfilled
+ * unit) moved.
+ */
 export function createRefund(
   shop: ShopState,
   input: RefundInput,
@@ -365,7 +383,17 @@ export function createRefund(
           userError(["refundLineItems", String(i), "lineItemId"], "Line item does not exist on the order"),
         ],
       };
-    lines.push({ line, quantity: item.quantity, restockType: item.restockType ?? "NO_RESTOCK" });
+    const restockType = item.restockType ?? "NO_RESTOCK";
+    const locationId = item.locationId ? numericId(item.locationId, "Location") : null;
+    if (
+      restockType !== "NO_RESTOCK" &&
+      item.locationId &&
+      (locationId === null || !shop.locations.has(locationId))
+    )
+      return {
+        errors: [userError(["refundLineItems", String(i), "locationId"], "Location does not exist")],
+      };
+    lines.push({ line, quantity: item.quantity, restockType, locationId });
   }
   const transactions: RefundRequest["transactions"] = [];
   for (const [i, transaction] of (input.transactions ?? []).entries()) {
@@ -389,9 +417,11 @@ export function createRefund(
   if (lines.length === 0 && !shipping && transactions.length === 0)
     return { errors: [userError(null, "A refund needs line items, shipping or transactions")] };
   const now = env.now();
-  const refund = applyRefund(shop, order, request, now);
+  const inventory = new CatalogChanges();
+  const refund = applyRefund(shop, order, request, now, inventory);
   refreshOrder(shop, order, now, { financial: true });
   emitWebhook(env, "refunds/create", { order, refund });
   emitWebhook(env, "orders/updated", order);
+  inventory.emit(env);
   return { errors: [], order, refund };
 }

@@ -1,6 +1,7 @@
 import type { ShopState } from "../state/shop-state.server";
 import type { CustomerRecord, OrderRecord } from "../state/records.server";
 import { addressFromInput } from "../resolvers/addresses.server";
+import { CatalogChanges } from "../resolvers/catalog-events.server";
 import { applyFulfillment } from "../resolvers/fulfillments-mutations.server";
 import { buildOrder, type LineItemInput, type OrderCreateInput } from "../resolvers/orders-create.server";
 import { financialStatusFor, orderTotals } from "../resolvers/orders-money.server";
@@ -211,7 +212,13 @@ export function seedOrders(
           quantity: partial ? Math.max(1, line.remainingQuantity - 1) : line.remainingQuantity,
         }));
         const tracking = [{ company: "UPS", number: `1Z${String(order.id).padStart(16, "0")}`, url: null }];
-        applyFulfillment(shop, order, picks, { tracking, notifyCustomer: false, now: at });
+        // Seeded orders claim no inventory, so their fulfillments move none (no webhooks either).
+        applyFulfillment(shop, order, picks, {
+          tracking,
+          notifyCustomer: false,
+          now: at,
+          inventory: new CatalogChanges(),
+        });
         if (partial) break;
       }
     } else if (order.displayFinancialStatus === "PENDING" && fulfil > 0.9) {

