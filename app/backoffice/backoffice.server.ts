@@ -54,8 +54,11 @@ export {
   ensureLocation,
   listLocations,
   postOpeningStock,
+  shipmentStockLines,
   stockAt,
+  stockPositions,
   type OpeningStockLine,
+  type StockPosition,
 } from "./stock.server";
 export {
   createCustomer,

@@ -109,3 +109,86 @@ export async function stockAt(
   });
   return result._sum.quantity ?? 0;
 }
+
+/** An item variant's stock at a location, as the inventory sync needs it. */
+export interface StockPosition {
+  itemNo: string;
+  /** "" for the item without a variant. */
+  variantCode: string;
+  locationCode: string;
+  /** The sum of its stock entries. */
+  onHand: number;
+  /**
+   * Units that open sales orders the back office took itself (no Shopify order) have promised
+   * and not shipped yet. A line without a location counts at the shop's first location, where
+   * posting ships it from.
+   */
+  reservedByOwnOrders: number;
+}
+
+/**
+ * The stock positions of these items (every item when null) at every location, in one
+ * statement: only positions with stock or reservations are returned.
+ */
+export async function stockPositions(
+  db: Db | Tx,
+  shopId: string,
+  itemNos: string[] | null,
+): Promise<StockPosition[]> {
+  const rows = await db.$queryRaw<
+    { item_no: string; variant_code: string; location_code: string; on_hand: bigint; reserved: bigint }[]
+  >`
+    with first_location as (
+      select code from "BoLocation" where "shopId" = ${shopId}::uuid order by code limit 1
+    ), stock as (
+      select "itemNo" as item_no, "variantCode" as variant_code, "locationCode" as location_code,
+             sum(quantity) as on_hand, 0::bigint as reserved
+        from "BoStockEntry"
+       where "shopId" = ${shopId}::uuid and (${itemNos}::text[] is null or "itemNo" = any(${itemNos}::text[]))
+       group by 1, 2, 3
+    ), reserved as (
+      select l."itemNo" as item_no, coalesce(l."variantCode", '') as variant_code,
+             coalesce(l."locationCode", (select code from first_location)) as location_code,
+             0::bigint as on_hand, sum(greatest(l.quantity - l."quantityShipped", 0)) as reserved
+        from "BoSalesLine" l
+        join "BoSalesHeader" h on h.id = l."headerId"
+       where h."shopId" = ${shopId}::uuid and h."documentType" = 'order' and h.status in ('open', 'released')
+         and h."shopifyOrderId" is null and l.type = 'item' and l."itemNo" is not null
+         and (${itemNos}::text[] is null or l."itemNo" = any(${itemNos}::text[]))
+       group by 1, 2, 3
+    )
+    select item_no, variant_code, location_code, sum(on_hand)::bigint as on_hand, sum(reserved)::bigint as reserved
+      from (select * from stock union all select * from reserved) p
+     where location_code is not null
+     group by 1, 2, 3
+    having sum(on_hand) <> 0 or sum(reserved) <> 0
+     order by 1, 2, 3`;
+  return rows.map((row) => ({
+    itemNo: row.item_no,
+    variantCode: row.variant_code,
+    locationCode: row.location_code,
+    onHand: Number(row.on_hand),
+    reservedByOwnOrders: Number(row.reserved),
+  }));
+}
+
+/** The item lines of these posted shipments (by number), with the location each shipped from. */
+export async function shipmentStockLines(
+  db: Db | Tx,
+  shopId: string,
+  shipmentNos: string[],
+): Promise<
+  { shipmentNo: string; itemNo: string; variantCode: string; locationCode: string; quantity: number }[]
+> {
+  if (shipmentNos.length === 0) return [];
+  const shipments = await db.boPostedShipment.findMany({
+    where: { shopId, no: { in: shipmentNos } },
+    select: {
+      no: true,
+      lines: { select: { itemNo: true, variantCode: true, locationCode: true, quantity: true } },
+    },
+  });
+  return shipments.flatMap((shipment) =>
+    shipment.lines.map((line) => ({ shipmentNo: shipment.no, ...line })),
+  );
+}
