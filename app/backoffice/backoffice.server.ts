@@ -51,6 +51,7 @@ export {
 } from "./items.server";
 export { findItemNos, type ItemSearch } from "./item-search.server";
 export {
+  adjustStock,
   ensureLocation,
   listLocations,
   postOpeningStock,
@@ -58,6 +59,7 @@ export {
   stockAt,
   stockPositions,
   type OpeningStockLine,
+  type StockAdjustment,
   type StockPosition,
 } from "./stock.server";
 export {

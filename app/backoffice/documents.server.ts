@@ -1,3 +1,4 @@
+import { recordChanges } from "./changes.server";
 import { randomUUID } from "node:crypto";
 import type { Db, Tx } from "../db.server";
 import type {
@@ -142,6 +143,8 @@ export async function createSalesDocument(
     if (given && (await documentExists(tx, shopId, input.documentType, given)))
       throw new BackOfficeError(`sales ${input.documentType} ${given} already exists`);
 
+    if (input.documentType === "order" && input.shopifyOrderId === undefined)
+      await ownOrderStockChanged(tx, shopId, lines);
     try {
       return await tx.boSalesHeader.create({
         data: {
@@ -181,6 +184,21 @@ export async function createSalesDocument(
       throw error;
     }
   });
+}
+
+/**
+ * A sales order the back office took itself (no Shopify order) promises units Shopify does not
+ * know of: its items' stock, as the inventory sync counts it, changed.
+ */
+async function ownOrderStockChanged(
+  tx: Tx,
+  shopId: string,
+  lines: { type: string; itemNo: string | null }[],
+) {
+  const items = [
+    ...new Set(lines.flatMap((line) => (line.type === "item" && line.itemNo ? [line.itemNo] : []))),
+  ];
+  await recordChanges(tx, shopId, "stock", items);
 }
 
 type NormalisedLine = ReturnType<typeof normaliseLine>;
@@ -322,8 +340,10 @@ export async function reopenSalesOrder(db: Db | Tx, shopId: string, no: string):
 
 /** Locks a document's header for a change; throws when there is no such document. */
 async function lockHeader(tx: Tx, shopId: string, documentType: SalesDocumentType, no: string) {
-  const [header] = await tx.$queryRaw<{ id: string; status: string }[]>`
-    select id, status from "BoSalesHeader"
+  const [header] = await tx.$queryRaw<
+    { id: string; status: string; documentType: string; shopifyOrderId: bigint | null }[]
+  >`
+    select id, status, "documentType", "shopifyOrderId" from "BoSalesHeader"
      where "shopId" = ${shopId}::uuid and "documentType" = ${documentType} and no = ${no}
      for update`;
   if (!header) throw new BackOfficeError(`sales ${documentType} ${no} does not exist`);
@@ -371,6 +391,12 @@ export async function closeSalesDocument(
       throw new BackOfficeError(`sales ${documentType} ${no} is fully posted and cannot be closed`);
     if (header.status === "closed")
       throw new BackOfficeError(`sales ${documentType} ${no} is already closed`);
+    if (header.documentType === "order" && header.shopifyOrderId === null)
+      await ownOrderStockChanged(
+        tx,
+        shopId,
+        await tx.boSalesLine.findMany({ where: { headerId: header.id } }),
+      );
     return tx.boSalesHeader.update({
       where: { id: header.id },
       data: { status: "closed", closedAt: new Date(), closedBy: requiredText(by, "who closes it") },
@@ -403,6 +429,11 @@ export async function replaceSalesLines(
         `sales ${documentType} ${no} is partly shipped or invoiced; its lines can no longer be replaced`,
       );
     for (const line of lines) await validateLine(tx, shopId, line);
+    if (header.documentType === "order" && header.shopifyOrderId === null)
+      await ownOrderStockChanged(tx, shopId, [
+        ...(await tx.boSalesLine.findMany({ where: { headerId: header.id } })),
+        ...lines,
+      ]);
     await tx.boSalesLine.deleteMany({ where: { headerId: header.id } });
     return tx.boSalesHeader.update({
       where: { id: header.id },

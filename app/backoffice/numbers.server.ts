@@ -8,7 +8,7 @@ import { BackOfficeError } from "./errors.server";
  * transactions never get the same number (and a rolled-back one gives its number back).
  */
 
-export const NUMBER_SERIES = ["SO", "SI", "SHIP", "PINV", "CUST", "ITEM"] as const;
+export const NUMBER_SERIES = ["SO", "SI", "SHIP", "PINV", "CUST", "ITEM", "ADJ"] as const;
 export type NumberSeriesCode = (typeof NUMBER_SERIES)[number];
 
 const DEFAULT_WIDTH = 5;

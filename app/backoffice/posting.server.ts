@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Db, Tx } from "../db.server";
 import { Prisma, type BoSalesHeader, type BoSalesLine } from "../generated/prisma/client";
 import type { SalesDocumentType } from "./documents.server";
-import { recordChange } from "./changes.server";
+import { recordChange, recordChanges } from "./changes.server";
 import { BackOfficeError, PostingHeldError } from "./errors.server";
 import {
   inTransaction,
@@ -260,20 +260,20 @@ async function post(
         })
       ).map((item) => item.no),
     );
+    const stocked = shipped.filter((line) => !nonStock.has(line.itemNo));
+    await recordChanges(tx, shopId, "stock", [...new Set(stocked.map((line) => line.itemNo))]);
     await tx.boStockEntry.createMany({
-      data: shipped
-        .filter((line) => !nonStock.has(line.itemNo))
-        .map((line) => ({
-          id: randomUUID(),
-          shopId,
-          itemNo: line.itemNo,
-          variantCode: line.variantCode,
-          locationCode: line.locationCode,
-          quantity: -line.quantity,
-          entryType: "shipment",
-          documentNo: no,
-          postedAt,
-        })),
+      data: stocked.map((line) => ({
+        id: randomUUID(),
+        shopId,
+        itemNo: line.itemNo,
+        variantCode: line.variantCode,
+        locationCode: line.locationCode,
+        quantity: -line.quantity,
+        entryType: "shipment",
+        documentNo: no,
+        postedAt,
+      })),
     });
     result.shipmentNo = no;
   }

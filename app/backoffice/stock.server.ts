@@ -1,12 +1,16 @@
 import { randomUUID } from "node:crypto";
 import type { Db, Tx } from "../db.server";
 import type { BoLocation, BoStockEntry } from "../generated/prisma/client";
+import { recordChanges } from "./changes.server";
 import { BackOfficeError } from "./errors.server";
 import { inTransaction, optionalText, requireQuantity, requiredText } from "./internal.server";
+import { nextNo } from "./numbers.server";
 
 /**
  * Locations and stock. Stock is never edited: every movement is an entry (an opening balance
- * here, shipments when posting), and the stock of an item is the sum of its entries.
+ * or an adjustment here, shipments when posting), and the stock of an item is the sum of its
+ * entries. Every entry records a "stock" change of its item in the change feed, in its
+ * transaction, for the inventory sync.
  */
 
 export async function ensureLocation(
@@ -85,7 +89,74 @@ export async function postOpeningStock(
         documentNo: document,
       });
     }
+    await recordChanges(tx, shopId, "stock", [...new Set(entries.map((entry) => entry.itemNo))]);
     return tx.boStockEntry.createManyAndReturn({ data: entries });
+  });
+}
+
+export interface StockAdjustment {
+  itemNo: string;
+  variantCode?: string | null;
+  locationCode: string;
+  /** Units added; negative to remove them. Never zero. */
+  quantity: number;
+  /** The adjustment's document number (taken from the ADJ number series when absent). */
+  documentNo?: string;
+}
+
+/**
+ * Adjusts an item's stock at a location by a quantity (an entry of type "adjustment"): a count
+ * found more or fewer, breakage, a delivery booked outside purchasing. Refused whole when the
+ * item, its variant or the location does not exist, or when it would leave less than nothing.
+ */
+export async function adjustStock(
+  db: Db | Tx,
+  shopId: string,
+  input: StockAdjustment,
+): Promise<BoStockEntry> {
+  const itemNo = requiredText(input.itemNo, "item no.");
+  const variantCode = optionalText(input.variantCode) ?? "";
+  const locationCode = requiredText(input.locationCode, "location code");
+  if (!Number.isInteger(input.quantity) || input.quantity === 0 || Math.abs(input.quantity) > 1_000_000_000)
+    throw new BackOfficeError("quantity: a whole number of units to add (or, negative, to remove), not 0");
+  return inTransaction(db, async (tx) => {
+    const item = await tx.boItem.findUnique({ where: { shopId_no: { shopId, no: itemNo } } });
+    if (!item) throw new BackOfficeError(`item ${itemNo} does not exist`);
+    if (item.type === "non_stock")
+      throw new BackOfficeError(`item ${itemNo} is a non-stock item: it has no stock`);
+    if (
+      variantCode &&
+      !(await tx.boItemVariant.findUnique({
+        where: { shopId_itemNo_code: { shopId, itemNo, code: variantCode } },
+      }))
+    )
+      throw new BackOfficeError(`item ${itemNo} has no variant ${variantCode}`);
+    const variants = await tx.boItemVariant.count({ where: { shopId, itemNo } });
+    if (!variantCode && variants > 0)
+      throw new BackOfficeError(`item ${itemNo} has variants: say which one (--variant)`);
+    if (!(await tx.boLocation.findUnique({ where: { shopId_code: { shopId, code: locationCode } } })))
+      throw new BackOfficeError(`location ${locationCode} does not exist`);
+    // One adjustment of an item at a time, so two removals cannot both see the same stock.
+    await tx.$executeRaw`select pg_advisory_xact_lock(hashtextextended(${`bo-stock:${shopId}:${itemNo}`}, 0))`;
+    const now = await stockAt(tx, shopId, { itemNo, variantCode, locationCode });
+    if (now + input.quantity < 0)
+      throw new BackOfficeError(
+        `${itemNo}${variantCode ? ` ${variantCode}` : ""} at ${locationCode}: ${now} on hand, ${-input.quantity} cannot be removed`,
+      );
+    const documentNo = optionalText(input.documentNo) ?? (await nextNo(tx, shopId, "ADJ"));
+    await recordChanges(tx, shopId, "stock", [itemNo]);
+    return tx.boStockEntry.create({
+      data: {
+        id: randomUUID(),
+        shopId,
+        itemNo,
+        variantCode,
+        locationCode,
+        quantity: input.quantity,
+        entryType: "adjustment",
+        documentNo,
+      },
+    });
   });
 }
 

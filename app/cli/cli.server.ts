@@ -40,6 +40,9 @@ commands:
   price <item no> --shop <domain> --price <amount> [--variant <code>] [--group <code>] [--json]
                                               set a sales price in the back office (quantity one); with
                                               Sync items "To Shopify" the product follows within seconds
+  adjust <item no> --shop <domain> --location <code> --quantity <n> [--variant <code>] [--json]
+                                              add n units to the back office's stock there (negative, as
+                                              --quantity=-n: remove them), as an adjustment entry
 
 global options:
   --data <dir>   the data folder of the local Postgres (when DATABASE_URL is unset)`;

@@ -1,8 +1,10 @@
 import {
   BackOfficeError,
   closeSalesDocument,
+  adjustStock,
   findItem,
   setSalesPrice,
+  stockAt,
   getSalesDocument,
   listPostedInvoices,
   listSalesDocuments,
@@ -70,6 +72,60 @@ function orderAction(
     },
   };
 }
+
+const documentAdjustment = orderAction(async (db, shop, no) => {
+  const order = await adjustDocument(db, shop, (await orderOfDocument(db, shop, no)).id);
+  return `adjusted ${no} to ${order.name} as it stands in Shopify`;
+});
+
+const stockAdjustment: Command = {
+  positionals: 1,
+  options: {
+    shop: { type: "string" },
+    location: { type: "string" },
+    quantity: { type: "string" },
+    variant: { type: "string" },
+    json: { type: "boolean" },
+  },
+  async run(db, values, io, [itemNo]) {
+    const shop = await findShop(db, requireShop(values));
+    const quantity = values.quantity as string | undefined;
+    if (!quantity || !/^-?\d{1,10}$/.test(quantity) || Number(quantity) === 0)
+      throw new UsageError(
+        "--quantity is the units to add, or (negative) to remove, such as 5 or --quantity=-2",
+      );
+    const location = values.location as string | undefined;
+    if (!location) throw new UsageError("--location is the back-office location's code, such as MAIN");
+    const variantCode = (values.variant as string | undefined) ?? null;
+    let entry;
+    try {
+      entry = await adjustStock(db, shop.id, {
+        itemNo: itemNo!,
+        variantCode,
+        locationCode: location,
+        quantity: Number(quantity),
+      });
+    } catch (error) {
+      if (!(error instanceof BackOfficeError)) throw error;
+      io.err(`error: ${error.message}`);
+      return 1;
+    }
+    const onHand = await stockAt(db, shop.id, { itemNo: itemNo!, variantCode, locationCode: location });
+    const result = {
+      itemNo,
+      variantCode,
+      locationCode: location,
+      quantity: entry.quantity,
+      documentNo: entry.documentNo,
+      onHand,
+    };
+    if (values.json) io.out(json(result));
+    else
+      io.out(
+        `${itemNo}${variantCode ? ` variant ${variantCode}` : ""} at ${location}: ${entry.quantity > 0 ? "+" : ""}${entry.quantity} (${entry.documentNo}), ${onHand} on hand`,
+      );
+  },
+};
 
 export const TASKS = syncTasks.map((task) => task.name).join(", ");
 
@@ -301,10 +357,17 @@ export const MORE_COMMANDS: Record<string, Command> = {
     const order = await confirmChanges(db, shop, (await orderOfDocument(db, shop, no)).id, CLI_USER);
     return `confirmed the changes of ${order.name}: ${no} may be posted as it is`;
   }),
-  adjust: orderAction(async (db, shop, no) => {
-    const order = await adjustDocument(db, shop, (await orderOfDocument(db, shop, no)).id);
-    return `adjusted ${no} to ${order.name} as it stands in Shopify`;
-  }),
+  // `adjust <document no>` adjusts a sales document to its Shopify order; with --location or
+  // --quantity, `adjust <item no>` adjusts the item's stock.
+  adjust: {
+    positionals: 1,
+    options: { ...documentAdjustment.options, ...stockAdjustment.options },
+    run: (db, values, io, positionals) =>
+      (values.location !== undefined || values.quantity !== undefined
+        ? stockAdjustment
+        : documentAdjustment
+      ).run(db, values, io, positionals),
+  },
   close: orderAction(async (db, shop, no) => {
     const made = await db.shopifyOrder.findFirst({ where: { shopId: shop.id, documentNo: no } });
     if (made) {

@@ -2,12 +2,12 @@ import { execFile } from "node:child_process";
 import path from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { parseCommand, runCommand, usage, UsageError } from "../../app/cli/cli.server";
 import prisma from "../../app/db.server";
 import { recordsByKey } from "../../app/sync/kit/outbound.server";
 import { PRODUCT_TASK } from "../../app/sync/products/records.server";
 import { catalogShop, FAILURE } from "../admin/catalog-shop";
 import { queuedRuns } from "../kit/jobs";
+import { cli } from "../support/cli";
 
 /**
  * The CLI's `items` (the catalog as the products sync sees it) and `items add`. The first case
@@ -29,23 +29,6 @@ async function cliProcess(...args: string[]): Promise<{ code: number; stdout: st
     const failed = error as { code: number; stdout: string; stderr: string };
     return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
   }
-}
-
-async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  let parsed;
-  try {
-    parsed = parseCommand(argv);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    return { code: 2, stdout: "", stderr: usage(error.message) };
-  }
-  const code = await runCommand(prisma, parsed, {
-    out: (line) => out.push(line),
-    err: (line) => err.push(line),
-  });
-  return { code, stdout: out.join("\n"), stderr: err.join("\n") };
 }
 
 describe("npm run cli -- items", { timeout: 90_000 }, () => {

@@ -86,6 +86,19 @@ describe("the operator CLI given a wrong argument", () => {
       [["confirm", "SO99999", "--shop", "SHOP"], /no sales document SO99999/],
       [["adjust", "SO99999", "--shop", "SHOP"], /no sales document SO99999/],
       [["close", "SO99999", "--shop", "SHOP"], /sales order SO99999 does not exist/],
+      [
+        ["adjust", "NOPE-404", "--shop", "SHOP", "--location", "MAIN", "--quantity", "3"],
+        /item NOPE-404 does not exist/,
+      ],
+      [
+        ["adjust", "NOPE-404", "--shop", "SHOP", "--location", "MAIN", "--quantity", "lots"],
+        /--quantity is the units/,
+      ],
+      [["adjust", "NOPE-404", "--shop", "SHOP", "--quantity", "3"], /--location is the back-office location/],
+      [
+        ["adjust", "NOPE-404", "--shop", "SHOP", "--location", "MAIN", "--quantity", "-3"],
+        /argument is ambiguous/,
+      ],
       [["confirm", "--shop", "SHOP"], /confirm needs 1 argument/],
       [["orders", "--shop", unknownShop], /unknown shop/],
       [["documents", "--shop", unknownShop], /unknown shop/],
