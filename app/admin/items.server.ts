@@ -252,13 +252,13 @@ export async function itemRows(
     const record = records.get(no);
     // The variants of its own product, else those Shopify sells it as (the first of each code).
     const byCode = new Map(
-      (product ? (links.get(product.shopifyId) ?? []) : (sold.get(no) ?? []))
+      (product ? (links.get(product.shopifyId) ?? []) : (sold.live.get(no) ?? []))
         .filter((link) => link.itemNo === no)
         .reverse()
         .map((link) => [link.variantCode ?? "", link]),
     );
     const { variants, problem } = variantRowsOf(item, settings, book);
-    const state = stateOf(record, product, sold.has(no), settings);
+    const state = stateOf(record, product, sold.live.has(no), settings);
     return [
       {
         no: item.no,
@@ -285,12 +285,12 @@ export async function itemRows(
               adminUrl: adminProductUrl(shop.domain, product.shopifyId),
             }
           : null,
-        soldAs: soldAsOf(shop, sold.get(no)),
+        soldAs: soldAsOf(shop, sold.live.get(no)),
         state,
         stateWords: ITEM_STATE_WORDS[state],
         message:
           state === "sold"
-            ? soldWords(sold.get(no)![0]!, settings)
+            ? soldWords(sold.live.get(no)![0]!, settings)
             : state === "not_added" || state === "linked"
               ? null
               : (record?.message ?? null),
@@ -478,10 +478,9 @@ async function retry(db: Db, shop: Shop, settings: ShopSettings, no: string): Pr
       recordsByKey(db, shop.id, PRODUCT_TASK, [item.no]),
       productsOfItems(db, shop.id, [item.no]),
     ]);
-    const sold = products.has(item.no)
-      ? new Map<string, unknown>()
-      : await variantsSoldInShopify(db, shop.id, [item.no]);
-    const state = stateOf(record.get(item.no), products.get(item.no), sold.has(item.no), settings);
+    const sold =
+      !products.has(item.no) && (await variantsSoldInShopify(db, shop.id, [item.no])).live.has(item.no);
+    const state = stateOf(record.get(item.no), products.get(item.no), sold, settings);
     throw new Refusal(
       `Item ${item.no} has not failed (it is ${ITEM_STATE_WORDS[state]}); only a failed item can be retried.`,
       409,

@@ -422,12 +422,19 @@ describe("an item exported to Shopify", () => {
     expect(row).toMatchObject({ state: "sold", stateWords: ITEM_STATE_WORDS.sold });
   });
 
-  it("sends the prices of every item Shopify sells when the shop card turns Sync items to Shopify", async () => {
-    const { shop, store, run, product } = await exportShop({ syncItems: "off" });
+  it("sends the prices of every item Shopify sells when the shop card turns Sync prices on", async () => {
+    const { shop, store, run, product, record } = await exportShop({ syncPrices: false });
     const made = await soldCaps(shop.id, store);
     await setSalesPrice(prisma, shop.id, { itemNo: "CAP-L", unitPrice: "17" });
+    // Their changes are read with Sync prices off: nothing sent, nothing left due.
+    expect((await run()).counts).not.toHaveProperty("mutationRequests");
+    expect(await record("CAP-L")).toMatchObject({ state: "skipped" });
 
-    const saved = await saveSettings(prisma, shop.id, settingsForm({ syncItems: "to_shopify" }));
+    const saved = await saveSettings(
+      prisma,
+      shop.id,
+      settingsForm({ syncItems: "to_shopify", productMapping: "item_no_variant_code" }),
+    );
     expect(saved.ok).toBe(true);
     expect((await run()).counts).toMatchObject({ pricesSent: 2, mutationRequests: 2 });
 
@@ -435,6 +442,95 @@ describe("an item exported to Shopify", () => {
       "15.00",
       "17.00",
     ]);
+  });
+
+  it("sends the price of an item Shopify sells as variants of two products to both", async () => {
+    const { shop, store, run, product } = await exportShop();
+    const made = await soldCaps(shop.id, store);
+    const gift = await store.product("Cap gift box", [{ sku: "CAP-S-BOX", price: "15.00", option: "Boxed" }]);
+    // A person mapped the gift box's variant to the same item.
+    await prisma.shopifyVariantMap.create({
+      data: {
+        shopId: shop.id,
+        variantShopifyId: BigInt(gift.variants.nodes[0]!.id.split("/").pop()!),
+        sku: "CAP-S-BOX",
+        title: "Cap gift box",
+        itemNo: "CAP-S",
+        linkedBy: "person",
+      },
+    });
+    await run();
+
+    await setSalesPrice(prisma, shop.id, { itemNo: "CAP-S", unitPrice: "21" });
+    expect((await run()).counts).toMatchObject({ pricesSent: 1, mutationRequests: 2 });
+    expect((await product(made.id))!.variants.nodes.map((variant) => variant.price)).toEqual([
+      "21.00",
+      "15.00",
+    ]);
+    expect((await product(gift.id))!.variants.nodes.map((variant) => variant.price)).toEqual(["21.00"]);
+  });
+
+  it("makes no product of its own for an item whose Shopify product was deleted, until a person adds it", async () => {
+    const { shop, store, run, record } = await exportShop();
+    const made = await soldCaps(shop.id, store);
+    await run();
+    const count = async () =>
+      (await store.graphql<{ productsCount: { count: number } }>(`{ productsCount { count } }`)).productsCount
+        .count;
+    await store.graphql(
+      `mutation TestDelete($id: ID!) { productDelete(input: { id: $id }) { deletedProductId } }`,
+      {
+        id: made.id,
+      },
+    );
+    const before = await count();
+
+    await setSalesPrice(prisma, shop.id, { itemNo: "CAP-S", unitPrice: "19" });
+    const refused = await run();
+    expect(refused.counts).toMatchObject({ failed: 1 });
+    expect(await record("CAP-S")).toMatchObject({
+      state: "error",
+      message: expect.stringMatching(/deleted in Shopify/) as unknown,
+    });
+    expect(await prisma.shopifyVariantMap.count({ where: { shopId: shop.id, goneAt: null } })).toBe(0);
+
+    // The next change of either cap: skipped, and still no product made for it.
+    await setSalesPrice(prisma, shop.id, { itemNo: "CAP-S", unitPrice: "20" });
+    await setSalesPrice(prisma, shop.id, { itemNo: "CAP-L", unitPrice: "18" });
+    expect((await run()).counts).not.toHaveProperty("mutationRequests");
+    expect(await count()).toBe(before);
+    expect(await record("CAP-S")).toMatchObject({
+      state: "skipped",
+      message: expect.stringMatching(/^the Shopify variant it was sold as no longer exists/) as unknown,
+    });
+
+    // A person adds it: now it gets a product of its own.
+    await addItemsToShopify(prisma, shop.id, ["CAP-S"]);
+    expect((await run()).counts).toMatchObject({ created: 1 });
+    expect(await count()).toBe(before + 1);
+  });
+
+  it("marks a variant it is sold as that Shopify deleted, and sends nothing to it again", async () => {
+    const { shop, store, run, product, record } = await exportShop();
+    const made = await soldCaps(shop.id, store);
+    await run();
+    const large = made.variants.nodes[1]!;
+    deleteVariant(simulator.sim.shop(shop.domain), Number(large.id.split("/").pop()));
+
+    await setSalesPrice(prisma, shop.id, { itemNo: "CAP-L", unitPrice: "18" });
+    await setSalesPrice(prisma, shop.id, { itemNo: "CAP-S", unitPrice: "16" });
+    expect((await run()).counts).toMatchObject({ failed: 1, pricesSent: 1 });
+    expect((await record("CAP-L")).message).toMatch(
+      /no longer exists in Shopify: nothing is sent to it again/,
+    );
+    expect((await product(made.id))!.variants.nodes.map((variant) => [variant.sku, variant.price])).toEqual([
+      ["CAP-S", "16.00"],
+    ]);
+
+    await setSalesPrice(prisma, shop.id, { itemNo: "CAP-L", unitPrice: "19" });
+    const again = await run();
+    expect(again.counts).not.toHaveProperty("mutationRequests");
+    expect(await record("CAP-L")).toMatchObject({ state: "skipped" });
   });
 
   it("makes the product again when the merchant deleted it in Shopify", async () => {

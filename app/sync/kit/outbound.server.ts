@@ -138,8 +138,8 @@ async function settle(
     await db.syncRecord.update({ where: { id: read.id }, data: sent });
 }
 
-/** Shopify has it now, as `shopifyId`, with the content whose hash is `sentHash`. */
-export function markSent(db: Db, read: Read, sent: { shopifyId: string; sentHash: string }): Promise<void> {
+/** Shopify has it now, as `shopifyId` (when it is a record of its own there), with the content whose hash is `sentHash`. */
+export function markSent(db: Db, read: Read, sent: { shopifyId?: string; sentHash: string }): Promise<void> {
   return settle(db, read, "synced", { ...sent, message: null, sentAt: new Date() });
 }
 

@@ -1,5 +1,5 @@
 import { itemsByNo, priceBook } from "../../backoffice/backoffice.server";
-import type { Db } from "../../db.server";
+import type { Db, Tx } from "../../db.server";
 import { RecordError } from "../../errors.server";
 import type {
   ShopifyProduct,
@@ -133,12 +133,20 @@ const variantGone = (error: { code?: string | null }) => error.code === "PRODUCT
 
 const DELETED_IN_SHOPIFY = " (the product was deleted in Shopify; the next run creates it again)";
 
-/** A product deleted in Shopify: its link goes, so the next run creates the product again. */
-async function forgetProduct(db: Db, shopId: string, shopifyId: bigint): Promise<void> {
-  await db.shopifyProduct.update({
-    where: { shopId_shopifyId: { shopId, shopifyId } },
-    data: { deletedAt: new Date() },
-  });
+/**
+ * A product deleted in Shopify. The item's own: its link goes (and its variants' links), so the
+ * next run creates the product again. One Shopify sold the item as (which the products sync
+ * may never have read): its variant links are marked gone, and no product is made for the item
+ * until a person adds it.
+ */
+async function forgetProduct(db: Db, shopId: string, shopifyId: bigint, own: boolean): Promise<void> {
+  await db.shopifyProduct.updateMany({ where: { shopId, shopifyId }, data: { deletedAt: new Date() } });
+  if (own) await db.shopifyVariantMap.deleteMany({ where: { shopId, productShopifyId: shopifyId } });
+  else
+    await db.shopifyVariantMap.updateMany({
+      where: { shopId, productShopifyId: shopifyId, goneAt: null },
+      data: { goneAt: new Date() },
+    });
 }
 
 /** Option values as Shopify compares them: surrounding spaces dropped, any case. */
@@ -327,9 +335,18 @@ async function plan(
       };
     if (!product && draft.blocked)
       return settleWith(db, record, "skip", "the item is blocked: it is not created in Shopify");
-    const soldAs = product ? undefined : sold.get(record.recordKey);
-    if (soldAs) return soldPrices(db, record, draft, soldAs, settings);
-    const productLinks = product ? (links.get(product.shopifyId) ?? []) : [];
+    const soldAs = product ? undefined : sold.live.get(record.recordKey);
+    if (soldAs) return soldPrices(db, record, draft, soldAs, settings, sold.owned);
+    if (!product && sold.gone.has(record.recordKey))
+      return settleWith(
+        db,
+        record,
+        "skip",
+        "the Shopify variant it was sold as no longer exists (deleted in Shopify): no product is made for it until a person adds it to Shopify",
+      );
+    const productLinks = (product ? (links.get(product.shopifyId) ?? []) : []).filter(
+      (link) => link.itemNo === record.recordKey,
+    );
     const byCode = new Map(productLinks.map((link) => [link.variantCode ?? "", link]));
     const linked = draft.variants.map((variant) => byCode.get(variant.code ?? ""));
     const structural =
@@ -364,36 +381,50 @@ async function plan(
   });
 }
 
+export interface SoldInShopify {
+  /** The live variant links of each item (not gone, not of a product deleted in Shopify). */
+  live: Map<string, ShopifyVariantMap[]>;
+  /** Items whose every link is gone: Shopify sold them, and deleted what it sold them as. */
+  gone: Set<string>;
+  /** Products linked to an item of their own (their items' export sends them whole). */
+  owned: Map<bigint, string>;
+}
+
 /**
  * Items without a product of their own that Shopify sells already: the variants linked to them
- * (met on an order, or mapped by a person) that are not of a product deleted in Shopify, by
- * item. The export does not create a second product for them; it sends their prices.
+ * (met on an order, or mapped by a person), by item. The export does not create a second
+ * product for them; it sends their prices. An item Shopify sold only through variants that are
+ * gone gets no product either, until a person adds it to Shopify.
  */
 export async function variantsSoldInShopify(
-  db: Db,
+  db: Db | Tx,
   shopId: string,
   itemNos: string[],
-): Promise<Map<string, ShopifyVariantMap[]>> {
-  if (itemNos.length === 0) return new Map();
+): Promise<SoldInShopify> {
+  const sold: SoldInShopify = { live: new Map(), gone: new Set(), owned: new Map() };
+  if (itemNos.length === 0) return sold;
   const links = await db.shopifyVariantMap.findMany({
     where: { shopId, itemNo: { in: itemNos } },
     orderBy: { variantShopifyId: "asc" },
   });
-  const productIds = links.flatMap((link) => (link.productShopifyId === null ? [] : [link.productShopifyId]));
-  const deleted = new Set(
-    (
-      await db.shopifyProduct.findMany({
-        where: { shopId, shopifyId: { in: productIds }, deletedAt: { not: null } },
-        select: { shopifyId: true },
-      })
-    ).map((row) => row.shopifyId),
-  );
-  const sold = new Map<string, ShopifyVariantMap[]>();
+  const productIds = [
+    ...new Set(links.flatMap((link) => (link.productShopifyId === null ? [] : [link.productShopifyId]))),
+  ];
+  const products = await db.shopifyProduct.findMany({
+    where: { shopId, shopifyId: { in: productIds } },
+    select: { shopifyId: true, deletedAt: true, itemNo: true },
+  });
+  const deleted = new Set(products.filter((row) => row.deletedAt !== null).map((row) => row.shopifyId));
+  for (const row of products)
+    if (row.deletedAt === null && row.itemNo !== null) sold.owned.set(row.shopifyId, row.itemNo);
   for (const link of links) {
     if (!link.itemNo) continue;
-    if (link.productShopifyId !== null && deleted.has(link.productShopifyId)) continue;
-    sold.set(link.itemNo, [...(sold.get(link.itemNo) ?? []), link]);
+    const dead =
+      link.goneAt !== null || (link.productShopifyId !== null && deleted.has(link.productShopifyId));
+    if (dead) sold.gone.add(link.itemNo);
+    else sold.live.set(link.itemNo, [...(sold.live.get(link.itemNo) ?? []), link]);
   }
+  for (const itemNo of sold.live.keys()) sold.gone.delete(itemNo);
   return sold;
 }
 
@@ -432,20 +463,26 @@ function soldPrices(
   draft: ProductDraft,
   links: ShopifyVariantMap[],
   settings: Settings,
+  owned: Map<bigint, string>,
 ): Unit {
   const words = soldWords(links[0]!, settings);
   if (!settings.syncPrices) return settleWith(db, record, "skip", words);
   const byCode = new Map(draft.variants.map((variant) => [variant.code ?? "", variant]));
+  // A variant of another item's own product takes its price with that product (its item's
+  // export sends the product whole).
   const priced = links.flatMap((link) => {
     const variant = byCode.get(link.variantCode ?? "");
-    return variant && link.productShopifyId !== null ? [{ link, variant }] : [];
+    const other = link.productShopifyId === null ? undefined : owned.get(link.productShopifyId);
+    return variant && link.productShopifyId !== null && (other === undefined || other === record.recordKey)
+      ? [{ link, variant }]
+      : [];
   });
   if (priced.length === 0)
     return settleWith(
       db,
       record,
       "skip",
-      `${words}; none of its variants in Shopify was found (deleted in Shopify, or not one of the item's variants), so no price was sent`,
+      `${words}; none of the variants it is sold as can take its price (not found in Shopify yet, not one of the item's variants, or a variant of another item's product), so no price was sent`,
     );
   const byProduct = new Map<bigint, ChangedPrice[]>();
   for (const price of priced)
@@ -453,8 +490,8 @@ function soldPrices(
       const productId = price.link.productShopifyId!;
       byProduct.set(productId, [...(byProduct.get(productId) ?? []), price]);
     }
-  const productId = priced[0]!.link.productShopifyId!;
-  const sent = { shopifyId: gid("Product", productId), sentHash: draft.structureHash };
+  // Synced, but Shopify's product is not the item's: the record keeps no product id of it.
+  const sent = { sentHash: draft.structureHash };
   if (byProduct.size === 0)
     return {
       kind: "settle",
@@ -634,8 +671,10 @@ async function applySet(
   if ("errors" in answer) throw new RecordError(`Shopify: ${answer.errors.join("; ")}`);
   const { product, userErrors } = answer.productSet;
   if (userErrors.length > 0 || !product) {
+    // The handle stays on the record: a product an earlier, unanswered try made with it
+    // still exists (a refusal now says nothing about that one).
     const gone = userErrors.some(productGone) && unit.product !== undefined;
-    if (gone) await forgetProduct(db, unit.record.shopId, unit.product!.shopifyId);
+    if (gone) await forgetProduct(db, unit.record.shopId, unit.product!.shopifyId, true);
     // A variant deleted in Shopify (input.variants.<n>.id): its link goes, so the next run
     // sends that variant without an id and Shopify makes it again; the product stays.
     const goneVariants = userErrors.filter(variantGone).flatMap((error) => {
@@ -733,7 +772,7 @@ async function settlePrices(
   }
   if (general.length > 0 || !product) {
     const gone = general.some(productGone);
-    if (gone) await forgetProduct(db, shopId, unit.productShopifyId);
+    if (gone) await forgetProduct(db, shopId, unit.productShopifyId, unit.own);
     throw new RecordError(
       `Shopify: ${general.map((e) => e.message).join("; ") || "no product came back"}${gone ? DELETED_IN_SHOPIFY : ""}`,
     );
@@ -761,8 +800,11 @@ async function settlePrices(
         shopId_variantShopifyId: { shopId, variantShopifyId: unit.changed[index]!.link.variantShopifyId },
       };
       // A variant deleted in Shopify loses its link: the next run sends the item's own product
-      // whole, which makes the variant again. Any other refusal stays on the variant.
-      if (words.some(variantGone)) await tx.shopifyVariantMap.delete({ where });
+      // whole, which makes the variant again; a variant of a product the item is only sold as
+      // is marked gone, never sent to again. Any other refusal stays on the variant.
+      if (words.some(variantGone) && unit.own) await tx.shopifyVariantMap.delete({ where });
+      else if (words.some(variantGone))
+        await tx.shopifyVariantMap.update({ where, data: { goneAt: new Date() } });
       else
         await tx.shopifyVariantMap.update({
           where,
@@ -780,7 +822,7 @@ async function settlePrices(
     const { variant } = unit.changed[index]!;
     const label = `variant ${variant.code ?? variant.sku ?? index}`;
     return words.some(variantGone)
-      ? `${label} no longer exists in Shopify${unit.own ? "; the next run sends the product whole again" : ": its link is removed"}`
+      ? `${label} no longer exists in Shopify${unit.own ? "; the next run sends the product whole again" : ": nothing is sent to it again"}`
       : `${label}: ${words.map((e) => e.message).join("; ")}`;
   });
 }

@@ -175,8 +175,8 @@ export async function itemNosOfSkus(db: Db | Tx, shopId: string, text: string): 
  * Variants linked to an item without their product or inventory item (an order line names the
  * variant alone; a person maps a variant by id) get both from Shopify, a page of ids at a time,
  * so every link serves the syncs that need them (prices of a product Shopify sells, inventory).
- * A variant Shopify no longer has keeps its link as it is. Returns how many links it completed;
- * with none to complete it sends nothing.
+ * A variant Shopify no longer has is marked gone (its link kept, never asked for again).
+ * Returns how many links it completed; with none to complete it sends nothing.
  */
 export async function completeVariantLinks(db: Db, client: AdminClient, shopId: string): Promise<number> {
   let after = -1n;
@@ -187,6 +187,7 @@ export async function completeVariantLinks(db: Db, client: AdminClient, shopId: 
         shopId,
         itemNo: { not: null },
         variantShopifyId: { gt: after },
+        goneAt: null,
         OR: [{ productShopifyId: null }, { inventoryItemShopifyId: null }],
       },
       select: { variantShopifyId: true },
@@ -207,6 +208,15 @@ export async function completeVariantLinks(db: Db, client: AdminClient, shopId: 
                       ${found.map((node) => numericId(node.product.id))}::bigint[],
                       ${found.map((node) => numericId(node.inventoryItem.id))}::bigint[]) as v(variant, product, inventory)
          where m."shopId" = ${shopId}::uuid and m."variantShopifyId" = v.variant`;
+    // Not a variant Shopify has (deleted): marked gone, so no run asks for it again.
+    const missing = incomplete
+      .map((link) => link.variantShopifyId)
+      .filter((id) => !found.some((node) => numericId(node.id) === id));
+    if (missing.length > 0)
+      await db.shopifyVariantMap.updateMany({
+        where: { shopId, variantShopifyId: { in: missing } },
+        data: { goneAt: new Date() },
+      });
     completed += found.length;
     if (incomplete.length < VARIANT_LINKS_PER_PAGE) return completed;
   }

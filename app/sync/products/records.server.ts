@@ -24,7 +24,7 @@ async function followed(db: Db | Tx, shopId: string, keys: string[]): Promise<Se
       select: { itemNo: true },
     }),
     db.shopifyVariantMap.findMany({
-      where: { shopId, itemNo: { in: keys } },
+      where: { shopId, itemNo: { in: keys }, goneAt: null },
       select: { itemNo: true },
       distinct: ["itemNo"],
     }),
@@ -42,16 +42,20 @@ async function followed(db: Db | Tx, shopId: string, keys: string[]): Promise<Se
 
 /**
  * Every item the export follows is due again (the shop card's export settings changed): those
- * with a product or a variant in Shopify, whether the export made it or not. Returns how many.
+ * it sent (their record has their product), and those Shopify sells through a product that is
+ * no item's own (their prices). Items the import linked and nobody changed stay as they are:
+ * their products are as Shopify has them. Returns how many.
  */
 export async function followedItemsDueAgain(db: Db | Tx, shopId: string): Promise<number> {
   return db.$executeRaw`
     insert into "SyncRecord" (id, "shopId", task, "recordKey", state, "changedAt", "updatedAt")
     select gen_random_uuid(), ${shopId}::uuid, ${PRODUCT_TASK}, k.no, 'pending', now(), now()
-      from (select "itemNo" as no from "ShopifyVariantMap" where "shopId" = ${shopId}::uuid and "itemNo" is not null
-            union
-            select "itemNo" from "ShopifyProduct"
-             where "shopId" = ${shopId}::uuid and "itemNo" is not null and "deletedAt" is null
+      from (select m."itemNo" as no
+              from "ShopifyVariantMap" m
+             where m."shopId" = ${shopId}::uuid and m."itemNo" is not null and m."goneAt" is null
+               and not exists (select 1 from "ShopifyProduct" p
+                                where p."shopId" = m."shopId" and p."itemNo" is not null
+                                  and (p."shopifyId" = m."productShopifyId" or p."itemNo" = m."itemNo"))
             union
             select "recordKey" from "SyncRecord"
              where "shopId" = ${shopId}::uuid and task = ${PRODUCT_TASK} and "shopifyId" is not null) as k
@@ -75,6 +79,15 @@ export const PRODUCT_FEED = {
 export async function addItemsToShopify(db: Db | Tx, shopId: string, itemNos: string[]): Promise<number> {
   const keys = [...new Set(itemNos)];
   if (keys.length === 0) return 0;
+  // Links to variants Shopify no longer has go: a person adding the item wants a product of
+  // its own for it (see variantsSoldInShopify).
+  await db.$executeRaw`
+    delete from "ShopifyVariantMap" m
+     where m."shopId" = ${shopId}::uuid and m."itemNo" = any(${keys}::text[])
+       and (m."goneAt" is not null
+            or exists (select 1 from "ShopifyProduct" p
+                        where p."shopId" = m."shopId" and p."shopifyId" = m."productShopifyId"
+                          and p."deletedAt" is not null))`;
   return db.$executeRaw`
     insert into "SyncRecord" (id, "shopId", task, "recordKey", state, "changedAt", "updatedAt")
     select gen_random_uuid(), ${shopId}::uuid, ${PRODUCT_TASK}, key, 'pending', now(), now()
