@@ -86,6 +86,17 @@ export const productImport = {
  */
 async function analyzeImportTables(ctx: SyncContext<ProductFilters>): Promise<void> {
   try {
+    // Postgres only warns (and does nothing) for a table the role does not own: say so here.
+    const [owned] = await ctx.db.$queryRaw<{ others: bigint }[]>`
+      select count(*) as others from pg_catalog.pg_tables
+       where schemaname = current_schema() and tableowner <> current_user
+         and tablename in ('BoItem', 'BoItemVariant', 'BoSalesPrice', 'BoChange',
+                           'ShopifyProduct', 'ShopifyVariantMap', 'SyncRecord')`;
+    if (owned && owned.others > 0n)
+      ctx.log.warn(
+        { tables: Number(owned.others) },
+        "the database role does not own all the tables the import fills: their statistics are left to autovacuum, and a first import of a large catalog may slow down as it grows",
+      );
     await analyzeItemTables(ctx.db);
     await ctx.db.$executeRawUnsafe(
       `analyze (skip_locked) "ShopifyProduct", "ShopifyVariantMap", "SyncRecord"`,
