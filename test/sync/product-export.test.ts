@@ -374,7 +374,8 @@ describe("an item exported to Shopify", () => {
     expect(links.map((link) => `gid://shopify/InventoryItem/${link.inventoryItemShopifyId}`)).toEqual(
       ["CAP-S", "CAP-L"].map((sku) => shown!.variants.nodes.find((v) => v.sku === sku)!.inventoryItem.id),
     );
-    expect(await record("CAP-S")).toMatchObject({ state: "synced", shopifyId: made.id });
+    // Synced, but the product is Shopify's, not the item's: the record keeps no id of it.
+    expect(await record("CAP-S")).toMatchObject({ state: "synced", shopifyId: null });
     const [row] = await itemRows(
       prisma,
       shop,
@@ -468,6 +469,34 @@ describe("an item exported to Shopify", () => {
       "15.00",
     ]);
     expect((await product(gift.id))!.variants.nodes.map((variant) => variant.price)).toEqual(["21.00"]);
+  });
+
+  it("never sends whole a product the import linked that also holds another item's variants", async () => {
+    const { shop, store, run, product, record } = await exportShop();
+    const made = await soldCaps(shop.id, store);
+    // As the import links a product whose variants map to two items: the product is CAP-S's.
+    await prisma.shopifyProduct.create({
+      data: {
+        shopId: shop.id,
+        shopifyId: BigInt(made.id.split("/").pop()!),
+        title: "Wool Cap",
+        status: "ACTIVE",
+        itemNo: "CAP-S",
+      },
+    });
+    await run();
+    expect(await record("CAP-S")).toMatchObject({ state: "synced", shopifyId: made.id });
+
+    await updateItem(prisma, shop.id, "CAP-S", { description: "Wool Cap, small" });
+    await setSalesPrice(prisma, shop.id, { itemNo: "CAP-S", unitPrice: "19" });
+    expect((await run()).counts).toMatchObject({ pricesSent: 1, mutationRequests: 1 });
+
+    const after = await product(made.id);
+    expect(after!.title).toBe("Wool Cap");
+    expect(after!.variants.nodes.map((variant) => [variant.sku, variant.price])).toEqual([
+      ["CAP-S", "19.00"],
+      ["CAP-L", "15.00"],
+    ]);
   });
 
   it("makes no product of its own for an item whose Shopify product was deleted, until a person adds it", async () => {

@@ -101,6 +101,8 @@ interface PricesUnit {
   /** The item's own product (made again whole when a variant is gone), or one Shopify sells it as. */
   own: boolean;
   changed: ChangedPrice[];
+  /** The structure hash to record once sent (the draft's, unless the product is shared). */
+  sentHash?: string;
   answer?: VariantPricesData | { errors: string[] };
 }
 
@@ -349,8 +351,29 @@ async function plan(
     );
     const byCode = new Map(productLinks.map((link) => [link.variantCode ?? "", link]));
     const linked = draft.variants.map((variant) => byCode.get(variant.code ?? ""));
-    const structural =
+    let structural =
       !product || record.sentHash !== draft.structureHash || linked.some((link) => link === undefined);
+    // A product the import linked that also holds other items' variants is never sent whole
+    // (productSet with this item's variants would delete theirs): its prices alone go.
+    const others = product
+      ? [
+          ...new Set(
+            (links.get(product.shopifyId) ?? []).flatMap((link) =>
+              link.itemNo && link.itemNo !== record.recordKey ? [link.itemNo] : [],
+            ),
+          ),
+        ]
+      : [];
+    if (structural && others.length > 0) {
+      if (linked.some((link) => link === undefined))
+        return settleWith(
+          db,
+          record,
+          "skip",
+          `its Shopify product also holds variants of ${others.length === 1 ? "item" : "items"} ${others.join(", ")}: the export sends its prices only, and a variant the product does not have is not added`,
+        );
+      structural = false;
+    }
     if (structural && !onlyPrices) return setUnit(record, draft, product, settings, action, linked);
     if (structural)
       return settleWith(
@@ -359,6 +382,9 @@ async function plan(
         "keep",
         "only prices were asked for, and its product has changes to send",
       );
+    const own = product!;
+    // What the product has of the card: all of it, unless it is shared (then what was sent before).
+    const sentHash = others.length > 0 ? (record.sentHash ?? "") : draft.structureHash;
     const changed = settings.syncPrices
       ? draft.variants.flatMap((variant, index) => {
           const link = linked[index]!;
@@ -366,15 +392,12 @@ async function plan(
         })
       : [];
     if (changed.length > 0)
-      return { kind: "prices", record, draft, productShopifyId: product.shopifyId, own: true, changed };
+      return { kind: "prices", record, draft, productShopifyId: own.shopifyId, own: true, changed, sentHash };
     return {
       kind: "settle",
       record,
       settle: async () => {
-        await markSent(db, record, {
-          shopifyId: gid("Product", product.shopifyId),
-          sentHash: draft.structureHash,
-        });
+        await markSent(db, record, { shopifyId: gid("Product", own.shopifyId), sentHash });
         return "unchanged";
       },
     };
@@ -740,9 +763,10 @@ async function applyPrices(db: Db, client: AdminClient, unit: PricesUnit): Promi
   const answer = unit.answer ?? (await client.request(VARIANT_PRICES, pricesVariables(unit)));
   const refused = await settlePrices(db, unit.record.shopId, unit, answer);
   if (refused.length > 0) throw new RecordError(refused.join("; "));
+  // A product the item is only sold as is not the record's: it keeps no id of it.
   await markSent(db, unit.record, {
-    shopifyId: gid("Product", unit.productShopifyId),
-    sentHash: unit.draft.structureHash,
+    ...(unit.own ? { shopifyId: gid("Product", unit.productShopifyId) } : {}),
+    sentHash: unit.sentHash ?? unit.draft.structureHash,
   });
   return { outcome: "sent", count: "pricesSent" };
 }
