@@ -60,6 +60,18 @@ export function RunStatusBadge({ run }: { run: Pick<RunView, "status" | "error">
   return <Badge tone={TONES[run.status]}>{label}</Badge>;
 }
 
+/** What started a run, in the merchant's words. */
+const TRIGGER_WORDS: Record<string, string> = {
+  manual: "By hand",
+  schedule: "Schedule",
+  webhook: "Shopify webhook",
+  back_office: "Back-office change",
+};
+
+export function triggerWords(trigger: string): string {
+  return TRIGGER_WORDS[trigger] ?? trigger;
+}
+
 export function formatTime(iso: string | null): string {
   if (!iso) return "—";
   const date = new Date(iso);

@@ -16,6 +16,8 @@ import { adminShop } from "../admin/route.server";
 import { textTone, TILES, tileTone, type TileTone } from "../admin/tiles";
 import prisma from "../db.server";
 import { recentRuns, shopStatus } from "../status/status.server";
+import { taskInfo } from "../sync/index.server";
+import { formatTime, RunStatusBadge, triggerWords } from "../components/runs";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const shop = await adminShop(request);
@@ -24,7 +26,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     status,
     runs: runs.map((run) => ({
       id: run.id,
-      task: run.task,
+      task: taskInfo(run.task)?.title ?? run.task,
       trigger: run.trigger,
       status: run.status,
       queuedAt: run.queuedAt.toISOString(),
@@ -85,16 +87,9 @@ export default function Home() {
                 headings={["Task", "Trigger", "Status", "Queued", "Error"]}
                 rows={runs.map((run) => [
                   run.task,
-                  run.trigger,
-                  <Badge
-                    key={run.id}
-                    tone={
-                      run.status === "failed" ? "critical" : run.status === "succeeded" ? "success" : "info"
-                    }
-                  >
-                    {run.status}
-                  </Badge>,
-                  new Date(run.queuedAt).toLocaleString(),
+                  triggerWords(run.trigger),
+                  <RunStatusBadge key={run.id} run={run} />,
+                  formatTime(run.queuedAt),
                   run.error ?? "",
                 ])}
               />

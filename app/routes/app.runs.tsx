@@ -24,6 +24,7 @@ import {
   RunOutcome,
   RunStatusBadge,
   toRunView,
+  triggerWords,
   type RunView,
 } from "../components/runs";
 import { usePolled } from "../components/polling";
@@ -199,7 +200,7 @@ export default function Runs() {
                     </div>
                   </BlockStack>
                 </IndexTable.Cell>
-                <IndexTable.Cell>{run.trigger}</IndexTable.Cell>
+                <IndexTable.Cell>{triggerWords(run.trigger)}</IndexTable.Cell>
                 <IndexTable.Cell>
                   <RunStatusBadge run={run} />
                 </IndexTable.Cell>

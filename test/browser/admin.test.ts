@@ -164,7 +164,7 @@ describe("the embedded admin in a browser", () => {
     const manual = admin.page
       .getByRole("row")
       .filter({ hasText: "Sync orders" })
-      .filter({ hasText: "manual" })
+      .filter({ hasText: "By hand" })
       .first();
     await manual.waitFor();
     expect(await manual.innerText()).toContain("financialStatus=paid");
