@@ -3,7 +3,9 @@ import { listLocations as backOfficeLocations } from "../backoffice/backoffice.s
 import type { Db } from "../db.server";
 import type { Shop } from "../generated/prisma/client";
 import { adminClientFor } from "../shopify/admin-client.server";
-import { readLocations, type LocationsRead } from "../sync/inventory/locations.server";
+import { enqueueSync } from "../jobs/enqueue.server";
+import { readLocations, refreshSyncInventory, type LocationsRead } from "../sync/inventory/locations.server";
+import { syncInventoryTask } from "../sync/inventory/task.server";
 import { Refusal } from "./refusal.server";
 
 /**
@@ -123,7 +125,7 @@ export async function saveLocation(db: Db, shop: Shop, input: LocationForm): Pro
     fields.salesLocationCode = `no back-office location ${input.salesLocationCode}`;
   if (Object.keys(fields).length > 0)
     throw new Refusal(`${location.name} was not saved: ${Object.values(fields).join("; ")}.`, 400, fields);
-  await db.$transaction(async (tx) => {
+  const feeds = await db.$transaction(async (tx) => {
     await tx.shopifyLocation.update({
       where: { shopId_shopifyId: { shopId: shop.id, shopifyId } },
       data: { stockCalculation: input.stockCalculation, salesLocationCode: input.salesLocationCode },
@@ -137,8 +139,24 @@ export async function saveLocation(db: Db, shop: Shop, input: LocationForm): Pro
           locationCode,
         })),
       });
+    // Every level there is worked out again: the sources or the calculation may have changed.
+    await tx.inventoryLevel.updateMany({
+      where: { shopId: shop.id, locationId: shopifyId },
+      data: { state: "pending" },
+    });
+    const on = await refreshSyncInventory(tx, shop.id);
+    if (on && input.stockCalculation === "back_office")
+      await enqueueSync(tx, syncInventoryTask, {
+        shop: shop.domain,
+        trigger: "manual",
+        // Its levels are pending or new: the next incremental run takes them.
+        jobKey: true,
+      });
+    return on && input.stockCalculation === "back_office";
   });
-  return `${location.name} saved.`;
+  return feeds
+    ? `${location.name} saved. Sync inventory sets its stock from the back office now.`
+    : `${location.name} saved.`;
 }
 
 /** Reads the shop's locations from Shopify again, now. */

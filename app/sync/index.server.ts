@@ -1,6 +1,7 @@
 import type { ChangeEntity } from "../backoffice/backoffice.server";
 import type { ShopSettings } from "../generated/prisma/client";
 import { planned, taskInfoOf, type SyncTask, type TaskInfo } from "./kit/manifest.server";
+import { tasks as inventoryTasks } from "./inventory/task.server";
 import { tasks as orderTasks } from "./orders/task.server";
 import { tasks as postingTasks } from "./posting/task.server";
 import { tasks as productTasks } from "./products/task.server";
@@ -21,6 +22,7 @@ export const SYNC_TASKS: readonly AnySyncTask[] = [
   ...shipmentTasks,
   ...postingTasks,
   ...productTasks,
+  ...inventoryTasks,
 ];
 
 /**
@@ -29,7 +31,6 @@ export const SYNC_TASKS: readonly AnySyncTask[] = [
  * line here when it lands (the agreement test refuses a name in both).
  */
 export const PLANNED_TASKS: readonly TaskInfo[] = [
-  planned("sync_inventory", "Sync inventory", "to_shopify", "Pushes available stock per location."),
   planned("sync_images", "Sync images", "both", "Item pictures ↔ product and variant images."),
   planned(
     "sync_customers",

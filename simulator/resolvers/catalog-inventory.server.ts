@@ -401,3 +401,48 @@ export function inventoryDeactivate(args: { inventoryLevelId: string }, context:
   events.emit(context);
   return { userErrors: [] };
 }
+
+interface InventoryItemInput {
+  sku?: string | null;
+  tracked?: boolean | null;
+  requiresShipping?: boolean | null;
+  cost?: string | number | null;
+}
+
+/**
+ * inventoryItemUpdate: "Updates an inventory item's properties" — whether Shopify tracks its
+ * quantities, its SKU, cost and whether it ships
+ * (https://shopify.dev/docs/api/admin-graphql/2026-07/mutations/inventoryItemUpdate). An item
+ * that is not tracked keeps its levels; Shopify only stops counting sales against them. The
+ * other fields of InventoryItemInput (origin, harmonized codes, measurement) are accepted and
+ * not kept.
+ */
+export function inventoryItemUpdate(
+  args: { id: string; input: InventoryItemInput },
+  context: ResolverContext,
+) {
+  const { shop } = context;
+  const id = parseGid(args.id, "InventoryItem");
+  const item = id === null ? undefined : shop.inventoryItems.get(id);
+  if (!item) {
+    return {
+      inventoryItem: null,
+      userErrors: [userError(["id"], "The product couldn't be updated because it does not exist.")],
+    };
+  }
+  const { input } = args;
+  if (input.cost != null && !(Number(input.cost) >= 0)) {
+    return {
+      inventoryItem: null,
+      userErrors: [userError(["input", "cost"], "Cost must be a positive number")],
+    };
+  }
+  if (input.sku !== undefined) item.sku = input.sku;
+  if (input.tracked != null) item.tracked = input.tracked;
+  if (input.requiresShipping != null) item.requiresShipping = input.requiresShipping;
+  if (input.cost !== undefined) item.unitCost = input.cost === null ? null : String(input.cost);
+  item.updatedAt = context.now();
+  const variant = shop.variants.get(item.variantId);
+  if (variant && input.sku !== undefined) variant.sku = item.sku;
+  return { inventoryItem: inventoryItemView(shop, item), userErrors: [] };
+}

@@ -1,6 +1,11 @@
 import type { ResolverModule } from "./context.server";
 import { inventoryAdjustQuantities } from "./catalog-inventory-adjust.server";
-import { inventoryActivate, inventoryDeactivate, inventorySetQuantities } from "./catalog-inventory.server";
+import {
+  inventoryActivate,
+  inventoryDeactivate,
+  inventoryItemUpdate,
+  inventorySetQuantities,
+} from "./catalog-inventory.server";
 import { locationMutations } from "./catalog-locations.server";
 import { productCreateMedia } from "./catalog-media.server";
 import { productOperation } from "./catalog-operations.server";
@@ -26,6 +31,7 @@ export const catalogModule: ResolverModule = {
     inventoryAdjustQuantities,
     inventoryActivate,
     inventoryDeactivate,
+    inventoryItemUpdate,
     ...locationMutations,
   },
   node(type, id, { shop }) {

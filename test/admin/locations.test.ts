@@ -83,7 +83,7 @@ describe("the Locations page", () => {
   });
 
   it("saves the back-office locations that feed a location, its calculation and its sales location", async () => {
-    const { post, list, warehouseId } = await locationsShop();
+    const { shop, post, list, warehouseId } = await locationsShop();
     await post({ intent: "refresh" });
 
     const saved = await post({
@@ -93,7 +93,15 @@ describe("the Locations page", () => {
       sources: "MAIN,OVERFLOW",
       salesLocationCode: "OVERFLOW",
     });
-    expect(await dataOf(saved)).toEqual({ ok: true, message: "Harbour warehouse saved." });
+    expect(await dataOf(saved)).toEqual({
+      ok: true,
+      message: "Harbour warehouse saved. Sync inventory sets its stock from the back office now.",
+    });
+    // The shop now pushes stock: the doorbell and schedule follow it, and a run is queued.
+    expect((await prisma.shopSettings.findUniqueOrThrow({ where: { shopId: shop.id } })).syncInventory).toBe(
+      true,
+    );
+    expect(await prisma.syncRun.count({ where: { shopId: shop.id, task: "sync_inventory" } })).toBe(1);
     expect((await list()).locations.find((location) => location.id === String(warehouseId))).toMatchObject({
       stockCalculation: "back_office",
       sources: ["MAIN", "OVERFLOW"],
@@ -106,6 +114,12 @@ describe("the Locations page", () => {
       sources: ["MAIN"],
       salesLocationCode: null,
     });
+
+    // Off again: nothing takes its stock from the back office any more.
+    await post({ intent: "save", id: String(warehouseId), stockCalculation: "off", sources: "MAIN" });
+    expect((await prisma.shopSettings.findUniqueOrThrow({ where: { shopId: shop.id } })).syncInventory).toBe(
+      false,
+    );
   });
 
   it("refuses a save whole, with a message per field, and changes nothing", async () => {

@@ -115,7 +115,11 @@ describe("every task is declared once, by its manifest", () => {
         task.filters.parse({ notAFilter: "x" });
       }, task.name).toThrow();
     }
-    expect(DEFAULT_SCHEDULES.map(({ task }) => task.name)).toEqual(["sync_orders", "sync_products"]);
+    expect(DEFAULT_SCHEDULES.map(({ task }) => task.name)).toEqual([
+      "sync_orders",
+      "sync_products",
+      "sync_inventory",
+    ]);
   });
 });
 

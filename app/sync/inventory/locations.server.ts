@@ -1,4 +1,4 @@
-import type { Db } from "../../db.server";
+import type { Db, Tx } from "../../db.server";
 import type { AdminClient } from "../../shopify/admin-client.server";
 import { numericId } from "../../shopify/ids.server";
 import { LOCATIONS, LOCATIONS_PER_PAGE, type LocationNode, type LocationsPage } from "./operations.server";
@@ -78,6 +78,19 @@ async function storeLocations(db: Db, shopId: string, nodes: LocationNode[]): Pr
         });
         read.deleted += 1;
       }
+    await refreshSyncInventory(tx, shopId);
     return read;
   });
+}
+
+/**
+ * Sets the shop card's `syncInventory` to whether some Shopify location, still in Shopify, takes
+ * its stock from the back office: the inventory sync's doorbell and schedule read it.
+ */
+export async function refreshSyncInventory(tx: Tx, shopId: string): Promise<boolean> {
+  const fed = await tx.shopifyLocation.count({
+    where: { shopId, stockCalculation: "back_office", deletedAt: null },
+  });
+  await tx.shopSettings.updateMany({ where: { shopId }, data: { syncInventory: fed > 0 } });
+  return fed > 0;
 }

@@ -24,6 +24,9 @@ export interface LevelTarget {
   parts: { onHand: number; reservedByOwnOrders: number; shippedNotFulfilled: number };
 }
 
+/** The Shopify locations whose on hand the back office works out (the Locations page). */
+export const FED = { stockCalculation: "back_office", deletedAt: null, isActive: true } as const;
+
 const positionKey = (itemNo: string, variantCode: string, locationCode: string) =>
   JSON.stringify([itemNo, variantCode, locationCode]);
 
@@ -31,10 +34,19 @@ const positionKey = (itemNo: string, variantCode: string, locationCode: string) 
  * The targets of every linked variant of these items (every item when null) at every Shopify
  * location the back office feeds, in a stable order (location, inventory item).
  */
-export async function levelTargets(db: Db, shopId: string, itemNos: string[] | null): Promise<LevelTarget[]> {
+export async function levelTargets(
+  db: Db,
+  shopId: string,
+  itemNos: string[] | null,
+  locationIds: bigint[] | null = null,
+): Promise<LevelTarget[]> {
   const [locations, links] = await Promise.all([
     db.shopifyLocation.findMany({
-      where: { shopId, stockCalculation: "back_office", deletedAt: null, isActive: true },
+      where: {
+        shopId,
+        ...FED,
+        ...(locationIds ? { shopifyId: { in: locationIds } } : {}),
+      },
       include: { sources: true },
       orderBy: { shopifyId: "asc" },
     }),
@@ -43,6 +55,8 @@ export async function levelTargets(db: Db, shopId: string, itemNos: string[] | n
         shopId,
         itemNo: itemNos ? { in: itemNos } : { not: null },
         inventoryItemShopifyId: { not: null },
+        // A variant deleted in Shopify (its link gone) has no level left to set.
+        goneAt: null,
       },
       orderBy: { inventoryItemShopifyId: "asc" },
     }),

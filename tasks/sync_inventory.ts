@@ -1,0 +1,3 @@
+import { syncInventoryTask } from "../app/sync/inventory/task.server";
+
+export default syncInventoryTask.task;
