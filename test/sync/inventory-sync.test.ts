@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   adjustStock,
+  createItem,
   ensureLocation,
   postOpeningStock,
   postSalesOrder,
@@ -8,10 +9,12 @@ import {
 import prisma from "../../app/db.server";
 import { runInForeground } from "../../app/jobs/foreground.server";
 import { saveLocation } from "../../app/admin/locations.server";
-import { UNTRACKED } from "../../app/sync/inventory/levels.server";
+import { linksWithoutLevels, UNTRACKED } from "../../app/sync/inventory/levels.server";
 import { syncInventoryTask } from "../../app/sync/inventory/task.server";
 import { ringBackOffice } from "../../app/sync/backoffice-doorbell.server";
 import { syncOrdersTask } from "../../app/sync/orders/task.server";
+import { addItemsToShopify } from "../../app/sync/products/records.server";
+import { syncProductsTask } from "../../app/sync/products/task.server";
 import { syncShipmentsTask } from "../../app/sync/shipments/task.server";
 import { orderShop } from "../support/order-shop";
 import { startSimulator, type RunningSimulator } from "../support/simulator";
@@ -332,6 +335,36 @@ describe("sync inventory", () => {
       ["skipped", UNTRACKED],
     ]);
     expect(await prisma.inventoryLevel.count({ where: { shopId: shop.id, locationId: outlet } })).toBe(0);
+  });
+
+  it("sends the stock of an item the products sync just made a product of, without waiting for the night", async () => {
+    const { shop, run } = await inventoryShop();
+    await run();
+    await prisma.shopSettings.update({
+      where: { shopId: shop.id },
+      data: { syncItems: "to_shopify", productMapping: "item_no_variant_code" },
+    });
+    await createItem(prisma, shop.id, { no: "CAP", description: "Wool cap", unitPrice: "15" });
+    await postOpeningStock(prisma, shop.id, [{ itemNo: "CAP", locationCode: "MAIN", quantity: 8 }], "OPEN-2");
+    await addItemsToShopify(prisma, shop.id, ["CAP"]);
+    expect(await linksWithoutLevels(prisma, shop.id)).toBe(false);
+    const exported = await runInForeground(prisma, syncProductsTask, {
+      shop: shop.domain,
+      trigger: "manual",
+    });
+    expect(exported.status).toBe("succeeded");
+
+    // The cap's new variant has no level looked after yet: a run waits for it (one per shop:
+    // the run the Locations page queued takes it in).
+    expect(await linksWithoutLevels(prisma, shop.id)).toBe(true);
+    expect(
+      await prisma.syncRun.count({ where: { shopId: shop.id, task: "sync_inventory", status: "queued" } }),
+    ).toBe(1);
+    const pushed = await run({}, "back_office");
+    expect(pushed.counts).toMatchObject({ sent: 1 });
+    const cap = await prisma.inventoryLevel.findFirstOrThrow({ where: { shopId: shop.id, itemNo: "CAP" } });
+    expect(cap).toMatchObject({ target: 8, shopifyOnHand: 8, state: "synced" });
+    expect(await linksWithoutLevels(prisma, shop.id)).toBe(false);
   });
 
   it("ends in the same quantities when Shopify throttles, fails and loses answers during a push", async () => {

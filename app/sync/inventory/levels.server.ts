@@ -160,6 +160,25 @@ export async function dueItems(db: Db, shopId: string, locationIds: bigint[]): P
 }
 
 /**
+ * Whether a linked variant has no level row yet at a Shopify location the back office feeds: a
+ * products sync that made or completed links asks this before ringing the inventory sync.
+ */
+export async function linksWithoutLevels(db: Db, shopId: string): Promise<boolean> {
+  const [row] = await db.$queryRaw<{ waiting: boolean }[]>`
+    select exists (
+      select 1 from "ShopifyVariantMap" m
+        join "ShopifyLocation" f on f."shopId" = m."shopId" and f."stockCalculation" = 'back_office'
+                                and f."deletedAt" is null and f."isActive"
+       where m."shopId" = ${shopId}::uuid and m."itemNo" is not null
+         and m."inventoryItemShopifyId" is not null and m."goneAt" is null
+         and not exists (
+           select 1 from "InventoryLevel" l
+            where l."shopId" = m."shopId" and l."inventoryItemId" = m."inventoryItemShopifyId"
+              and l."locationId" = f."shopifyId")) as waiting`;
+  return row?.waiting === true;
+}
+
+/**
  * Writes the targets worked out (creating the rows of new levels, pending) and removes the rows
  * of these items that no longer have a target (a link gone, a location no longer fed). With
  * `items` null the run covered every item: rows of any other item go as well.

@@ -1,4 +1,7 @@
+import { enqueueSync } from "../../jobs/enqueue.server";
 import { adminClientFor } from "../../shopify/admin-client.server";
+import { linksWithoutLevels } from "../inventory/levels.server";
+import { syncInventoryTask } from "../inventory/task.server";
 import { defineTask } from "../kit/manifest.server";
 import { exportItems } from "./export.server";
 import { productFilterSpec } from "./filters.server";
@@ -46,8 +49,20 @@ export const syncProductsTask = defineTask(
         ctx.count("actualPoints", cost.actualQueryCost ?? 0);
       },
     });
-    if (settings.syncItems === "to_shopify") await exportItems(ctx, client, settings);
-    else await importProducts(ctx, client, settings);
+    try {
+      if (settings.syncItems === "to_shopify") await exportItems(ctx, client, settings);
+      else await importProducts(ctx, client, settings);
+    } finally {
+      // Variants linked just now get their stock within seconds, not at the nightly reconcile.
+      if (settings.syncInventory && (await linksWithoutLevels(ctx.db, ctx.shop.id))) {
+        await enqueueSync(ctx.db, syncInventoryTask, {
+          shop: ctx.shop.domain,
+          trigger: "back_office",
+          jobKey: true,
+        });
+        ctx.log.info("variants linked: their stock is sent to Shopify next (Sync inventory queued)");
+      }
+    }
   },
 );
 
