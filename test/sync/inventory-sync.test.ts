@@ -337,6 +337,28 @@ describe("sync inventory", () => {
     expect(await prisma.inventoryLevel.count({ where: { shopId: shop.id, locationId: outlet } })).toBe(0);
   });
 
+  it("stocks a level again that was removed in Shopify since it was last set", async () => {
+    const { shop, store, small, run, shopify, primary } = await inventoryShop();
+    await run();
+    const { productVariant } = await store.graphql<{
+      productVariant: { inventoryItem: { inventoryLevel: { id: string } } };
+    }>(
+      `query TestLevel($id: ID!, $location: ID!) { productVariant(id: $id) { inventoryItem { inventoryLevel(locationId: $location) { id } } } }`,
+      { id: small.id, location: `gid://shopify/Location/${primary.shopifyId}` },
+    );
+    await store.graphql(
+      `mutation TestDeactivate($id: ID!) { inventoryDeactivate(inventoryLevelId: $id) { userErrors { message } } }`,
+      { id: productVariant.inventoryItem.inventoryLevel.id },
+    );
+    expect(await shopify(small.id)).toBeNull();
+
+    await adjustStock(prisma, shop.id, { itemNo: "TEE-S", locationCode: "MAIN", quantity: 1 });
+    const pushed = await run({}, "back_office");
+    // The set is refused (not stocked there), the level is activated with its on hand.
+    expect(pushed).toMatchObject({ status: "succeeded", counts: { activated: 1, sent: 1 } });
+    expect(await shopify(small.id)).toEqual({ on_hand: 15, available: 15, committed: 0 });
+  });
+
   it("sends the stock of an item the products sync just made a product of, without waiting for the night", async () => {
     const { shop, run } = await inventoryShop();
     await run();

@@ -349,22 +349,33 @@ async function sendBatch(ctx: Ctx, client: AdminClient, batch: Entry[], failures
       return;
     }
     const stale = new Set<number>();
+    const unstocked = new Set<number>();
     const refused = new Map<number, string>();
     for (const error of userErrors) {
       const at = entryIndex(error)!;
       if (STALE_CODES.has(error.code ?? "")) stale.add(at);
+      else if (error.code === "ITEM_NOT_STOCKED_AT_LOCATION") unstocked.add(at);
       else refused.set(at, [refused.get(at), error.message].filter(Boolean).join("; "));
     }
+    const again: Entry[] = [];
     for (const [at, message] of refused) {
       const entry = entries[at];
-      if (!entry) continue;
-      if (!stale.has(at)) await fail(ctx, [entry], new RecordError(`Shopify: ${message}`), failures);
+      if (entry && !stale.has(at)) await fail(ctx, [entry], new RecordError(`Shopify: ${message}`), failures);
     }
-    const rest = entries.filter((_, at) => !stale.has(at) && !refused.has(at));
-    const again = await reread(
-      ctx,
-      client,
-      entries.filter((_, at) => stale.has(at)),
+    // The level went away in Shopify since it was last seen (the item was unstocked there): stocked again.
+    for (const at of unstocked) {
+      const entry = entries[at];
+      if (!entry || stale.has(at) || refused.has(at)) continue;
+      const next = await activate(ctx, client, { ...entry, from: 0 }, failures);
+      if (next) again.push(next);
+    }
+    const rest = entries.filter((_, at) => !stale.has(at) && !refused.has(at) && !unstocked.has(at));
+    again.push(
+      ...(await reread(
+        ctx,
+        client,
+        entries.filter((_, at) => stale.has(at)),
+      )),
     );
     if (stale.size > 0) ctx.count("staleRetries");
     entries = [...rest, ...again];
