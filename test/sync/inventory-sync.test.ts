@@ -337,6 +337,57 @@ describe("sync inventory", () => {
     expect(await prisma.inventoryLevel.count({ where: { shopId: shop.id, locationId: outlet } })).toBe(0);
   });
 
+  it("asks again with the same key when Shopify is still working on a call with that key", async () => {
+    const { shop, small, run, shopify } = await inventoryShop();
+    await run();
+    await adjustStock(prisma, shop.id, { itemNo: "TEE-S", locationCode: "MAIN", quantity: 2 });
+    // Shopify's answer while the first request with a key is still in flight (a retry that
+    // overtook it): nothing applied, the same key to be asked again.
+    const keys: string[] = [];
+    const realFetch = globalThis.fetch;
+    globalThis.fetch = async (input, init) => {
+      const body = typeof init?.body === "string" ? (JSON.parse(init.body) as Record<string, unknown>) : {};
+      if (body.operationName === "SyncInventorySetOnHand") {
+        keys.push((body.variables as { key: string }).key);
+        if (keys.length === 1)
+          return new Response(
+            JSON.stringify({
+              data: {
+                inventorySetQuantities: {
+                  inventoryAdjustmentGroup: null,
+                  userErrors: [
+                    {
+                      field: null,
+                      message: "A request with this idempotency key is already in progress.",
+                      code: "IDEMPOTENCY_CONCURRENT_REQUEST",
+                    },
+                  ],
+                },
+              },
+              extensions: {
+                cost: {
+                  requestedQueryCost: 10,
+                  actualQueryCost: 10,
+                  throttleStatus: { maximumAvailable: 2000, currentlyAvailable: 1990, restoreRate: 100 },
+                },
+              },
+            }),
+            { status: 200, headers: { "content-type": "application/json" } },
+          );
+      }
+      return realFetch(input, init);
+    };
+    try {
+      const pushed = await run({}, "back_office");
+      expect(pushed).toMatchObject({ status: "succeeded", counts: { concurrentRetries: 1, sent: 1 } });
+    } finally {
+      globalThis.fetch = realFetch;
+    }
+    expect(keys).toHaveLength(2);
+    expect(keys[1]).toBe(keys[0]);
+    expect((await shopify(small.id))?.on_hand).toBe(16);
+  });
+
   it("stocks a level again that was removed in Shopify since it was last set", async () => {
     const { shop, store, small, run, shopify, primary } = await inventoryShop();
     await run();
