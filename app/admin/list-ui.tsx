@@ -173,7 +173,8 @@ export function ListTable({
 }: {
   resourceName: { singular: string; plural: string };
   headings: IndexTableProps["headings"];
-  empty: string;
+  /** What the list says when empty (a sentence, or one with links). */
+  empty: ReactNode;
   shown: number;
   paging: Paging;
   oldest?: boolean;

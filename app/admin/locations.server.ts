@@ -6,6 +6,7 @@ import { adminClientFor } from "../shopify/admin-client.server";
 import { enqueueSync } from "../jobs/enqueue.server";
 import { readLocations, refreshSyncInventory, type LocationsRead } from "../sync/inventory/locations.server";
 import { syncInventoryTask } from "../sync/inventory/task.server";
+import { STOCK_CALCULATIONS, type StockCalculation } from "./location-words";
 import { Refusal } from "./refusal.server";
 
 /**
@@ -15,14 +16,6 @@ import { Refusal } from "./refusal.server";
  * back-office location order processing puts on sales lines fulfilled from it. A save is
  * refused whole, with a message per field; everything takes the shop from the session.
  */
-
-export const STOCK_CALCULATIONS = ["off", "back_office"] as const;
-export type StockCalculation = (typeof STOCK_CALCULATIONS)[number];
-
-export const STOCK_CALCULATION_WORDS: Record<StockCalculation, string> = {
-  off: "Off: the inventory sync leaves it alone",
-  back_office: "From the back office: on hand of the locations that feed it",
-};
 
 export interface LocationRow {
   id: string;

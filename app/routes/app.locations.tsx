@@ -14,14 +14,8 @@ import {
 import { useState } from "react";
 import { ListErrorBoundary } from "../admin/list-error";
 import { ListPage } from "../admin/list-ui";
-import {
-  actOnLocations,
-  listLocations,
-  locationAction,
-  STOCK_CALCULATION_WORDS,
-  STOCK_CALCULATIONS,
-  type LocationRow,
-} from "../admin/locations.server";
+import { actOnLocations, listLocations, locationAction, type LocationRow } from "../admin/locations.server";
+import { STOCK_CALCULATION_WORDS, STOCK_CALCULATIONS } from "../admin/location-words";
 import { parseInput, refused } from "../admin/refusal.server";
 import { adminShop } from "../admin/route.server";
 import prisma from "../db.server";

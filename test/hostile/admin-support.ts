@@ -34,6 +34,9 @@ export async function outcome(call: Promise<unknown>): Promise<Outcome> {
 
 export const status = (result: Outcome) => result.status;
 
+/** A Shopify id no other shop of the run has (48 random bits). */
+const nextId = () => BigInt(`0x${randomBytes(6).toString("hex")}`) + 1n;
+
 /**
  * A shop with something on every list (busyShop), plus an unmapped customer, a failed
  * shipment, a queued run, a failed run picked out by id, and an item of its own (a number no
@@ -60,6 +63,32 @@ export async function shopWithRecords() {
     failedItemNo,
   )!;
   await markFailed(prisma, itemRecord, "Shopify: title: can't be blank");
+  // A Shopify location fed from the back office, and a level there that Shopify refused (ids of
+  // this shop only: another shop's token naming them finds nothing).
+  const failedLevel = { inventoryItemId: nextId(), locationId: nextId() };
+  await prisma.shopifyLocation.create({
+    data: {
+      shopId: busy.shop.id,
+      shopifyId: failedLevel.locationId,
+      name: "Harbour warehouse",
+      isActive: true,
+      fulfillsOnlineOrders: true,
+      stockCalculation: "back_office",
+      readAt: new Date(),
+    },
+  });
+  await prisma.inventoryLevel.create({
+    data: {
+      shopId: busy.shop.id,
+      ...failedLevel,
+      itemNo: failedItemNo,
+      target: 3,
+      targetParts: { onHand: 3, reservedByOwnOrders: 0, shippedNotFulfilled: 0 },
+      state: "error",
+      message: "Shopify: inventorySetQuantities: The specified location could not be found.",
+      attempts: 1,
+    },
+  });
   const failedRun = await prisma.syncRun.create({
     data: {
       id: crypto.randomUUID(),
@@ -78,6 +107,10 @@ export async function shopWithRecords() {
     queuedRunId: queued.id,
     failedRunId: failedRun.id,
     failedItemNo,
+    failedLevel: {
+      inventoryItemId: failedLevel.inventoryItemId.toString(),
+      locationId: failedLevel.locationId.toString(),
+    },
   };
 }
 

@@ -1,3 +1,4 @@
+import { readdirSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,7 +13,9 @@ import { printTallyAfterAll, tryInput } from "./tally";
 import * as layout from "../../app/routes/app";
 import * as home from "../../app/routes/app._index";
 import * as customers from "../../app/routes/app.customers";
+import * as inventory from "../../app/routes/app.inventory";
 import * as items from "../../app/routes/app.items";
+import * as locations from "../../app/routes/app.locations";
 import * as orders from "../../app/routes/app.orders";
 import * as products from "../../app/routes/app.products";
 import * as runsLive from "../../app/routes/app.runs.live";
@@ -46,7 +49,9 @@ const ROUTES = [
   { name: "app (layout)", module: layout, path: "/app" },
   { name: "app._index", module: home, path: "/app" },
   { name: "app.customers", module: customers, path: "/app/customers" },
+  { name: "app.inventory", module: inventory, path: "/app/inventory" },
   { name: "app.items", module: items, path: "/app/items" },
+  { name: "app.locations", module: locations, path: "/app/locations" },
   { name: "app.orders", module: orders, path: "/app/orders" },
   { name: "app.products", module: products, path: "/app/products" },
   { name: "app.runs.live", module: runsLive, path: "/app/runs/live" },
@@ -77,8 +82,13 @@ function goodForm(
   switch (name) {
     case "app.customers":
       return { intent: "create", customerId: shop.unmappedCustomerId, name: "Ada Lovelace" };
+    case "app.inventory":
+      return { intent: "retry", ...shop.failedLevel };
     case "app.items":
       return { intent: "retry", itemNo: shop.failedItemNo };
+    case "app.locations":
+      // Saved as it is (off, fed by nothing): the tries around it change nothing either way.
+      return { intent: "save", id: shop.failedLevel.locationId, stockCalculation: "off", sources: "" };
     case "app.orders":
       return { intent: "confirm", order: shop.orders.changed.id };
     case "app.products":
@@ -161,6 +171,16 @@ function badTokens(domain: string): [string, string][] {
     ["not a JWT", "not-a-session-token"],
   ];
 }
+
+describe("the routes tried", () => {
+  it("are every admin page there is: a new page is tried the day it lands", () => {
+    const files = readdirSync(new URL("../../app/routes/", import.meta.url))
+      .filter((file) => /^app(\.|\.tsx$)/.test(file))
+      .map((file) => file.replace(/\.tsx$/, ""));
+    const tried = new Set(ROUTES.map((route) => route.name.replace(" (layout)", "")));
+    expect(files.filter((file) => !tried.has(file))).toEqual([]);
+  });
+});
 
 describe("a session token that must not pass", () => {
   it("is answered 401 by every loader and action of the admin, and nothing changes", async () => {
@@ -293,6 +313,24 @@ describe("a session token of one shop naming another shop's record", () => {
       ],
       ["retry item", items.action, "/app/items", { intent: "retry", itemNo: theirs.failedItemNo }],
       ["add item to Shopify", items.action, "/app/items", { intent: "add", itemNos: theirs.failedItemNo }],
+      [
+        "retry inventory level",
+        inventory.action,
+        "/app/inventory",
+        { intent: "retry", ...theirs.failedLevel },
+      ],
+      [
+        "save their location",
+        locations.action,
+        "/app/locations",
+        { intent: "save", id: theirs.failedLevel.locationId, stockCalculation: "off", sources: "" },
+      ],
+      [
+        "inventory of their location",
+        inventory.loader,
+        `/app/inventory?location=${theirs.failedLevel.locationId}`,
+        undefined,
+      ],
       ["confirm order", orders.action, "/app/orders", { intent: "confirm", order: theirs.orders.changed.id }],
       ["adjust order", orders.action, "/app/orders", { intent: "adjust", order: theirs.orders.changed.id }],
       ["close order", orders.action, "/app/orders", { intent: "close", order: theirs.orders.cancelled.id }],

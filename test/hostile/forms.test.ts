@@ -4,6 +4,7 @@ import type { FilterField } from "../../app/sync/kit/filters";
 import { settingsForm } from "../../app/admin/settings.server";
 import prisma from "../../app/db.server";
 import * as customers from "../../app/routes/app.customers";
+import * as inventory from "../../app/routes/app.inventory";
 import * as items from "../../app/routes/app.items";
 import * as orders from "../../app/routes/app.orders";
 import * as products from "../../app/routes/app.products";
@@ -322,6 +323,22 @@ describe("the mapping forms and the lists' record actions", () => {
         ],
       ],
       [
+        "inventory level retry",
+        inventory.action,
+        "/app/inventory",
+        { intent: "retry", ...shop.failedLevel },
+        [
+          ["intent", "push"],
+          ["intent", undefined],
+          ["inventoryItemId", ""],
+          ["inventoryItemId", "gid://shopify/InventoryItem/1"],
+          ["inventoryItemId", undefined],
+          ["locationId", "-1"],
+          ["locationId", TOO_LONG],
+          ["locationId", undefined],
+        ],
+      ],
+      [
         "run retry or cancel",
         runs.action,
         "/app/runs",
@@ -363,6 +380,10 @@ describe("a page's address with a wrong parameter", () => {
       [items.loader, "/app/items?state=everything"],
       [items.loader, "/app/items?page=0"],
       [items.loader, `/app/items?q=${TOO_LONG}`],
+      [inventory.loader, "/app/inventory?state=everything"],
+      [inventory.loader, "/app/inventory?location=abc"],
+      [inventory.loader, "/app/inventory?page=0"],
+      [inventory.loader, `/app/inventory?q=${TOO_LONG}`],
       [shipments.loader, "/app/shipments?view=everything"],
       [shipments.loader, "/app/shipments?page=-1"],
       [runs.loader, "/app/runs?task=no_such_task"],

@@ -13,7 +13,7 @@ const LIST = /^[^,\s][^,]*(,[^,]+)*$/;
 export const inventoryFilterSpec = filterSpec(
   {
     itemNos: text("Item numbers", {
-      max: 2000,
+      max: 250,
       helpText: "Comma-separated item numbers; blank for every item whose stock changed.",
     }),
     locationIds: text("Shopify location ids", {
