@@ -1,6 +1,6 @@
 import type { Request, Route } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createItem } from "../../app/backoffice/backoffice.server";
+import { createItem, ensureLocation, postOpeningStock } from "../../app/backoffice/backoffice.server";
 import { describeCounts } from "../../app/components/runs";
 import { LIST_PAGE_SIZE } from "../../app/admin/paging";
 import prisma from "../../app/db.server";
@@ -9,6 +9,7 @@ import {
   finishedRun,
   settled,
   shopStatusOf,
+  waitUntil,
   startAdminStack,
   type AdminStack,
 } from "../support/browser-stack";
@@ -265,6 +266,38 @@ describe("the embedded admin in a browser", () => {
     await row.getByText("synced", { exact: true }).waitFor();
     expect(await row.getByRole("link", { name: "Open in Shopify admin" }).count()).toBe(1);
     await admin.screenshot("items");
+  });
+
+  it("feeds a Shopify location from the back office on the Locations page; the Inventory page shows the stock sent", async () => {
+    const { admin, shopId } = stack;
+    await ensureLocation(prisma, shopId, { code: "MAIN", name: "Main warehouse" });
+    await postOpeningStock(
+      prisma,
+      shopId,
+      [{ itemNo: "MUG-1", locationCode: "MAIN", quantity: 9 }],
+      "OPEN-B",
+    );
+    await admin.navigate("Locations", "/app/locations");
+    await admin.page.getByRole("button", { name: "Read locations from Shopify" }).click();
+    await admin.page.getByText("Locations read from Shopify", { exact: false }).waitFor();
+    const primary = admin.page.locator("form").filter({ hasText: "Primary" });
+    await primary.getByLabel("Stock calculation").selectOption("back_office");
+    await primary.getByRole("checkbox", { name: "MAIN · Main warehouse" }).check();
+    await primary.getByRole("button", { name: "Save" }).click();
+    await admin.page
+      .getByText("Sync inventory sets its stock from the back office now.", { exact: false })
+      .waitFor();
+    await admin.screenshot("locations");
+
+    // The save queued Sync inventory; the worker sends the mug's 9 units.
+    await waitUntil("the mug's stock to reach Shopify", () =>
+      prisma.inventoryLevel.findFirst({ where: { shopId, itemNo: "MUG-1", state: "synced" } }),
+    );
+    await admin.navigate("Inventory", "/app/inventory");
+    const row = admin.page.getByRole("row").filter({ hasText: "MUG-1" });
+    await row.getByText("In sync", { exact: false }).waitFor();
+    expect(await row.innerText()).toContain("9");
+    await admin.screenshot("inventory");
   });
 
   it("a list longer than a page pages with Previous and Next, keeping the full count", async () => {
