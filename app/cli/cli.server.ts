@@ -4,6 +4,7 @@ import { recentRuns, shopStatus } from "../status/status.server";
 import { findShop, UnknownShopError } from "../shops/shops.server";
 import { ZodError } from "zod";
 import { describeError, TerminalError } from "../errors.server";
+import { LEVEL_VIEWS } from "../admin/inventory-states";
 import { ITEM_VIEWS } from "../admin/items.server";
 import { MORE_COMMANDS, TASKS } from "./commands.server";
 import { requireShop, table, UsageError, type CliIo, type Command } from "./format.server";
@@ -42,7 +43,13 @@ commands:
                                               Sync items "To Shopify" the product follows within seconds
   adjust <item no> --shop <domain> --location <code> --quantity <n> [--variant <code>] [--json]
                                               add n units to the back office's stock there (negative, as
-                                              --quantity=-n: remove them), as an adjustment entry
+                                              --quantity=-n: remove them), as an adjustment entry; with a
+                                              Shopify location fed from the back office, Shopify follows
+                                              within seconds
+  inventory --shop <domain> [--q item] [--state s] [--location <id>] [--json]
+                                              each item at each fed Shopify location: the back office's
+                                              target, Shopify's quantities, last push and sync state
+                                              (--state: ${LEVEL_VIEWS.join(", ")})
 
 global options:
   --data <dir>   the data folder of the local Postgres (when DATABASE_URL is unset)`;

@@ -26,6 +26,7 @@ import {
 } from "../sync/orders/changes.server";
 import { actOnItems, allItemRows, itemAction, ITEM_VIEWS, type ItemView } from "../admin/items.server";
 import { withFollowUp } from "../admin/follow-up.server";
+import { inventoryQuery, listInventoryPage } from "../admin/inventory.server";
 import { parseInput, Refusal } from "../admin/refusal.server";
 import { requireShop, table, UsageError, type Command } from "./format.server";
 
@@ -397,6 +398,57 @@ export const MORE_COMMANDS: Record<string, Command> = {
       }));
       if (values.json) io.out(json(rows));
       else table(rows, io);
+    },
+  },
+  inventory: {
+    options: {
+      shop: { type: "string" },
+      json: { type: "boolean" },
+      q: { type: "string" },
+      state: { type: "string" },
+      location: { type: "string" },
+    },
+    async run(db, values, io) {
+      const parsed = inventoryQuery.safeParse({
+        q: values.q,
+        state: values.state,
+        location: values.location,
+        page: "1",
+      });
+      if (!parsed.success)
+        throw new UsageError(
+          parsed.error.issues.map((issue) => `--${issue.path.join(".")}: ${issue.message}`).join("; "),
+        );
+      const shop = await findShop(db, requireShop(values));
+      // The Inventory page's rows, every page of them.
+      const rows = [];
+      for (let page = 1; ; page++) {
+        let list;
+        try {
+          list = await listInventoryPage(db, shop, { ...parsed.data, page });
+        } catch (error) {
+          if (!(error instanceof Refusal)) throw error;
+          io.err(`error: ${error.message}`);
+          return 1;
+        }
+        rows.push(...list.rows);
+        if (page * list.pageSize >= list.total) break;
+      }
+      if (values.json) io.out(json(rows));
+      else
+        table(
+          rows.map((row) => ({
+            itemNo: row.itemNo,
+            variant: row.variantCode ?? "",
+            location: row.locationName ?? row.locationId,
+            target: row.target ?? "",
+            shopifyOnHand: row.shopify.onHand ?? "",
+            available: row.shopify.available ?? "",
+            state: row.state,
+            message: row.message ?? "",
+          })),
+          io,
+        );
     },
   },
   items: {

@@ -106,3 +106,52 @@ describe("npm run cli -- adjust <item no>", () => {
     ]);
   });
 });
+
+describe("npm run cli -- inventory", () => {
+  it("lists each item at each fed Shopify location with its target, Shopify's quantities and state", async () => {
+    const { shop } = await stockedShop();
+    await prisma.shopifyLocation.create({
+      data: {
+        shopId: shop.id,
+        shopifyId: 7101n,
+        name: "Shop floor",
+        isActive: true,
+        fulfillsOnlineOrders: true,
+        stockCalculation: "back_office",
+        readAt: new Date(),
+      },
+    });
+    await prisma.inventoryLevel.create({
+      data: {
+        shopId: shop.id,
+        inventoryItemId: 9101n,
+        locationId: 7101n,
+        itemNo: "TEE",
+        target: 10,
+        targetParts: { onHand: 10, reservedByOwnOrders: 0, shippedNotFulfilled: 0 },
+        shopifyOnHand: 8,
+        shopifyAvailable: 6,
+        shopifyCommitted: 2,
+        state: "error",
+        message: "Shopify: The specified location could not be found.",
+        attempts: 1,
+      },
+    });
+    const listed = await cli("inventory", "--shop", shop.domain, "--json");
+    expect([listed.code, listed.stderr]).toEqual([0, ""]);
+    expect(JSON.parse(listed.stdout)).toMatchObject([
+      {
+        itemNo: "TEE",
+        locationName: "Shop floor",
+        target: 10,
+        targetWords: "on hand 10 − own orders 0 + shipped not yet fulfilled 0",
+        shopify: { onHand: 8, committed: 2, available: 6 },
+        state: "error",
+        message: "Shopify: The specified location could not be found.",
+      },
+    ]);
+    const refused = await cli("inventory", "--shop", shop.domain, "--state", "exploded");
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("--state");
+  });
+});
