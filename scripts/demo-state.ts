@@ -30,12 +30,22 @@ export function saveSimulatorState(sim: Simulator, file: string): { shops: numbe
     savedAt: new Date().toISOString(),
     clockOffsetMs: Math.max(0, sim.clock.nowMs() - Date.now()),
     tokens: [...sim.tokens],
-    shops: [...sim.shops.values()] as unknown as Record<string, unknown>[],
+    shops: [...sim.shops.values()].map(savedShop),
   };
   const partial = `${file}.${process.pid}.partial`;
   writeFileSync(partial, v8.serialize(state));
   renameSync(partial, file);
   return { shops: state.shops.length, orders: countOrders(sim) };
+}
+
+/**
+ * A shop's own fields as saved: all but the replay cache of idempotent mutations (the answers
+ * inventorySetQuantities and its kind gave, by idempotency key), which holds the answers' lazy
+ * fields (functions, which v8 cannot write) and serves only a retry of a request in flight
+ * when the simulator stopped. A resumed shop starts with none, as if its keys had expired.
+ */
+function savedShop(shop: ShopState): Record<string, unknown> {
+  return { ...shop, idempotency: new Map() };
 }
 
 /**

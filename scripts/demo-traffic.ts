@@ -1,20 +1,28 @@
 // The demo's customers: every few seconds one of them buys one to three variants of the demo
-// shop, paid, through the simulator's Admin API (orderCreate), as a storefront checkout would.
+// shop, paid, through the simulator's storefront checkout (`POST /_sim/shops/<shop>/checkouts`),
+// which claims the units as a storefront does: they move from available to committed at the
+// location the order is fulfilled from, by each variant's inventory policy. A customer picks
+// only what the storefront sells (its product for sale, and in stock at a location, or sold
+// past its stock), never more units than one location has, so a sold-out variant is not tried.
+// The storefront's catalog and stock come from the simulator's control API (`/_sim/.../stock`):
+// shoppers do not spend the Admin API's rate limit, which the app's syncs share.
 
-import { operation } from "../app/shopify/operation.server";
+/** A variant as the simulator's `GET /_sim/shops/<shop>/stock` lists it. */
+export interface DemoVariant {
+  variantId: number;
+  price: string;
+  forSale: boolean;
+  inventoryPolicy: "DENY" | "CONTINUE";
+  tracked: boolean;
+  levels: { available: number }[];
+}
 
-export const VARIANTS_QUERY = operation<{ productVariants: { nodes: { id: string; price: string }[] } }>(
-  "DemoTrafficVariants",
-  `query DemoTrafficVariants { productVariants(first: 100) { nodes { id price } } }`,
-);
-export const ORDER_CREATE = operation<{
-  orderCreate: { order: { name: string } | null; userErrors: { message: string }[] };
-}>(
-  "DemoTrafficOrderCreate",
-  `mutation DemoTrafficOrderCreate($order: OrderCreateOrderInput!) {
-    orderCreate(order: $order) { order { id name } userErrors { field message } }
-  }`,
-);
+/** How many units of a variant a customer can buy now (one location fulfils a line); unlimited when sold past stock. */
+export function buyable(variant: DemoVariant): number {
+  if (!variant.forSale) return 0;
+  if (variant.inventoryPolicy === "CONTINUE" || !variant.tracked) return Infinity;
+  return Math.max(0, ...variant.levels.map((level) => level.available));
+}
 
 const CUSTOMERS = [
   {
@@ -51,52 +59,25 @@ const CUSTOMERS = [
   },
 ];
 
-let token: string | undefined;
-let variants: { id: string; price: string }[] | undefined;
 let count = 0;
 
-async function admin<T>(
-  simUrl: string,
-  shop: string,
-  query: string,
-  variables: Record<string, unknown> = {},
-): Promise<T> {
-  const response = await fetch(`${simUrl}/shops/${shop}/admin/api/2026-07/graphql.json`, {
-    method: "POST",
-    headers: { "content-type": "application/json", "x-shopify-access-token": token! },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data?: T; errors?: { message: string }[] };
-  if (!response.ok || body.errors?.length)
-    throw new Error(body.errors?.map((e) => e.message).join("; ") ?? `HTTP ${response.status}`);
-  return body.data!;
-}
-
-export async function placeDemoOrder(simUrl: string, shop: string, accessToken?: string): Promise<string> {
-  if (!token) {
-    token =
-      accessToken ??
-      (
-        (await (await fetch(`${simUrl}/_sim/shops/${shop}/token`, { method: "POST" })).json()) as {
-          token: string;
-        }
-      ).token;
-  }
-  variants ??= (
-    await admin<{ productVariants: { nodes: { id: string; price: string }[] } }>(
-      simUrl,
-      shop,
-      VARIANTS_QUERY.query,
-    )
-  ).productVariants.nodes;
-  if (variants.length === 0) throw new Error("the demo shop has no variants to sell");
+/** Places the next demo customer's order; returns its name. */
+export async function placeDemoOrder(simUrl: string, shop: string): Promise<string> {
+  // Read each time: what is in stock changes with every order, shipment and stock sync.
+  const listed = await fetch(`${simUrl}/_sim/shops/${shop}/stock`);
+  if (!listed.ok) throw new Error(`the simulator answered ${listed.status} for the shop's stock`);
+  const variants = ((await listed.json()) as DemoVariant[]).filter((variant) => buyable(variant) > 0);
+  if (variants.length === 0) throw new Error("the demo shop has nothing in stock to sell");
   count += 1;
   const customer = CUSTOMERS[count % CUSTOMERS.length]!;
-  const lines = Array.from(
-    { length: 1 + (count % 3) },
-    (_, i) => variants![(count * 7 + i * 13) % variants!.length]!,
-  );
-  const subtotal = lines.reduce((sum, line) => sum + Number(line.price), 0);
+  const picked = new Map<number, { variant: DemoVariant; quantity: number }>();
+  for (let i = 0; i < 1 + (count % 3); i++) {
+    const variant = variants[(count * 7 + i * 13) % variants.length]!;
+    if (picked.has(variant.variantId)) continue;
+    picked.set(variant.variantId, { variant, quantity: Math.min(1 + (count % 2), buyable(variant)) });
+  }
+  const lines = [...picked.values()];
+  const subtotal = lines.reduce((sum, line) => sum + Number(line.variant.price) * line.quantity, 0);
   const shipping = 5.9;
   const address = {
     firstName: customer.firstName,
@@ -115,8 +96,8 @@ export async function placeDemoOrder(simUrl: string, shop: string, accessToken?:
     billingAddress: address,
     shippingAddress: address,
     lineItems: lines.map((line) => ({
-      variantId: line.id,
-      quantity: 1 + (count % 2),
+      variantId: `gid://shopify/ProductVariant/${line.variant.variantId}`,
+      quantity: line.quantity,
       requiresShipping: true,
     })),
     shippingLines: [
@@ -137,10 +118,19 @@ export async function placeDemoOrder(simUrl: string, shop: string, accessToken?:
     ],
     sourceName: "web",
   };
-  const result = await admin<{
-    orderCreate: { order: { name: string } | null; userErrors: { message: string }[] };
-  }>(simUrl, shop, ORDER_CREATE.query, { order });
-  if (!result.orderCreate.order)
-    throw new Error(result.orderCreate.userErrors.map((e) => e.message).join("; "));
-  return result.orderCreate.order.name;
+  const response = await fetch(`${simUrl}/_sim/shops/${shop}/checkouts`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ order }),
+  });
+  const body = (await response.json()) as {
+    order?: { name: string } | null;
+    userErrors?: { message: string }[];
+    error?: string;
+  };
+  if (!body.order)
+    throw new Error(
+      body.error ?? body.userErrors?.map((e) => e.message).join("; ") ?? `HTTP ${response.status}`,
+    );
+  return body.order.name;
 }

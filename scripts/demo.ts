@@ -248,18 +248,23 @@ try {
   log.info({ shop }, "app installed on the simulated shop");
 
   const { queueInitialSyncs } = await import("./demo-initial-syncs");
-  await queueInitialSyncs(shop, { setUp: start !== "resumed" });
+  const { stock } = await queueInitialSyncs(shop, { setUp: start !== "resumed" });
 
+  const dataFlag = values.data ? ` --data ${values.data}` : "";
   process.stdout.write(`\nAdmin: ${appUrl}/app?embedded=1&shop=${shop}&host=${host}\n`);
   process.stdout.write(`Simulator: ${simUrl}  (control API under /_sim)\n`);
+  process.stdout.write(`CLI: npm run cli -- status --shop ${shop}${dataFlag}\n`);
   process.stdout.write(
-    `CLI: npm run cli -- status --shop ${shop}${values.data ? ` --data ${values.data}` : ""}\n\n`,
+    stock
+      ? `Stock: npm run cli -- adjust ${stock.itemNo} --variant ${stock.variantCode} --shop ${shop} --location ${stock.locationCode} --quantity 5${dataFlag}\n` +
+          `       then, within seconds, ${stock.sku}'s on hand at "${stock.locationName}" in the simulated shop is 5 more: ${simUrl}/_sim/shops/${shop}/stock?sku=${stock.sku}\n\n`
+      : `Stock: no Shopify location takes its stock from the back office's MAIN location (Admin: Locations)\n\n`,
   );
 
   if (!values["no-traffic"]) {
     traffic = setInterval(() => {
       if (placing || stopping) return;
-      placing = placeDemoOrder(simUrl, shop, values["sim-access-token"])
+      placing = placeDemoOrder(simUrl, shop)
         .then((name) => log.info({ shop, order: name }, "demo order placed"))
         .catch((error: unknown) => log.warn({ error: (error as Error).message }, "demo order failed"))
         .finally(() => (placing = undefined));

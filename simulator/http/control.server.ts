@@ -15,8 +15,10 @@ import {
   type LocationInput,
 } from "../resolvers/catalog-locations.server";
 import { locationView } from "../resolvers/catalog-inventory-views.server";
+import { isSellable, levelsOfItem } from "../resolvers/catalog-store.server";
 import type { UserError } from "../resolvers/context.server";
 import type { LocationRecord } from "../state/records.server";
+import type { ShopState } from "../state/shop-state.server";
 import { emitWebhook } from "../webhooks/emit.server";
 import { appBridgeScript } from "./app-bridge.server";
 import { signSessionToken } from "./oauth.server";
@@ -277,6 +279,11 @@ export function handleControl(
       send(response, 200, { domain, plan: shop.plan, counts: counts(shop) });
       return;
     }
+    if (method === "GET" && action === "stock" && !parts[3]) {
+      // What Shopify admin's Inventory page shows, per variant and location, to look at by hand.
+      send(response, 200, stockOf(shop, request.url.searchParams.get("sku")));
+      return;
+    }
     if (method === "GET" && action && (COLLECTIONS as readonly string[]).includes(action)) {
       const collection = shop[action as (typeof COLLECTIONS)[number]] as Map<unknown, unknown>;
       send(response, 200, plain([...collection.values()].slice(0, 1000)));
@@ -284,6 +291,41 @@ export function handleControl(
     }
   }
   throw new HttpError(404, { error: `unknown control path ${method} ${path}` });
+}
+
+/**
+ * `GET /_sim/shops/<shop>/stock[?sku=<sku>]`: each variant (of that SKU) with its price, whether
+ * its product is for sale (active or unlisted), its inventory policy, whether its item is
+ * tracked, and its on hand, available and committed at each location stocking it, by location
+ * name: what a storefront shows and the quantities an app reads through `inventoryLevels`, in
+ * one readable list (the `inventoryLevels` collection has them as records keyed by ids). The
+ * demo's customers choose from it, as shoppers from a storefront, outside the Admin API's limits.
+ */
+function stockOf(shop: ShopState, sku: string | null) {
+  const rows = [];
+  for (const variant of shop.variants.values()) {
+    if (sku !== null && variant.sku !== sku) continue;
+    const item = shop.inventoryItems.get(variant.inventoryItemId);
+    const product = shop.products.get(variant.productId);
+    rows.push({
+      sku: variant.sku,
+      variantId: variant.id,
+      title: `${product?.title ?? "?"} - ${variant.title}`,
+      price: variant.price,
+      forSale: product !== undefined && isSellable(product),
+      inventoryPolicy: variant.inventoryPolicy,
+      tracked: item?.tracked ?? false,
+      levels: levelsOfItem(shop, variant.inventoryItemId).map((level) => ({
+        locationId: level.locationId,
+        location: shop.locations.get(level.locationId)?.name ?? null,
+        on_hand: level.quantities.on_hand,
+        available: level.quantities.available,
+        committed: level.quantities.committed,
+      })),
+    });
+    if (rows.length >= 1000) break;
+  }
+  return rows;
 }
 
 const deactivateBody = z

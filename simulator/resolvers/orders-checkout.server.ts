@@ -13,10 +13,21 @@ import type { MutationEnv } from "./context.server";
  * records the customer's tip as a line item (TipSale.lineItem) counted in
  * Order.totalTipReceivedSet. Nothing here exists on Shopify; the order it makes does.
  *
+ * Unlike orderCreate, a checkout claims inventory by default, obeying each variant's inventory
+ * policy as a storefront does: the units move from available to committed at the fulfillment
+ * order's location, and a DENY variant without enough available cannot be bought (the checkout
+ * answers INVENTORY_CLAIM_FAILED and places nothing); a CONTINUE variant sells past its stock.
+ * orderCreate keeps its documented default, BYPASS (OrderCreateOptionsInput.inventoryBehaviour
+ * "Default: BYPASS", shopify.dev admin-graphql 2026-07); `options.inventoryBehaviour` still
+ * says otherwise for a checkout when a test needs it.
+ *
  * Body: `{ "order": <OrderCreateOrderInput>, "tip"?: <MoneyBagInput>, "options"?: <OrderCreateOptionsInput> }`.
  * The order and tip are checked against the 2026-07 schema's input types, as a GraphQL
  * request's variables are.
  */
+
+/** How a storefront checkout claims inventory: by each variant's inventory policy. */
+export const STOREFRONT_INVENTORY_BEHAVIOUR: InventoryBehaviour = "DECREMENT_OBEYING_POLICY";
 
 /** Input a checkout cannot take; the control API answers it with 400. */
 export class CheckoutInputError extends Error {}
@@ -55,7 +66,16 @@ export function checkout(shop: ShopState, body: unknown, env: MutationEnv) {
           "OrderCreateOptionsInput",
           "options",
         );
-  const { errors, order: placed } = placeOrder(shop, input, createOptions, env, { tip: tipInput });
+  // Coercion fills in the input type's default (BYPASS), which is orderCreate's: only a
+  // behaviour the body names overrides a storefront's.
+  const named = (options as { inventoryBehaviour?: unknown } | null | undefined)?.inventoryBehaviour;
+  const inventoryBehaviour =
+    named === undefined || named === null
+      ? STOREFRONT_INVENTORY_BEHAVIOUR
+      : (createOptions.inventoryBehaviour ?? STOREFRONT_INVENTORY_BEHAVIOUR);
+  const { errors, order: placed } = placeOrder(shop, input, { ...createOptions, inventoryBehaviour }, env, {
+    tip: tipInput,
+  });
   if (!placed) return { order: null, userErrors: errors };
   return {
     order: { id: gid("Order", placed.id), legacyResourceId: String(placed.id), name: placed.name },

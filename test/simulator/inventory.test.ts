@@ -737,4 +737,71 @@ describe("subscriptions and the control API", () => {
     const listed = await fetch(base);
     expect(((await listed.json()) as unknown[]).length).toBe(f.shop.locations.size);
   });
+
+  it("a storefront checkout claims stock by the variant's policy, unlike orderCreate's BYPASS, and /stock shows it", async () => {
+    const f = fixture();
+    const server = createSimulatorServer(f.sim);
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/_sim/shops/${f.domain}`;
+    const checkout = async (quantity: number, options?: unknown) => {
+      const response = await fetch(`${base}/checkouts`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          order: {
+            email: "ada@example.com",
+            shippingAddress: ADDRESS,
+            lineItems: [
+              { variantId: gid("ProductVariant", f.variants.shirt), quantity, requiresShipping: true },
+            ],
+          },
+          ...(options === undefined ? {} : { options }),
+        }),
+      });
+      return { status: response.status, body: (await response.json()) as Record<string, any> };
+    };
+    const shirt = () => quantities(levelOf(f, f.variants.shirt, f.locations.east));
+
+    // No options: DECREMENT_OBEYING_POLICY, as a storefront (orderCreate with none claims nothing).
+    expect((await checkout(2)).status).toBe(201);
+    expect(shirt()).toEqual({ available: 48, committed: 2, on_hand: 50 });
+    expect(levelUpdates(f)).toEqual([
+      { inventory_item_id: itemOf(f, f.variants.shirt), location_id: f.locations.east, available: 48 },
+    ]);
+    // A DENY variant without enough available cannot be bought; nothing is placed.
+    const orders = f.shop.orders.size;
+    const refused = await checkout(49);
+    expect(refused.status).toBe(422);
+    expect(refused.body.userErrors[0]).toMatchObject({ code: "INVENTORY_CLAIM_FAILED" });
+    expect(f.shop.orders.size).toBe(orders);
+    expect(shirt()).toEqual({ available: 48, committed: 2, on_hand: 50 });
+    // A CONTINUE variant sells past its stock.
+    f.shop.variants.get(f.variants.shirt)!.inventoryPolicy = "CONTINUE";
+    expect((await checkout(49)).status).toBe(201);
+    expect(shirt()).toEqual({ available: -1, committed: 51, on_hand: 50 });
+    // The body may still say otherwise (a test placing an order that claims nothing).
+    expect((await checkout(1, { inventoryBehaviour: "BYPASS" })).status).toBe(201);
+    expect(shirt()).toEqual({ available: -1, committed: 51, on_hand: 50 });
+
+    const stock = await (
+      await fetch(`${base}/stock?sku=${f.shop.variants.get(f.variants.shirt)!.sku}`)
+    ).json();
+    expect(stock).toEqual([
+      expect.objectContaining({
+        variantId: f.variants.shirt,
+        inventoryPolicy: "CONTINUE",
+        tracked: true,
+        levels: [
+          {
+            locationId: f.locations.east,
+            location: "East warehouse",
+            on_hand: 50,
+            available: -1,
+            committed: 51,
+          },
+        ],
+      }),
+    ]);
+  });
 });

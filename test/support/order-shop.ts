@@ -7,9 +7,14 @@ import { Store } from "./store";
 /**
  * A shop installed with a token from the simulator, a product "Merino Tee" with two variants
  * (TEE-S, TEE-M) in Shopify, and, unless `items: false`, a back office whose items match
- * those SKUs: what the order-flow tests start from.
+ * those SKUs: what the order-flow tests start from. With `stock`, each variant has that many on
+ * hand in Shopify at the shop's location, as a shop whose storefront sells them (a checkout
+ * claims the units, and cannot sell a variant out of stock); else none.
  */
-export async function orderShop(simulator: RunningSimulator, options: { items?: boolean } = {}) {
+export async function orderShop(
+  simulator: RunningSimulator,
+  options: { items?: boolean; stock?: number } = {},
+) {
   const shop = await installedShop();
   const store = new Store(simulator, shop.domain);
   await prisma.session.update({
@@ -18,8 +23,8 @@ export async function orderShop(simulator: RunningSimulator, options: { items?: 
   });
   await store.graphql(`query TestLocations { locations(first: 1) { nodes { id } } }`);
   const product = await store.product("Merino Tee", [
-    { sku: "TEE-S", price: "25.00", option: "S" },
-    { sku: "TEE-M", price: "25.00", option: "M" },
+    { sku: "TEE-S", price: "25.00", option: "S", onHand: options.stock },
+    { sku: "TEE-M", price: "25.00", option: "M", onHand: options.stock },
   ]);
   if (options.items !== false) {
     await createItem(prisma, shop.id, { no: "TEE-S", description: "Merino Tee S", unitPrice: "25" });

@@ -29,11 +29,22 @@ export class Store {
     return body.data!;
   }
 
-  /** A product with one variant per SKU, stocked at the shop's first location. */
+  /**
+   * A product with one variant per SKU, stocked at the shop's first location: with nothing there
+   * unless a variant says `onHand` (a storefront checkout cannot sell a DENY variant without it).
+   */
   async product(
     title: string,
-    variants: { sku: string; price: string; option?: string; barcode?: string }[],
+    variants: { sku: string; price: string; option?: string; barcode?: string; onHand?: number }[],
   ) {
+    const stocked = variants.some((v) => v.onHand !== undefined);
+    const locationId = stocked
+      ? (
+          await this.graphql<{ locations: { nodes: { id: string }[] } }>(
+            `query TestFirstLocation { locations(first: 1) { nodes { id } } }`,
+          )
+        ).locations.nodes[0]?.id
+      : undefined;
     const result = await this.graphql<{
       productSet: {
         product: { id: string; variants: { nodes: { id: string; sku: string }[] } } | null;
@@ -56,6 +67,9 @@ export class Store {
             price: v.price,
             barcode: v.barcode,
             inventoryItem: { sku: v.sku },
+            ...(v.onHand !== undefined && locationId
+              ? { inventoryQuantities: [{ locationId, name: "on_hand", quantity: v.onHand }] }
+              : {}),
           })),
         },
       },

@@ -65,7 +65,8 @@ async function staged(shopId: string) {
 
 describe("the first import by bulk query", () => {
   it("stages and processes every open order as the per-order path does", async () => {
-    const { shop, store, small, medium } = await orderShop(simulator);
+    // In stock in Shopify: one of the orders is a storefront checkout, which claims its units.
+    const { shop, store, small, medium } = await orderShop(simulator, { stock: 100 });
     await createItem(prisma, shop.id, { no: "TIPS", description: "Tips", unitPrice: "0", type: "non_stock" });
     await prisma.shopSettings.update({
       where: { shopId: shop.id },

@@ -27,9 +27,12 @@ afterAll(() => simulator?.close());
 
 const sync = (domain: string) => runInForeground(prisma, syncOrdersTask, { shop: domain, trigger: "manual" });
 
-/** The order shop with the non-stock items gift cards and tips are booked to (not yet named). */
+/**
+ * The order shop with the non-stock items gift cards and tips are booked to (not yet named), its
+ * tees in stock in Shopify (a checkout claims them).
+ */
 async function giftShop() {
-  const setup = await orderShop(simulator);
+  const setup = await orderShop(simulator, { stock: 100 });
   await createItem(prisma, setup.shop.id, {
     no: "GIFTCARD",
     description: "Gift cards sold",
