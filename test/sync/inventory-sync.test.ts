@@ -410,6 +410,23 @@ describe("sync inventory", () => {
     expect(await shopify(small.id)).toEqual({ on_hand: 15, available: 15, committed: 0 });
   });
 
+  it("sends the stock of a variant met on an order, asking Shopify for its inventory item first", async () => {
+    const { shop, small, run, shopify, links } = await inventoryShop();
+    // Linked by the order import: it knows the variant, not its inventory item.
+    await prisma.shopifyVariantMap.update({
+      where: { shopId_variantShopifyId: { shopId: shop.id, variantShopifyId: numeric(small.id) } },
+      data: { inventoryItemShopifyId: null, productShopifyId: null },
+    });
+    const pushed = await run();
+    // Both links are completed (the setup gave neither its product id); the small tee's stock goes.
+    expect(pushed).toMatchObject({ status: "succeeded", counts: { variantLinksCompleted: 2, sent: 2 } });
+    const link = await prisma.shopifyVariantMap.findUniqueOrThrow({
+      where: { shopId_variantShopifyId: { shopId: shop.id, variantShopifyId: numeric(small.id) } },
+    });
+    expect(link.inventoryItemShopifyId).toBe(links[0]!.inventoryItemId);
+    expect((await shopify(small.id))?.on_hand).toBe(14);
+  });
+
   it("sends the stock of an item the products sync just made a product of, without waiting for the night", async () => {
     const { shop, run } = await inventoryShop();
     await run();

@@ -20,6 +20,7 @@ import {
   type ItemRead,
   type LevelRow,
 } from "./levels.server";
+import { completeVariantLinks } from "../products/links.server";
 import { readLocations } from "./locations.server";
 import {
   INVENTORY_ACTIVATE,
@@ -111,6 +112,11 @@ export async function pushInventory(ctx: Ctx, client: AdminClient, options: Push
     ctx.log.info("no Shopify location takes its stock from the back office (Locations page): nothing to do");
     return;
   }
+
+  // Variants met on orders are linked to items without their inventory item: asked for now
+  // (100 a request; nothing to ask most runs), so every linked variant gets its stock.
+  const completed = await completeVariantLinks(db, client, shop.id);
+  if (completed > 0) ctx.count("variantLinksCompleted", completed);
 
   const itemNos = options.itemNos ?? (options.reconcile ? null : await dueItems(db, shop.id, fed));
   ctx.log.info(
