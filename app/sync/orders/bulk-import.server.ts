@@ -4,8 +4,15 @@ import { bulkRecords, runBulkQuery, type BulkRecord } from "../../shopify/bulk.s
 import { ordersBulkQuery } from "./bulk-operations.server";
 import type { OrderFilters } from "./filters.server";
 import type { ReadWindow } from "../kit/incremental.server";
-import { importLoop, needsCurrent, stageRead, tipLinesOf, type ImportResult } from "./import.server";
-import type { OrderLineNode, OrderNode, ShippingLineNode } from "./operations.server";
+import {
+  importLoop,
+  lineLocationsOf,
+  needsCurrent,
+  stageRead,
+  tipLinesOf,
+  type ImportResult,
+} from "./import.server";
+import type { AssignedLocationNode, OrderLineNode, OrderNode, ShippingLineNode } from "./operations.server";
 import type { OrderRead } from "./stage.server";
 
 /**
@@ -29,7 +36,7 @@ export const bulkImport = {
 type BulkOrderLine = OrderLineNode & {
   discountedUnitPriceAfterAllDiscountsSet?: { shopMoney: { amount: string } };
 };
-type BulkOrderNode = Omit<OrderNode, "lineItems" | "shippingLines"> & {
+type BulkOrderNode = Omit<OrderNode, "lineItems" | "shippingLines" | "fulfillmentOrders"> & {
   currentSubtotalPriceSet: { shopMoney: { amount: string } };
   currentShippingPriceSet: { shopMoney: { amount: string } };
   currentTotalTaxSet: { shopMoney: { amount: string }; presentmentMoney: { amount: string } };
@@ -38,8 +45,11 @@ type BulkOrderNode = Omit<OrderNode, "lineItems" | "shippingLines"> & {
 
 const whole = { hasNextPage: false, endCursor: null };
 
-/** The OrderRead of a bulk record, as the per-order path reads the same order (tips aside). */
-export function orderReadOf(record: BulkRecord): Omit<OrderRead, "tipLineIds"> {
+/**
+ * The OrderRead of a bulk record, as the per-order path reads the same order (tips and where
+ * the lines are fulfilled from aside: lineLocationsOf reads that from the node, as by pages).
+ */
+export function orderReadOf(record: BulkRecord): Omit<OrderRead, "tipLineIds" | "lineLocations"> {
   const { currentSubtotalPriceSet, currentShippingPriceSet, currentTotalTaxSet, currentTaxLines, ...header } =
     record.node as unknown as BulkOrderNode;
   const withPrices = (record.children.get("LineItem") ?? []) as unknown as BulkOrderLine[];
@@ -48,10 +58,17 @@ export function orderReadOf(record: BulkRecord): Omit<OrderRead, "tipLineIds"> {
     return rest;
   });
   const shippingLines = (record.children.get("ShippingLine") ?? []) as unknown as ShippingLineNode[];
+  const fulfillmentOrders = (record.children.get("FulfillmentOrder") ??
+    []) as unknown as AssignedLocationNode[];
   const node: OrderNode = {
     ...header,
     lineItems: { pageInfo: whole, nodes: lines },
     shippingLines: { pageInfo: whole, nodes: shippingLines },
+    // As the page has them: the first, and whether there are more.
+    fulfillmentOrders: {
+      pageInfo: { hasNextPage: fulfillmentOrders.length > 1 },
+      nodes: fulfillmentOrders.slice(0, 1).map(({ assignedLocation }) => ({ assignedLocation })),
+    },
   };
   let current: OrderRead["current"] = null;
   if (needsCurrent(node, lines)) {
@@ -97,9 +114,11 @@ export async function importOrdersInBulk(
     }),
     async (record) => {
       const partial = orderReadOf(record);
+      const tipLineIds = await tipLinesOf(client, partial.node, partial.lines, partial.shippingLines);
       const read: OrderRead = {
         ...partial,
-        tipLineIds: await tipLinesOf(client, partial.node, partial.lines, partial.shippingLines),
+        tipLineIds,
+        lineLocations: await lineLocationsOf(client, partial.node, partial.lines, tipLineIds),
       };
       return stageRead(ctx, read, staged);
     },

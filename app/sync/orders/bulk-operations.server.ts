@@ -5,9 +5,12 @@ import { LINE_FIELDS, ORDER_HEADER_FIELDS, SHIPPING_LINE_FIELDS } from "./operat
  * The order sync's bulk query (app/sync/orders/bulk-import.server.ts): every order of a search,
  * with the fields the per-order path reads (ORDERS_PAGE, ORDER_LINES, ORDER_SHIPPING_LINES and
  * ORDER_CURRENT) so that both stage the same order: the order's own fields and its current
- * figures inline, its lines and shipping lines as lines of their own (`__parentId`), each line
- * with its unit price after all discounts. A bulk query takes no variables, so the search is
- * written into it. What a bulk query costs does not depend on its fields.
+ * figures inline, its lines, shipping lines and fulfillment orders (with their assigned
+ * locations) as lines of their own (`__parentId`), each line with its unit price after all
+ * discounts. A fulfillment order's own lines would nest a third connection, more than a bulk
+ * query takes: an order with more than one has them read as by pages (ORDER_FULFILLMENT_LINES).
+ * A bulk query takes no variables, so the search is written into it. What a bulk query costs
+ * does not depend on its fields.
  */
 export function ordersBulkQuery(search: string): BulkQuery {
   return bulkQuery(
@@ -25,6 +28,7 @@ export function ordersBulkQuery(search: string): BulkQuery {
               edges { node { ${LINE_FIELDS} discountedUnitPriceAfterAllDiscountsSet { shopMoney { amount } } } }
             }
             shippingLines { edges { node { ${SHIPPING_LINE_FIELDS} } } }
+            fulfillmentOrders(displayable: true) { edges { node { id assignedLocation { location { id } } } } }
           }
         }
       }

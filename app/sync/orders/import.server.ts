@@ -7,6 +7,8 @@ import { bulkImport, importOrdersInBulk } from "./bulk-import.server";
 import { cursorKey, filterTerms, type OrderFilters } from "./filters.server";
 import {
   ORDER_CURRENT,
+  ORDER_FULFILLMENT_LINES,
+  ORDER_FULFILLMENT_ORDERS_MAX_PAGE,
   ORDER_LINES,
   ORDER_LINES_MAX_PAGE,
   ORDER_SHIPPING_LINES,
@@ -142,13 +144,58 @@ export async function tipLinesOf(
   );
 }
 
+/**
+ * The Shopify location each line is fulfilled from: its fulfillment order's assigned location.
+ * With one fulfillment order (what the page says of most orders) every line Shopify fulfils is
+ * in it, so all but the tip lines (never fulfilled) are there; with more, which line is in which
+ * is read (ORDER_FULFILLMENT_LINES). A line split over several takes the first that lists it; a
+ * fulfillment order whose location was deleted gives its lines none.
+ */
+export async function lineLocationsOf(
+  client: AdminClient,
+  node: OrderNode,
+  lines: OrderLineNode[],
+  tipLineIds: Set<string>,
+): Promise<Map<string, bigint>> {
+  const locations = new Map<string, bigint>();
+  const fulfilled = lines.filter((line) => !tipLineIds.has(line.id));
+  if (fulfilled.length === 0) return locations;
+  if (!node.fulfillmentOrders.pageInfo.hasNextPage) {
+    const only = node.fulfillmentOrders.nodes[0]?.assignedLocation.location;
+    if (only) for (const line of fulfilled) locations.set(line.id, numericId(only.id));
+    return locations;
+  }
+  let after: string | null = null;
+  do {
+    const answer: DataOf<typeof ORDER_FULFILLMENT_LINES> = await client.request(ORDER_FULFILLMENT_LINES, {
+      id: node.id,
+      // Each fulfillment order holds at least one line: no more of them than lines, most often.
+      first: Math.min(ORDER_FULFILLMENT_ORDERS_MAX_PAGE, Math.max(2, fulfilled.length)),
+      lines: Math.min(ORDER_LINES_MAX_PAGE, fulfilled.length),
+      after,
+    });
+    if (!answer.order) throw new Error(`order ${node.name} is gone from Shopify`);
+    const { nodes, pageInfo } = answer.order.fulfillmentOrders;
+    for (const fulfillmentOrder of nodes) {
+      const location = fulfillmentOrder.assignedLocation.location;
+      if (!location) continue;
+      for (const { lineItem } of fulfillmentOrder.lineItems.nodes)
+        if (!locations.has(lineItem.id) && !tipLineIds.has(lineItem.id))
+          locations.set(lineItem.id, numericId(location.id));
+    }
+    after = pageInfo.hasNextPage ? pageInfo.endCursor : null;
+  } while (after);
+  return locations;
+}
+
 export interface ImportResult {
   staged: bigint[];
 }
 
 /**
  * Reads the order whole (lines and shipping lines past the page's first ones, what remains
- * after edits and refunds, tips) and stages it; the outcome under its count name.
+ * after edits and refunds, tips, where its lines are fulfilled from) and stages it; the outcome
+ * under its count name.
  */
 async function stageWhole(
   ctx: SyncContext<OrderFilters>,
@@ -158,12 +205,15 @@ async function stageWhole(
 ): Promise<RecordResult> {
   const lines = await allLines(client, node);
   const shippingLines = await allShippingLines(client, node);
+  const current = await currentOf(client, node, lines);
+  const tipLineIds = await tipLinesOf(client, node, lines, shippingLines);
   const read: OrderRead = {
     node,
     lines,
     shippingLines,
-    current: await currentOf(client, node, lines),
-    tipLineIds: await tipLinesOf(client, node, lines, shippingLines),
+    current,
+    tipLineIds,
+    lineLocations: await lineLocationsOf(client, node, lines, tipLineIds),
   };
   return stageRead(ctx, read, staged);
 }

@@ -2,25 +2,31 @@ import { operation } from "../../shopify/admin-client.server";
 
 /**
  * The order import's Admin API operations, priced for the budget of 40 requested points per
- * imported order (Business Central's connector spends about 140):
+ * imported order (Business Central's connector spends about 140; an import of one order spends 39):
  * - `ordersCount` first (1 point), so the page asks for exactly as many orders as changed:
  *   Shopify charges a connection by its `first`, not by what it returns;
  * - amounts in the shop's currency through the scalar Money fields (0 points each) rather
  *   than MoneyBags (2 points each): the shop currency is what the back office books. One
  *   MoneyBag is read for every order, `currentTotalPriceSet` in both currencies (3 points):
  *   the figure processing checks the document against, and the presentment total;
- * - five lines and two shipping lines per order in the page (more are fetched by ORDER_LINES
- *   and ORDER_SHIPPING_LINES when an order has them);
+ * - four lines and two shipping lines per order in the page (more are fetched by ORDER_LINES
+ *   and ORDER_SHIPPING_LINES when an order has them): four rather than five pays for the first
+ *   fulfillment order's location (5 points), below;
  * - what only some orders need, in ORDER_CURRENT for those alone: the amounts after removed
  *   units (edits, refunds), which the scalars and a line's tax lines and discount allocations
  *   still include, and the other totals in the presentment currency when it is not the
  *   shop's. Free scalars in the page say which orders need it.
- * - no fulfillment orders: the shipment sync reads them when it needs them, as they stand then.
+ * - where each line is fulfilled from, for the back-office location of its sales line: the first
+ *   of the order's fulfillment orders with its assigned location, and whether there are more
+ *   (5 points). An order with one fulfillment order (most: one location ships it all) has every
+ *   line there; only an order with more asks which line is in which (ORDER_FULFILLMENT_LINES).
+ *   Closed ones that were merged or moved are left out (`displayable: true`). The shipment sync
+ *   reads its own, as they stand when it ships.
  * The scalar Money fields are deprecated in favour of the *Set fields; the operations are
  * validated against the 2026-07 schema in test/contract, so a version that drops them fails CI.
  */
 
-export const ORDER_LINES_PER_PAGE = 5;
+export const ORDER_LINES_PER_PAGE = 4;
 export const ORDERS_PER_PAGE = 25;
 /** A page of ids and update times costs a point per order asked for: Shopify's largest page. */
 export const ORDER_STAMPS_PER_PAGE = 250;
@@ -51,7 +57,20 @@ export const ORDER_HEADER_FIELDS = `
   shippingAddress { name firstName lastName company address1 address2 city zip province countryCodeV2 phone }
   transactions(first: 5) { id kind status gateway amount processedAt }`;
 
-const ORDER_FIELDS = `${ORDER_HEADER_FIELDS}
+/**
+ * The first of the order's fulfillment orders, and whether it has more: Order.fulfillmentOrders
+ * (`displayable: true` leaves out those closed after being merged or moved) and
+ * FulfillmentOrder.assignedLocation.location, "the location where the fulfillment is expected to
+ * happen" (null when the location was deleted), per
+ * https://shopify.dev/docs/api/admin-graphql/2026-07/objects/FulfillmentOrder and
+ * .../objects/FulfillmentOrderAssignedLocation.
+ */
+const FIRST_FULFILLMENT_ORDER = `
+  fulfillmentOrders(first: 1, displayable: true) {
+    pageInfo { hasNextPage } nodes { assignedLocation { location { id } } }
+  }`;
+
+const ORDER_FIELDS = `${ORDER_HEADER_FIELDS}${FIRST_FULFILLMENT_ORDER}
   lineItems(first: ${ORDER_LINES_PER_PAGE}) { pageInfo { hasNextPage endCursor } nodes { ${LINE_FIELDS} } }
   shippingLines(first: ${ORDER_SHIPPING_LINES_PER_PAGE}) {
     pageInfo { hasNextPage endCursor } nodes { ${SHIPPING_LINE_FIELDS} }
@@ -78,6 +97,10 @@ export interface OrderLineNode {
   totalDiscount: string;
   variant: { id: string; barcode: string | null } | null;
   taxLines: MoneyLine[];
+}
+
+export interface AssignedLocationNode {
+  assignedLocation: { location: { id: string } | null };
 }
 
 export interface AddressNode {
@@ -149,6 +172,8 @@ export interface OrderNode {
     pageInfo: { hasNextPage: boolean; endCursor: string | null };
     nodes: ShippingLineNode[];
   };
+  /** The first fulfillment order, and whether there are more (ORDER_FULFILLMENT_LINES then). */
+  fulfillmentOrders: { pageInfo: { hasNextPage: boolean }; nodes: AssignedLocationNode[] };
   transactions: {
     id: string;
     kind: string;
@@ -231,7 +256,7 @@ export const ORDERS_BY_ID = operation<{ nodes: (OrderNode | null)[] }, { ids: st
 export const ORDER_LINES_MAX_PAGE = 50;
 
 /**
- * The lines of an order past the page's first five, asking for no more than can be left:
+ * The lines of an order past the page's first four, asking for no more than can be left:
  * Shopify charges `first`, and 50 lines at once cost about 150 points.
  */
 export const ORDER_LINES = operation<
@@ -339,4 +364,39 @@ export const ORDER_TIP_LINES = operation<
     }
   }`,
   { largest: { sales: ORDER_LINES_MAX_PAGE } },
+);
+
+/** The most fulfillment orders one ORDER_FULFILLMENT_LINES request asks for (an order has few). */
+export const ORDER_FULFILLMENT_ORDERS_MAX_PAGE = 5;
+
+/**
+ * Which line is in which fulfillment order, and where each is assigned: read only for orders
+ * with more than one (the page says so). 5 points a fulfillment order asked for and 2 a line
+ * asked for in each: two fulfillment orders of a three-line order, 25 points. Lines past `lines`
+ * in one fulfillment order (more than 50) are not read, and keep no location.
+ */
+export const ORDER_FULFILLMENT_LINES = operation<
+  {
+    order: {
+      fulfillmentOrders: {
+        pageInfo: { hasNextPage: boolean; endCursor: string | null };
+        nodes: (AssignedLocationNode & { lineItems: { nodes: { lineItem: { id: string } }[] } })[];
+      };
+    } | null;
+  },
+  { id: string; first: number; lines: number; after: string | null }
+>(
+  "SyncOrderFulfillmentLines",
+  `query SyncOrderFulfillmentLines($id: ID!, $first: Int!, $lines: Int!, $after: String) {
+    order(id: $id) {
+      fulfillmentOrders(first: $first, after: $after, displayable: true) {
+        pageInfo { hasNextPage endCursor }
+        nodes {
+          assignedLocation { location { id } }
+          lineItems(first: $lines) { nodes { lineItem { id } } }
+        }
+      }
+    }
+  }`,
+  { largest: { first: ORDER_FULFILLMENT_ORDERS_MAX_PAGE, lines: ORDER_LINES_MAX_PAGE } },
 );

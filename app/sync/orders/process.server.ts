@@ -98,8 +98,30 @@ export async function stagedParts(db: Db | Tx, orderId: string) {
 }
 
 /**
+ * The back-office location for the sales lines fulfilled from each of the staged lines' Shopify
+ * locations, as the Locations page sets it (ShopifyLocation.salesLocationCode); a location
+ * without one is absent, and its lines get none (posting ships them from the shop's first).
+ */
+async function salesLocations(
+  db: Db | Tx,
+  shopId: string,
+  lines: { locationShopifyId: bigint | null }[],
+): Promise<Map<bigint, string>> {
+  const ids = [
+    ...new Set(lines.flatMap((line) => (line.locationShopifyId === null ? [] : [line.locationShopifyId]))),
+  ];
+  if (ids.length === 0) return new Map();
+  const rows = await db.shopifyLocation.findMany({
+    where: { shopId, shopifyId: { in: ids }, salesLocationCode: { not: null } },
+    select: { shopifyId: true, salesLocationCode: true },
+  });
+  return new Map(rows.map((row) => [row.shopifyId, row.salesLocationCode!]));
+}
+
+/**
  * A staged order's document lines and money, its lines mapped to back-office items: checked
- * against Shopify's current total first (AmountMismatchError), then mapped (MappingError).
+ * against Shopify's current total first (AmountMismatchError), then mapped (MappingError). An
+ * item line fulfilled from a Shopify location with a sales location gets that location.
  */
 export async function documentLines(
   db: Db | Tx,
@@ -137,6 +159,8 @@ export async function documentLines(
       );
     itemOf.set(line.shopifyLineId!, { itemNo, variantCode: null });
   }
+  const locationOf = await salesLocations(db, order.shopId, lines);
+  const stagedLocation = new Map(lines.map((line) => [line.shopifyId, line.locationShopifyId]));
   return {
     pricesIncludingTax: amounts.pricesIncludingTax,
     presentment: presentmentOf(order, amounts),
@@ -152,10 +176,13 @@ export async function documentLines(
       };
       if (line.kind === "shipping") return { type: "shipping" as const, ...money };
       const item = itemOf.get(line.shopifyLineId!)!;
+      const shopifyLocation = stagedLocation.get(line.shopifyLineId!) ?? null;
+      const locationCode = shopifyLocation === null ? undefined : locationOf.get(shopifyLocation);
       return {
         type: "item" as const,
         itemNo: item.itemNo,
         variantCode: item.variantCode ?? undefined,
+        ...(locationCode ? { locationCode } : {}),
         ...money,
       };
     }),

@@ -28,6 +28,8 @@ export interface OrderRead {
   current: (Omit<OrderCurrentNode, "lineItems"> & { unitPricesAfterDiscounts: Map<string, string> }) | null;
   /** The lines Shopify's agreement names as the tip (TIP sales). */
   tipLineIds: Set<string>;
+  /** The Shopify location each line is fulfilled from, by line id (lines without one absent). */
+  lineLocations: Map<string, bigint>;
 }
 
 const money = (value: string | null | undefined) => new Prisma.Decimal(value ?? "0");
@@ -322,6 +324,7 @@ export async function stageOrder(tx: Tx, shopId: string, read: OrderRead): Promi
           ? money(current.unitPricesAfterDiscounts.get(line.id))
           : null,
       requiresShipping: line.requiresShipping,
+      locationShopifyId: read.lineLocations.get(line.id) ?? null,
     })),
   });
   await tx.shopifyShippingLine.createMany({
