@@ -113,7 +113,7 @@ describe("default schedules for shops installed before a task had one", () => {
       (await prisma.schedule.findMany({ where: { shopId: gone.id }, orderBy: { task: "asc" } })).map(
         (row) => row.task,
       ),
-    ).toEqual(["sync_orders", "sync_products"]);
+    ).toEqual(["sync_inventory", "sync_orders", "sync_products"]);
   });
 
   it("for one shop adds only that shop's", async () => {
@@ -121,9 +121,9 @@ describe("default schedules for shops installed before a task had one", () => {
     const other = await installedShop();
     await prisma.schedule.deleteMany({ where: { shopId: { in: [one.id, other.id] } } });
 
-    expect(await addDefaultSchedules(prisma, { shopId: one.id })).toBe(2);
+    expect(await addDefaultSchedules(prisma, { shopId: one.id })).toBe(3);
 
-    expect(await prisma.schedule.count({ where: { shopId: one.id } })).toBe(2);
+    expect(await prisma.schedule.count({ where: { shopId: one.id } })).toBe(3);
     expect(await prisma.schedule.count({ where: { shopId: other.id } })).toBe(0);
   });
 });

@@ -31,6 +31,22 @@ async function populate(shop: { id: string; domain: string }) {
     firstName: "Jane",
     lastName: "Doe",
   });
+  // A Shopify location fed from the back office and a level the inventory sync looks after.
+  await prisma.shopifyLocation.create({
+    data: {
+      shopId: shop.id,
+      shopifyId: 5501n,
+      name: "Shop floor",
+      isActive: true,
+      fulfillsOnlineOrders: true,
+      stockCalculation: "back_office",
+      readAt: new Date(),
+      sources: { create: [{ locationCode: "MAIN" }] },
+    },
+  });
+  await prisma.inventoryLevel.create({
+    data: { shopId: shop.id, inventoryItemId: 6601n, locationId: 5501n, itemNo: "TEE", target: 3 },
+  });
   await deliver({
     topic: "app/scopes_update",
     shop: shop.domain,
@@ -47,6 +63,9 @@ async function rowsOf(shopId: string, domain: string) {
     runs: await prisma.syncRun.count({ where: { shopId } }),
     schedules: await prisma.schedule.count({ where: { shopId } }),
     customers: await prisma.shopifyCustomer.count({ where: { shopId } }),
+    locations: await prisma.shopifyLocation.count({ where: { shopId } }),
+    locationSources: await prisma.shopifyLocationSource.count({ where: { shopId } }),
+    inventoryLevels: await prisma.inventoryLevel.count({ where: { shopId } }),
     dataRequests: await prisma.dataRequest.count({ where: { shopId } }),
     webhooks: await prisma.webhookDelivery.count({ where: { shopDomain: domain } }),
     budgets: await prisma.shopApiBudget.count({ where: { shopDomain: domain } }),
@@ -66,8 +85,11 @@ describe("when Shopify asks us to redact a shop", () => {
       settings: 1,
       sessions: 1,
       runs: 1,
-      schedules: 3, // the order and product syncs' defaults and the one populate() adds
+      schedules: 4, // the order, product and inventory syncs' defaults and the one populate() adds
       customers: 2,
+      locations: 1,
+      locationSources: 1,
+      inventoryLevels: 1,
       webhooks: 1,
       budgets: 1,
       reservations: 1,
@@ -84,6 +106,9 @@ describe("when Shopify asks us to redact a shop", () => {
       runs: 0,
       schedules: 0,
       customers: 0,
+      locations: 0,
+      locationSources: 0,
+      inventoryLevels: 0,
       dataRequests: 0,
       webhooks: 1, // the record of this redaction alone: domain, topic and ids
       budgets: 0,

@@ -6,7 +6,7 @@ import { declaredWebhooks, deliver, examplePayload } from "../support/webhooks";
 const declared = declaredWebhooks();
 
 describe("the webhooks shopify.app.toml declares", () => {
-  it("include the lifecycle, order, fulfillment, product and bulk-operation topics and the three mandatory compliance topics", () => {
+  it("include the lifecycle, order, fulfillment, product, location and bulk-operation topics and the three mandatory compliance topics", () => {
     expect(declared.map((webhook) => webhook.topic).sort()).toEqual(
       [
         "app/scopes_update",
@@ -16,6 +16,11 @@ describe("the webhooks shopify.app.toml declares", () => {
         "customers/redact",
         "fulfillments/create",
         "fulfillments/update",
+        "locations/activate",
+        "locations/create",
+        "locations/deactivate",
+        "locations/delete",
+        "locations/update",
         "orders/cancelled",
         "orders/create",
         "orders/paid",

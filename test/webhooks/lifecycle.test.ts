@@ -86,12 +86,13 @@ describe("when a shop installs the app", () => {
     });
 
     expect(schedules).toMatchObject([
+      { task: "sync_inventory", cron: "30 2 * * *", enabled: true, category: "shipments" },
       { task: "sync_orders", cron: "*/15 * * * *", enabled: true, category: "orders", filters: {} },
       { task: "sync_products", cron: "0 * * * *", enabled: true, category: "products", filters: {} },
     ]);
-    expect(schedules[1]!.nextRunAt!.getTime()).toBeLessThanOrEqual(Date.now() + 60 * 60_000);
-    expect(schedules[1]!.nextRunAt!.getTime() % (60 * 60_000)).toBe(0);
-    expect(schedules[0]!.nextRunAt!.getTime()).toBeLessThanOrEqual(Date.now() + 15 * 60_000);
+    expect(schedules[2]!.nextRunAt!.getTime()).toBeLessThanOrEqual(Date.now() + 60 * 60_000);
+    expect(schedules[2]!.nextRunAt!.getTime() % (60 * 60_000)).toBe(0);
+    expect(schedules[1]!.nextRunAt!.getTime()).toBeLessThanOrEqual(Date.now() + 15 * 60_000);
     await tickSchedules(new Date(Date.now() + 16 * 60_000));
     expect(await prisma.syncRun.findMany({ where: { shopId: shop.id } })).toMatchObject([
       { task: "sync_orders", trigger: "schedule", status: "queued" },
@@ -113,6 +114,7 @@ describe("when a shop installs the app", () => {
     expect(
       await prisma.schedule.findMany({ where: { shopId: shop.id }, orderBy: { task: "asc" } }),
     ).toMatchObject([
+      { task: "sync_inventory", cron: "30 2 * * *", enabled: true },
       { task: "sync_orders", cron: "0 * * * *", enabled: false, nextRunAt: null },
       { task: "sync_products", cron: "0 * * * *", enabled: true },
     ]);
