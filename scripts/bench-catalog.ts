@@ -15,7 +15,7 @@
 //   the worker and of the database's Postgres backends (read from /proc: a local server), since
 //   on a small machine the two share the cores and wall time follows their sum.
 // Figures go in the README with the date and what else loaded the machine.
-import { readFileSync } from "node:fs";
+import { cpuSeconds, mb, peakRssKb } from "./lib/process-stats";
 import os from "node:os";
 import { parseArgs } from "node:util";
 import {
@@ -67,32 +67,6 @@ const load = () =>
     .loadavg()
     .map((value) => value.toFixed(2))
     .join(" ");
-const mb = (kb: number) => `${Math.round(kb / 1024)} MB`;
-
-/** A process's peak resident set so far (Linux: VmHWM), in kB; null elsewhere. */
-function peakRssKb(pid: number | undefined): number | null {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, "utf8");
-    const match = /VmHWM:\s+(\d+) kB/.exec(status);
-    return match ? Number(match[1]) : null;
-  } catch {
-    return null;
-  }
-}
-
-/** A process's CPU time so far (Linux: utime and stime), in seconds; null elsewhere. */
-function cpuSeconds(pid: number | undefined): { user: number; system: number } | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    // The fields after the command (in parentheses, which may hold spaces): utime is the 14th.
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    const ticks = 100; // USER_HZ on Linux
-    return { user: Number(fields[11]) / ticks, system: Number(fields[12]) / ticks };
-  } catch {
-    return null;
-  }
-}
-
 const cpuFigure = (pid: number | undefined) => {
   const cpu = cpuSeconds(pid);
   return cpu ? `, CPU ${cpu.user.toFixed(1)} s user + ${cpu.system.toFixed(1)} s system` : "";

@@ -1,5 +1,5 @@
 // What a benchmark reads of a process from /proc (Linux; null elsewhere): its peak resident set
-// and its CPU time. The same readings as bench-catalog's, for the benches that came after it.
+// and its CPU time, for the benches.
 import { readFileSync } from "node:fs";
 
 /** A process's peak resident set so far (Linux: VmHWM), in kB; null elsewhere. */
