@@ -4,6 +4,7 @@ import { describeError } from "../errors.server";
 import type { InventoryLevel, Prisma, Shop } from "../generated/prisma/client";
 import { enqueueSync } from "../jobs/enqueue.server";
 import { findSyncTask, type AnySyncTask } from "../sync/index.server";
+import { INVENTORY_TASK } from "../sync/inventory/levels.server";
 import { describeFollowUp } from "./follow-up.server";
 import {
   LEVEL_STATE_WORDS,
@@ -23,8 +24,6 @@ import { Refusal } from "./refusal.server";
  * in error, or every one; either queues a run of the inventory sync for those items. Everything
  * takes the shop from the session.
  */
-
-export const INVENTORY_TASK_NAME = "sync_inventory";
 
 /** Item numbers longer than this, comma-separated, do not fit the task's filter: the run takes all. */
 const ITEM_NOS_FILTER_MAX = 250;
@@ -193,7 +192,7 @@ async function stateCounts(db: Db, shop: Shop): Promise<Record<LevelState, numbe
 
 async function lastRunOf(db: Db, shop: Shop): Promise<LastRun | null> {
   const run = await db.syncRun.findFirst({
-    where: { shopId: shop.id, task: INVENTORY_TASK_NAME },
+    where: { shopId: shop.id, task: INVENTORY_TASK },
     orderBy: { queuedAt: "desc" },
   });
   if (!run) return null;
@@ -254,7 +253,7 @@ export async function listInventoryPage(db: Db, shop: Shop, query: InventoryQuer
 
 /** The inventory sync, or a refusal while the app does not have it. */
 function inventoryTask(): AnySyncTask {
-  const task = findSyncTask(INVENTORY_TASK_NAME);
+  const task = findSyncTask(INVENTORY_TASK);
   if (!task) throw new Refusal("Sync inventory is not available yet: nothing was retried.", 409);
   return task;
 }

@@ -9,6 +9,7 @@ import {
   dropUnfed,
   dueItems,
   findings,
+  GONE,
   levelKey,
   levelRows,
   readAllItems,
@@ -215,8 +216,7 @@ function decide(rows: LevelRow[], targets: Map<string, LevelTarget>): Plan {
     const target = targets.get(levelKey(row));
     if (!target) continue;
     if (row.state === "skipped") plan.skipped.push(row);
-    else if (row.state === "error" && row.shopifyOnHand === null && !row.missing && row.message)
-      plan.failed.push(row); // the item is gone from Shopify (storeFindings)
+    else if (row.state === "error" && row.message === GONE) plan.failed.push(row);
     else if (row.missing) plan.activate.push({ row, target: target.onHand, from: 0 });
     else if (row.shopifyOnHand === null)
       continue; // not read (an item with more levels than read)
