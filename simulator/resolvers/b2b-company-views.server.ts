@@ -8,16 +8,23 @@ import type {
 import { gid, parseGid, type ShopState } from "../state/shop-state.server";
 import { catalogView } from "./b2b-catalog-views.server";
 import { connection, encodeCursor, type ConnectionArgs, type SortValue } from "./connection.server";
-import { iso, money } from "./context.server";
-import { customerView } from "./customers-views.server";
+import { iso } from "./context.server";
+import { amountSpentCents, customerView } from "./customers-views.server";
+import { paymentTermsTemplate, paymentTermsTemplateView } from "./b2b-payment-terms.server";
+import { moneyV2 } from "./orders-line-views.server";
+import { orderSortKey } from "./orders-search.server";
+import { orderView } from "./orders-views.server";
+import type { OrderRecord } from "../state/records.server";
 import { countryName } from "./addresses.server";
 import { search, type SearchFields } from "./search.server";
 
 /**
  * B2B companies, their locations, addresses and contacts as the Admin API's objects
  * (https://shopify.dev/docs/api/admin-graphql/2026-07/objects/Company, .../CompanyLocation,
- * .../CompanyAddress, .../CompanyContact). The simulator places no B2B orders, so order counts
- * and spend are truly zero.
+ * .../CompanyAddress, .../CompanyContact). Orders count for a company, location and contact
+ * when placed for the location (orderCreate's `companyLocationId`: Order.purchasingEntity);
+ * spend is what they were paid net of refunds. A location's buyerExperienceConfiguration is
+ * never null: one without settings answers false / null for each, as a live shop does.
  */
 
 type ListArgs = ConnectionArgs & { query?: string | null; sortKey?: string | null };
@@ -72,6 +79,31 @@ export function locationConnection(shop: ShopState, records: CompanyLocationReco
   return connection(search(records, args.query, LOCATION_SEARCH), args, { key, id: (l) => l.id }, (l) =>
     companyLocationView(shop, l),
   );
+}
+
+/** The orders placed for a company, location or contact (Order.purchasingEntity). */
+export function b2bOrders(
+  shop: ShopState,
+  match: (p: NonNullable<OrderRecord["purchasingCompany"]>) => boolean,
+): OrderRecord[] {
+  return [...shop.orders.values()].filter(
+    (order) => order.purchasingCompany && match(order.purchasingCompany),
+  );
+}
+
+/** The fields of an object with B2B orders: ordersCount, totalSpent, orders. */
+function orderFields(shop: ShopState, orders: () => OrderRecord[]) {
+  return {
+    ordersCount: () => countOf(orders().length),
+    totalSpent: () => moneyV2(amountSpentCents(orders()), shop.currencyCode),
+    orders: (args: ListArgs) =>
+      connection(
+        orders(),
+        args,
+        { key: orderSortKey(args.sortKey ?? "ID"), id: (order) => order.id },
+        (order) => orderView(shop, order),
+      ),
+  };
 }
 
 function stripTags(text: string): string {
@@ -140,7 +172,18 @@ export function contactView(shop: ShopState, company: CompanyRecord, contact: Co
     lifetimeDuration: lifetime(contact.createdAt),
     createdAt: iso(contact.createdAt),
     updatedAt: iso(contact.updatedAt),
+    ...orderFields(shop, () => b2bOrders(shop, (p) => p.contactId === contact.id)),
   };
+}
+
+/** A CompanyContact by numeric id, or null. */
+export function companyContactNode(shop: ShopState, id: number | null): unknown {
+  if (id === null) return null;
+  for (const company of shop.companies.values()) {
+    const contact = company.contacts?.find((c) => c.id === id);
+    if (contact) return contactView(shop, company, contact);
+  }
+  return null;
 }
 
 /** Shopify words `lifetimeDuration` like "about 1 month"; days are close enough for a sync. */
@@ -181,8 +224,7 @@ export function companyView(shop: ShopState, company: CompanyRecord): Record<str
     contactsCount: countOf(contacts.length),
     locations: (args: ListArgs) => locationConnection(shop, locationsOf(shop, company), args),
     locationsCount: countOf(company.locationIds.length),
-    ordersCount: countOf(0),
-    totalSpent: money("0.0", shop.currencyCode),
+    ...orderFields(shop, () => b2bOrders(shop, (p) => p.companyId === company.id)),
   };
 }
 
@@ -239,11 +281,29 @@ export function companyLocationView(
       const id = parseGid(args.catalogId, "CompanyLocationCatalog");
       return id !== null && location.catalogIds.includes(id);
     },
-    taxSettings: { taxExempt: false, taxExemptions: [], taxRegistrationId: null },
-    buyerExperienceConfiguration: null,
-    ordersCount: countOf(0),
-    totalSpent: money("0.0", shop.currencyCode),
+    taxSettings: {
+      taxExempt: location.taxExempt ?? false,
+      taxExemptions: location.taxExemptions ?? [],
+      taxRegistrationId: location.taxRegistrationId ?? null,
+    },
+    buyerExperienceConfiguration: buyerExperienceView(location),
+    ...orderFields(shop, () => b2bOrders(shop, (p) => p.locationId === location.id)),
     createdAt: iso(location.createdAt),
     updatedAt: iso(location.updatedAt),
+  };
+}
+
+function buyerExperienceView(location: CompanyLocationRecord) {
+  const buyer = location.buyerExperience;
+  const template = paymentTermsTemplate(buyer?.paymentTermsTemplateId);
+  return {
+    __typename: "BuyerExperienceConfiguration",
+    checkoutToDraft: buyer?.checkoutToDraft ?? false,
+    editableShippingAddress: buyer?.editableShippingAddress ?? false,
+    paymentTermsTemplate: template ? paymentTermsTemplateView(template) : null,
+    deposit:
+      buyer?.depositPercentage != null
+        ? { __typename: "DepositPercentage", percentage: buyer.depositPercentage }
+        : null,
   };
 }

@@ -1,7 +1,7 @@
 import { catalogView, priceListView } from "./b2b-catalog-views.server";
 import { catalogMutations, catalogQueries } from "./b2b-catalogs.server";
-import { companyContactNode, companyMutations, companyQueries } from "./b2b-companies.server";
-import { companyLocationView, companyView } from "./b2b-company-views.server";
+import { companyMutations, companyQueries } from "./b2b-companies.server";
+import { companyContactNode, companyLocationView, companyView } from "./b2b-company-views.server";
 import { priceListMutations, priceListQueries } from "./b2b-price-lists.server";
 import { bulkMutations, bulkNode, bulkQueries } from "./bulk-operations.server";
 import type { ResolverContext, ResolverModule } from "./context.server";

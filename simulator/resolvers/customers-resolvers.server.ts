@@ -1,17 +1,22 @@
-import { numericId, type ShopState } from "../state/shop-state.server";
+import { gid, numericId, type ShopState } from "../state/shop-state.server";
 import { connection, countOf } from "./connection.server";
-import type { CustomerRecord } from "../state/records.server";
+import type { CompanyContactRecord, CompanyRecord, CustomerRecord } from "../state/records.server";
 import { emitWebhook } from "../webhooks/emit.server";
 import { userError, type FieldMap, type ResolverContext, type UserError } from "./context.server";
 import { addressFromInput, type AddressInput } from "./addresses.server";
 import { customerSortKey, searchCustomers } from "./customers-search.server";
-import { customerView } from "./customers-views.server";
+import { customerView, ordersOfCustomer } from "./customers-views.server";
+import { shopView } from "./shop-query.server";
 
 /**
- * `customers`, `customer`, `customersCount`, `customerCreate` and `customerUpdate`
- * (https://shopify.dev/docs/api/admin-graphql/2026-07/mutations/customerCreate). Emails are
- * unique per shop regardless of case and phone numbers in E.164 form; a taken one is refused
- * with "Email has already been taken" / "Phone has already been taken", as Shopify answers.
+ * `customers`, `customer`, `customersCount`, `customerCreate`, `customerUpdate` and
+ * `customerDelete` (https://shopify.dev/docs/api/admin-graphql/2026-07/mutations/customerCreate,
+ * .../customerDelete). Emails are unique per shop regardless of case and phone numbers in E.164
+ * form; a taken one is refused with "Email has already been taken" / "Phone has already been
+ * taken" (field ["email"] / ["phone"]; UserError has no code), as a live shop answers.
+ * customerDelete refuses a customer with orders ("You can only delete customers who haven't
+ * placed any orders"), with the messages a live shop gives: "Customer can’t be deleted because
+ * they have associated orders", "Customer can't be found" (both field ["id"]).
  */
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -190,5 +195,36 @@ export const customerMutations: FieldMap = {
     });
     emitWebhook(context, "customers/update", existing);
     return { customer: customerView(shop, existing), userErrors: [] };
+  },
+  customerDelete: (args: { input: { id: string } }, context: ResolverContext) => {
+    const { shop } = context;
+    const id = numericId(args.input.id, "Customer");
+    const customer = id === null ? undefined : shop.customers.get(id);
+    const refuse = (message: string) => ({
+      deletedCustomerId: null,
+      shop: shopView(shop, context.now()),
+      userErrors: [userError(["id"], message)],
+    });
+    if (!customer) return refuse("Customer can't be found");
+    if (ordersOfCustomer(shop, customer.id).length > 0)
+      return refuse("Customer can\u2019t be deleted because they have associated orders");
+    // A company contact cannot outlive its customer (CompanyContact.customer is non-null).
+    const removed: { company: CompanyRecord; contact: CompanyContactRecord }[] = [];
+    for (const company of shop.companies.values()) {
+      const contact = company.contacts?.find((c) => c.customerId === customer.id);
+      if (!contact) continue;
+      company.contacts = company.contacts!.filter((c) => c !== contact);
+      company.contactCustomerIds = company.contactCustomerIds.filter((c) => c !== customer.id);
+      if (company.mainContactId === contact.id) company.mainContactId = null;
+      removed.push({ company, contact });
+    }
+    shop.customers.delete(customer.id);
+    for (const subject of removed) emitWebhook(context, "company_contacts/delete", subject);
+    emitWebhook(context, "customers/delete", { id: customer.id });
+    return {
+      deletedCustomerId: gid("Customer", customer.id),
+      shop: shopView(shop, context.now()),
+      userErrors: [],
+    };
   },
 };

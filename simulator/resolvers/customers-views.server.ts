@@ -3,6 +3,7 @@ import type { CustomerRecord, OrderRecord } from "../state/records.server";
 import { connection, type ConnectionArgs } from "./connection.server";
 import { iso } from "./context.server";
 import { customerAddressId, mailingAddressView } from "./addresses.server";
+import { contactView } from "./b2b-company-views.server";
 import { moneyV2 } from "./orders-line-views.server";
 import { orderTotals } from "./orders-money.server";
 import { orderSortKey, searchOrders } from "./orders-search.server";
@@ -52,7 +53,13 @@ export function customerView(shop: ShopState, customer: CustomerRecord): Record<
     dataSaleOptOut: false,
     productSubscriberStatus: "NEVER_SUBSCRIBED",
     hasTimelineComment: false,
-    companyContactProfiles: [],
+    // The customer's contacts in B2B companies (one per company it buys for).
+    companyContactProfiles: () =>
+      [...shop.companies.values()].flatMap((company) =>
+        (company.contacts ?? [])
+          .filter((contact) => contact.customerId === customer.id)
+          .map((contact) => contactView(shop, company, contact)),
+      ),
     createdAt: iso(customer.createdAt),
     updatedAt: iso(customer.updatedAt),
     defaultAddress: defaultAddress

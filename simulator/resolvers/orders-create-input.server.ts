@@ -101,6 +101,10 @@ export interface OrderCreateInput {
   closedAt?: string | null;
   taxesIncluded?: boolean | null;
   test?: boolean | null;
+  /** "The ID of the purchasing company's location for the order." */
+  companyLocationId?: string | null;
+  /** "The purchase order number associated to this order." */
+  poNumber?: string | null;
 }
 
 export function amountOf(input: MoneyBagInput | null | undefined): number {

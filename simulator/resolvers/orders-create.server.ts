@@ -22,6 +22,7 @@ import {
 } from "./orders-create-input.server";
 import { convertCents, hasRate, presentmentTwin } from "./orders-currency.server";
 import { financialStatusFor } from "./orders-money.server";
+import { newOrderPaymentTerms } from "./b2b-payment-terms.server";
 import { allocate, fromCents, sumCents, taxAt, toCents } from "./money.server";
 
 export type { LineItemInput, OrderCreateInput } from "./orders-create-input.server";
@@ -37,7 +38,13 @@ export type { LineItemInput, OrderCreateInput } from "./orders-create-input.serv
  *   order"; each MoneyBagInput's presentmentMoney is that currency's amount, and where it is
  *   absent the simulator converts the shop amount at its fixed rate (orders-currency);
  * - `giftCard: true` makes the line a gift card sale (LineItem.isGiftCard): not taxable
- *   (gift cards are never taxed) and never discounted by the code.
+ *   (gift cards are never taxed) and never discounted by the code;
+ * - `companyLocationId` ("The ID of the purchasing company's location for the order") makes the
+ *   order a B2B one: Order.purchasingEntity is that location's PurchasingCompany (its contact is
+ *   the order's customer when that customer is one of the company's contacts, orders-place), and
+ *   the location's payment terms template gives the order its PaymentTerms; `poNumber` is
+ *   Order.poNumber. The simulator's choices, not documented: an unknown location is refused
+ *   (["order", "companyLocationId"], INVALID) and no contact is chosen for an order without one.
  */
 
 /** The two currencies of the order being built. */
@@ -357,6 +364,13 @@ export function buildOrder(
     : null;
   if (input.fulfillment && (fulfillmentLocationId === null || !shop.locations.has(fulfillmentLocationId)))
     errors.push(userError(["order", "fulfillment", "locationId"], "Location does not exist", "INVALID"));
+  const companyLocationId = input.companyLocationId
+    ? numericId(input.companyLocationId, "CompanyLocation")
+    : null;
+  const companyLocation =
+    companyLocationId === null ? undefined : shop.companyLocations.get(companyLocationId);
+  if (input.companyLocationId && !companyLocation)
+    errors.push(userError(["order", "companyLocationId"], "Company location does not exist", "INVALID"));
   if (errors.length > 0) return { errors };
 
   const lineItems = lines as LineItemRecord[];
@@ -480,6 +494,16 @@ export function buildOrder(
   };
   order.displayFinancialStatus = input.financialStatus ?? financialStatusFor(order);
   order.agreements = [orderAgreement(shop, order)];
+  if (input.poNumber?.trim()) order.poNumber = input.poNumber.trim();
+  if (companyLocation) {
+    order.purchasingCompany = {
+      companyId: companyLocation.companyId,
+      locationId: companyLocation.id,
+      contactId: null,
+    };
+    const templateId = companyLocation.buyerExperience?.paymentTermsTemplateId;
+    if (templateId != null) order.paymentTerms = newOrderPaymentTerms(shop, templateId, processedAt);
+  }
 
   const byLocation = new Map<number, LineItemRecord[]>();
   for (const line of lineItems) {

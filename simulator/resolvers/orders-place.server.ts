@@ -152,6 +152,13 @@ export function placeOrder(
     order.customerId = customer.id;
     order.email ??= customer.email;
   }
+  if (order.purchasingCompany && customer) {
+    // The buyer of a B2B order is the company's contact that is the order's customer.
+    const contact = shop.companies
+      .get(order.purchasingCompany.companyId)
+      ?.contacts?.find((candidate) => candidate.customerId === customer.id);
+    order.purchasingCompany.contactId = contact?.id ?? null;
+  }
   shop.nextOrderNumber = Math.max(shop.nextOrderNumber, order.number) + 1;
   shop.orders.set(order.id, order);
   for (const fo of built.fulfillmentOrders) shop.fulfillmentOrders.set(fo.id, fo);

@@ -8,6 +8,8 @@ import type {
 import { connection, type ConnectionArgs } from "./connection.server";
 import { iso } from "./context.server";
 import { customerView } from "./customers-views.server";
+import { companyLocationView, companyView, contactView } from "./b2b-company-views.server";
+import { paymentTermsView } from "./b2b-payment-terms.server";
 import { fulfillmentOrderView, fulfillmentView } from "./fulfillments-views.server";
 import { mailingAddressView, orderAddressId } from "./addresses.server";
 import { agreementView } from "./orders-agreements.server";
@@ -134,7 +136,7 @@ export function orderView(shop: ShopState, order: OrderRecord): Record<string, u
     note: order.note,
     sourceName: order.sourceName,
     sourceIdentifier: null,
-    poNumber: null,
+    poNumber: order.poNumber ?? null,
     test: order.test,
     edited: order.lineItems.some((line) => line.currentQuantity !== line.quantity),
     customerLocale: "en",
@@ -152,8 +154,10 @@ export function orderView(shop: ShopState, order: OrderRecord): Record<string, u
     publication: null,
     retailLocation: null,
     physicalLocation: null,
-    paymentTerms: null,
-    purchasingEntity: null,
+    paymentTerms: order.paymentTerms
+      ? paymentTermsView(order, order.paymentTerms, () => orderView(shop, order))
+      : null,
+    purchasingEntity: () => purchasingCompanyView(shop, order),
     staffMember: null,
     statusPageUrl: `https://${shop.domain}/${shop.name}/orders/${orderToken(order.id)}/authenticate?key=${orderToken(order.id + 1)}`,
     customer: () => {
@@ -300,5 +304,20 @@ export function orderView(shop: ShopState, order: OrderRecord): Record<string, u
     shopifyProtect: null,
     customerJourneySummary: null,
     productNetwork: false,
+  };
+}
+
+/** Order.purchasingEntity of a B2B order: its PurchasingCompany (null for any other order). */
+function purchasingCompanyView(shop: ShopState, order: OrderRecord) {
+  const buyer = order.purchasingCompany;
+  const company = buyer ? shop.companies.get(buyer.companyId) : undefined;
+  const location = buyer ? shop.companyLocations.get(buyer.locationId) : undefined;
+  if (!buyer || !company || !location) return null;
+  const contact = company.contacts?.find((candidate) => candidate.id === buyer.contactId);
+  return {
+    __typename: "PurchasingCompany",
+    company: companyView(shop, company),
+    location: companyLocationView(shop, location),
+    contact: contact ? contactView(shop, company, contact) : null,
   };
 }

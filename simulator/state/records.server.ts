@@ -302,6 +302,12 @@ export interface OrderRecord {
   sourceName: string;
   tags: string[];
   note: string | null;
+  /** Order.poNumber (OrderCreateOrderInput.poNumber); absent: null. */
+  poNumber?: string | null;
+  /** The B2B buyer (Order.purchasingEntity, a PurchasingCompany); absent: none. */
+  purchasingCompany?: { companyId: number; locationId: number; contactId: number | null } | null;
+  /** Order.paymentTerms, from the company location's payment terms template; absent: none. */
+  paymentTerms?: OrderPaymentTerms | null;
   test: boolean;
   taxesIncluded: boolean;
   billingAddress: Address | null;
@@ -342,6 +348,16 @@ export interface OrderRecord {
   processedAt: Date;
   createdAt: Date;
   updatedAt: Date;
+}
+
+/** Payment terms of an order, with its one payment schedule (PaymentTerms, PaymentSchedule). */
+export interface OrderPaymentTerms {
+  id: number;
+  scheduleId: number;
+  /** The PaymentTermsTemplate's numeric id (resolvers/b2b-payment-terms.server.ts). */
+  templateId: number;
+  issuedAt: Date | null;
+  dueAt: Date | null;
 }
 
 export interface FulfillmentOrderRecord {
@@ -426,9 +442,24 @@ export interface CompanyLocationRecord {
   phone?: string | null;
   note?: string | null;
   locale?: string | null;
+  /** CompanyLocation.taxSettings; absent: no registration, not exempt, no exemptions. */
+  taxRegistrationId?: string | null;
+  taxExempt?: boolean;
+  taxExemptions?: string[];
+  /** CompanyLocation.buyerExperienceConfiguration; absent: nothing configured. */
+  buyerExperience?: BuyerExperienceRecord | null;
   catalogIds: number[];
   createdAt: Date;
   updatedAt: Date;
+}
+
+export interface BuyerExperienceRecord {
+  /** The PaymentTermsTemplate's numeric id, or null for none. */
+  paymentTermsTemplateId: number | null;
+  checkoutToDraft: boolean;
+  editableShippingAddress: boolean;
+  /** A DepositPercentage's percentage, or null for no deposit. */
+  depositPercentage: number | null;
 }
 
 export interface CatalogRecord {

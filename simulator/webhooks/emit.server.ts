@@ -1,5 +1,8 @@
 import type {
   BulkOperationRecord,
+  CompanyContactRecord,
+  CompanyLocationRecord,
+  CompanyRecord,
   CustomerRecord,
   FulfillmentRecord,
   InventoryLevelRecord,
@@ -13,7 +16,8 @@ import type { ShopState } from "../state/shop-state.server";
 import { fulfilledQuantities } from "../resolvers/orders-state.server";
 import { appUninstalledPayload } from "./payloads/app.server";
 import { bulkOperationFinishPayload } from "./payloads/bulk-operations.server";
-import { customerPayload } from "./payloads/customers.server";
+import { companyContactPayload, companyLocationPayload, companyPayload } from "./payloads/companies.server";
+import { customerDeletePayload, customerPayload } from "./payloads/customers.server";
 import { fulfillmentPayload } from "./payloads/fulfillments.server";
 import { orderEditPayload, orderPayload, restRefund, type OrderEditChanges } from "./payloads/orders.server";
 import { locationDeletePayload, locationPayload } from "./payloads/locations.server";
@@ -39,6 +43,13 @@ const inventoryLevel = (shop: ShopState, subject: InventoryLevelRecord) =>
   inventoryLevelPayload(shop, subject);
 const location = (shop: ShopState, subject: LocationRecord) => locationPayload(shop, subject);
 const customer = (shop: ShopState, subject: CustomerRecord) => customerPayload(shop, subject);
+const company = (shop: ShopState, subject: CompanyRecord) => companyPayload(shop, subject);
+const companyLocation = (shop: ShopState, subject: CompanyLocationRecord) =>
+  companyLocationPayload(shop, subject);
+const companyContact = (
+  shop: ShopState,
+  subject: { company: CompanyRecord; contact: CompanyContactRecord },
+) => companyContactPayload(shop, subject.company, subject.contact);
 const fulfillment = (shop: ShopState, subject: { order: OrderRecord; fulfillment: FulfillmentRecord }) =>
   fulfillmentPayload(shop, subject.order, subject.fulfillment);
 
@@ -59,6 +70,18 @@ export const WEBHOOK_TOPICS = {
   "fulfillments/update": fulfillment,
   "customers/create": customer,
   "customers/update": customer,
+  // Sent after the customer is gone, so its subject is the id it had.
+  "customers/delete": (_shop: ShopState, subject: { id: number }) => customerDeletePayload(subject.id),
+  // The delete topics carry the whole record as it was (the subject is the removed record).
+  "companies/create": company,
+  "companies/update": company,
+  "companies/delete": company,
+  "company_locations/create": companyLocation,
+  "company_locations/update": companyLocation,
+  "company_locations/delete": companyLocation,
+  "company_contacts/create": companyContact,
+  "company_contacts/update": companyContact,
+  "company_contacts/delete": companyContact,
   "products/create": product,
   "products/update": product,
   // Sent after the product is gone, so its subject is the id it had.

@@ -147,8 +147,10 @@ describe("companies", () => {
         companyName: "Acme Supply",
       },
     });
-    // Billing same as shipping is the same address object.
-    expect(location.billingAddress.id).toBe(location.shippingAddress.id);
+    // Billing same as shipping copies the address into a CompanyAddress of its own, as a live
+    // shop answers (a public capture of companyLocationCreate with billingSameAsShipping).
+    expect(location.billingAddress).toMatchObject({ address1: "1 Bank St" });
+    expect(location.billingAddress.id).not.toBe(location.shippingAddress.id);
 
     const read = await gql(
       `query($id: ID!, $loc: ID!) {

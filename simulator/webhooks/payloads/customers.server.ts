@@ -135,3 +135,11 @@ export function customerPayload(shop: ShopState, customer: CustomerRecord) {
     ...(defaultAddress ? { default_address: restCustomerAddress(customer, defaultAddress, false) } : {}),
   };
 }
+
+/**
+ * customers/delete, sent after the customer is gone: its id, `tax_exemptions` and GID, as the
+ * topic's 2026-07 example has it (`{"id", "tax_exemptions": [], "admin_graphql_api_id"}`).
+ */
+export function customerDeletePayload(id: number) {
+  return { id, tax_exemptions: [], admin_graphql_api_id: gid("Customer", id) };
+}

@@ -293,7 +293,10 @@ export function orderPayload(shop: ShopState, order: OrderRecord) {
     checkout_token: null,
     client_details: null,
     closed_at: restTime(order.closedAt, tz),
-    company: null,
+    // A B2B order's company and company location (Order.purchasingEntity).
+    company: order.purchasingCompany
+      ? { id: order.purchasingCompany.companyId, location_id: order.purchasingCompany.locationId }
+      : null,
     confirmation_number: confirmationNumber(order.id),
     confirmed: true,
     contact_email: order.email,
@@ -350,7 +353,7 @@ export function orderPayload(shop: ShopState, order: OrderRecord) {
     original_total_duties_set: null,
     payment_gateway_names: [...new Set(order.transactions.map((transaction) => transaction.gateway))],
     phone: order.phone,
-    po_number: null,
+    po_number: order.poNumber ?? null,
     presentment_currency: presentmentCurrency(order),
     processed_at: restTime(order.processedAt, tz),
     reference: null,
