@@ -104,7 +104,8 @@ function toForm(values: Values): Record<string, string> {
   const form: Record<string, string> = {};
   for (const [key, value] of Object.entries(values)) {
     if (typeof value === "boolean") form[key] = value ? "on" : "";
-    else form[key] = value ?? "";
+    else if (typeof value === "string" || value === null) form[key] = value ?? "";
+    else form[key] = JSON.stringify(value);
   }
   return form;
 }

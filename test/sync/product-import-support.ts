@@ -13,7 +13,7 @@ import { Store } from "../support/store";
  * productVariantsBulkUpdate, productDelete), and runs of sync_products here and now.
  */
 
-export async function importShop(simulator: RunningSimulator, settings: Partial<ShopSettings> = {}) {
+export async function importShop(simulator: RunningSimulator, settings: Partial<Omit<ShopSettings, "countryCustomers">> = {}) {
   const shop = await installedShop();
   const store = new Store(simulator, shop.domain);
   await prisma.session.update({
