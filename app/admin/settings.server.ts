@@ -13,6 +13,7 @@ import {
 } from "../backoffice/backoffice.server";
 import type { Db } from "../db.server";
 import type { ShopSettings } from "../generated/prisma/client";
+import { countryCustomerSchema, type CountryCustomer } from "../sync/customers/rules.server";
 
 /**
  * The shop card: the settings a merchant edits on the settings page. The form is checked as a
@@ -20,6 +21,13 @@ import type { ShopSettings } from "../generated/prisma/client";
  */
 
 export const CUSTOMER_MAPPINGS = ["email_phone", "bill_to", "default"] as const;
+/** Which Shopify customers become back-office customers: none, those of imported orders, all. */
+export const CUSTOMER_IMPORTS = ["none", "with_orders", "all"] as const;
+/** Which side updates the other's linked records (customers, companies): never both. */
+export const UPDATE_DIRECTIONS = ["none", "from_shopify", "to_shopify"] as const;
+export const CUSTOMER_NAMES = ["company", "first_last", "last_first"] as const;
+export const COMPANY_MAPPINGS = ["email_phone", "tax_id", "default"] as const;
+export const COMPANY_LOCATIONS_AS = ["ship_to", "customer"] as const;
 /** The products sync's direction: who is the master of the catalog. */
 export const SYNC_ITEMS = ["off", "to_shopify", "from_shopify"] as const;
 export const CREATED_PRODUCT_STATUSES = ["ACTIVE", "DRAFT", "UNLISTED"] as const;
@@ -56,6 +64,30 @@ const itemNo = z
   .optional()
   .transform((value) => (value ? value : null));
 
+/** The per-country lines as the page sends them: a JSON list (blank: none). */
+const countryCustomers = z
+  .string()
+  .max(20_000, "at most 20000 characters")
+  .optional()
+  .transform((text, ctx): CountryCustomer[] => {
+    if (!text?.trim()) return [];
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      ctx.addIssue({ code: "custom", message: "the per-country lines could not be read" });
+      return z.NEVER;
+    }
+    const parsed = z.array(countryCustomerSchema).max(250, "at most 250 countries").safeParse(value);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      const row = typeof issue.path[0] === "number" ? `line ${issue.path[0] + 1}: ` : "";
+      ctx.addIssue({ code: "custom", message: `${row}${issue.message}` });
+      return z.NEVER;
+    }
+    return parsed.data;
+  });
+
 export const settingsForm = z.object({
   allowBackgroundSyncs: checkbox,
   autoProcessOrders: checkbox,
@@ -66,6 +98,33 @@ export const settingsForm = z.object({
   customerAutoCreate: checkbox,
   customerTemplateNo: customerNo,
   defaultCustomerNo: customerNo,
+  customerImport: z
+    .enum(CUSTOMER_IMPORTS, { message: "choose none, with order import or all customers" })
+    .default("with_orders"),
+  customerUpdates: z
+    .enum(UPDATE_DIRECTIONS, { message: "choose none, from Shopify or to Shopify" })
+    .default("none"),
+  customerNameFrom: z
+    .enum(CUSTOMER_NAMES, { message: "choose company name, first and last name or last and first name" })
+    .default("company"),
+  countryCustomers,
+  companyImport: z
+    .enum(CUSTOMER_IMPORTS, { message: "choose none, with order import or all companies" })
+    .default("with_orders"),
+  companyMapping: z
+    .enum(COMPANY_MAPPINGS, {
+      message: "choose the main contact's e-mail or phone, tax id or a default company",
+    })
+    .default("email_phone"),
+  defaultCompanyCustomerNo: customerNo,
+  companyAutoCreate: checkbox,
+  companyTemplateNo: customerNo,
+  companyLocationsAs: z
+    .enum(COMPANY_LOCATIONS_AS, { message: "choose ship-to addresses or customers of their own" })
+    .default("ship_to"),
+  companyUpdates: z
+    .enum(UPDATE_DIRECTIONS, { message: "choose none, from Shopify or to Shopify" })
+    .default("none"),
   productMapping: z.enum(SKU_STRATEGIES, { message: "choose how products are matched to items" }),
   productAutoCreate: checkbox,
   giftCardItemNo: itemNo,
@@ -106,6 +165,30 @@ async function crossCheck(db: Db, shopId: string, input: SettingsInput): Promise
     errors.customerTemplateNo = `no customer ${input.customerTemplateNo} in the back office`;
   if (input.defaultCustomerNo && !(await findCustomer(db, shopId, input.defaultCustomerNo)))
     errors.defaultCustomerNo = `no customer ${input.defaultCustomerNo} in the back office`;
+  if (input.customerImport === "none" && input.customerAutoCreate)
+    errors.customerAutoCreate = "customers are created only when they are imported (with orders or all)";
+  const countryError = await checkCountryCustomers(db, shopId, input.countryCustomers);
+  if (countryError) errors.countryCustomers = countryError;
+  // Companies (B2B).
+  if (input.companyMapping === "default" && !input.defaultCompanyCustomerNo)
+    errors.defaultCompanyCustomerNo = "the default company strategy needs a default business customer";
+  if (input.defaultCompanyCustomerNo) {
+    const found = await findCustomer(db, shopId, input.defaultCompanyCustomerNo);
+    if (!found)
+      errors.defaultCompanyCustomerNo = `no customer ${input.defaultCompanyCustomerNo} in the back office`;
+    else if (found.isTemplate)
+      errors.defaultCompanyCustomerNo = `customer ${found.no} is a template: it is never sold to`;
+  }
+  if (input.companyImport === "none" && input.companyAutoCreate)
+    errors.companyAutoCreate =
+      "business customers are created only when companies are imported (with orders or all)";
+  if (input.companyTemplateNo && !input.companyAutoCreate)
+    errors.companyTemplateNo = "a template is used only when business customers are created from companies";
+  else if (input.companyTemplateNo) {
+    const found = await findCustomer(db, shopId, input.companyTemplateNo);
+    if (!found) errors.companyTemplateNo = `no customer ${input.companyTemplateNo} in the back office`;
+    else if (!found.isTemplate) errors.companyTemplateNo = `customer ${found.no} is not a template`;
+  }
   // The products sync: settings of the direction the merchant did not choose cannot be on.
   if (input.syncItems === "to_shopify" && input.productAutoCreate)
     errors.productAutoCreate =
@@ -133,6 +216,34 @@ async function crossCheck(db: Db, shopId: string, input: SettingsInput): Promise
     else if (item.blocked) errors[field] = `item ${no} is blocked`;
   }
   return errors;
+}
+
+/** The per-country lines' first fault, in words naming the line, or null. */
+async function checkCountryCustomers(
+  db: Db,
+  shopId: string,
+  lines: readonly CountryCustomer[],
+): Promise<string | null> {
+  const seen = new Set<string>();
+  for (const [index, line] of lines.entries()) {
+    const at = `line ${index + 1} (${line.countryCode})`;
+    if (seen.has(line.countryCode)) return `${at}: ${line.countryCode} is on an earlier line already`;
+    seen.add(line.countryCode);
+    if (!line.templateNo && !line.defaultCustomerNo)
+      return `${at}: give a customer template, a default customer or both`;
+    if (line.templateNo) {
+      const template = await findCustomer(db, shopId, line.templateNo);
+      if (!template) return `${at}: no customer ${line.templateNo} in the back office`;
+      if (!template.isTemplate) return `${at}: customer ${line.templateNo} is not a template`;
+    }
+    if (line.defaultCustomerNo) {
+      const customer = await findCustomer(db, shopId, line.defaultCustomerNo);
+      if (!customer) return `${at}: no customer ${line.defaultCustomerNo} in the back office`;
+      if (customer.isTemplate)
+        return `${at}: customer ${line.defaultCustomerNo} is a template: it is never sold to`;
+    }
+  }
+  return null;
 }
 
 export async function saveSettings(db: Db, shopId: string, form: unknown): Promise<SaveResult> {

@@ -68,8 +68,13 @@ export {
   findCustomer,
   findCustomerByAddress,
   findCustomerByEmailOrPhone,
+  listShipToAddresses,
+  saveShipToAddress,
   searchCustomers,
+  updateCustomer,
+  type CustomerFields,
   type NewCustomer,
+  type ShipToInput,
 } from "./customers.server";
 export {
   closeSalesDocument,

@@ -20,9 +20,10 @@ import { BackOfficeError } from "./errors.server";
  * The records the feed carries, each by its back-office key: a posted shipment by its number,
  * an item by its number (its card, its variants or its sales prices and line discounts changed),
  * and an item's stock by the item's number (a stock entry of any kind, or the back office's own
- * sales orders promising more or fewer of its units).
+ * sales orders promising more or fewer of its units), and a customer by its number (created, or
+ * its card or a ship-to address changed).
  */
-export const CHANGE_ENTITIES = ["posted_shipment", "item", "stock"] as const;
+export const CHANGE_ENTITIES = ["posted_shipment", "item", "stock", "customer"] as const;
 export type ChangeEntity = (typeof CHANGE_ENTITIES)[number];
 
 export interface Change {

@@ -1,21 +1,36 @@
 import type { Db, Tx } from "../db.server";
-import type { BoCustomer } from "../generated/prisma/client";
+import type { BoCustomer, BoShipToAddress } from "../generated/prisma/client";
+import { recordChange } from "./changes.server";
 import { BackOfficeError } from "./errors.server";
 import { inTransaction, isUniqueViolation, optionalText, requiredText } from "./internal.server";
 import { nextNo } from "./numbers.server";
 
-/** Customers, and the lookups that find the customer of a Shopify order. */
+/**
+ * Customers, and the lookups that find the customer of a Shopify order. Every customer created
+ * or changed records a "customer" change in the change feed (for the customers export).
+ */
 
-export interface NewCustomer {
+/** A customer's fields that a person or a sync may set (blank clears an optional one). */
+export interface CustomerFields {
+  email?: string | null;
+  phone?: string | null;
+  address1?: string | null;
+  address2?: string | null;
+  city?: string | null;
+  zip?: string | null;
+  county?: string | null;
+  countryCode?: string | null;
+  contactName?: string | null;
+  taxRegistrationNo?: string | null;
+  taxExemptions?: string[];
+  paymentTermsCode?: string | null;
+  paymentTermsDays?: number | null;
+}
+
+export interface NewCustomer extends CustomerFields {
   /** Taken from the CUST number series when absent. */
   no?: string;
   name: string;
-  email?: string;
-  phone?: string;
-  address1?: string;
-  city?: string;
-  zip?: string;
-  countryCode?: string;
   /** A template customer whose fields fill the ones this input leaves empty. */
   templateNo?: string;
   /** Makes the new customer a template: copied for others, never sold to. */
@@ -24,17 +39,63 @@ export interface NewCustomer {
 
 // E-mail and phone are not copied: they identify one person, and a template's would make every
 // customer made from it look like the same person to findCustomerByEmailOrPhone.
-const COPIED_FROM_TEMPLATE = ["address1", "city", "zip", "countryCode"] as const;
+const COPIED_FROM_TEMPLATE = [
+  "address1",
+  "city",
+  "zip",
+  "countryCode",
+  "paymentTermsCode",
+  "paymentTermsDays",
+] as const;
+
+const TEXT_FIELDS = [
+  "email",
+  "phone",
+  "address1",
+  "address2",
+  "city",
+  "zip",
+  "county",
+  "contactName",
+  "taxRegistrationNo",
+  "paymentTermsCode",
+] as const;
+
+/** The fields given, checked and trimmed (blank: none); those left out are left out. */
+function customerData(input: CustomerFields) {
+  const data: Partial<
+    Record<(typeof TEXT_FIELDS)[number] | "countryCode", string | null> & {
+      taxExemptions: string[];
+      paymentTermsDays: number | null;
+    }
+  > = {};
+  for (const field of TEXT_FIELDS) if (input[field] !== undefined) data[field] = optionalText(input[field]);
+  if (input.countryCode !== undefined)
+    data.countryCode = optionalText(input.countryCode)?.toUpperCase() ?? null;
+  if (input.taxExemptions !== undefined) data.taxExemptions = [...new Set(input.taxExemptions)].sort();
+  if (input.paymentTermsDays !== undefined) {
+    const days = input.paymentTermsDays;
+    if (days !== null && (!Number.isInteger(days) || days < 0 || days > 3650))
+      throw new BackOfficeError(
+        `payment terms days must be a whole number of days from 0 to 3650, not ${days}`,
+      );
+    data.paymentTermsDays = days;
+  }
+  return data;
+}
 
 export async function createCustomer(db: Db | Tx, shopId: string, input: NewCustomer): Promise<BoCustomer> {
   const name = requiredText(input.name, "customer name");
   const fields = {
-    email: optionalText(input.email),
-    phone: optionalText(input.phone),
-    address1: optionalText(input.address1),
-    city: optionalText(input.city),
-    zip: optionalText(input.zip),
-    countryCode: optionalText(input.countryCode)?.toUpperCase() ?? null,
+    email: null,
+    phone: null,
+    address1: null,
+    city: null,
+    zip: null,
+    countryCode: null,
+    paymentTermsCode: null,
+    paymentTermsDays: null,
+    ...customerData(input),
   };
   return inTransaction(db, async (tx) => {
     const templateNo = optionalText(input.templateNo);
@@ -42,19 +103,111 @@ export async function createCustomer(db: Db | Tx, shopId: string, input: NewCust
       const template = await tx.boCustomer.findUnique({ where: { shopId_no: { shopId, no: templateNo } } });
       if (!template) throw new BackOfficeError(`customer template ${templateNo} does not exist`);
       if (!template.isTemplate) throw new BackOfficeError(`customer ${templateNo} is not a template`);
-      for (const field of COPIED_FROM_TEMPLATE) fields[field] ??= template[field];
+      for (const field of COPIED_FROM_TEMPLATE)
+        (fields as Record<string, unknown>)[field] ??= template[field];
     }
     const no = optionalText(input.no) ?? (await nextNo(tx, shopId, "CUST"));
     if (await tx.boCustomer.findUnique({ where: { shopId_no: { shopId, no } } }))
       throw new BackOfficeError(`customer ${no} already exists`);
     try {
-      return await tx.boCustomer.create({
+      const created = await tx.boCustomer.create({
         data: { shopId, no, name, ...fields, isTemplate: input.isTemplate ?? false },
       });
+      if (!created.isTemplate) await recordChange(tx, shopId, "customer", no);
+      return created;
     } catch (error) {
       if (isUniqueViolation(error)) throw new BackOfficeError(`customer ${no} already exists`);
       throw error;
     }
+  });
+}
+
+/**
+ * Changes a customer's name or fields (those left out stay as they are). A change that leaves
+ * every field as it was writes nothing and records no change. Returns the customer as it is.
+ */
+export async function updateCustomer(
+  db: Db | Tx,
+  shopId: string,
+  no: string,
+  input: CustomerFields & { name?: string },
+): Promise<BoCustomer> {
+  const data: Record<string, unknown> = customerData(input);
+  if (input.name !== undefined) data.name = requiredText(input.name, "customer name");
+  return inTransaction(db, async (tx) => {
+    const [current] = await tx.$queryRaw<BoCustomer[]>`
+      select * from "BoCustomer" where "shopId" = ${shopId}::uuid and no = ${no} for update`;
+    if (!current) throw new BackOfficeError(`customer ${no} does not exist`);
+    const changed = Object.entries(data).filter(
+      ([key, value]) => JSON.stringify(value) !== JSON.stringify(current[key as keyof BoCustomer]),
+    );
+    if (changed.length === 0) return current;
+    const updated = await tx.boCustomer.update({
+      where: { shopId_no: { shopId, no } },
+      data: Object.fromEntries(changed),
+    });
+    if (!updated.isTemplate) await recordChange(tx, shopId, "customer", no);
+    return updated;
+  });
+}
+
+/** The customer's ship-to addresses, by code. */
+export async function listShipToAddresses(
+  db: Db | Tx,
+  shopId: string,
+  customerNo: string,
+): Promise<BoShipToAddress[]> {
+  return db.boShipToAddress.findMany({ where: { shopId, customerNo }, orderBy: { code: "asc" } });
+}
+
+export interface ShipToInput {
+  name: string;
+  address1?: string | null;
+  address2?: string | null;
+  city?: string | null;
+  zip?: string | null;
+  county?: string | null;
+  countryCode?: string | null;
+  phone?: string | null;
+}
+
+/**
+ * Creates or changes a customer's ship-to address `code` (at most 10 characters, kept upper
+ * case). The customer must exist. Records a change of the customer when the address changed.
+ */
+export async function saveShipToAddress(
+  db: Db | Tx,
+  shopId: string,
+  customerNo: string,
+  code: string,
+  input: ShipToInput,
+): Promise<BoShipToAddress> {
+  const key = requiredText(code, "ship-to code").toUpperCase();
+  if (key.length > 10) throw new BackOfficeError(`ship-to code ${key} is longer than 10 characters`);
+  const fields = {
+    name: requiredText(input.name, "ship-to name"),
+    address1: optionalText(input.address1),
+    address2: optionalText(input.address2),
+    city: optionalText(input.city),
+    zip: optionalText(input.zip),
+    county: optionalText(input.county),
+    countryCode: optionalText(input.countryCode)?.toUpperCase() ?? null,
+    phone: optionalText(input.phone),
+  };
+  return inTransaction(db, async (tx) => {
+    if (!(await tx.boCustomer.findUnique({ where: { shopId_no: { shopId, no: customerNo } } })))
+      throw new BackOfficeError(`customer ${customerNo} does not exist`);
+    const where = { shopId_customerNo_code: { shopId, customerNo, code: key } };
+    const current = await tx.boShipToAddress.findUnique({ where });
+    if (current && Object.entries(fields).every(([k, v]) => current[k as keyof typeof fields] === v))
+      return current;
+    const saved = await tx.boShipToAddress.upsert({
+      where,
+      create: { shopId, customerNo, code: key, ...fields },
+      update: fields,
+    });
+    await recordChange(tx, shopId, "customer", customerNo);
+    return saved;
   });
 }
 

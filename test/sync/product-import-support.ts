@@ -13,7 +13,10 @@ import { Store } from "../support/store";
  * productVariantsBulkUpdate, productDelete), and runs of sync_products here and now.
  */
 
-export async function importShop(simulator: RunningSimulator, settings: Partial<Omit<ShopSettings, "countryCustomers">> = {}) {
+export async function importShop(
+  simulator: RunningSimulator,
+  settings: Partial<Omit<ShopSettings, "countryCustomers">> = {},
+) {
   const shop = await installedShop();
   const store = new Store(simulator, shop.domain);
   await prisma.session.update({

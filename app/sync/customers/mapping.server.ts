@@ -8,6 +8,7 @@ import {
 } from "../../backoffice/backoffice.server";
 import type { ShopSettings, ShopifyOrder } from "../../generated/prisma/client";
 import { MappingError } from "../kit/mapping.server";
+import { composeName, defaultCustomerFor, templateFor } from "./rules.server";
 
 /**
  * Maps a staged order's Shopify customer to a back-office customer with the strategy the
@@ -28,8 +29,14 @@ interface Address {
   phone?: string | null;
 }
 
-function nameOf(address: Address | null, order: ShopifyOrder): string {
-  return (addressName(address) || order.email || order.name).trim();
+/** The new customer's name by the shop card's rule, else what the address or order has. */
+function nameOf(settings: ShopSettings, address: Address | null, order: ShopifyOrder): string {
+  return (
+    composeName(settings.customerNameFrom, address ?? {}) ||
+    addressName(address) ||
+    order.email ||
+    order.name
+  ).trim();
 }
 
 /** The name an address carries itself: company, name, or first and last name. */
@@ -90,13 +97,16 @@ export async function mapCustomer(
   order: ShopifyOrder,
 ): Promise<CustomerMatch> {
   const billing = (order.billingAddress ?? order.shippingAddress) as Address | null;
+  const country = billing?.countryCodeV2 ?? null;
+  const defaultNo = defaultCustomerFor(settings, country);
+  const defaultWords =
+    defaultNo && defaultNo !== settings.defaultCustomerNo
+      ? `the default customer for ${country}`
+      : "the default customer";
   if (settings.customerMapping === "default") {
-    if (!settings.defaultCustomerNo)
+    if (!defaultNo)
       throw new MappingError("customer", "the shop maps every order to a default customer, but none is set");
-    return {
-      customerNo: settings.defaultCustomerNo,
-      how: "the default customer (the shop's rule for every order)",
-    };
+    return { customerNo: defaultNo, how: `${defaultWords} (the shop's rule for every order)` };
   }
   const known = order.customerShopifyId
     ? await db.shopifyCustomer.findUnique({
@@ -112,17 +122,17 @@ export async function mapCustomer(
   }
   // The default customer stands in for this order only: the Shopify customer stays unlinked
   // (and off the unmapped list, since nothing is blocked), so a later match still wins.
-  if (settings.defaultCustomerNo && (await findCustomer(db, order.shopId, settings.defaultCustomerNo))) {
+  if (defaultNo && (await findCustomer(db, order.shopId, defaultNo))) {
     const nothing = !order.email && !order.phone && !billing?.address1;
     return {
-      customerNo: settings.defaultCustomerNo,
-      how: `the default customer (${nothing ? "the order has no e-mail, phone or address" : "no customer matched"})`,
+      customerNo: defaultNo,
+      how: `${defaultWords} (${nothing ? "the order has no e-mail, phone or address" : "no customer matched"})`,
     };
   }
   await rememberCustomer(db, order, billing, null);
   throw new MappingError(
     "customer",
-    `no back-office customer for ${order.email ?? order.phone ?? nameOf(billing, order)}`,
+    `no back-office customer for ${order.email ?? order.phone ?? nameOf(settings, billing, order)}`,
   );
 }
 
@@ -140,21 +150,22 @@ async function matchCustomer(
         ? await byEmailOrPhone(db, order)
         : await byAddress(db, order, billing);
   if (found) return found;
-  if (!settings.customerAutoCreate) return null;
+  // "none": customers are never made in the back office from Shopify's.
+  if (!settings.customerAutoCreate || settings.customerImport === "none") return null;
   // Never a second customer for what the back office already knows, whatever the rule.
   const already = (await byEmailOrPhone(db, order)) ?? (await byAddress(db, order, billing));
   if (already) return { ...already, how: `${already.how} (none created: the back office has it)` };
   // A customer with nothing to be known by again would be a new one for every such order.
-  if (!recognisable && settings.defaultCustomerNo) return null;
+  if (!recognisable && defaultCustomerFor(settings, billing?.countryCodeV2)) return null;
   const created = await createCustomer(db, order.shopId, {
-    name: nameOf(billing, order),
+    name: nameOf(settings, billing, order),
     email: order.email ?? undefined,
     phone: order.phone ?? billing?.phone ?? undefined,
     address1: billing?.address1 ?? undefined,
     city: billing?.city ?? undefined,
     zip: billing?.zip ?? undefined,
     countryCode: billing?.countryCodeV2 ?? undefined,
-    templateNo: settings.customerTemplateNo ?? undefined,
+    templateNo: templateFor(settings, billing?.countryCodeV2) ?? undefined,
   });
   return { customerNo: created.no, how: "created from the order" };
 }
