@@ -4,9 +4,12 @@ import { SaveBar, useAppBridge } from "@shopify/app-bridge-react";
 import {
   Banner,
   BlockStack,
+  Button,
   Card,
   Checkbox,
   FormLayout,
+  InlineError,
+  InlineStack,
   Layout,
   Page,
   Select,
@@ -49,6 +52,47 @@ const CUSTOMER_MAPPING_OPTIONS = [
   { label: "By bill-to address", value: "bill_to" },
   { label: "Always the default customer", value: "default" },
 ];
+
+const CUSTOMER_IMPORT_OPTIONS = [
+  { label: "None: customers are only looked up, never created", value: "none" },
+  { label: "With order import: customers of imported orders", value: "with_orders" },
+  { label: "All customers (the Sync customers task)", value: "all" },
+];
+
+const UPDATE_OPTIONS = [
+  { label: "Neither side updates the other", value: "none" },
+  { label: "Shopify updates the back office", value: "from_shopify" },
+  { label: "The back office updates Shopify", value: "to_shopify" },
+];
+
+const CUSTOMER_NAME_OPTIONS = [
+  { label: "Company name (else first and last name)", value: "company" },
+  { label: "First and last name", value: "first_last" },
+  { label: "Last and first name", value: "last_first" },
+];
+
+const COMPANY_IMPORT_OPTIONS = [
+  { label: "None: B2B orders wait until a person maps their company", value: "none" },
+  { label: "With order import: companies of imported orders", value: "with_orders" },
+  { label: "All companies (the Sync companies task)", value: "all" },
+];
+
+const COMPANY_MAPPING_OPTIONS = [
+  { label: "By the main contact's email or phone (exact match)", value: "email_phone" },
+  { label: "By tax registration id", value: "tax_id" },
+  { label: "Always the default business customer", value: "default" },
+];
+
+const COMPANY_LOCATIONS_OPTIONS = [
+  { label: "Ship-to addresses of the company's customer", value: "ship_to" },
+  { label: "Customers of their own", value: "customer" },
+];
+
+interface CountryLine {
+  countryCode: string;
+  templateNo: string | null;
+  defaultCustomerNo: string | null;
+}
 
 const SYNC_ITEMS_OPTIONS = [
   { label: "Off: products are only met through orders", value: "off" },
@@ -97,6 +141,10 @@ function clearedBy(key: keyof Values, value: unknown): Partial<Values> {
         ? {}
         : { updateItemsFromShopify: false };
   if (key === "productAutoCreate" && value === false) return { itemTemplateNo: null };
+  if (key === "customerImport" && value === "none") return { customerAutoCreate: false };
+  if (key === "companyImport" && value === "none")
+    return { companyAutoCreate: false, companyTemplateNo: null };
+  if (key === "companyAutoCreate" && value === false) return { companyTemplateNo: null };
   return {};
 }
 
@@ -133,6 +181,11 @@ export default function Settings() {
   const save = () => submit(toForm(draft), { method: "post" });
   const discard = () => setDraft(values);
 
+  const countryLines = (Array.isArray(draft.countryCustomers)
+    ? draft.countryCustomers
+    : []) as unknown as CountryLine[];
+  const setCountryLines = (lines: CountryLine[]) =>
+    set("countryCustomers", lines as unknown as Values["countryCustomers"]);
   const customerOptions = [
     { label: "None", value: "" },
     ...customers.map((customer) => ({ label: `${customer.no} · ${customer.name}`, value: customer.no })),
@@ -217,7 +270,8 @@ export default function Settings() {
                   onChange={(value) => set("customerMapping", value)}
                   error={errors.customerMapping}
                 />
-                {check("customerAutoCreate", "Create a customer when none is found")}
+                {draft.customerImport !== "none" &&
+                  check("customerAutoCreate", "Create a customer when none is found")}
                 <Select
                   label="Customer template"
                   helpText="New customers copy its payment terms and price group."
@@ -233,6 +287,152 @@ export default function Settings() {
                   value={draft.defaultCustomerNo ?? ""}
                   onChange={(value) => set("defaultCustomerNo", value || null)}
                   error={errors.defaultCustomerNo}
+                />
+                <Select
+                  label="Customer import"
+                  options={CUSTOMER_IMPORT_OPTIONS}
+                  value={draft.customerImport}
+                  onChange={(value) => set("customerImport", value)}
+                  error={errors.customerImport}
+                />
+                <Select
+                  label="Updates of linked customers"
+                  helpText="One side is the master of a customer's name, e-mail, phone and address once both have it."
+                  options={UPDATE_OPTIONS}
+                  value={draft.customerUpdates}
+                  onChange={(value) => set("customerUpdates", value)}
+                  error={errors.customerUpdates}
+                />
+                <Select
+                  label="Back-office name from"
+                  options={CUSTOMER_NAME_OPTIONS}
+                  value={draft.customerNameFrom}
+                  onChange={(value) => set("customerNameFrom", value)}
+                  error={errors.customerNameFrom}
+                />
+                <BlockStack gap="200">
+                  <Text as="h3" variant="headingSm">
+                    Per country
+                  </Text>
+                  <Text as="p" tone="subdued">
+                    A customer whose address is in one of these countries takes its template and default
+                    customer; the others take the ones above.
+                  </Text>
+                  {countryLines.map((line, index) => (
+                    <InlineStack key={index} gap="200" blockAlign="end" wrap={false}>
+                      <TextField
+                        label="Country"
+                        autoComplete="off"
+                        maxLength={2}
+                        value={line.countryCode}
+                        onChange={(value) =>
+                          setCountryLines(
+                            countryLines.map((l, i) =>
+                              i === index ? { ...l, countryCode: value.toUpperCase() } : l,
+                            ),
+                          )
+                        }
+                      />
+                      <Select
+                        label="Template"
+                        options={customerOptions}
+                        value={line.templateNo ?? ""}
+                        onChange={(value) =>
+                          setCountryLines(
+                            countryLines.map((l, i) =>
+                              i === index ? { ...l, templateNo: value || null } : l,
+                            ),
+                          )
+                        }
+                      />
+                      <Select
+                        label="Default customer"
+                        options={customerOptions}
+                        value={line.defaultCustomerNo ?? ""}
+                        onChange={(value) =>
+                          setCountryLines(
+                            countryLines.map((l, i) =>
+                              i === index ? { ...l, defaultCustomerNo: value || null } : l,
+                            ),
+                          )
+                        }
+                      />
+                      <Button onClick={() => setCountryLines(countryLines.filter((_, i) => i !== index))}>
+                        Remove
+                      </Button>
+                    </InlineStack>
+                  ))}
+                  {errors.countryCustomers && (
+                    <InlineError message={errors.countryCustomers} fieldID="countryCustomers" />
+                  )}
+                  <InlineStack>
+                    <Button
+                      onClick={() =>
+                        setCountryLines([
+                          ...countryLines,
+                          { countryCode: "", templateNo: null, defaultCustomerNo: null },
+                        ])
+                      }
+                    >
+                      Add a country
+                    </Button>
+                  </InlineStack>
+                </BlockStack>
+              </FormLayout>
+            </Card>
+          </Layout.AnnotatedSection>
+          <Layout.AnnotatedSection
+            title="Companies (B2B)"
+            description="How a Shopify company and its locations become business customers, and what a B2B order waits for."
+          >
+            <Card>
+              <FormLayout>
+                <Select
+                  label="Company import"
+                  options={COMPANY_IMPORT_OPTIONS}
+                  value={draft.companyImport}
+                  onChange={(value) => set("companyImport", value)}
+                  error={errors.companyImport}
+                />
+                <Select
+                  label="Company mapping"
+                  options={COMPANY_MAPPING_OPTIONS}
+                  value={draft.companyMapping}
+                  onChange={(value) => set("companyMapping", value)}
+                  error={errors.companyMapping}
+                />
+                <Select
+                  label="Default business customer"
+                  helpText="Used for every company with the default strategy."
+                  options={customerOptions}
+                  value={draft.defaultCompanyCustomerNo ?? ""}
+                  onChange={(value) => set("defaultCompanyCustomerNo", value || null)}
+                  error={errors.defaultCompanyCustomerNo}
+                />
+                {draft.companyImport !== "none" &&
+                  check("companyAutoCreate", "Create a business customer when none is found")}
+                {draft.companyImport !== "none" && draft.companyAutoCreate && (
+                  <Select
+                    label="Business customer template"
+                    options={customerOptions}
+                    value={draft.companyTemplateNo ?? ""}
+                    onChange={(value) => set("companyTemplateNo", value || null)}
+                    error={errors.companyTemplateNo}
+                  />
+                )}
+                <Select
+                  label="Each company location becomes"
+                  options={COMPANY_LOCATIONS_OPTIONS}
+                  value={draft.companyLocationsAs}
+                  onChange={(value) => set("companyLocationsAs", value)}
+                  error={errors.companyLocationsAs}
+                />
+                <Select
+                  label="Updates of linked companies"
+                  options={UPDATE_OPTIONS}
+                  value={draft.companyUpdates}
+                  onChange={(value) => set("companyUpdates", value)}
+                  error={errors.companyUpdates}
                 />
               </FormLayout>
             </Card>
