@@ -10,6 +10,9 @@ import { nextNo } from "./numbers.server";
  * or changed records a "customer" change in the change feed (for the customers export).
  */
 
+/** A back-office customer as the rest of the app sees it. */
+export type Customer = BoCustomer;
+
 /** A customer's fields that a person or a sync may set (blank clears an optional one). */
 export interface CustomerFields {
   email?: string | null;
@@ -308,6 +311,27 @@ export async function findCustomerByAddress(
        and lower(regexp_replace(coalesce(zip, ''), '\\s', '', 'g')) = ${key(query.zip)}
        and lower(regexp_replace(coalesce(city, ''), '\\s', '', 'g')) = ${key(query.city)}
        and lower(regexp_replace(coalesce("countryCode", ''), '\\s', '', 'g')) = ${key(query.countryCode)}
+     order by no limit 1`;
+  return row ? findCustomer(db, shopId, row.no) : null;
+}
+
+/**
+ * The business customer whose tax registration number is this one (a Shopify company
+ * location's tax registration id), compared without case, spaces, dots and dashes ("de 123.456"
+ * finds "DE123456"), never by a partial match. Templates are never found; with several, the
+ * lowest number, as a person picking from a list would.
+ */
+export async function findCustomerByTaxRegistrationNo(
+  db: Db | Tx,
+  shopId: string,
+  taxRegistrationNo: string | null | undefined,
+): Promise<BoCustomer | null> {
+  const key = (taxRegistrationNo ?? "").replace(/[\s.-]/g, "").toUpperCase();
+  if (!key) return null;
+  const [row] = await db.$queryRaw<{ no: string }[]>`
+    select no from "BoCustomer"
+     where "shopId" = ${shopId}::uuid and not "isTemplate"
+       and upper(regexp_replace(coalesce("taxRegistrationNo", ''), '[\\s.-]', '', 'g')) = ${key}
      order by no limit 1`;
   return row ? findCustomer(db, shopId, row.no) : null;
 }

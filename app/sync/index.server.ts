@@ -1,6 +1,7 @@
 import type { ChangeEntity } from "../backoffice/backoffice.server";
 import type { ShopSettings } from "../generated/prisma/client";
 import { planned, taskInfoOf, type SyncTask, type TaskInfo } from "./kit/manifest.server";
+import { tasks as customerTasks } from "./customers/task.server";
 import { tasks as inventoryTasks } from "./inventory/task.server";
 import { tasks as orderTasks } from "./orders/task.server";
 import { tasks as postingTasks } from "./posting/task.server";
@@ -23,6 +24,7 @@ export const SYNC_TASKS: readonly AnySyncTask[] = [
   ...postingTasks,
   ...productTasks,
   ...inventoryTasks,
+  ...customerTasks,
 ];
 
 /**
@@ -32,12 +34,6 @@ export const SYNC_TASKS: readonly AnySyncTask[] = [
  */
 export const PLANNED_TASKS: readonly TaskInfo[] = [
   planned("sync_images", "Sync images", "both", "Item pictures ↔ product and variant images."),
-  planned(
-    "sync_customers",
-    "Sync customers",
-    "both",
-    "Imports, updates or exports customers with the chosen mapping.",
-  ),
   planned(
     "sync_companies",
     "Sync companies (B2B)",

@@ -3,13 +3,18 @@ import { connection, countOf } from "./connection.server";
 import type { CompanyContactRecord, CompanyRecord, CustomerRecord } from "../state/records.server";
 import { emitWebhook } from "../webhooks/emit.server";
 import { userError, type FieldMap, type ResolverContext, type UserError } from "./context.server";
-import { addressFromInput, type AddressInput } from "./addresses.server";
+import {
+  addressFromInput,
+  customerAddressId,
+  mailingAddressView,
+  type AddressInput,
+} from "./addresses.server";
 import { customerSortKey, searchCustomers } from "./customers-search.server";
 import { customerView, ordersOfCustomer } from "./customers-views.server";
 import { shopView } from "./shop-query.server";
 
 /**
- * `customers`, `customer`, `customersCount`, `customerCreate`, `customerUpdate` and
+ * `customers`, `customer`, `customersCount`, `customerCreate`, `customerUpdate`, `customerAddressCreate`, `customerAddressUpdate` and
  * `customerDelete` (https://shopify.dev/docs/api/admin-graphql/2026-07/mutations/customerCreate,
  * .../customerDelete). Emails are unique per shop regardless of case and phone numbers in E.164
  * form; a taken one is refused with "Email has already been taken" / "Phone has already been
@@ -196,6 +201,44 @@ export const customerMutations: FieldMap = {
     emitWebhook(context, "customers/update", existing);
     return { customer: customerView(shop, existing), userErrors: [] };
   },
+  // customerAddressCreate / customerAddressUpdate (2026-07, which deprecates CustomerInput.addresses):
+  // https://shopify.dev/docs/api/admin-graphql/2026-07/mutations/customerAddressCreate. An address
+  // change is a change of the customer: its updatedAt moves and customers/update is sent.
+  customerAddressCreate: (
+    args: { customerId: string; address: AddressInput; setAsDefault?: boolean | null },
+    context: ResolverContext,
+  ) => {
+    const { shop } = context;
+    const id = numericId(args.customerId, "Customer");
+    const customer = id === null ? undefined : shop.customers.get(id);
+    if (!customer)
+      return { address: null, userErrors: [userError(["customerId"], "Customer does not exist")] };
+    const address = { id: shop.newId(), ...addressFromInput(args.address) };
+    customer.addresses.push(address);
+    if (args.setAsDefault || customer.defaultAddressId === null) customer.defaultAddressId = address.id;
+    touchCustomer(context, customer);
+    return { address: mailingAddressView(address, customerAddressId(address.id)), userErrors: [] };
+  },
+  customerAddressUpdate: (
+    args: { customerId: string; addressId: string; address: AddressInput; setAsDefault?: boolean | null },
+    context: ResolverContext,
+  ) => {
+    const { shop } = context;
+    const id = numericId(args.customerId, "Customer");
+    const customer = id === null ? undefined : shop.customers.get(id);
+    if (!customer)
+      return { address: null, userErrors: [userError(["customerId"], "Customer does not exist")] };
+    const addressId = numericId(args.addressId.split("?")[0], "MailingAddress");
+    const index = customer.addresses.findIndex((address) => address.id === addressId);
+    if (index < 0) return { address: null, userErrors: [userError(["addressId"], "Address does not exist")] };
+    const current = customer.addresses[index]!;
+    const given = Object.fromEntries(Object.entries(args.address).filter(([, value]) => value !== undefined));
+    const merged = { id: current.id, ...addressFromInput({ ...current, ...given }) };
+    customer.addresses[index] = merged;
+    if (args.setAsDefault) customer.defaultAddressId = merged.id;
+    touchCustomer(context, customer);
+    return { address: mailingAddressView(merged, customerAddressId(merged.id)), userErrors: [] };
+  },
   customerDelete: (args: { input: { id: string } }, context: ResolverContext) => {
     const { shop } = context;
     const id = numericId(args.input.id, "Customer");
@@ -228,3 +271,8 @@ export const customerMutations: FieldMap = {
     };
   },
 };
+
+function touchCustomer(context: ResolverContext, customer: CustomerRecord): void {
+  customer.updatedAt = new Date(Math.max(context.now().getTime(), customer.updatedAt.getTime() + 1));
+  emitWebhook(context, "customers/update", customer);
+}

@@ -119,6 +119,7 @@ describe("every task is declared once, by its manifest", () => {
       "sync_orders",
       "sync_products",
       "sync_inventory",
+      "sync_customers",
     ]);
   });
 });

@@ -1,0 +1,272 @@
+import { randomUUID } from "node:crypto";
+import { findCustomer, type Customer } from "../../backoffice/backoffice.server";
+import { RecordError } from "../../errors.server";
+import type { ShopSettings, SyncRecord } from "../../generated/prisma/client";
+import type { SyncContext } from "../../jobs/sync-task.server";
+import type { AdminClient } from "../../shopify/admin-client.server";
+import { gid, numericId } from "../../shopify/ids.server";
+import {
+  collectChanges,
+  contentHash,
+  dueRecords,
+  markFailed,
+  markSent,
+  markSkipped,
+} from "../kit/outbound.server";
+import { RecordLoop, type RecordResult } from "../kit/records.server";
+import {
+  addressInputOf,
+  customerInputOf,
+  shopifySideOf,
+  sideHash,
+  sideOfBackOffice,
+  type ShopifySide,
+} from "./content.server";
+import { customerNosOf, type CustomerFilters } from "./filters.server";
+import {
+  CUSTOMER_ADDRESS_CREATE,
+  CUSTOMER_ADDRESS_UPDATE,
+  CUSTOMER_CREATE,
+  CUSTOMER_UPDATE,
+  type CustomerNode,
+  type CustomerUserError,
+} from "./operations.server";
+import { CUSTOMER_TASK, customerFeed, NOT_UPDATED } from "./records.server";
+
+/**
+ * To Shopify: back-office customers a person added ("Add to Shopify") are created
+ * (`customerCreate`, then its address as the default with `customerAddressCreate`); linked
+ * customers that changed are updated when the shop card lets the back office update Shopify
+ * (`customerUpdate`, and `customerAddressUpdate` when the address differs from Shopify's default
+ * address). What is due comes from the back office's change feed (app/sync/kit/outbound.server.ts);
+ * a customer whose content hashes to what was last sent sends nothing. An e-mail or phone another
+ * Shopify customer has is a skipped record saying so (Shopify refuses a second one), not a
+ * failure; Shopify's other refusals are the record's error, in full, retried by the next run.
+ */
+
+/** Due records handled by one run at most (the rest wait for the next, queued at once). */
+const PER_RUN = 5000;
+
+const messages = (errors: CustomerUserError[]) => errors.map((error) => error.message).join("; ");
+
+/** Shopify's refusal of an e-mail or phone another customer has, in words; null for any other. */
+function takenReason(errors: CustomerUserError[], side: ShopifySide): string | null {
+  const taken = errors.find((error) => /has already been taken/i.test(error.message));
+  if (!taken) return null;
+  const field = taken.field?.at(-1);
+  if (field === "phone") return `the phone ${side.phone} is already used by another Shopify customer`;
+  return `the e-mail ${side.email} is already used by another Shopify customer`;
+}
+
+const isGone = (errors: CustomerUserError[]) =>
+  errors.some((error) => /does not exist|can't be found|not found/i.test(error.message));
+
+interface Due {
+  record: SyncRecord;
+}
+
+export async function exportCustomers(
+  ctx: SyncContext<CustomerFilters>,
+  client: AdminClient,
+  settings: ShopSettings,
+): Promise<{ left: boolean }> {
+  const shopId = ctx.shop.id;
+  const updates = settings.customerUpdates === "to_shopify";
+  const collected = await collectChanges(ctx.db, shopId, customerFeed(updates));
+  if (collected > 0) ctx.log.info({ customers: collected }, "back-office customers changed");
+  const only = new Set(customerNosOf(ctx.filters));
+  const seen = new Set<string>();
+  const loop = new RecordLoop<Due>(ctx, {
+    label: ({ record }) => record.recordKey,
+    handle: ({ record }) => exportOne(ctx, client, settings, record),
+    onFailure: ({ record }, message) => markFailed(ctx.db, record, message),
+  });
+  for (;;) {
+    const due = (await dueRecords(ctx.db, shopId, CUSTOMER_TASK, 1000)).filter(
+      (record) => !seen.has(record.id) && (only.size === 0 || only.has(record.recordKey)),
+    );
+    if (due.length === 0) return { left: false };
+    for (const record of due) {
+      if (seen.size >= PER_RUN) return { left: true };
+      seen.add(record.id);
+      await loop.one({ record });
+    }
+  }
+}
+
+/** The Shopify customer a back-office customer is linked to, if any, and what we know of it. */
+async function linkedShopifyCustomer(
+  ctx: SyncContext<CustomerFilters>,
+  record: SyncRecord,
+  customerNo: string,
+) {
+  const where = record.shopifyId
+    ? { shopId: ctx.shop.id, shopifyId: numericId(record.shopifyId) }
+    : { shopId: ctx.shop.id, customerNo, deletedAt: null };
+  return ctx.db.shopifyCustomer.findFirst({ where, orderBy: { shopifyId: "asc" } });
+}
+
+async function exportOne(
+  ctx: SyncContext<CustomerFilters>,
+  client: AdminClient,
+  settings: ShopSettings,
+  record: SyncRecord,
+): Promise<RecordResult> {
+  const customer = await findCustomer(ctx.db, ctx.shop.id, record.recordKey);
+  if (!customer) {
+    await markSkipped(ctx.db, record, "the customer no longer exists in the back office");
+    return "skipped";
+  }
+  if (customer.isTemplate) {
+    await markSkipped(ctx.db, record, "a customer template is never sent to Shopify");
+    return "skipped";
+  }
+  const row = await linkedShopifyCustomer(ctx, record, customer.no);
+  const shopifyGid = record.shopifyId ?? (row && !row.deletedAt ? gid("Customer", row.shopifyId) : null);
+  if (shopifyGid && settings.customerUpdates !== "to_shopify") {
+    await markSkipped(ctx.db, record, NOT_UPDATED);
+    return "skipped";
+  }
+  const side = sideOfBackOffice(customer, settings.customerNameFrom, row);
+  const input = customerInputOf(side);
+  const address = addressInputOf(side);
+  const hash = contentHash({ customer: input, address });
+  if (shopifyGid && record.sentHash === hash) {
+    await markSent(ctx.db, record, { shopifyId: shopifyGid, sentHash: hash });
+    return "unchanged";
+  }
+  return shopifyGid
+    ? updateInShopify(ctx, client, record, customer, side, shopifyGid, hash)
+    : createInShopify(ctx, client, record, customer, side, hash);
+}
+
+async function createInShopify(
+  ctx: SyncContext<CustomerFilters>,
+  client: AdminClient,
+  record: SyncRecord,
+  customer: Customer,
+  side: ShopifySide,
+  hash: string,
+): Promise<RecordResult> {
+  const { customerCreate } = await client.request(CUSTOMER_CREATE, { input: customerInputOf(side) });
+  if (!customerCreate.customer) {
+    const taken = takenReason(customerCreate.userErrors, side);
+    if (taken) {
+      await markSkipped(ctx.db, record, taken);
+      return { outcome: "skipped", count: "taken" };
+    }
+    throw new RecordError(
+      `Shopify: ${messages(customerCreate.userErrors) || "the customer was not created"}`,
+    );
+  }
+  let node = customerCreate.customer;
+  // Shopify has the customer now: a failure from here on updates it, never makes a second one.
+  await ctx.db.syncRecord.update({ where: { id: record.id }, data: { shopifyId: node.id } });
+  await linkRow(ctx, customer.no, node, "added to Shopify from the back office");
+  node = await writeAddress(ctx, client, node, side);
+  await linkRow(ctx, customer.no, node, "added to Shopify from the back office");
+  await markSent(ctx.db, record, { shopifyId: node.id, sentHash: hash });
+  return { outcome: "sent", count: "created" };
+}
+
+async function updateInShopify(
+  ctx: SyncContext<CustomerFilters>,
+  client: AdminClient,
+  record: SyncRecord,
+  customer: Customer,
+  side: ShopifySide,
+  shopifyGid: string,
+  hash: string,
+): Promise<RecordResult> {
+  const { customerUpdate } = await client.request(CUSTOMER_UPDATE, {
+    input: customerInputOf(side, shopifyGid),
+  });
+  if (!customerUpdate.customer) {
+    const errors = customerUpdate.userErrors;
+    const taken = takenReason(errors, side);
+    if (taken) {
+      await markSkipped(ctx.db, record, taken);
+      return { outcome: "skipped", count: "taken" };
+    }
+    if (isGone(errors)) {
+      await ctx.db.shopifyCustomer.updateMany({
+        where: { shopId: ctx.shop.id, shopifyId: numericId(shopifyGid) },
+        data: { deletedAt: new Date(), syncState: "skipped", message: "deleted in Shopify" },
+      });
+      await ctx.db.syncRecord.update({ where: { id: record.id }, data: { shopifyId: null, sentHash: null } });
+      await markSkipped(
+        ctx.db,
+        { ...record },
+        "its Shopify customer was deleted in Shopify: Add to Shopify creates a new one",
+      );
+      return { outcome: "skipped", count: "deletedInShopify" };
+    }
+    throw new RecordError(`Shopify: ${messages(errors) || "the customer was not updated"}`);
+  }
+  const node = await writeAddress(ctx, client, customerUpdate.customer, side);
+  await linkRow(ctx, customer.no, node, null);
+  await markSent(ctx.db, record, { shopifyId: node.id, sentHash: hash });
+  return { outcome: "sent", count: "updated" };
+}
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/** The customer's address as its default in Shopify, when it differs from Shopify's; the customer as it is then. */
+async function writeAddress(
+  ctx: SyncContext<CustomerFilters>,
+  client: AdminClient,
+  node: CustomerNode,
+  side: ShopifySide,
+): Promise<CustomerNode> {
+  const address = addressInputOf(side);
+  if (!address || !side.address) return node;
+  const current = node.defaultAddress;
+  const theirs = shopifySideOf({ ...node, addressesV2: { nodes: [] } }).side.address;
+  if (current && same({ ...theirs, phone: null }, { ...side.address, phone: null })) return node;
+  const written = current
+    ? (await client.request(CUSTOMER_ADDRESS_UPDATE, { customerId: node.id, addressId: current.id, address }))
+        .customerAddressUpdate
+    : (await client.request(CUSTOMER_ADDRESS_CREATE, { customerId: node.id, address })).customerAddressCreate;
+  if (!written.address)
+    throw new RecordError(
+      `Shopify refused the customer's address: ${messages(written.userErrors) || "no reason given"}`,
+    );
+  return { ...node, defaultAddress: written.address };
+}
+
+/** Links the Shopify customer to the back-office customer, with Shopify's side as it is now (no echo). */
+async function linkRow(
+  ctx: SyncContext<CustomerFilters>,
+  customerNo: string,
+  node: CustomerNode,
+  message: string | null,
+): Promise<void> {
+  const shopId = ctx.shop.id;
+  const shopifyId = numericId(node.id);
+  const { side, addressFrom } = shopifySideOf(node);
+  const fields = {
+    email: side.email,
+    phone: side.phone,
+    firstName: side.firstName,
+    lastName: side.lastName,
+    company: side.address?.company ?? null,
+    address1: side.address?.address1 ?? null,
+    address2: side.address?.address2 ?? null,
+    city: side.address?.city ?? null,
+    zip: side.address?.zip ?? null,
+    province: side.address?.province ?? null,
+    countryCode: side.address?.countryCode ?? null,
+    tags: node.tags,
+    addressFrom,
+    customerNo,
+    syncState: "linked",
+    contentHash: sideHash(side),
+    shopifyUpdatedAt: new Date(node.updatedAt),
+    deletedAt: null,
+  };
+  await ctx.db.shopifyCustomer.upsert({
+    where: { shopId_shopifyId: { shopId, shopifyId } },
+    create: { id: randomUUID(), shopId, shopifyId, ...fields, message },
+    update: { ...fields, ...(message ? { message } : {}) },
+  });
+}

@@ -1,0 +1,3 @@
+import { syncCustomersTask } from "../app/sync/customers/task.server";
+
+export default syncCustomersTask.task;

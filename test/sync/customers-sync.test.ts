@@ -1,0 +1,250 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createCustomer, findCustomer, updateCustomer } from "../../app/backoffice/backoffice.server";
+import prisma from "../../app/db.server";
+import { runInForeground } from "../../app/jobs/foreground.server";
+import { addCustomersToShopify } from "../../app/sync/customers/records.server";
+import { syncCustomersTask } from "../../app/sync/customers/task.server";
+import { orderShop } from "../support/order-shop";
+import { startSimulator, type RunningSimulator } from "../support/simulator";
+import type { Store } from "../support/store";
+
+/**
+ * Sync customers against the simulated Shopify and real Postgres: every customer imported with
+ * the right name and address (one without a default address, one without any); an e-mail that
+ * only partly matches a back-office customer's does not map to it, an exact one (any case) does;
+ * a second run writes nothing; Shopify's changes update the back office only when the shop card
+ * says so; an added back-office customer is created in Shopify with its address and a second
+ * run sends nothing; an e-mail Shopify has for another customer is a visible skipped record.
+ */
+
+let simulator: RunningSimulator;
+
+beforeAll(async () => {
+  simulator = await startSimulator(null);
+  process.env.SHOPIFY_ADMIN_ORIGIN = simulator.url;
+});
+afterAll(() => simulator?.close());
+
+const CREATE = `mutation TestCustomer($input: CustomerInput!) { customerCreate(input: $input) {
+  customer { id } userErrors { field message } } }`;
+
+async function shopifyCustomer(store: Store, input: Record<string, unknown>): Promise<string> {
+  const data = await store.graphql<{
+    customerCreate: { customer: { id: string }; userErrors: unknown[] };
+  }>(CREATE, { input });
+  expect(data.customerCreate.userErrors).toEqual([]);
+  return data.customerCreate.customer.id;
+}
+
+const ADDRESS = {
+  address1: "12 Analytical Row",
+  city: "London",
+  zip: "EC1A 1BB",
+  countryCode: "GB",
+};
+
+async function customersShop(settings: Record<string, unknown> = {}) {
+  const { shop, store } = await orderShop(simulator, { items: false });
+  await prisma.shopSettings.update({
+    where: { shopId: shop.id },
+    data: { customerImport: "all", customerAutoCreate: true, ...settings },
+  });
+  return { shop, store };
+}
+
+const run = (domain: string, filters: Record<string, unknown> = {}) =>
+  runInForeground(prisma, syncCustomersTask, { shop: domain, trigger: "manual", filters });
+
+async function linkOf(shopId: string, gid: string) {
+  return prisma.shopifyCustomer.findUniqueOrThrow({
+    where: { shopId_shopifyId: { shopId, shopifyId: BigInt(gid.split("/").pop()!) } },
+  });
+}
+
+describe("importing every Shopify customer", () => {
+  it("creates each from its default address, else any address, else none, and says which", async () => {
+    const { shop, store } = await customersShop({ customerNameFrom: "last_first" });
+    const ada = await shopifyCustomer(store, {
+      email: "ada@example.com",
+      firstName: "Ada",
+      lastName: "Lovelace",
+      addresses: [{ ...ADDRESS, company: "Analytical Engines" }],
+    });
+    const grace = await shopifyCustomer(store, {
+      email: "grace@example.com",
+      firstName: "Grace",
+      lastName: "Hopper",
+    });
+    const alan = await shopifyCustomer(store, {
+      phone: "+44 20 7946 0018",
+      firstName: "Alan",
+      lastName: "Turing",
+      addresses: [{ address1: "1 Bletchley Park", city: "Milton Keynes", zip: "MK3 6EB", countryCode: "GB" }],
+    });
+    // A customer whose only address is not its default (as one imported into Shopify can be).
+    const record = simulator.sim.shop(store.domain).customers.get(Number(alan.split("/").pop()))!;
+    record.defaultAddressId = null;
+
+    const first = await run(shop.domain);
+    expect(first).toMatchObject({ status: "succeeded", counts: { created: 3 } });
+
+    const adaLink = await linkOf(shop.id, ada);
+    expect(adaLink).toMatchObject({ syncState: "linked", message: "created from its default address" });
+    expect(await findCustomer(prisma, shop.id, adaLink.customerNo!)).toMatchObject({
+      name: "Lovelace Ada",
+      email: "ada@example.com",
+      address1: "12 Analytical Row",
+      city: "London",
+      zip: "EC1A 1BB",
+      countryCode: "GB",
+    });
+    const graceLink = await linkOf(shop.id, grace);
+    expect(graceLink.message).toBe("created without an address (it has none in Shopify)");
+    expect(await findCustomer(prisma, shop.id, graceLink.customerNo!)).toMatchObject({
+      name: "Hopper Grace",
+      address1: null,
+    });
+    const alanLink = await linkOf(shop.id, alan);
+    expect(alanLink.message).toBe("created from its only address on file (it has no default address)");
+    expect(await findCustomer(prisma, shop.id, alanLink.customerNo!)).toMatchObject({
+      name: "Turing Alan",
+      phone: "+442079460018",
+      address1: "1 Bletchley Park",
+      city: "Milton Keynes",
+    });
+
+    // Nothing changed: the next run writes nothing.
+    const before = await prisma.boCustomer.findMany({ where: { shopId: shop.id }, orderBy: { no: "asc" } });
+    const second = await run(shop.domain);
+    expect(second.status).toBe("succeeded");
+    expect(second.counts).not.toHaveProperty("created");
+    expect(second.counts).not.toHaveProperty("mutationRequests");
+    expect(await prisma.boCustomer.findMany({ where: { shopId: shop.id }, orderBy: { no: "asc" } })).toEqual(
+      before,
+    );
+  });
+
+  it("maps by the exact e-mail in any case, never by one that only partly matches", async () => {
+    const { shop, store } = await customersShop();
+    await createCustomer(prisma, shop.id, { no: "C-ADA", name: "Ada L.", email: "ADA@Example.com" });
+    await createCustomer(prisma, shop.id, { no: "C-MADA", name: "Madame Ada", email: "mada@example.com.au" });
+    const ada = await shopifyCustomer(store, { email: "ada@example.com", firstName: "Ada" });
+    const partial = await shopifyCustomer(store, { email: "mada@example.com", firstName: "Mada" });
+
+    expect(await run(shop.domain)).toMatchObject({ status: "succeeded", counts: { linked: 1, created: 1 } });
+    expect(await linkOf(shop.id, ada)).toMatchObject({
+      customerNo: "C-ADA",
+      message: "linked by e-mail ada@example.com",
+    });
+    const other = await linkOf(shop.id, partial);
+    expect(other.customerNo).not.toBe("C-MADA");
+    expect(await findCustomer(prisma, shop.id, other.customerNo!)).toMatchObject({
+      email: "mada@example.com",
+    });
+  });
+
+  it("leaves a customer it cannot map unmapped, with the reason, when the shop card creates none", async () => {
+    const { shop, store } = await customersShop({ customerAutoCreate: false });
+    const id = await shopifyCustomer(store, { email: "nobody@example.com", lastName: "Nobody" });
+    expect(await run(shop.domain)).toMatchObject({ status: "succeeded", counts: { unmapped: 1 } });
+    expect(await linkOf(shop.id, id)).toMatchObject({
+      customerNo: null,
+      syncState: "unmapped",
+      message: "no back-office customer for nobody@example.com, and the shop card does not create customers",
+    });
+    expect(await prisma.boCustomer.count({ where: { shopId: shop.id } })).toBe(0);
+  });
+
+  it("updates the back-office customer from Shopify only when the shop card says Shopify updates it", async () => {
+    const { shop, store } = await customersShop();
+    const id = await shopifyCustomer(store, {
+      email: "ada@example.com",
+      firstName: "Ada",
+      lastName: "Lovelace",
+      addresses: [ADDRESS],
+    });
+    await run(shop.domain);
+    const { customerNo } = await linkOf(shop.id, id);
+    const moved = `mutation TestMove($input: CustomerInput!) { customerUpdate(input: $input) { userErrors { message } } }`;
+    await store.graphql(moved, { input: { id, lastName: "King" } });
+    await run(shop.domain);
+    expect((await findCustomer(prisma, shop.id, customerNo!))!.name).toBe("Ada Lovelace");
+
+    await prisma.shopSettings.update({
+      where: { shopId: shop.id },
+      data: { customerUpdates: "from_shopify" },
+    });
+    await store.graphql(moved, { input: { id, firstName: "Augusta Ada" } });
+    expect(await run(shop.domain)).toMatchObject({ status: "succeeded", counts: { updated: 1 } });
+    expect((await findCustomer(prisma, shop.id, customerNo!))!.name).toBe("Augusta Ada King");
+  });
+});
+
+describe("sending back-office customers to Shopify", () => {
+  it("creates an added customer with its address, then sends nothing until it changes", async () => {
+    const { shop, store } = await customersShop({
+      customerImport: "with_orders",
+      customerUpdates: "to_shopify",
+    });
+    await createCustomer(prisma, shop.id, {
+      no: "C-100",
+      name: "Ada Lovelace",
+      email: "ada@example.com",
+      phone: "+44 20 7946 0000",
+      ...ADDRESS,
+    });
+    await addCustomersToShopify(prisma, shop.id, ["C-100"]);
+    const first = await run(shop.domain);
+    expect(first).toMatchObject({ status: "succeeded", counts: { created: 1, mutationRequests: 2 } });
+    const record = await prisma.syncRecord.findUniqueOrThrow({
+      where: { shopId_task_recordKey: { shopId: shop.id, task: "sync_customers", recordKey: "C-100" } },
+    });
+    expect(record).toMatchObject({ state: "synced", message: null });
+    const read = await store.graphql<{ customer: unknown }>(
+      `query TestRead($id: ID!) { customer(id: $id) { firstName lastName email phone
+        defaultAddress { address1 city zip countryCodeV2 } } }`,
+      { id: record.shopifyId },
+    );
+    expect(read.customer).toEqual({
+      firstName: "Ada",
+      lastName: "Lovelace",
+      email: "ada@example.com",
+      phone: "+442079460000",
+      defaultAddress: { address1: "12 Analytical Row", city: "London", zip: "EC1A 1BB", countryCodeV2: "GB" },
+    });
+
+    // Its own write comes back (customers/create, customers/update): nothing changes anywhere.
+    const second = await run(shop.domain);
+    expect(second.status).toBe("succeeded");
+    expect(second.counts).not.toHaveProperty("mutationRequests");
+
+    // A change in the back office is sent, and only that.
+    await updateCustomer(prisma, shop.id, "C-100", { city: "Cambridge" });
+    const third = await run(shop.domain);
+    expect(third).toMatchObject({ status: "succeeded", counts: { updated: 1 } });
+    const again = await store.graphql<{ customer: { defaultAddress: { city: string } } }>(
+      `query TestRead($id: ID!) { customer(id: $id) { defaultAddress { city } } }`,
+      { id: record.shopifyId },
+    );
+    expect(again.customer.defaultAddress.city).toBe("Cambridge");
+  });
+
+  it("skips a customer whose e-mail another Shopify customer has, saying so, and the run succeeds", async () => {
+    const { shop, store } = await customersShop({ customerImport: "with_orders" });
+    await shopifyCustomer(store, { email: "taken@example.com", lastName: "First" });
+    await createCustomer(prisma, shop.id, { no: "C-200", name: "Second Taken", email: "Taken@example.com" });
+    await createCustomer(prisma, shop.id, { no: "C-201", name: "Free Person", email: "free@example.com" });
+    await addCustomersToShopify(prisma, shop.id, ["C-200", "C-201"]);
+    const result = await run(shop.domain);
+    expect(result).toMatchObject({ status: "succeeded", counts: { taken: 1, created: 1 } });
+    expect(
+      await prisma.syncRecord.findUniqueOrThrow({
+        where: { shopId_task_recordKey: { shopId: shop.id, task: "sync_customers", recordKey: "C-200" } },
+      }),
+    ).toMatchObject({
+      state: "skipped",
+      message: "the e-mail Taken@example.com is already used by another Shopify customer",
+      shopifyId: null,
+    });
+  });
+});
