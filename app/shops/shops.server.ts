@@ -113,16 +113,28 @@ export async function redactCustomer(
       phone: null,
       firstName: null,
       lastName: null,
+      company: null,
       address1: null,
+      address2: null,
       city: null,
       zip: null,
+      province: null,
       countryCode: null,
+      tags: [],
+      // The sync's words may name the person ("linked by e-mail ..."), and the hash is of their data.
+      message: null,
+      contentHash: null,
       redactedAt: new Date(),
     },
   });
+  // The same person as a company's contact (B2B).
+  const contacts = await tx.shopifyCompanyContact.updateMany({
+    where: { shopId: shop.id, customerShopifyId: request.customerId },
+    data: { email: null, phone: null, firstName: null, lastName: null, title: null, redactedAt: new Date() },
+  });
   await tx.dataRequest.deleteMany({ where: { shopId: shop.id, shopifyCustomerId: request.customerId } });
-  log.info({ shop: domain, erased: erased.count }, "customer redacted");
-  return erased.count;
+  log.info({ shop: domain, erased: erased.count, contacts: contacts.count }, "customer redacted");
+  return erased.count + contacts.count;
 }
 
 /**
@@ -140,8 +152,12 @@ export async function recordDataRequest(
     where: { shopId: shop.id, shopifyId: request.customerId },
     omit: { id: true, shopId: true },
   });
+  const companyContacts = await tx.shopifyCompanyContact.findMany({
+    where: { shopId: shop.id, customerShopifyId: request.customerId },
+    omit: { id: true, shopId: true },
+  });
   const data = JSON.parse(
-    JSON.stringify({ customers }, (_key, value: unknown) =>
+    JSON.stringify({ customers, companyContacts }, (_key, value: unknown) =>
       typeof value === "bigint" ? value.toString() : value,
     ),
   ) as Prisma.InputJsonValue;

@@ -25,6 +25,47 @@ async function populate(shop: { id: string; domain: string }) {
     lastName: "Smith",
     city: "Ottawa",
   });
+  // What the customers sync keeps of John besides: his company, second address line, province,
+  // tags and its words about him; and the companies sync: John as a company's main contact.
+  await prisma.shopifyCustomer.update({
+    where: { shopId_shopifyId: { shopId: shop.id, shopifyId: 191167n } },
+    data: {
+      company: "Smith Supplies",
+      address2: "Suite 1199",
+      province: "ON",
+      tags: ["john-vip"],
+      syncState: "linked",
+      message: "linked by e-mail john@example.com",
+      contentHash: "hash-of-john",
+    },
+  });
+  await prisma.shopifyCompany.create({
+    data: {
+      id: randomUUID(),
+      shopId: shop.id,
+      shopifyId: 7701n,
+      name: "Smith Supplies",
+      mainContactShopifyId: 7702n,
+    },
+  });
+  await prisma.shopifyCompanyLocation.create({
+    data: { id: randomUUID(), shopId: shop.id, shopifyId: 7703n, companyShopifyId: 7701n, name: "Ottawa" },
+  });
+  await prisma.shopifyCompanyContact.create({
+    data: {
+      id: randomUUID(),
+      shopId: shop.id,
+      shopifyId: 7702n,
+      companyShopifyId: 7701n,
+      customerShopifyId: 191167n,
+      isMainContact: true,
+      title: "Buyer",
+      email: "john@example.com",
+      phone: "+15556251199",
+      firstName: "John",
+      lastName: "Smith",
+    },
+  });
   await insertStagedCustomer(shop, {
     shopifyId: 42n,
     email: "jane@example.com",
@@ -63,6 +104,9 @@ async function rowsOf(shopId: string, domain: string) {
     runs: await prisma.syncRun.count({ where: { shopId } }),
     schedules: await prisma.schedule.count({ where: { shopId } }),
     customers: await prisma.shopifyCustomer.count({ where: { shopId } }),
+    companies: await prisma.shopifyCompany.count({ where: { shopId } }),
+    companyLocations: await prisma.shopifyCompanyLocation.count({ where: { shopId } }),
+    companyContacts: await prisma.shopifyCompanyContact.count({ where: { shopId } }),
     locations: await prisma.shopifyLocation.count({ where: { shopId } }),
     locationSources: await prisma.shopifyLocationSource.count({ where: { shopId } }),
     inventoryLevels: await prisma.inventoryLevel.count({ where: { shopId } }),
@@ -85,8 +129,11 @@ describe("when Shopify asks us to redact a shop", () => {
       settings: 1,
       sessions: 1,
       runs: 1,
-      schedules: 4, // the order, product and inventory syncs' defaults and the one populate() adds
+      schedules: 5, // the order, product, inventory and customer syncs' defaults and populate()'s
       customers: 2,
+      companies: 1,
+      companyLocations: 1,
+      companyContacts: 1,
       locations: 1,
       locationSources: 1,
       inventoryLevels: 1,
@@ -106,6 +153,9 @@ describe("when Shopify asks us to redact a shop", () => {
       runs: 0,
       schedules: 0,
       customers: 0,
+      companies: 0,
+      companyLocations: 0,
+      companyContacts: 0,
       locations: 0,
       locationSources: 0,
       inventoryLevels: 0,
@@ -136,6 +186,17 @@ describe("when Shopify asks us to redact a customer", () => {
     });
     expect(redacted).toMatchObject({ email: null, phone: null, firstName: null, lastName: null, city: null });
     expect(redacted.redactedAt).not.toBeNull();
+    // None of what we held about John is left, in his customer row or as a company's contact.
+    const contact = await prisma.shopifyCompanyContact.findFirstOrThrow({
+      where: { shopId: shop.id, customerShopifyId: 191167n },
+    });
+    expect(contact.redactedAt).not.toBeNull();
+    for (const row of [redacted, contact]) {
+      const { id: _id, shopId: _shop, ...fields } = row;
+      expect(
+        JSON.stringify(fields, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)),
+      ).not.toMatch(/john|smith|625|1199|ottawa|vip|hash-of|buyer/i);
+    }
     const otherCustomer = await prisma.shopifyCustomer.findFirstOrThrow({
       where: { shopId: shop.id, shopifyId: 42n },
     });
@@ -159,6 +220,9 @@ describe("when a customer asks for their data", () => {
     expect(request.requestId).toBe(9999n);
     expect(request.data).toMatchObject({
       customers: [{ shopifyId: "191167", email: "john@example.com", firstName: "John", lastName: "Smith" }],
+      companyContacts: [
+        { shopifyId: "7702", email: "john@example.com", title: "Buyer", isMainContact: true },
+      ],
     });
   });
 });
