@@ -64,15 +64,23 @@ const TEXT_FIELDS = [
   "paymentTermsCode",
 ] as const;
 
+/** A phone's digits, the way phones are compared ("+1 (555) 010-2000" is 15550102000); null for none. */
+function phoneKey(phone: string | null | undefined): string | null {
+  return phone?.replace(/\D/g, "") || null;
+}
+
 /** The fields given, checked and trimmed (blank: none); those left out are left out. */
 function customerData(input: CustomerFields) {
   const data: Partial<
-    Record<(typeof TEXT_FIELDS)[number] | "countryCode", string | null> & {
+    Record<(typeof TEXT_FIELDS)[number] | "countryCode" | "emailKey" | "phoneKey", string | null> & {
       taxExemptions: string[];
       paymentTermsDays: number | null;
     }
   > = {};
   for (const field of TEXT_FIELDS) if (input[field] !== undefined) data[field] = optionalText(input[field]);
+  // What findCustomerByEmailOrPhone looks up (exactly, by index).
+  if (data.email !== undefined) data.emailKey = data.email?.toLowerCase() ?? null;
+  if (data.phone !== undefined) data.phoneKey = phoneKey(data.phone);
   if (input.countryCode !== undefined)
     data.countryCode = optionalText(input.countryCode)?.toUpperCase() ?? null;
   if (input.taxExemptions !== undefined) data.taxExemptions = [...new Set(input.taxExemptions)].sort();
@@ -92,6 +100,8 @@ export async function createCustomer(db: Db | Tx, shopId: string, input: NewCust
   const fields = {
     email: null,
     phone: null,
+    emailKey: null,
+    phoneKey: null,
     address1: null,
     city: null,
     zip: null,
@@ -270,22 +280,21 @@ export async function findCustomerByEmailOrPhone(
   shopId: string,
   query: { email?: string | null; phone?: string | null },
 ): Promise<BoCustomer | null> {
-  const email = optionalText(query.email);
+  const email = optionalText(query.email)?.toLowerCase();
   if (email) {
     const found = await db.boCustomer.findFirst({
-      where: { shopId, isTemplate: false, email: { equals: email, mode: "insensitive" } },
+      where: { shopId, isTemplate: false, emailKey: email },
       orderBy: { no: "asc" },
     });
     if (found) return found;
   }
-  const digits = query.phone?.replace(/\D/g, "") ?? "";
+  const digits = phoneKey(query.phone);
   if (digits) {
-    const [row] = await db.$queryRaw<{ no: string }[]>`
-      select no from "BoCustomer"
-       where "shopId" = ${shopId}::uuid and not "isTemplate"
-         and regexp_replace(phone, '\\D', '', 'g') = ${digits}
-       order by no limit 1`;
-    if (row) return findCustomer(db, shopId, row.no);
+    const found = await db.boCustomer.findFirst({
+      where: { shopId, isTemplate: false, phoneKey: digits },
+      orderBy: { no: "asc" },
+    });
+    if (found) return found;
   }
   return null;
 }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCustomer, findCustomer, updateCustomer } from "../../app/backoffice/backoffice.server";
 import prisma from "../../app/db.server";
 import { runInForeground } from "../../app/jobs/foreground.server";
+import { customerImport } from "../../app/sync/customers/import.server";
 import { addCustomersToShopify } from "../../app/sync/customers/records.server";
 import { syncCustomersTask } from "../../app/sync/customers/task.server";
 import { orderShop } from "../support/order-shop";
@@ -124,6 +125,42 @@ describe("importing every Shopify customer", () => {
     );
   });
 
+  it("reads a large store's customers by one bulk query the first time, then by cursor", async () => {
+    const { shop, store } = await customersShop();
+    const ids = [];
+    for (let i = 0; i < 4; i++)
+      ids.push(
+        await shopifyCustomer(store, {
+          email: `bulk${i}@example.com`,
+          firstName: `Bulk${i}`,
+          lastName: "Buyer",
+          ...(i % 2 === 0 ? { addresses: [ADDRESS] } : {}),
+        }),
+      );
+    const bulkAbove = customerImport.bulkAbove;
+    customerImport.bulkAbove = 2;
+    try {
+      expect(await run(shop.domain)).toMatchObject({
+        status: "succeeded",
+        counts: { bulkQueries: 1, created: 4 },
+      });
+    } finally {
+      customerImport.bulkAbove = bulkAbove;
+    }
+    const links = await Promise.all(ids.map((id) => linkOf(shop.id, id)));
+    expect(links.map((link) => link.message)).toEqual([
+      "created from its default address",
+      "created without an address (it has none in Shopify)",
+      "created from its default address",
+      "created without an address (it has none in Shopify)",
+    ]);
+    expect(await findCustomer(prisma, shop.id, links[0]!.customerNo!)).toMatchObject({ city: "London" });
+    // The next run reads by cursor: nothing changed, nothing read whole.
+    const next = await run(shop.domain);
+    expect(next.counts).not.toHaveProperty("bulkQueries");
+    expect(next.counts).not.toHaveProperty("created");
+  });
+
   it("maps by the exact e-mail in any case, never by one that only partly matches", async () => {
     const { shop, store } = await customersShop();
     await createCustomer(prisma, shop.id, { no: "C-ADA", name: "Ada L.", email: "ADA@Example.com" });
@@ -221,7 +258,8 @@ describe("sending back-office customers to Shopify", () => {
     // A change in the back office is sent, and only that.
     await updateCustomer(prisma, shop.id, "C-100", { city: "Cambridge" });
     const third = await run(shop.domain);
-    expect(third).toMatchObject({ status: "succeeded", counts: { updated: 1 } });
+    // Only the address changed: one customerAddressUpdate, no customerUpdate.
+    expect(third).toMatchObject({ status: "succeeded", counts: { updated: 1, mutationRequests: 1 } });
     const again = await store.graphql<{ customer: { defaultAddress: { city: string } } }>(
       `query TestRead($id: ID!) { customer(id: $id) { defaultAddress { city } } }`,
       { id: record.shopifyId },

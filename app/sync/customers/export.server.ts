@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { findCustomer, type Customer } from "../../backoffice/backoffice.server";
 import { RecordError } from "../../errors.server";
-import type { ShopSettings, SyncRecord } from "../../generated/prisma/client";
+import type { ShopSettings, ShopifyCustomer, SyncRecord } from "../../generated/prisma/client";
 import type { SyncContext } from "../../jobs/sync-task.server";
 import type { AdminClient } from "../../shopify/admin-client.server";
 import { gid, numericId } from "../../shopify/ids.server";
@@ -136,7 +136,7 @@ async function exportOne(
     return "unchanged";
   }
   return shopifyGid
-    ? updateInShopify(ctx, client, record, customer, side, shopifyGid, hash)
+    ? updateInShopify(ctx, client, record, customer, side, shopifyGid, hash, row)
     : createInShopify(ctx, client, record, customer, side, hash);
 }
 
@@ -177,36 +177,114 @@ async function updateInShopify(
   side: ShopifySide,
   shopifyGid: string,
   hash: string,
+  row: ShopifyCustomer | null,
 ): Promise<RecordResult> {
-  const { customerUpdate } = await client.request(CUSTOMER_UPDATE, {
-    input: customerInputOf(side, shopifyGid),
-  });
-  if (!customerUpdate.customer) {
-    const errors = customerUpdate.userErrors;
-    const taken = takenReason(errors, side);
-    if (taken) {
-      await markSkipped(ctx.db, record, taken);
-      return { outcome: "skipped", count: "taken" };
+  // Only the part that differs from Shopify's as last known is written: an address change alone
+  // is one customerAddressUpdate.
+  const known = row && !row.deletedAt && row.contentHash ? sideOfRow(row) : null;
+  let node: CustomerNode | null = known && sameCustomer(known, side) ? nodeOfRow(row!, shopifyGid) : null;
+  if (!node) {
+    const { customerUpdate } = await client.request(CUSTOMER_UPDATE, {
+      input: customerInputOf(side, shopifyGid),
+    });
+    if (!customerUpdate.customer) {
+      const errors = customerUpdate.userErrors;
+      const taken = takenReason(errors, side);
+      if (taken) {
+        await markSkipped(ctx.db, record, taken);
+        return { outcome: "skipped", count: "taken" };
+      }
+      if (isGone(errors)) {
+        await ctx.db.shopifyCustomer.updateMany({
+          where: { shopId: ctx.shop.id, shopifyId: numericId(shopifyGid) },
+          data: { deletedAt: new Date(), syncState: "skipped", message: "deleted in Shopify" },
+        });
+        await ctx.db.syncRecord.update({
+          where: { id: record.id },
+          data: { shopifyId: null, sentHash: null },
+        });
+        await markSkipped(
+          ctx.db,
+          record,
+          "its Shopify customer was deleted in Shopify: Add to Shopify creates a new one",
+        );
+        return { outcome: "skipped", count: "deletedInShopify" };
+      }
+      throw new RecordError(`Shopify: ${messages(errors) || "the customer was not updated"}`);
     }
-    if (isGone(errors)) {
-      await ctx.db.shopifyCustomer.updateMany({
-        where: { shopId: ctx.shop.id, shopifyId: numericId(shopifyGid) },
-        data: { deletedAt: new Date(), syncState: "skipped", message: "deleted in Shopify" },
-      });
-      await ctx.db.syncRecord.update({ where: { id: record.id }, data: { shopifyId: null, sentHash: null } });
-      await markSkipped(
-        ctx.db,
-        { ...record },
-        "its Shopify customer was deleted in Shopify: Add to Shopify creates a new one",
-      );
-      return { outcome: "skipped", count: "deletedInShopify" };
-    }
-    throw new RecordError(`Shopify: ${messages(errors) || "the customer was not updated"}`);
+    node = customerUpdate.customer;
   }
-  const node = await writeAddress(ctx, client, customerUpdate.customer, side);
+  node = await writeAddress(ctx, client, node, side);
   await linkRow(ctx, customer.no, node, null);
   await markSent(ctx.db, record, { shopifyId: node.id, sentHash: hash });
   return { outcome: "sent", count: "updated" };
+}
+
+/** Shopify's side of a customer as its row last knew it. */
+function sideOfRow(row: ShopifyCustomer): ShopifySide {
+  const hasAddress = row.addressFrom !== null && row.addressFrom !== "none";
+  return {
+    firstName: row.firstName,
+    lastName: row.lastName,
+    email: row.email,
+    phone: row.phone,
+    address: hasAddress
+      ? {
+          company: row.company,
+          address1: row.address1,
+          address2: row.address2,
+          city: row.city,
+          zip: row.zip,
+          province: row.province,
+          countryCode: row.countryCode,
+          phone: null,
+        }
+      : null,
+  };
+}
+
+/** The customer as its row last knew it, in the shape Shopify answers (its address the default). */
+function nodeOfRow(row: ShopifyCustomer, id: string): CustomerNode {
+  const side = sideOfRow(row);
+  return {
+    id,
+    firstName: side.firstName,
+    lastName: side.lastName,
+    email: side.email,
+    phone: side.phone,
+    tags: row.tags,
+    updatedAt: (row.shopifyUpdatedAt ?? new Date()).toISOString(),
+    defaultAddress:
+      side.address && row.defaultAddressId && row.addressFrom === "default"
+        ? {
+            id: row.defaultAddressId,
+            firstName: side.firstName,
+            lastName: side.lastName,
+            company: side.address.company,
+            address1: side.address.address1,
+            address2: side.address.address2,
+            city: side.address.city,
+            zip: side.address.zip,
+            province: side.address.province,
+            provinceCode: side.address.province,
+            countryCodeV2: side.address.countryCode,
+            phone: null,
+          }
+        : null,
+    addressesV2: { nodes: [] },
+  };
+}
+
+const digitsOf = (value: string | null) => value?.replace(/\D/g, "") ?? "";
+
+/** Names, e-mail and phone the same (e-mail in any case, phone by its digits). */
+function sameCustomer(a: ShopifySide, b: ShopifySide): boolean {
+  return (
+    (a.firstName ?? "") === (b.firstName ?? "") &&
+    (a.lastName ?? "") === (b.lastName ?? "") &&
+    (a.email ?? "").toLowerCase() === (b.email ?? "").toLowerCase() &&
+    digitsOf(a.phone) === digitsOf(b.phone)
+  );
 }
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
@@ -258,6 +336,7 @@ async function linkRow(
     countryCode: side.address?.countryCode ?? null,
     tags: node.tags,
     addressFrom,
+    defaultAddressId: node.defaultAddress?.id ?? null,
     customerNo,
     syncState: "linked",
     contentHash: sideHash(side),

@@ -32,7 +32,7 @@ import {
   CUSTOMERS_COUNT,
   CUSTOMERS_PAGE,
   CUSTOMERS_PER_PAGE,
-  customersBulkQuery,
+  SYNC_CUSTOMERS_BULK,
   type AddressNode,
   type CustomerNode,
 } from "./operations.server";
@@ -129,6 +129,7 @@ function personal(side: ShopifySide, addressFrom: AddressFrom, node: CustomerNod
     countryCode: side.address?.countryCode ?? null,
     tags: node.tags,
     addressFrom,
+    defaultAddressId: node.defaultAddress?.id ?? null,
   };
 }
 
@@ -313,7 +314,7 @@ async function importByBulk(
   loop: RecordLoop<Read>,
 ): Promise<void> {
   ctx.log.info("every customer by bulk query");
-  const operation = await runBulkQuery(client, customersBulkQuery(""), { signal: ctx.signal });
+  const operation = await runBulkQuery(client, SYNC_CUSTOMERS_BULK, { signal: ctx.signal });
   ctx.count("bulkQueries");
   const total = Number(operation.rootObjectCount);
   const inFlight = new Set<Promise<void>>();

@@ -83,12 +83,17 @@ export const CUSTOMERS_BY_ID = operation<{ nodes: (CustomerNode | null)[] }, { i
 export const customersBulkQuery = (search: string) =>
   bulkQuery(
     "SyncCustomersBulk",
-    `{ customers(query: ${JSON.stringify(search)}) { edges { node {
-      id firstName lastName email phone tags updatedAt
-      defaultAddress { ${ADDRESS} }
-      addressesV2(first: 1) { edges { node { ${ADDRESS} } } }
-    } } } }`,
+    `query SyncCustomersBulk {
+      customers(query: ${JSON.stringify(search)}) { edges { node {
+        id firstName lastName email phone tags updatedAt
+        defaultAddress { ${ADDRESS} }
+        addressesV2 { edges { node { ${ADDRESS} } } }
+      } } }
+    }`,
   );
+
+/** The first run's bulk query (checked by the contract test). */
+export const SYNC_CUSTOMERS_BULK = customersBulkQuery("");
 
 export interface CustomerUserError {
   field: string[] | null;

@@ -1,5 +1,6 @@
 import { enqueueSync } from "../../jobs/enqueue.server";
 import { adminClientFor } from "../../shopify/admin-client.server";
+import { BULK_RUN_QUERY } from "../../shopify/operations.server";
 import { defineTask } from "../kit/manifest.server";
 import { exportCustomers } from "./export.server";
 import { customerFilterSpec } from "./filters.server";
@@ -45,8 +46,9 @@ export const syncCustomersTask = defineTask(
   async (ctx) => {
     const settings = await ctx.db.shopSettings.findUniqueOrThrow({ where: { shopId: ctx.shop.id } });
     const client = await adminClientFor(ctx.shop.domain, {
-      onCost: (_operation, cost, kind) => {
-        if (kind === "mutation") ctx.count("mutationRequests");
+      onCost: (operation, cost, kind) => {
+        // Starting a bulk query is a mutation in name only (counted as bulkQueries by the import).
+        if (kind === "mutation" && operation !== BULK_RUN_QUERY.name) ctx.count("mutationRequests");
         ctx.count("requestedPoints", cost.requestedQueryCost);
         ctx.count("actualPoints", cost.actualQueryCost ?? 0);
       },

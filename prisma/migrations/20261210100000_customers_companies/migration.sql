@@ -20,6 +20,7 @@ ALTER TABLE "ShopifyCustomer"
     ADD COLUMN "province" TEXT,
     ADD COLUMN "tags" TEXT[] DEFAULT ARRAY[]::TEXT[],
     ADD COLUMN "addressFrom" TEXT,
+    ADD COLUMN "defaultAddressId" TEXT,
     ADD COLUMN "syncState" TEXT NOT NULL DEFAULT '',
     ADD COLUMN "message" TEXT,
     ADD COLUMN "contentHash" TEXT,
@@ -108,7 +109,14 @@ ALTER TABLE "BoCustomer"
     ADD COLUMN "taxRegistrationNo" TEXT,
     ADD COLUMN "taxExemptions" TEXT[] DEFAULT ARRAY[]::TEXT[],
     ADD COLUMN "paymentTermsCode" TEXT,
-    ADD COLUMN "paymentTermsDays" INTEGER;
+    ADD COLUMN "paymentTermsDays" INTEGER,
+    ADD COLUMN "emailKey" TEXT,
+    ADD COLUMN "phoneKey" TEXT;
+-- A customer is found by its exact e-mail (any case) or its phone's digits through these.
+UPDATE "BoCustomer" SET "emailKey" = lower(btrim(email)),
+                        "phoneKey" = nullif(regexp_replace(coalesce(phone, ''), '\D', '', 'g'), '');
+CREATE INDEX "BoCustomer_shopId_emailKey_idx" ON "BoCustomer"("shopId", "emailKey");
+CREATE INDEX "BoCustomer_shopId_phoneKey_idx" ON "BoCustomer"("shopId", "phoneKey");
 
 CREATE TABLE "BoShipToAddress" (
     "shopId" UUID NOT NULL,
