@@ -67,7 +67,22 @@ export interface NewSalesDocument {
   presentment?: { currencyCode: string; amount: DecimalInput; amountIncludingTax: DecimalInput };
   shopifyOrderId?: bigint;
   shopifyOrderNo?: string;
-  shipTo?: { name?: string; address1?: string; city?: string; zip?: string; countryCode?: string };
+  /**
+   * Where the goods go. With `code`, one of the customer's ship-to addresses: it must exist, and
+   * its address fills the fields not given.
+   */
+  shipTo?: {
+    code?: string;
+    name?: string;
+    address1?: string;
+    city?: string;
+    zip?: string;
+    countryCode?: string;
+  };
+  /** The buyer's reference for the order, e.g. its purchase order number (External Document No.). */
+  externalDocumentNo?: string;
+  /** When payment is due; when absent, the order date plus the customer's payment terms days, if any. */
+  dueDate?: Date;
   release?: boolean;
   lines: NewSalesLine[];
 }
@@ -77,6 +92,7 @@ const DOCUMENT_TYPES: readonly string[] = ["order", "invoice"];
 export const HOLD_CODES = ["CANCELLED", "CHANGED"] as const;
 export type HoldCode = (typeof HOLD_CODES)[number];
 const LINE_TYPES: readonly string[] = ["item", "shipping", "comment"];
+const DAY_MS = 86_400_000;
 
 const withLines = { lines: { orderBy: { lineNo: "asc" } } } as const;
 
@@ -116,6 +132,12 @@ export async function createSalesDocument(
     throw new BackOfficeError(`unknown document type "${String(input.documentType)}"; use order or invoice`);
   if (!(input.orderDate instanceof Date) || Number.isNaN(input.orderDate.getTime()))
     throw new BackOfficeError("order date is not a valid date");
+  if (
+    input.dueDate !== undefined &&
+    (!(input.dueDate instanceof Date) || Number.isNaN(input.dueDate.getTime()))
+  )
+    throw new BackOfficeError("due date is not a valid date");
+  const shipToCode = optionalText(input.shipTo?.code)?.toUpperCase() ?? null;
   const currencyCode = requiredText(input.currencyCode, "currency code").toUpperCase();
   const customerNo = requiredText(input.customerNo, "customer no.");
   const { lines, amount, amountIncludingTax, presentment } = documentMoney(input);
@@ -136,6 +158,18 @@ export async function createSalesDocument(
     if (!customer) throw new BackOfficeError(`customer ${customerNo} does not exist`);
     if (customer.isTemplate)
       throw new BackOfficeError(`customer ${customerNo} is a template and cannot be sold to`);
+    const shipTo = shipToCode
+      ? await tx.boShipToAddress.findUnique({
+          where: { shopId_customerNo_code: { shopId, customerNo, code: shipToCode } },
+        })
+      : null;
+    if (shipToCode && !shipTo)
+      throw new BackOfficeError(`customer ${customerNo} has no ship-to address ${shipToCode}`);
+    const dueDate =
+      input.dueDate ??
+      (customer.paymentTermsDays === null
+        ? null
+        : new Date(input.orderDate.getTime() + customer.paymentTermsDays * DAY_MS));
     for (const line of lines) await validateLine(tx, shopId, line);
 
     const given = optionalText(input.no);
@@ -158,11 +192,15 @@ export async function createSalesDocument(
           currencyCode,
           shopifyOrderId: input.shopifyOrderId ?? null,
           shopifyOrderNo: optionalText(input.shopifyOrderNo),
-          shipToName: optionalText(input.shipTo?.name),
-          shipToAddress1: optionalText(input.shipTo?.address1),
-          shipToCity: optionalText(input.shipTo?.city),
-          shipToZip: optionalText(input.shipTo?.zip),
-          shipToCountry: optionalText(input.shipTo?.countryCode)?.toUpperCase() ?? null,
+          shipToCode,
+          shipToName: optionalText(input.shipTo?.name ?? shipTo?.name),
+          shipToAddress1: optionalText(input.shipTo?.address1 ?? shipTo?.address1),
+          shipToCity: optionalText(input.shipTo?.city ?? shipTo?.city),
+          shipToZip: optionalText(input.shipTo?.zip ?? shipTo?.zip),
+          shipToCountry:
+            optionalText(input.shipTo?.countryCode ?? shipTo?.countryCode)?.toUpperCase() ?? null,
+          externalDocumentNo: optionalText(input.externalDocumentNo),
+          dueDate,
           pricesIncludingTax: input.pricesIncludingTax === true,
           amount,
           amountIncludingTax,

@@ -158,7 +158,9 @@ describe("the app's Admin API operations", () => {
       const byId = cost(ORDERS_BY_ID.query, { ids: orderIds(orders) });
       const page = cost(ORDERS_PAGE.query, { first: orders, after: null, query: "status:open" });
       expect(byId).toBeLessThanOrEqual(page);
-      expect((count + 3 + byId) / orders).toBeLessThanOrEqual(40);
+      // The import's price and the stamps': one changed order alone comes to 41 since the page
+      // asks what kind of buyer placed each order (a point, for B2B orders).
+      expect((count + 3 + byId) / orders).toBeLessThanOrEqual(41);
     }
   });
 });

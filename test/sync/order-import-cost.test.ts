@@ -7,6 +7,7 @@ import { readFrom } from "../../app/sync/kit/incremental.server";
 import { syncOrdersTask } from "../../app/sync/orders/task.server";
 import { orderShop } from "../support/order-shop";
 import { startSimulator, type RunningSimulator } from "../support/simulator";
+import { createCompany, placeB2bOrder } from "./place-b2b-order";
 
 /**
  * What the order import spends of the shop's Admin API budget (the issue's target: at most 40
@@ -178,7 +179,7 @@ describe("an order import's Admin API points", () => {
     );
     const linePages = sent.filter((request) => request.operation === "SyncOrderLines");
     expect(linePages.map((request) => request.variables.first)).toEqual([5]);
-    // The page's 39 and 5 lines at about 3 points, not a page of 50 lines (153 points).
+    // The page's 40 and 5 lines at about 3 points, not a page of 50 lines (153 points).
     expect(counts(run).requestedPoints).toBeLessThanOrEqual(40 + 3 + 5 * 3);
   });
 
@@ -212,9 +213,27 @@ describe("an order import's Admin API points", () => {
     expect(operations()).toEqual(["SyncOrdersCount", "SyncOrdersPage", "SyncOrderCurrent"]);
     // The current figures of the lines up to the last edited one: two lines.
     expect(sent.find((request) => request.operation === "SyncOrderCurrent")?.variables.lines).toBe(2);
-    // The page's 39; the order's current totals and tax lines (9), its lines' connection (2) and
+    // The page's 40; the order's current totals and tax lines (9), its lines' connection (2) and
     // two lines' unit prices after discounts (3 each).
-    expect(counts(run).requestedPoints).toBeLessThanOrEqual(39 + 9 + 2 + 2 * 3);
+    expect(counts(run).requestedPoints).toBeLessThanOrEqual(40 + 9 + 2 + 2 * 3);
+  });
+
+  it("a B2B order costs one more request, for its company, location and payment due date", async () => {
+    const { shop, store, small } = await orderShop(simulator);
+    const acme = await createCompany(store, {
+      name: "Acme Supply",
+      location: "Ottawa depot",
+      email: "jo@acme.example",
+    });
+    await placeB2bOrder(store, acme, { variantId: small.id, quantity: 1, poNumber: "PO-1" });
+
+    const run = await sync(shop.domain);
+
+    expect(counts(run)).toMatchObject({ imported: 1 });
+    expect(operations()).toEqual(["SyncOrdersCount", "SyncOrdersPage", "SyncOrderPurchasing"]);
+    // The count and the page (40, as for any order), then the order (1), its purchasing entity
+    // (1) with company and location (2), and its payment terms (1) with one schedule (3).
+    expect(counts(run).requestedPoints).toBe(40 + 8);
   });
 
   it("a scheduled run fetches again an order whose status moved within the second it was read", async () => {

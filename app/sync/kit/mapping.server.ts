@@ -3,10 +3,15 @@
  * strategies the merchant chose (never guessed): the orders list shows it on the order, and a
  * person maps it or changes the settings. Retryable, since a mapping made meanwhile mends it.
  */
+export type MappingKind = "customer" | "company" | "product" | "setting";
+
 export class MappingError extends Error {
-  /** What is missing: a customer, a product's item, or a setting (gift card or tip item). */
-  readonly kind: "customer" | "product" | "setting";
-  constructor(kind: "customer" | "product" | "setting", message: string) {
+  /**
+   * What is missing: a customer, a B2B order's business customer (its company location's), a
+   * product's item, or a setting (gift card or tip item).
+   */
+  readonly kind: MappingKind;
+  constructor(kind: MappingKind, message: string) {
     super(message);
     this.kind = kind;
   }

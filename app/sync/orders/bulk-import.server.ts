@@ -12,7 +12,13 @@ import {
   tipLinesOf,
   type ImportResult,
 } from "./import.server";
-import type { AssignedLocationNode, OrderLineNode, OrderNode, ShippingLineNode } from "./operations.server";
+import type {
+  AssignedLocationNode,
+  OrderLineNode,
+  OrderNode,
+  PurchasingCompanyNode,
+  ShippingLineNode,
+} from "./operations.server";
 import type { OrderRead } from "./stage.server";
 
 /**
@@ -36,7 +42,13 @@ export const bulkImport = {
 type BulkOrderLine = OrderLineNode & {
   discountedUnitPriceAfterAllDiscountsSet?: { shopMoney: { amount: string } };
 };
-type BulkOrderNode = Omit<OrderNode, "lineItems" | "shippingLines" | "fulfillmentOrders"> & {
+type BulkOrderNode = Omit<
+  OrderNode,
+  "lineItems" | "shippingLines" | "fulfillmentOrders" | "purchasingEntity"
+> & {
+  purchasingEntity: PurchasingCompanyNode | { __typename: string } | null;
+  /** Its schedules are lines of their own (PaymentSchedule). */
+  paymentTerms: Record<string, unknown> | null;
   currentSubtotalPriceSet: { shopMoney: { amount: string } };
   currentShippingPriceSet: { shopMoney: { amount: string } };
   currentTotalTaxSet: { shopMoney: { amount: string }; presentmentMoney: { amount: string } };
@@ -48,10 +60,19 @@ const whole = { hasNextPage: false, endCursor: null };
 /**
  * The OrderRead of a bulk record, as the per-order path reads the same order (tips and where
  * the lines are fulfilled from aside: lineLocationsOf reads that from the node, as by pages).
+ * A B2B order's company, location and first payment schedule are in the record, where the
+ * per-order path reads them by ORDER_PURCHASING; only a B2B order's are taken, as there.
  */
 export function orderReadOf(record: BulkRecord): Omit<OrderRead, "tipLineIds" | "lineLocations"> {
-  const { currentSubtotalPriceSet, currentShippingPriceSet, currentTotalTaxSet, currentTaxLines, ...header } =
-    record.node as unknown as BulkOrderNode;
+  const {
+    currentSubtotalPriceSet,
+    currentShippingPriceSet,
+    currentTotalTaxSet,
+    currentTaxLines,
+    paymentTerms,
+    purchasingEntity,
+    ...header
+  } = record.node as unknown as BulkOrderNode;
   const withPrices = (record.children.get("LineItem") ?? []) as unknown as BulkOrderLine[];
   const lines: OrderLineNode[] = withPrices.map((line) => {
     const { discountedUnitPriceAfterAllDiscountsSet: _price, ...rest } = line;
@@ -60,8 +81,18 @@ export function orderReadOf(record: BulkRecord): Omit<OrderRead, "tipLineIds" | 
   const shippingLines = (record.children.get("ShippingLine") ?? []) as unknown as ShippingLineNode[];
   const fulfillmentOrders = (record.children.get("FulfillmentOrder") ??
     []) as unknown as AssignedLocationNode[];
+  const schedules = (record.children.get("PaymentSchedule") ?? []) as unknown as { dueAt: string | null }[];
+  const b2b: OrderRead["b2b"] =
+    purchasingEntity && "company" in purchasingEntity
+      ? {
+          company: purchasingEntity.company,
+          location: purchasingEntity.location,
+          paymentDueAt: paymentTerms ? (schedules[0]?.dueAt ?? null) : null,
+        }
+      : null;
   const node: OrderNode = {
     ...header,
+    purchasingEntity: purchasingEntity ? { __typename: purchasingEntity.__typename } : null,
     lineItems: { pageInfo: whole, nodes: lines },
     shippingLines: { pageInfo: whole, nodes: shippingLines },
     // As the page has them: the first, and whether there are more.
@@ -86,7 +117,7 @@ export function orderReadOf(record: BulkRecord): Omit<OrderRead, "tipLineIds" | 
       ),
     };
   }
-  return { node, lines, shippingLines, current };
+  return { node, lines, shippingLines, current, b2b };
 }
 
 /**

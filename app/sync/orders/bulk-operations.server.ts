@@ -10,7 +10,9 @@ import { LINE_FIELDS, ORDER_HEADER_FIELDS, SHIPPING_LINE_FIELDS } from "./operat
  * discounts. A fulfillment order's own lines would nest a third connection, more than a bulk
  * query takes: an order with more than one has them read as by pages (ORDER_FULFILLMENT_LINES).
  * A bulk query takes no variables, so the search is written into it. What a bulk query costs
- * does not depend on its fields.
+ * does not depend on its fields, so a B2B order's company, location and payment schedules come
+ * inline (the schedules as lines of their own: the fifth and last connection a bulk query may
+ * have), where the per-order path reads them by ORDER_PURCHASING.
  */
 export function ordersBulkQuery(search: string): BulkQuery {
   return bulkQuery(
@@ -20,6 +22,8 @@ export function ordersBulkQuery(search: string): BulkQuery {
         edges {
           node {
             ${ORDER_HEADER_FIELDS}
+            purchasingEntity { __typename ... on PurchasingCompany { company { id name } location { id name } } }
+            paymentTerms { paymentSchedules { edges { node { id dueAt } } } }
             currentSubtotalPriceSet { shopMoney { amount } }
             currentShippingPriceSet { shopMoney { amount } }
             currentTotalTaxSet { shopMoney { amount } presentmentMoney { amount } }

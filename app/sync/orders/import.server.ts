@@ -11,6 +11,7 @@ import {
   ORDER_FULFILLMENT_ORDERS_MAX_PAGE,
   ORDER_LINES,
   ORDER_LINES_MAX_PAGE,
+  ORDER_PURCHASING,
   ORDER_SHIPPING_LINES,
   ORDER_SHIPPING_LINES_MAX_PAGE,
   ORDER_TIP_LINES,
@@ -188,14 +189,31 @@ export async function lineLocationsOf(
   return locations;
 }
 
+/**
+ * A B2B order's company, location and payment due date (ORDER_PURCHASING), for the orders the
+ * page says a company placed; null for the others, at no cost.
+ */
+export async function purchasingOf(client: AdminClient, node: OrderNode): Promise<OrderRead["b2b"]> {
+  if (node.purchasingEntity?.__typename !== "PurchasingCompany") return null;
+  const { order } = await client.request(ORDER_PURCHASING, { id: node.id });
+  if (!order) throw new Error(`order ${node.name} is gone from Shopify`);
+  const entity = order.purchasingEntity;
+  if (!entity || !("company" in entity)) return null;
+  return {
+    company: entity.company,
+    location: entity.location,
+    paymentDueAt: order.paymentTerms?.paymentSchedules.nodes[0]?.dueAt ?? null,
+  };
+}
+
 export interface ImportResult {
   staged: bigint[];
 }
 
 /**
  * Reads the order whole (lines and shipping lines past the page's first ones, what remains
- * after edits and refunds, tips, where its lines are fulfilled from) and stages it; the outcome
- * under its count name.
+ * after edits and refunds, tips, where its lines are fulfilled from, a B2B order's company) and
+ * stages it; the outcome under its count name.
  */
 async function stageWhole(
   ctx: SyncContext<OrderFilters>,
@@ -214,6 +232,7 @@ async function stageWhole(
     current,
     tipLineIds,
     lineLocations: await lineLocationsOf(client, node, lines, tipLineIds),
+    b2b: await purchasingOf(client, node),
   };
   return stageRead(ctx, read, staged);
 }

@@ -2,7 +2,8 @@ import { operation } from "../../shopify/admin-client.server";
 
 /**
  * The order import's Admin API operations, priced for the budget of 40 requested points per
- * imported order (Business Central's connector spends about 140; an import of one order spends 39):
+ * imported order (Business Central's connector spends about 140; an import of one order spends 40,
+ * one B2B order 48):
  * - `ordersCount` first (1 point), so the page asks for exactly as many orders as changed:
  *   Shopify charges a connection by its `first`, not by what it returns;
  * - amounts in the shop's currency through the scalar Money fields (0 points each) rather
@@ -22,6 +23,10 @@ import { operation } from "../../shopify/admin-client.server";
  *   line there; only an order with more asks which line is in which (ORDER_FULFILLMENT_LINES).
  *   Closed ones that were merged or moved are left out (`displayable: true`). The shipment sync
  *   reads its own, as they stand when it ships.
+ * - B2B orders (a company location's purchasing entity): the page asks only what kind of buyer
+ *   placed the order (`purchasingEntity { __typename }`, 1 point) and its `poNumber` (free);
+ *   the company, location and first payment due date come by ORDER_PURCHASING (8 points) for
+ *   the B2B orders alone, so that the other orders pay one point for them rather than seven.
  * The scalar Money fields are deprecated in favour of the *Set fields; the operations are
  * validated against the 2026-07 schema in test/contract, so a version that drops them fails CI.
  */
@@ -47,7 +52,7 @@ export const SHIPPING_LINE_FIELDS = `
 export const ORDER_HEADER_FIELDS = `
   id name email phone createdAt updatedAt processedAt cancelledAt closedAt test edited
   displayFinancialStatus displayFulfillmentStatus currencyCode presentmentCurrencyCode
-  taxesIncluded sourceName tags paymentGatewayNames
+  taxesIncluded sourceName tags paymentGatewayNames poNumber
   subtotalPrice totalShippingPrice totalTax totalDiscounts totalPrice
   subtotalLineItemsQuantity currentSubtotalLineItemsQuantity
   currentTotalPriceSet { shopMoney { amount } presentmentMoney { amount } }
@@ -70,7 +75,15 @@ const FIRST_FULFILLMENT_ORDER = `
     pageInfo { hasNextPage } nodes { assignedLocation { location { id } } }
   }`;
 
-const ORDER_FIELDS = `${ORDER_HEADER_FIELDS}${FIRST_FULFILLMENT_ORDER}
+/**
+ * What kind of buyer placed the order: Order.purchasingEntity is the union `Customer |
+ * PurchasingCompany` (https://shopify.dev/docs/api/admin-graphql/2026-07/unions/PurchasingEntity);
+ * a PurchasingCompany is a B2B order, whose company and location ORDER_PURCHASING reads.
+ */
+const PURCHASING_KIND = `
+  purchasingEntity { __typename }`;
+
+const ORDER_FIELDS = `${ORDER_HEADER_FIELDS}${PURCHASING_KIND}${FIRST_FULFILLMENT_ORDER}
   lineItems(first: ${ORDER_LINES_PER_PAGE}) { pageInfo { hasNextPage endCursor } nodes { ${LINE_FIELDS} } }
   shippingLines(first: ${ORDER_SHIPPING_LINES_PER_PAGE}) {
     pageInfo { hasNextPage endCursor } nodes { ${SHIPPING_LINE_FIELDS} }
@@ -153,6 +166,10 @@ export interface OrderNode {
   sourceName: string | null;
   tags: string[];
   paymentGatewayNames: string[];
+  /** The buyer's purchase order number (Order.poNumber): a B2B order's, mostly. */
+  poNumber: string | null;
+  /** The kind of buyer (PURCHASING_KIND): "PurchasingCompany" for a B2B order. */
+  purchasingEntity: { __typename: string } | null;
   subtotalPrice: string;
   totalShippingPrice: string;
   totalTax: string;
@@ -399,4 +416,38 @@ export const ORDER_FULFILLMENT_LINES = operation<
     }
   }`,
   { largest: { first: ORDER_FULFILLMENT_ORDERS_MAX_PAGE, lines: ORDER_LINES_MAX_PAGE } },
+);
+
+/** Order.purchasingEntity of a B2B order: its company and the location it bought for. */
+export interface PurchasingCompanyNode {
+  __typename: "PurchasingCompany";
+  company: { id: string; name: string };
+  location: { id: string; name: string };
+}
+
+/**
+ * A B2B order's company and location, and when its payment is due (the first of its payment
+ * terms' schedules; null for terms without a due date, such as due on fulfillment): read only
+ * for the orders the page says a company placed. PurchasingCompany is
+ * { company: Company!, location: CompanyLocation!, contact }, PaymentTerms.paymentSchedules a
+ * connection of PaymentSchedule { dueAt } (admin-graphql 2026-07, objects/PurchasingCompany and
+ * objects/PaymentTerms). 8 points: the order, the union, company, location, the terms, and a
+ * connection of one schedule.
+ */
+export const ORDER_PURCHASING = operation<
+  {
+    order: {
+      purchasingEntity: PurchasingCompanyNode | { __typename: string } | null;
+      paymentTerms: { paymentSchedules: { nodes: { dueAt: string | null }[] } } | null;
+    } | null;
+  },
+  { id: string }
+>(
+  "SyncOrderPurchasing",
+  `query SyncOrderPurchasing($id: ID!) {
+    order(id: $id) {
+      purchasingEntity { __typename ... on PurchasingCompany { company { id name } location { id name } } }
+      paymentTerms { paymentSchedules(first: 1) { nodes { dueAt } } }
+    }
+  }`,
 );

@@ -5,11 +5,12 @@ import {
   releaseSalesOrder,
   type NewSalesDocument,
 } from "../../backoffice/backoffice.server";
-import type { ShopSettings, ShopifyOrder } from "../../generated/prisma/client";
+import type { Shop, ShopSettings, ShopifyOrder } from "../../generated/prisma/client";
 import { Prisma } from "../../generated/prisma/client";
 import { forEachRecord, type RecordSummary } from "../kit/records.server";
 import type { RunScope } from "../kit/scope.server";
 import { documentAmounts, totalMismatch } from "./amounts.server";
+import { mapCompany, type CompanyRun } from "./b2b.server";
 import type { OrderFilters } from "./filters.server";
 import { mapCustomer } from "../customers/mapping.server";
 import { MappingError } from "../kit/mapping.server";
@@ -72,11 +73,12 @@ export async function processOrders(scope: RunScope<OrderFilters>): Promise<Reco
   });
   const selected = candidates.filter((order) => matchesFilters(order, scope.filters));
   if (candidates.length > selected.length) scope.count("skipped", candidates.length - selected.length);
+  const run: CompanyRun = { companiesQueued: false };
   return forEachRecord(scope, selected, {
     label: (order) => order.name,
     total: selected.length,
     handle: async (order) => {
-      await processOne(db, settings, order);
+      await processOne(db, settings, shop, order, run);
       return { outcome: "sent", count: "processed" };
     },
     onFailure: async (order, message) => {
@@ -189,7 +191,13 @@ export async function documentLines(
   };
 }
 
-async function processOne(db: Db, settings: ShopSettings, order: ShopifyOrder): Promise<void> {
+async function processOne(
+  db: Db,
+  settings: ShopSettings,
+  shop: Shop,
+  order: ShopifyOrder,
+  run: CompanyRun,
+): Promise<void> {
   const parts = await stagedParts(db, order.id);
   const { lines, shippingLines } = parts;
   // Mapping first, outside the document's transaction: what it learns (unmapped variants,
@@ -198,7 +206,10 @@ async function processOne(db: Db, settings: ShopSettings, order: ShopifyOrder): 
   const documentMoney = documentAmounts(order, lines, shippingLines);
   const mismatch = totalMismatch(order, documentMoney);
   if (mismatch) throw new AmountMismatchError(mismatch);
-  const customer = await mapCustomer(db, settings, order);
+  // A B2B order goes to its company location's business customer; any other order (null) is
+  // mapped by its customer.
+  const company = await mapCompany(db, settings, shop, order, run);
+  const customer = company ?? (await mapCustomer(db, settings, order));
   const content = await documentLines(db, settings, order, parts);
   const documentType =
     settings.createInvoicesForFulfilled && order.fulfillmentStatus === "FULFILLED" ? "invoice" : "order";
@@ -219,15 +230,19 @@ async function processOne(db: Db, settings: ShopSettings, order: ShopifyOrder): 
         ...content,
         shopifyOrderId: order.shopifyId,
         shopifyOrderNo: order.name,
-        shipTo: shipTo
-          ? {
-              name: shipTo.name ?? undefined,
-              address1: shipTo.address1 ?? undefined,
-              city: shipTo.city ?? undefined,
-              zip: shipTo.zip ?? undefined,
-              countryCode: shipTo.countryCodeV2 ?? undefined,
-            }
-          : undefined,
+        externalDocumentNo: order.poNumber ?? undefined,
+        dueDate: order.paymentDueAt ?? undefined,
+        shipTo: company?.shipToCode
+          ? { code: company.shipToCode }
+          : shipTo
+            ? {
+                name: shipTo.name ?? undefined,
+                address1: shipTo.address1 ?? undefined,
+                city: shipTo.city ?? undefined,
+                zip: shipTo.zip ?? undefined,
+                countryCode: shipTo.countryCodeV2 ?? undefined,
+              }
+            : undefined,
         release: false,
       });
     } catch (error) {

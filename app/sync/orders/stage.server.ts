@@ -3,6 +3,7 @@ import { setSalesDocumentHold, type HoldCode } from "../../backoffice/backoffice
 import type { Tx } from "../../db.server";
 import { Prisma, type ShopifyOrder } from "../../generated/prisma/client";
 import { numericId } from "../../shopify/ids.server";
+import { recordOrderCompany } from "./b2b.server";
 import type {
   AddressNode,
   OrderCurrentNode,
@@ -20,6 +21,16 @@ import type {
  * instead.
  */
 
+/**
+ * A B2B order's buyer as Shopify states it (Order.purchasingEntity's company and location, as
+ * GIDs with their names) and the due date of the first of its payment terms' schedules.
+ */
+export interface B2bRead {
+  company: { id: string; name: string };
+  location: { id: string; name: string };
+  paymentDueAt: string | null;
+}
+
 /** An order as read: the page's node, its lines and shipping lines in full, and ORDER_CURRENT when read. */
 export interface OrderRead {
   node: OrderNode;
@@ -30,6 +41,8 @@ export interface OrderRead {
   tipLineIds: Set<string>;
   /** The Shopify location each line is fulfilled from, by line id (lines without one absent). */
   lineLocations: Map<string, bigint>;
+  /** A B2B order's company, location and payment due date (null for any other order). */
+  b2b: B2bRead | null;
 }
 
 const money = (value: string | null | undefined) => new Prisma.Decimal(value ?? "0");
@@ -224,7 +237,7 @@ export function stagedIsCurrent(staged: StagedStamp, stamp: Omit<OrderStampNode,
 }
 
 export async function stageOrder(tx: Tx, shopId: string, read: OrderRead): Promise<StageOutcome> {
-  const { node, lines, current } = read;
+  const { node, lines, current, b2b } = read;
   const shopifyId = numericId(node.id);
   const updatedAt = new Date(node.updatedAt);
   const existing = await tx.shopifyOrder.findUnique({ where: { shopId_shopifyId: { shopId, shopifyId } } });
@@ -235,6 +248,10 @@ export async function stageOrder(tx: Tx, shopId: string, read: OrderRead): Promi
     email: node.email,
     phone: node.phone,
     customerShopifyId: node.customer ? numericId(node.customer.id) : null,
+    companyShopifyId: b2b ? numericId(b2b.company.id) : null,
+    companyLocationShopifyId: b2b ? numericId(b2b.location.id) : null,
+    poNumber: node.poNumber,
+    paymentDueAt: b2b?.paymentDueAt ? new Date(b2b.paymentDueAt) : null,
     currencyCode: node.currencyCode,
     sourceName: node.sourceName,
     tags: node.tags,
@@ -286,6 +303,7 @@ export async function stageOrder(tx: Tx, shopId: string, read: OrderRead): Promi
     hold = { changes, confirmed };
   }
 
+  if (b2b) await recordOrderCompany(tx, shopId, b2b);
   const order = await tx.shopifyOrder.upsert({
     where: { shopId_shopifyId: { shopId, shopifyId } },
     create: { id: randomUUID(), shopId, shopifyId, ...header },
