@@ -201,4 +201,100 @@ describe("the settings page", () => {
     expect(a.allowBackgroundSyncs).toBe(false);
     expect(b.allowBackgroundSyncs).toBe(true);
   });
+
+  it("saves the customer and company rules, per-country lines included, and refuses a wrong line by its number", async () => {
+    const shop = await installedShop();
+    const template = await createCustomer(prisma, shop.id, {
+      no: "TPL-DE",
+      name: "German template",
+      isTemplate: true,
+    });
+    const walkIn = await createCustomer(prisma, shop.id, { no: "C-DE", name: "Laufkundschaft" });
+    const business = await createCustomer(prisma, shop.id, {
+      no: "B2B-TPL",
+      name: "Business template",
+      isTemplate: true,
+    });
+    const countries = JSON.stringify([
+      { countryCode: "de", templateNo: template.no, defaultCustomerNo: walkIn.no },
+    ]);
+    const saved = await callRoute(
+      action,
+      adminRequest(
+        shop.domain,
+        "/app/settings",
+        form({
+          customerImport: "all",
+          customerUpdates: "from_shopify",
+          customerNameFrom: "last_first",
+          countryCustomers: countries,
+          companyImport: "all",
+          companyMapping: "tax_id",
+          companyAutoCreate: "on",
+          companyTemplateNo: business.no,
+          companyLocationsAs: "customer",
+          companyUpdates: "to_shopify",
+        }),
+      ),
+    );
+    expect(statusOf(saved)).toBe(200);
+    expect(await prisma.shopSettings.findUniqueOrThrow({ where: { shopId: shop.id } })).toMatchObject({
+      customerImport: "all",
+      customerUpdates: "from_shopify",
+      customerNameFrom: "last_first",
+      countryCustomers: [{ countryCode: "DE", templateNo: "TPL-DE", defaultCustomerNo: "C-DE" }],
+      companyImport: "all",
+      companyMapping: "tax_id",
+      companyAutoCreate: true,
+      companyTemplateNo: "B2B-TPL",
+      companyLocationsAs: "customer",
+      companyUpdates: "to_shopify",
+    });
+
+    const before = await prisma.shopSettings.findUniqueOrThrow({ where: { shopId: shop.id } });
+    const refusals: [Record<string, string>, string, string][] = [
+      [
+        { countryCustomers: JSON.stringify([{ countryCode: "FR", templateNo: walkIn.no }]) },
+        "countryCustomers",
+        "line 1 (FR): customer C-DE is not a template",
+      ],
+      [
+        {
+          countryCustomers: JSON.stringify([
+            { countryCode: "DE", defaultCustomerNo: walkIn.no },
+            { countryCode: "de", defaultCustomerNo: walkIn.no },
+          ]),
+        },
+        "countryCustomers",
+        "line 2 (DE): DE is on an earlier line already",
+      ],
+      [
+        { countryCustomers: JSON.stringify([{ countryCode: "Germany", defaultCustomerNo: walkIn.no }]) },
+        "countryCustomers",
+        "line 1: a country is its two-letter code (DE, FR, US)",
+      ],
+      [
+        { customerImport: "none", customerAutoCreate: "on" },
+        "customerAutoCreate",
+        "customers are created only when they are imported (with orders or all)",
+      ],
+      [
+        { companyMapping: "default" },
+        "defaultCompanyCustomerNo",
+        "the default company strategy needs a default business customer",
+      ],
+      [
+        { companyAutoCreate: "on", companyTemplateNo: walkIn.no },
+        "companyTemplateNo",
+        "customer C-DE is not a template",
+      ],
+    ];
+    for (const [fields, field, message] of refusals) {
+      const result = await callRoute(action, adminRequest(shop.domain, "/app/settings", form(fields)));
+      expect(statusOf(result), field).toBe(400);
+      const answer = await dataOf<{ errors: Record<string, string> }>(result);
+      expect(answer.errors[field], JSON.stringify(fields)).toBe(message);
+      expect(await prisma.shopSettings.findUniqueOrThrow({ where: { shopId: shop.id } })).toEqual(before);
+    }
+  });
 });
