@@ -180,91 +180,98 @@ row(
 row("(b) unchanged: points requested", String(second.counts.requestedPoints ?? 0));
 row("(b) unchanged: wall time", `${second.seconds.toFixed(1)} s`);
 
-// ---- (c) back-office changes sent to Shopify through the doorbell.
-await prisma.shopSettings.update({ where: { shopId: shop.shopId }, data: { customerUpdates: "to_shopify" } });
-const toChange = await prisma.shopifyCustomer.findMany({
-  where: { shopId: shop.shopId, customerNo: { not: null } },
-  orderBy: { shopifyId: "asc" },
-  take: CHANGED,
-  select: { customerNo: true, shopifyId: true },
-});
-const sinceC = new Date();
-const startedC = Date.now();
-for (const [i, each] of toChange.entries())
-  await updateCustomer(prisma, shop.shopId, each.customerNo!, { city: `Kanata ${i}` });
-for (;;) {
-  const pending = await prisma.syncRecord.count({
-    where: { shopId: shop.shopId, task: CUSTOMER_TASK, state: { in: ["pending", "error"] } },
+// ---- (c) back-office changes sent to Shopify through the doorbell (--changed 0 skips it).
+if (CHANGED > 0) {
+  await prisma.shopSettings.update({
+    where: { shopId: shop.shopId },
+    data: { customerUpdates: "to_shopify" },
   });
-  const runs = await prisma.syncRun.count({
-    where: { shopId: shop.shopId, task: CUSTOMER_TASK, status: { in: ["queued", "running"] } },
+  const toChange = await prisma.shopifyCustomer.findMany({
+    where: { shopId: shop.shopId, customerNo: { not: null } },
+    orderBy: { shopifyId: "asc" },
+    take: CHANGED,
+    select: { customerNo: true, shopifyId: true },
   });
-  const started = await prisma.syncRun.count({
-    where: { shopId: shop.shopId, task: CUSTOMER_TASK, queuedAt: { gte: sinceC } },
-  });
-  if (pending === 0 && runs === 0 && started > 0) break;
-  await sleep(200);
-}
-const secondsC = (Date.now() - startedC) / 1000;
-const { ended: endedC, counts: countsC } = await endedSince(sinceC);
-const sentRight = toChange.filter((each, i) => {
-  const customer = state.customers.get(Number(each.shopifyId));
-  const address = customer?.addresses.find((a) => a.id === customer.defaultAddressId);
-  return address?.city === `Kanata ${i}`;
-}).length;
-out(
-  `(c) ${toChange.length} back-office customers changed, sent by the doorbell: ${secondsC.toFixed(1)} s, ${countsC.mutationRequests ?? 0} mutation requests, ${countsC.requestedPoints ?? 0} points requested (${endedC.length} runs); ${sentRight} right in Shopify afterwards`,
-);
-out(`    ${JSON.stringify(countsC)}`);
-row("(c) export of changed customers: wall time", `${secondsC.toFixed(1)} s`);
-row("(c) export: mutation requests", String(countsC.mutationRequests ?? 0));
-row(
-  "(c) export: right in Shopify",
-  `${sentRight} / ${toChange.length}`,
-  "all",
-  sentRight === toChange.length,
-);
-
-// ---- (d) Shopify → back office latency, through the webhook.
-await prisma.shopSettings.update({
-  where: { shopId: shop.shopId },
-  data: { customerUpdates: "from_shopify" },
-});
-const edited = await prisma.shopifyCustomer.findMany({
-  where: { shopId: shop.shopId, customerNo: { not: null } },
-  orderBy: { shopifyId: "desc" },
-  take: EDITS,
-  select: { customerNo: true, shopifyId: true },
-});
-const latencies: number[] = [];
-for (const [i, each] of edited.entries()) {
-  const lastName = `Edited${i}`;
-  const at = Date.now();
-  await graphqlInProcess(
-    simulator,
-    shop.domain,
-    `mutation BenchEdit($input: CustomerInput!) { customerUpdate(input: $input) { userErrors { message } } }`,
-    { input: { id: `gid://shopify/Customer/${each.shopifyId}`, lastName } },
-  );
+  const sinceC = new Date();
+  const startedC = Date.now();
+  for (const [i, each] of toChange.entries())
+    await updateCustomer(prisma, shop.shopId, each.customerNo!, { city: `Kanata ${i}` });
   for (;;) {
-    const customer = await prisma.boCustomer.findUnique({
-      where: { shopId_no: { shopId: shop.shopId, no: each.customerNo! } },
-      select: { name: true },
+    const pending = await prisma.syncRecord.count({
+      where: { shopId: shop.shopId, task: CUSTOMER_TASK, state: { in: ["pending", "error"] } },
     });
-    if (customer?.name.includes(lastName)) break;
-    if (Date.now() - at > 30_000) throw new Error(`customer ${each.customerNo} not updated within 30 s`);
-    await sleep(10);
+    const runs = await prisma.syncRun.count({
+      where: { shopId: shop.shopId, task: CUSTOMER_TASK, status: { in: ["queued", "running"] } },
+    });
+    const started = await prisma.syncRun.count({
+      where: { shopId: shop.shopId, task: CUSTOMER_TASK, queuedAt: { gte: sinceC } },
+    });
+    if (pending === 0 && runs === 0 && started > 0) break;
+    await sleep(200);
   }
-  latencies.push(Date.now() - at);
-  await sleep(200);
+  const secondsC = (Date.now() - startedC) / 1000;
+  const { ended: endedC, counts: countsC } = await endedSince(sinceC);
+  const sentRight = toChange.filter((each, i) => {
+    const customer = state.customers.get(Number(each.shopifyId));
+    const address = customer?.addresses.find((a) => a.id === customer.defaultAddressId);
+    return address?.city === `Kanata ${i}`;
+  }).length;
+  out(
+    `(c) ${toChange.length} back-office customers changed, sent by the doorbell: ${secondsC.toFixed(1)} s, ${countsC.mutationRequests ?? 0} mutation requests, ${countsC.requestedPoints ?? 0} points requested (${endedC.length} runs); ${sentRight} right in Shopify afterwards`,
+  );
+  out(`    ${JSON.stringify(countsC)}`);
+  row("(c) export of changed customers: wall time", `${secondsC.toFixed(1)} s`);
+  row("(c) export: mutation requests", String(countsC.mutationRequests ?? 0));
+  row(
+    "(c) export: right in Shopify",
+    `${sentRight} / ${toChange.length}`,
+    "all",
+    sentRight === toChange.length,
+  );
 }
-latencies.sort((a, b) => a - b);
-const pct = (p: number) =>
-  latencies[Math.min(latencies.length - 1, Math.max(0, Math.ceil((p / 100) * latencies.length) - 1))]!;
-out(
-  `(d) ${EDITS} customers changed in Shopify → back office: p50 ${pct(50)} ms, p95 ${pct(95)} ms, max ${latencies.at(-1)} ms`,
-);
-row("(d) Shopify change → back office: p95", `${pct(95)} ms`, "< 2000 ms", pct(95) < 2000);
+
+// ---- (d) Shopify → back office latency, through the webhook (--edits 0 skips it).
+if (EDITS > 0) {
+  await prisma.shopSettings.update({
+    where: { shopId: shop.shopId },
+    data: { customerUpdates: "from_shopify" },
+  });
+  const edited = await prisma.shopifyCustomer.findMany({
+    where: { shopId: shop.shopId, customerNo: { not: null } },
+    orderBy: { shopifyId: "desc" },
+    take: EDITS,
+    select: { customerNo: true, shopifyId: true },
+  });
+  const latencies: number[] = [];
+  for (const [i, each] of edited.entries()) {
+    const lastName = `Edited${i}`;
+    const at = Date.now();
+    await graphqlInProcess(
+      simulator,
+      shop.domain,
+      `mutation BenchEdit($input: CustomerInput!) { customerUpdate(input: $input) { userErrors { message } } }`,
+      { input: { id: `gid://shopify/Customer/${each.shopifyId}`, lastName } },
+    );
+    for (;;) {
+      const customer = await prisma.boCustomer.findUnique({
+        where: { shopId_no: { shopId: shop.shopId, no: each.customerNo! } },
+        select: { name: true },
+      });
+      if (customer?.name.includes(lastName)) break;
+      if (Date.now() - at > 30_000) throw new Error(`customer ${each.customerNo} not updated within 30 s`);
+      await sleep(10);
+    }
+    latencies.push(Date.now() - at);
+    await sleep(200);
+  }
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) =>
+    latencies[Math.min(latencies.length - 1, Math.max(0, Math.ceil((p / 100) * latencies.length) - 1))]!;
+  out(
+    `(d) ${EDITS} customers changed in Shopify → back office: p50 ${pct(50)} ms, p95 ${pct(95)} ms, max ${latencies.at(-1)} ms`,
+  );
+  row("(d) Shopify change → back office: p95", `${pct(95)} ms`, "< 2000 ms", pct(95) < 2000);
+}
 
 await stopProcess(worker);
 await app.stop();

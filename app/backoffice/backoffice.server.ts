@@ -50,6 +50,7 @@ export {
   type SkuStrategy,
 } from "./items.server";
 export { findItemNos, type ItemSearch } from "./item-search.server";
+export { findCustomerPage, type CustomerSearch } from "./customer-search.server";
 export {
   adjustStock,
   ensureLocation,
@@ -64,7 +65,10 @@ export {
 } from "./stock.server";
 export {
   createCustomer,
+  createCustomers,
   customerChoices,
+  customersByEmailOrPhone,
+  phoneKeyOf,
   findCustomer,
   findCustomerByAddress,
   findCustomerByEmailOrPhone,

@@ -1,9 +1,9 @@
 import type { Db, Tx } from "../db.server";
 import type { BoCustomer, BoShipToAddress } from "../generated/prisma/client";
-import { recordChange } from "./changes.server";
+import { recordChange, recordChanges } from "./changes.server";
 import { BackOfficeError } from "./errors.server";
 import { inTransaction, isUniqueViolation, optionalText, requiredText } from "./internal.server";
-import { nextNo } from "./numbers.server";
+import { nextNo, nextNos } from "./numbers.server";
 
 /**
  * Customers, and the lookups that find the customer of a Shopify order. Every customer created
@@ -133,6 +133,102 @@ export async function createCustomer(db: Db | Tx, shopId: string, input: NewCust
       throw error;
     }
   });
+}
+
+/**
+ * Creates these customers together, numbered from the CUST series in their order (an import of
+ * many at once: a handful of statements, however many customers). Each is made as
+ * createCustomer makes one, without a number of its own; all or none.
+ */
+export async function createCustomers(
+  db: Db | Tx,
+  shopId: string,
+  inputs: Omit<NewCustomer, "no" | "isTemplate">[],
+): Promise<BoCustomer[]> {
+  if (inputs.length === 0) return [];
+  const rows = inputs.map((input) => ({
+    name: requiredText(input.name, "customer name"),
+    templateNo: optionalText(input.templateNo),
+    fields: {
+      email: null,
+      phone: null,
+      emailKey: null,
+      phoneKey: null,
+      address1: null,
+      city: null,
+      zip: null,
+      countryCode: null,
+      paymentTermsCode: null,
+      paymentTermsDays: null,
+      ...customerData(input),
+    } as Record<string, unknown>,
+  }));
+  return inTransaction(db, async (tx) => {
+    const templateNos = [...new Set(rows.flatMap((row) => (row.templateNo ? [row.templateNo] : [])))];
+    const templates = new Map(
+      (await tx.boCustomer.findMany({ where: { shopId, no: { in: templateNos } } })).map((t) => [t.no, t]),
+    );
+    for (const no of templateNos) {
+      const template = templates.get(no);
+      if (!template) throw new BackOfficeError(`customer template ${no} does not exist`);
+      if (!template.isTemplate) throw new BackOfficeError(`customer ${no} is not a template`);
+    }
+    const numbers = await nextNos(tx, shopId, "CUST", rows.length);
+    const data = rows.map((row, i) => {
+      const template = row.templateNo ? templates.get(row.templateNo) : undefined;
+      if (template) for (const field of COPIED_FROM_TEMPLATE) row.fields[field] ??= template[field];
+      return { shopId, no: numbers[i]!, name: row.name, ...row.fields, isTemplate: false } as BoCustomer;
+    });
+    try {
+      const created = await tx.boCustomer.createManyAndReturn({ data });
+      await recordChanges(tx, shopId, "customer", numbers);
+      const byNo = new Map(created.map((customer) => [customer.no, customer]));
+      return numbers.map((no) => byNo.get(no)!);
+    } catch (error) {
+      if (isUniqueViolation(error))
+        throw new BackOfficeError(`customers ${numbers[0]} to ${numbers.at(-1)} are taken already`);
+      throw error;
+    }
+  });
+}
+
+/** The customers (not templates) with these e-mails (any case) or phones (by digits). */
+export async function customersByEmailOrPhone(
+  db: Db | Tx,
+  shopId: string,
+  query: { emails: string[]; phones: string[] },
+): Promise<{ byEmail: Map<string, BoCustomer>; byPhone: Map<string, BoCustomer> }> {
+  const emails = [...new Set(query.emails.map((email) => email.trim().toLowerCase()).filter(Boolean))];
+  const phones = [
+    ...new Set(query.phones.map((phone) => phoneKey(phone)).filter((p): p is string => p !== null)),
+  ];
+  const found =
+    emails.length + phones.length === 0
+      ? []
+      : await db.boCustomer.findMany({
+          where: {
+            shopId,
+            isTemplate: false,
+            OR: [
+              ...(emails.length > 0 ? [{ emailKey: { in: emails } }] : []),
+              ...(phones.length > 0 ? [{ phoneKey: { in: phones } }] : []),
+            ],
+          },
+          orderBy: { no: "asc" },
+        });
+  const byEmail = new Map<string, BoCustomer>();
+  const byPhone = new Map<string, BoCustomer>();
+  // The lowest number wins, as findCustomerByEmailOrPhone's does.
+  for (const customer of found) {
+    if (customer.emailKey && !byEmail.has(customer.emailKey)) byEmail.set(customer.emailKey, customer);
+    if (customer.phoneKey && !byPhone.has(customer.phoneKey)) byPhone.set(customer.phoneKey, customer);
+  }
+  return { byEmail, byPhone };
+}
+
+/** The key a phone is compared by (its digits), for callers holding customersByEmailOrPhone's maps. */
+export function phoneKeyOf(phone: string | null | undefined): string | null {
+  return phoneKey(phone);
 }
 
 /**

@@ -9,6 +9,7 @@ import {
   findCustomerByEmailOrPhone,
   postOpeningStock,
   stockAt,
+  updateCustomer,
 } from "../../app/backoffice/backoffice.server";
 import prisma from "../../app/db.server";
 import { installedShop } from "../support/shops";
@@ -108,10 +109,7 @@ describe("when the customer of an order is looked up", () => {
 
   it("never finds a template and finds nothing for unknown details", async () => {
     const shop = await customers();
-    await prisma.boCustomer.update({
-      where: { shopId_no: { shopId: shop.id, no: "C1" } },
-      data: { email: "other@example.com" },
-    });
+    await updateCustomer(prisma, shop.id, "C1", { email: "other@example.com" });
     expect(await findCustomerByEmailOrPhone(prisma, shop.id, { email: "ada@example.com" })).toBeNull();
     expect(await findCustomerByEmailOrPhone(prisma, shop.id, { phone: "0000" })).toBeNull();
     expect(await findCustomerByEmailOrPhone(prisma, shop.id, {})).toBeNull();

@@ -1,13 +1,17 @@
 import { randomUUID } from "node:crypto";
 import {
   createCustomer,
+  createCustomers,
+  customersByEmailOrPhone,
   findCustomer,
   findCustomerByAddress,
   findCustomerByEmailOrPhone,
+  phoneKeyOf,
   updateCustomer,
+  type Customer,
 } from "../../backoffice/backoffice.server";
 import type { Db, Tx } from "../../db.server";
-import type { ShopSettings, ShopifyCustomer } from "../../generated/prisma/client";
+import type { Prisma, ShopSettings, ShopifyCustomer } from "../../generated/prisma/client";
 import type { SyncContext } from "../../jobs/sync-task.server";
 import type { AdminClient } from "../../shopify/admin-client.server";
 import { bulkRecords, runBulkQuery, type BulkRecord } from "../../shopify/bulk.server";
@@ -143,14 +147,128 @@ async function recordShopifyHas(
 ) {
   const customer = await findCustomer(tx, run.shopId, customerNo);
   if (!customer) return;
+  await markImported(tx, run.shopId, customerNo, node.id, exportHash(run, customer, side));
+}
+
+/** The hash of what the export would send of this back-office customer now. */
+function exportHash(run: ImportRun, customer: Customer, side: ShopifySide): string {
   const ours = sideOfBackOffice(customer, run.settings.customerNameFrom, side);
-  await markImported(
-    tx,
-    run.shopId,
-    customerNo,
-    node.id,
-    contentHash({ customer: customerInputOf(ours), address: addressInputOf(ours) }),
+  return contentHash({ customer: customerInputOf(ours), address: addressInputOf(ours) });
+}
+
+/**
+ * Imports these customers in the caller's transaction, as importOne would one by one, in a
+ * handful of statements for those the app meets for the first time (a first import): their
+ * matches looked up together (by e-mail and phone), the customers to create made together, their
+ * rows and export records written together. Customers the app knows already, those the
+ * bill-to strategy matches, and any whose e-mail or phone another of the batch shares go through
+ * importOne after them.
+ */
+async function importMany(tx: Tx, run: ImportRun, nodes: CustomerNode[]): Promise<RecordResult[]> {
+  const { shopId, settings } = run;
+  const results: (RecordResult | undefined)[] = nodes.map(() => undefined);
+  const known = new Set(
+    (
+      await tx.shopifyCustomer.findMany({
+        where: { shopId, shopifyId: { in: nodes.map((node) => numericId(node.id)) } },
+        select: { shopifyId: true },
+      })
+    ).map((row) => row.shopifyId),
   );
+  const one: number[] = [];
+  const fresh: { index: number; node: CustomerNode; read: ReturnType<typeof shopifySideOf> }[] = [];
+  const seen = new Set<string>();
+  for (const [index, node] of nodes.entries()) {
+    const read = shopifySideOf(node);
+    const keys = [read.side.email?.toLowerCase(), phoneKeyOf(read.side.phone)].filter(Boolean) as string[];
+    if (
+      known.has(numericId(node.id)) ||
+      settings.customerImport !== "all" ||
+      settings.customerMapping === "bill_to" ||
+      keys.some((key) => seen.has(key))
+    )
+      one.push(index);
+    else fresh.push({ index, node, read });
+    for (const key of keys) seen.add(key);
+  }
+  const { byEmail, byPhone } = await customersByEmailOrPhone(tx, shopId, {
+    emails: fresh.flatMap(({ read }) => (read.side.email ? [read.side.email] : [])),
+    phones: fresh.flatMap(({ read }) => (read.side.phone ? [read.side.phone] : [])),
+  });
+  const rows: Prisma.ShopifyCustomerCreateManyInput[] = [];
+  const linked: { customer: Customer; node: CustomerNode; side: ShopifySide }[] = [];
+  const toCreate: typeof fresh = [];
+  for (const entry of fresh) {
+    const { node, read } = entry;
+    const { side } = read;
+    const row = {
+      id: randomUUID(),
+      shopId,
+      shopifyId: numericId(node.id),
+      ...personal(side, read.addressFrom, node),
+      contentHash: sideHash(side),
+      shopifyUpdatedAt: new Date(node.updatedAt),
+    };
+    const byMail = side.email ? byEmail.get(side.email.toLowerCase()) : undefined;
+    const phone = phoneKeyOf(side.phone);
+    const match = byMail ?? (phone ? byPhone.get(phone) : undefined);
+    if (match) {
+      rows.push({
+        ...row,
+        customerNo: match.no,
+        syncState: "linked",
+        message: byMail ? `linked by e-mail ${side.email}` : `linked by phone ${side.phone}`,
+      });
+      linked.push({ customer: match, node, side });
+      results[entry.index] = { outcome: "sent", count: "linked" };
+    } else if (!settings.customerAutoCreate) {
+      const who =
+        side.email ?? side.phone ?? backOfficeFields(side, settings.customerNameFrom, row.shopifyId).name;
+      rows.push({
+        ...row,
+        syncState: "unmapped",
+        message: `no back-office customer for ${who}, and the shop card does not create customers`,
+      });
+      results[entry.index] = { outcome: "skipped", count: "unmapped" };
+    } else toCreate.push(entry);
+  }
+  const created = await createCustomers(
+    tx,
+    shopId,
+    toCreate.map(({ node, read }) => {
+      const fields = backOfficeFields(read.side, settings.customerNameFrom, numericId(node.id));
+      return { ...fields, templateNo: templateFor(settings, fields.countryCode) ?? undefined };
+    }),
+  );
+  for (const [i, { index, node, read }] of toCreate.entries()) {
+    const customer = created[i]!;
+    rows.push({
+      id: randomUUID(),
+      shopId,
+      shopifyId: numericId(node.id),
+      ...personal(read.side, read.addressFrom, node),
+      contentHash: sideHash(read.side),
+      shopifyUpdatedAt: new Date(node.updatedAt),
+      customerNo: customer.no,
+      syncState: "linked",
+      message: `created ${ADDRESS_WORDS[read.addressFrom]}`,
+    });
+    linked.push({ customer, node, side: read.side });
+    results[index] = { outcome: "sent", count: "created" };
+  }
+  if (rows.length > 0) await tx.shopifyCustomer.createMany({ data: rows });
+  if (linked.length > 0) {
+    const keys = linked.map(({ customer }) => customer.no);
+    await tx.$executeRaw`
+      insert into "SyncRecord" (id, "shopId", task, "recordKey", state, "shopifyId", "sentHash", "changedAt", "updatedAt")
+      select gen_random_uuid(), ${shopId}::uuid, ${CUSTOMER_TASK}, k.key, 'synced', k.gid, k.hash, now(), now()
+        from unnest(${keys}::text[], ${linked.map(({ node }) => node.id)}::text[],
+                    ${linked.map(({ customer, side }) => exportHash(run, customer, side))}::text[]) as k(key, gid, hash)
+      on conflict ("shopId", task, "recordKey")
+      do update set "shopifyId" = excluded."shopifyId", "sentHash" = excluded."sentHash", "updatedAt" = now()`;
+  }
+  for (const index of one) results[index] = await importOne(tx, run, nodes[index]!);
+  return results.map((result) => result!);
 }
 
 /** Imports one Shopify customer (see above). */
@@ -245,12 +363,31 @@ function settled(row: ShopifyCustomer, settings: ShopSettings): boolean {
   return row.syncState === "" && settings.customerImport !== "all";
 }
 
+/**
+ * The customer's row in error, with the message (on the Customers page, read again by id next
+ * run). A customer the app did not know yet gets its row, so that the failure shows.
+ */
 async function markFailed(db: Db, shopId: string, node: CustomerNode, message: string): Promise<void> {
   const shopifyId = numericId(node.id);
-  await db.shopifyCustomer.updateMany({
+  const { side, addressFrom } = shopifySideOf(node);
+  const { count } = await db.shopifyCustomer.updateMany({
     where: { shopId, shopifyId, redactedAt: null },
     data: { syncState: "error", message, contentHash: null },
   });
+  if (count === 0)
+    await db.shopifyCustomer.createMany({
+      data: [
+        {
+          id: randomUUID(),
+          shopId,
+          shopifyId,
+          ...personal(side, addressFrom, node),
+          syncState: "error",
+          message,
+        },
+      ],
+      skipDuplicates: true,
+    });
 }
 
 function customerLoop(ctx: SyncContext<CustomerFilters>, run: ImportRun): RecordLoop<Read> {
@@ -259,11 +396,15 @@ function customerLoop(ctx: SyncContext<CustomerFilters>, run: ImportRun): Record
       `${node.email ?? node.phone ?? [node.firstName, node.lastName].filter(Boolean).join(" ")} (${numericId(node.id)})`,
     handle: ({ node }) => run.db.$transaction((tx) => importOne(tx, run, node)),
     handleMany: (reads) =>
-      run.db.$transaction(async (tx) => {
-        const results: RecordResult[] = [];
-        for (const { node } of reads) results.push(await importOne(tx, run, node));
-        return results;
-      }),
+      run.db.$transaction(
+        (tx) =>
+          importMany(
+            tx,
+            run,
+            reads.map(({ node }) => node),
+          ),
+        { maxWait: 30_000, timeout: 60_000 },
+      ),
     onFailure: ({ node }, message) => markFailed(run.db, run.shopId, node, message).catch(() => undefined),
   });
 }
