@@ -161,7 +161,7 @@ export async function createCustomers(
       paymentTermsCode: null,
       paymentTermsDays: null,
       ...customerData(input),
-    } as Record<string, unknown>,
+    },
   }));
   return inTransaction(db, async (tx) => {
     const templateNos = [...new Set(rows.flatMap((row) => (row.templateNo ? [row.templateNo] : [])))];
