@@ -66,9 +66,9 @@ export const customerImport = {
   /** More customers than this on the first run of all: one bulk query instead of pages. */
   bulkAbove: 1000,
   /** Customers written in one transaction. */
-  batch: 50,
+  batch: 25,
   /** Batches written at the same time on a bulk read. */
-  concurrency: 4,
+  concurrency: 2,
 };
 
 interface ImportRun {
