@@ -158,7 +158,8 @@ export interface ListSelection {
  * A page's list: an index table in a flush card (below `tabs`, if any), what it says when
  * empty, and, when the list is longer than a page, Previous/Next (`?page=`, keeping the
  * page's other parameters) and which rows of how many are shown (`oldest` first, where the
- * list is so ordered). With `selection`, rows can be chosen for its actions.
+ * list is so ordered). With `selection`, rows can be chosen for its actions. `pageKey` names the
+ * page's parameter instead of `page` (a second list on the same page).
  */
 export function ListTable({
   resourceName,
@@ -169,6 +170,7 @@ export function ListTable({
   oldest = false,
   tabs,
   selection,
+  pageKey = "page",
   children,
 }: {
   resourceName: { singular: string; plural: string };
@@ -180,13 +182,14 @@ export function ListTable({
   oldest?: boolean;
   tabs?: ReactNode;
   selection?: ListSelection;
+  pageKey?: string;
   children: ReactNode;
 }) {
   const [params, setParams] = useSearchParams();
   const { page, pageSize, total } = paging;
   const goTo = (target: number) => {
     const next = new URLSearchParams(params);
-    next.set("page", String(target));
+    next.set(pageKey, String(target));
     setParams(next);
   };
   const paged = total > pageSize;

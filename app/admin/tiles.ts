@@ -21,6 +21,7 @@ export interface Tile {
 export const TILES: readonly Tile[] = [
   { key: "unprocessedOrders", label: "Unprocessed orders", href: "/app/orders", severity: "attention" },
   { key: "unmappedCustomers", label: "Unmapped customers", href: "/app/customers", severity: "warning" },
+  { key: "unmappedCompanies", label: "Unmapped companies", href: "/app/companies", severity: "warning" },
   { key: "unmappedProducts", label: "Unmapped products", href: "/app/products", severity: "warning" },
   {
     key: "unprocessedShipments",

@@ -146,23 +146,25 @@ export async function createCustomers(
   inputs: Omit<NewCustomer, "no" | "isTemplate">[],
 ): Promise<BoCustomer[]> {
   if (inputs.length === 0) return [];
-  const rows = inputs.map((input) => ({
-    name: requiredText(input.name, "customer name"),
-    templateNo: optionalText(input.templateNo),
-    fields: {
-      email: null,
-      phone: null,
-      emailKey: null,
-      phoneKey: null,
-      address1: null,
-      city: null,
-      zip: null,
-      countryCode: null,
-      paymentTermsCode: null,
-      paymentTermsDays: null,
-      ...customerData(input),
-    },
-  }));
+  const rows = inputs.map(
+    (input): { name: string; templateNo: string | null; fields: Record<string, unknown> } => ({
+      name: requiredText(input.name, "customer name"),
+      templateNo: optionalText(input.templateNo),
+      fields: {
+        email: null,
+        phone: null,
+        emailKey: null,
+        phoneKey: null,
+        address1: null,
+        city: null,
+        zip: null,
+        countryCode: null,
+        paymentTermsCode: null,
+        paymentTermsDays: null,
+        ...customerData(input),
+      },
+    }),
+  );
   return inTransaction(db, async (tx) => {
     const templateNos = [...new Set(rows.flatMap((row) => (row.templateNo ? [row.templateNo] : [])))];
     const templates = new Map(

@@ -6,6 +6,8 @@ import { ZodError } from "zod";
 import { describeError, TerminalError } from "../errors.server";
 import { LEVEL_VIEWS } from "../admin/inventory-states";
 import { ITEM_VIEWS } from "../admin/items.server";
+import { COMPANY_VIEWS } from "../admin/companies.server";
+import { CUSTOMER_STATES } from "./customers.server";
 import { MORE_COMMANDS, TASKS } from "./commands.server";
 import { requireShop, table, UsageError, type CliIo, type Command } from "./format.server";
 
@@ -46,6 +48,13 @@ commands:
                                               --quantity=-n: remove them), as an adjustment entry; with a
                                               Shopify location fed from the back office, Shopify follows
                                               within seconds
+  companies --shop <domain> [--state s] [--json]
+                                              Shopify companies with their locations, state and business
+                                              customer (--state: ${COMPANY_VIEWS.join(", ")})
+  customers --shop <domain> [--q text] [--state s] [--json]
+                                              back-office customers with their Shopify customer and export
+                                              state and message, then the Shopify customers not linked to
+                                              one, with why (--state: ${CUSTOMER_STATES})
   inventory --shop <domain> [--q item] [--state s] [--location <id>] [--json]
                                               each item at each fed Shopify location: the back office's
                                               target, Shopify's quantities, last push and sync state

@@ -28,6 +28,8 @@ import { actOnItems, allItemRows, itemAction, ITEM_VIEWS, type ItemView } from "
 import { withFollowUp } from "../admin/follow-up.server";
 import { inventoryQuery, listInventoryPage } from "../admin/inventory.server";
 import { parseInput, Refusal } from "../admin/refusal.server";
+import { companiesCommand } from "./companies.server";
+import { customersCommand } from "./customers.server";
 import { requireShop, table, UsageError, type Command } from "./format.server";
 
 /**
@@ -138,6 +140,8 @@ const json = (value: unknown) =>
   );
 
 export const MORE_COMMANDS: Record<string, Command> = {
+  customers: customersCommand,
+  companies: companiesCommand,
   tasks: {
     options: { json: { type: "boolean" }, markdown: { type: "boolean" } },
     // eslint-disable-next-line @typescript-eslint/require-await

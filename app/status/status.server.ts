@@ -24,6 +24,8 @@ export interface ShopStatus {
   synchronizationErrors: number;
   /** Processed orders that changed in Shopify afterwards, and nobody confirmed the change yet. */
   ordersChangedAfterProcessing: number;
+  /** Shopify companies (still in Shopify) not linked to a business customer. */
+  unmappedCompanies: number;
 }
 
 /**
@@ -34,8 +36,14 @@ export interface ShopStatus {
 export const tileWhere = {
   unprocessedOrders: (shopId: string) =>
     ({ shopId, state: { not: "processed" }, cancelledAt: null }) satisfies Prisma.ShopifyOrderWhereInput,
+  /** Still in Shopify: a customer deleted there is kept, marked, and waits for nobody. */
   unmappedCustomers: (shopId: string) =>
-    ({ shopId, customerNo: null, redactedAt: null }) satisfies Prisma.ShopifyCustomerWhereInput,
+    ({
+      shopId,
+      customerNo: null,
+      redactedAt: null,
+      deletedAt: null,
+    }) satisfies Prisma.ShopifyCustomerWhereInput,
   unmappedProducts: (shopId: string) =>
     ({ shopId, itemNo: null }) satisfies Prisma.ShopifyVariantMapWhereInput,
   /** The products import's share of the unmapped products tile (products still in Shopify). */
@@ -51,6 +59,8 @@ export const tileWhere = {
       changedAfterProcessing: true,
       changeConfirmedAt: null,
     }) satisfies Prisma.ShopifyOrderWhereInput,
+  unmappedCompanies: (shopId: string) =>
+    ({ shopId, syncState: "unmapped", deletedAt: null }) satisfies Prisma.ShopifyCompanyWhereInput,
 };
 
 export const tileShipmentState = {
@@ -70,6 +80,7 @@ export async function shopStatus(db: Db, shopId: string): Promise<ShopStatus> {
     shipmentErrors,
     [errors],
     ordersChangedAfterProcessing,
+    unmappedCompanies,
   ] = await Promise.all([
     db.shopifyOrder.count({ where: tileWhere.unprocessedOrders(shopId) }),
     db.shopifyCustomer.count({ where: tileWhere.unmappedCustomers(shopId) }),
@@ -85,6 +96,7 @@ export async function shopStatus(db: Db, shopId: string): Promise<ShopStatus> {
             where later."shopId" = r."shopId" and later.task = r.task
               and later.status = 'succeeded' and later."queuedAt" > r."queuedAt")`,
     db.shopifyOrder.count({ where: tileWhere.ordersChangedAfterProcessing(shopId) }),
+    db.shopifyCompany.count({ where: tileWhere.unmappedCompanies(shopId) }),
   ]);
   return {
     unprocessedOrders,
@@ -94,6 +106,7 @@ export async function shopStatus(db: Db, shopId: string): Promise<ShopStatus> {
     shipmentErrors,
     synchronizationErrors: Number(errors?.count ?? 0),
     ordersChangedAfterProcessing,
+    unmappedCompanies,
   };
 }
 

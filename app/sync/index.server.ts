@@ -1,6 +1,7 @@
 import type { ChangeEntity } from "../backoffice/backoffice.server";
 import type { ShopSettings } from "../generated/prisma/client";
 import { planned, taskInfoOf, type SyncTask, type TaskInfo } from "./kit/manifest.server";
+import { tasks as companyTasks } from "./companies/task.server";
 import { tasks as customerTasks } from "./customers/task.server";
 import { tasks as inventoryTasks } from "./inventory/task.server";
 import { tasks as orderTasks } from "./orders/task.server";
@@ -25,6 +26,7 @@ export const SYNC_TASKS: readonly AnySyncTask[] = [
   ...productTasks,
   ...inventoryTasks,
   ...customerTasks,
+  ...companyTasks,
 ];
 
 /**
@@ -34,12 +36,6 @@ export const SYNC_TASKS: readonly AnySyncTask[] = [
  */
 export const PLANNED_TASKS: readonly TaskInfo[] = [
   planned("sync_images", "Sync images", "both", "Item pictures ↔ product and variant images."),
-  planned(
-    "sync_companies",
-    "Sync companies (B2B)",
-    "both",
-    "Shopify companies and their locations ↔ business customers.",
-  ),
   planned(
     "sync_payments",
     "Sync payments",

@@ -14,6 +14,7 @@ describe("the home page's tiles", () => {
     expect(Object.fromEntries(TILES.map((tile) => [tile.key, tile.href]))).toEqual({
       unprocessedOrders: "/app/orders",
       unmappedCustomers: "/app/customers",
+      unmappedCompanies: "/app/companies",
       unmappedProducts: "/app/products",
       unprocessedShipments: "/app/shipments",
       shipmentErrors: "/app/shipments?view=error",
@@ -28,6 +29,7 @@ describe("the home page's tiles", () => {
     expect(tones(3)).toEqual({
       unprocessedOrders: "attention",
       unmappedCustomers: "warning",
+      unmappedCompanies: "warning",
       unmappedProducts: "warning",
       unprocessedShipments: "attention",
       shipmentErrors: "critical",

@@ -1,11 +1,13 @@
 import { randomBytes } from "node:crypto";
-import { createItem } from "../../app/backoffice/backoffice.server";
+import { createCustomer, createItem } from "../../app/backoffice/backoffice.server";
 import prisma from "../../app/db.server";
 import { enqueueSync } from "../../app/jobs/enqueue.server";
 import { collectChanges, markFailed, recordsByKey } from "../../app/sync/kit/outbound.server";
 import { addItemsToShopify, PRODUCT_FEED, PRODUCT_TASK } from "../../app/sync/products/records.server";
+import { addCustomersToShopify, CUSTOMER_TASK, customerFeed } from "../../app/sync/customers/records.server";
 import { syncOrdersTask } from "../../app/sync/orders/task.server";
 import { busyShop } from "../admin/busy-shop";
+import { companyRead, storedCompany, unmappedCompany } from "../admin/company-shop";
 import { dataOf, statusOf } from "../support/admin";
 
 /** What the hostile admin tests share: how an answer is read, and a shop with a record of each kind. */
@@ -39,8 +41,8 @@ const nextId = () => BigInt(`0x${randomBytes(6).toString("hex")}`) + 1n;
 
 /**
  * A shop with something on every list (busyShop), plus an unmapped customer, a failed
- * shipment, a queued run, a failed run picked out by id, and an item of its own (a number no
- * other shop has) that failed to reach Shopify.
+ * shipment, a queued run, a failed run picked out by id, and an item and a customer of its own
+ * (numbers no other shop has) that failed to reach Shopify.
  */
 export async function shopWithRecords() {
   const busy = await busyShop();
@@ -63,6 +65,14 @@ export async function shopWithRecords() {
     failedItemNo,
   )!;
   await markFailed(prisma, itemRecord, "Shopify: title: can't be blank");
+  const failedCustomerNo = `C-ERR-${randomBytes(4).toString("hex").toUpperCase()}`;
+  await createCustomer(prisma, busy.shop.id, { no: failedCustomerNo, name: "Fiona Failed" });
+  await collectChanges(prisma, busy.shop.id, customerFeed(false));
+  await addCustomersToShopify(prisma, busy.shop.id, [failedCustomerNo]);
+  const customerRecord = (await recordsByKey(prisma, busy.shop.id, CUSTOMER_TASK, [failedCustomerNo])).get(
+    failedCustomerNo,
+  )!;
+  await markFailed(prisma, customerRecord, "Shopify: phone: is invalid");
   // A Shopify location fed from the back office, and a level there that Shopify refused (ids of
   // this shop only: another shop's token naming them finds nothing).
   const failedLevel = { inventoryItemId: nextId(), locationId: nextId() };
@@ -89,6 +99,12 @@ export async function shopWithRecords() {
       attempts: 1,
     },
   });
+  // A Shopify company waiting to be mapped, and one the companies sync failed on.
+  const unmappedCompanyRow = await unmappedCompany(busy.shop);
+  const failedCompany = await storedCompany(busy.shop, companyRead("Beta Builders"), {
+    syncState: "error",
+    message: "customer template GONE-TPL does not exist",
+  });
   const failedRun = await prisma.syncRun.create({
     data: {
       id: crypto.randomUUID(),
@@ -103,10 +119,13 @@ export async function shopWithRecords() {
   return {
     ...busy,
     unmappedCustomerId: unmapped.id,
+    unmappedCompanyId: unmappedCompanyRow.id,
+    failedCompanyId: failedCompany.id,
     failedShipmentId: failed.id,
     queuedRunId: queued.id,
     failedRunId: failedRun.id,
     failedItemNo,
+    failedCustomerNo,
     failedLevel: {
       inventoryItemId: failedLevel.inventoryItemId.toString(),
       locationId: failedLevel.locationId.toString(),

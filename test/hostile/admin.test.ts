@@ -12,6 +12,7 @@ import { printTallyAfterAll, tryInput } from "./tally";
 
 import * as layout from "../../app/routes/app";
 import * as home from "../../app/routes/app._index";
+import * as companies from "../../app/routes/app.companies";
 import * as customers from "../../app/routes/app.customers";
 import * as inventory from "../../app/routes/app.inventory";
 import * as items from "../../app/routes/app.items";
@@ -48,6 +49,7 @@ type Handler = (args: never) => Promise<unknown>;
 const ROUTES = [
   { name: "app (layout)", module: layout, path: "/app" },
   { name: "app._index", module: home, path: "/app" },
+  { name: "app.companies", module: companies, path: "/app/companies" },
   { name: "app.customers", module: customers, path: "/app/customers" },
   { name: "app.inventory", module: inventory, path: "/app/inventory" },
   { name: "app.items", module: items, path: "/app/items" },
@@ -80,6 +82,8 @@ function goodForm(
   queuedRunId: string,
 ): Record<string, string> | undefined {
   switch (name) {
+    case "app.companies":
+      return { intent: "create", companyId: shop.unmappedCompanyId, name: "Harbour Traders" };
     case "app.customers":
       return { intent: "create", customerId: shop.unmappedCustomerId, name: "Ada Lovelace" };
     case "app.inventory":
@@ -286,6 +290,37 @@ describe("a session token of one shop naming another shop's record", () => {
         customers.action,
         "/app/customers",
         { intent: "create", customerId: theirs.unmappedCustomerId, name: "Stranger" },
+      ],
+      [
+        "retry their customer's export",
+        customers.action,
+        "/app/customers",
+        { intent: "retry", customerNo: theirs.failedCustomerNo },
+      ],
+      [
+        "add their customer to Shopify",
+        customers.action,
+        "/app/customers",
+        { intent: "add", customerNos: theirs.failedCustomerNo },
+      ],
+      ["company page", companies.loader, `/app/companies?company=${theirs.unmappedCompanyId}`, undefined],
+      [
+        "map company",
+        companies.action,
+        "/app/companies",
+        { intent: "map", companyId: theirs.unmappedCompanyId, customerNo: mine.customer.no },
+      ],
+      [
+        "create business customer from company",
+        companies.action,
+        "/app/companies",
+        { intent: "create", companyId: theirs.unmappedCompanyId, name: "Stranger Ltd" },
+      ],
+      [
+        "retry company",
+        companies.action,
+        "/app/companies",
+        { intent: "retry", companyId: theirs.failedCompanyId },
       ],
       ["variant page", products.loader, `/app/products?variant=${theirs.variants.hat.variantId}`, undefined],
       [

@@ -104,10 +104,17 @@ describe("the operator CLI given a wrong argument", () => {
       [["documents", "--shop", unknownShop], /unknown shop/],
       [["shipments", "--shop", unknownShop], /unknown shop/],
       [["items", "--shop", unknownShop], /unknown shop/],
+      [["companies", "--shop", unknownShop], /unknown shop/],
+      [["companies"], /--shop <domain> is required/],
+      [["companies", "--shop", "SHOP", "--state", "exploded"], /--state must be one of/],
       [["items", "remove", "--shop", "SHOP"], /unexpected argument "remove"/],
       [["items", "--shop", "SHOP", "--state", "exploded"], /--state must be one of/],
       [["items", "add", "--shop", "SHOP"], /items add needs the numbers of the items to add/],
       [["items", "add", "NOPE-404", "--shop", "SHOP"], /no item NOPE-404 in the back office/],
+      [["customers", "--shop", unknownShop], /unknown shop/],
+      [["customers", "--shop", "SHOP", "--state", "exploded"], /--state: state is one of/],
+      [["customers", "--shop", "SHOP", "--q", "x".repeat(101)], /--q: at most 100 characters/],
+      [["customers", "extra", "--shop", "SHOP"], /unexpected argument "extra"/],
     ];
     for (const [template, says] of cases) {
       const argv = template.map((arg) => (arg === "SHOP" ? shop : arg));

@@ -3,6 +3,7 @@ import { TASK_CATALOG } from "../../app/sync/index.server";
 import type { FilterField } from "../../app/sync/kit/filters";
 import { settingsForm } from "../../app/admin/settings.server";
 import prisma from "../../app/db.server";
+import * as companies from "../../app/routes/app.companies";
 import * as customers from "../../app/routes/app.customers";
 import * as inventory from "../../app/routes/app.inventory";
 import * as items from "../../app/routes/app.items";
@@ -267,6 +268,76 @@ describe("the mapping forms and the lists' record actions", () => {
         ],
       ],
       [
+        "add customers to Shopify",
+        customers.action,
+        "/app/customers",
+        { intent: "add", customerNos: shop.failedCustomerNo },
+        [
+          ["intent", "push"],
+          ["customerNos", ""],
+          ["customerNos", " , "],
+          ["customerNos", undefined],
+          ["customerNos", TOO_LONG],
+        ],
+      ],
+      [
+        "customer retry",
+        customers.action,
+        "/app/customers",
+        { intent: "retry", customerNo: shop.failedCustomerNo },
+        [
+          ["customerNo", ""],
+          ["customerNo", TOO_LONG],
+          ["customerNo", undefined],
+        ],
+      ],
+      [
+        "retry every failed customer",
+        customers.action,
+        "/app/customers",
+        { intent: "retryErrors" },
+        [
+          ["intent", "retryEverything"],
+          ["intent", undefined],
+        ],
+      ],
+      [
+        "map company",
+        companies.action,
+        "/app/companies",
+        { intent: "map", companyId: shop.unmappedCompanyId, customerNo: shop.customer.no },
+        [
+          ["intent", "link"],
+          ["companyId", "42"],
+          ["companyId", undefined],
+          ["customerNo", ""],
+          ["customerNo", TOO_LONG],
+        ],
+      ],
+      [
+        "create business customer from company",
+        companies.action,
+        "/app/companies",
+        { intent: "create", companyId: shop.unmappedCompanyId, name: "Harbour Traders" },
+        [
+          ["companyId", "not-an-id"],
+          ["name", ""],
+          ["name", TOO_LONG],
+          ["customerNo", TOO_LONG],
+        ],
+      ],
+      [
+        "company retry",
+        companies.action,
+        "/app/companies",
+        { intent: "retry", companyId: shop.failedCompanyId },
+        [
+          ["intent", "delete"],
+          ["companyId", "SHIP00001"],
+          ["companyId", undefined],
+        ],
+      ],
+      [
         "order action",
         orders.action,
         "/app/orders",
@@ -375,6 +446,13 @@ describe("a page's address with a wrong parameter", () => {
       [products.loader, `/app/products?q=${TOO_LONG}`],
       [customers.loader, "/app/customers?customer=abc"],
       [customers.loader, "/app/customers?page=abc"],
+      [companies.loader, "/app/companies?company=abc"],
+      [companies.loader, "/app/companies?view=everything"],
+      [companies.loader, "/app/companies?page=0"],
+      [companies.loader, `/app/companies?q=${TOO_LONG}`],
+      [customers.loader, "/app/customers?state=everything"],
+      [customers.loader, "/app/customers?customersPage=0"],
+      [customers.loader, `/app/customers?search=${TOO_LONG}`],
       [orders.loader, "/app/orders?view=everything"],
       [orders.loader, "/app/orders?page=1.5"],
       [items.loader, "/app/items?state=everything"],

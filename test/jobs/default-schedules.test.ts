@@ -3,6 +3,7 @@ import prisma from "../../app/db.server";
 import { enqueueSync } from "../../app/jobs/enqueue.server";
 import { addDefaultSchedules, nextRun, tickSchedules, upsertSchedule } from "../../app/jobs/schedules.server";
 import { recordInstall, recordUninstall } from "../../app/shops/shops.server";
+import { DEFAULT_SCHEDULES } from "../../app/sync/index.server";
 import { syncProductsTask } from "../../app/sync/products/task.server";
 import { installedShop } from "../support/shops";
 
@@ -113,7 +114,8 @@ describe("default schedules for shops installed before a task had one", () => {
       (await prisma.schedule.findMany({ where: { shopId: gone.id }, orderBy: { task: "asc" } })).map(
         (row) => row.task,
       ),
-    ).toEqual(["sync_inventory", "sync_orders", "sync_products"]);
+      // Every task's default schedule (test/sync/manifests.test.ts names them).
+    ).toEqual(DEFAULT_SCHEDULES.map(({ task }) => task.name).sort());
   });
 
   it("for one shop adds only that shop's", async () => {
@@ -121,9 +123,9 @@ describe("default schedules for shops installed before a task had one", () => {
     const other = await installedShop();
     await prisma.schedule.deleteMany({ where: { shopId: { in: [one.id, other.id] } } });
 
-    expect(await addDefaultSchedules(prisma, { shopId: one.id })).toBe(3);
+    expect(await addDefaultSchedules(prisma, { shopId: one.id })).toBe(DEFAULT_SCHEDULES.length);
 
-    expect(await prisma.schedule.count({ where: { shopId: one.id } })).toBe(3);
+    expect(await prisma.schedule.count({ where: { shopId: one.id } })).toBe(DEFAULT_SCHEDULES.length);
     expect(await prisma.schedule.count({ where: { shopId: other.id } })).toBe(0);
   });
 });

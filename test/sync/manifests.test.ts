@@ -120,6 +120,7 @@ describe("every task is declared once, by its manifest", () => {
       "sync_products",
       "sync_inventory",
       "sync_customers",
+      "sync_companies",
     ]);
   });
 });

@@ -8,6 +8,7 @@ import { installedShop } from "../support/shops";
 import { probeTask } from "../support/tasks";
 import { deliver, examplePayload } from "../support/webhooks";
 import { ShopCostBudget } from "../../app/shopify/budget.server";
+import { DEFAULT_SCHEDULES } from "../../app/sync/index.server";
 
 /** Fills every table a shop owns with something. */
 async function populate(shop: { id: string; domain: string }) {
@@ -129,7 +130,7 @@ describe("when Shopify asks us to redact a shop", () => {
       settings: 1,
       sessions: 1,
       runs: 1,
-      schedules: 5, // the order, product, inventory and customer syncs' defaults and populate()'s
+      schedules: DEFAULT_SCHEDULES.length + 1, // every task's default schedule and the one populate() adds
       customers: 2,
       companies: 1,
       companyLocations: 1,

@@ -6,14 +6,22 @@ import { declaredWebhooks, deliver, examplePayload } from "../support/webhooks";
 const declared = declaredWebhooks();
 
 describe("the webhooks shopify.app.toml declares", () => {
-  it("include the lifecycle, order, fulfillment, product, location and bulk-operation topics and the three mandatory compliance topics", () => {
+  it("include the lifecycle, order, fulfillment, product, location, customer, company and bulk-operation topics and the three mandatory compliance topics", () => {
     expect(declared.map((webhook) => webhook.topic).sort()).toEqual(
       [
         "app/scopes_update",
         "app/uninstalled",
         "bulk_operations/finish",
+        "companies/create",
+        "companies/delete",
+        "companies/update",
+        "company_locations/create",
+        "company_locations/delete",
+        "company_locations/update",
+        "customers/create",
         "customers/data_request",
         "customers/redact",
+        "customers/update",
         "fulfillments/create",
         "fulfillments/update",
         "locations/activate",

@@ -1,0 +1,3 @@
+import { doorbell } from "../sync/doorbell.server";
+
+export const action = doorbell("company_locations/create");

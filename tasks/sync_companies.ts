@@ -1,0 +1,3 @@
+import { syncCompaniesTask } from "../app/sync/companies/task.server";
+
+export default syncCompaniesTask.task;
