@@ -1,21 +1,25 @@
-// `npm run bench:customers`: the customers sync (sync_customers) against the store simulator and
-// real Postgres (a fresh database on DATABASE_URL's server, or the local Postgres), the sync
-// running in a worker process as in production (`npm run worker`) and the app's server taking
-// Shopify's webhooks, on the Standard plan. A store of --customers customers (default 20,000;
-// the simulator's seed: names, e-mails, half with a phone, each with one address) and, when the
-// companies sync is built, --companies companies (default 1,000) with 3 locations each.
+// `npm run bench:customers`: the customers and companies syncs (sync_customers, sync_companies)
+// against the store simulator and real Postgres (a fresh database on DATABASE_URL's server, or the
+// local Postgres), the syncs running in a worker process as in production (`npm run worker`) and
+// the app's server taking Shopify's webhooks, on the Standard plan. A store of --customers
+// customers (default 20,000; the simulator's seed: names, e-mails, half with a phone, each with one
+// address) and --companies companies (default 1,000) with 3 locations each, their main contacts
+// the first customers.
 //   (a) first import, the shop card importing every customer and creating those it cannot find:
 //       wall time (target < 2 min), points, bulk queries, the worker's peak RSS (target < 300 MB);
 //       every Shopify customer checked linked to a back-office customer with its e-mail;
-//   (b) a second run with nothing changed: mutation requests (target 0), points, wall time;
+//       (a2) then every company, each a business customer of its own (found by tax id: the seed's
+//       have none) with its locations as ship-to addresses: wall time, points, peak RSS;
+//   (b) a second run with nothing changed: mutation requests (target 0), points, wall time; (b2)
+//       the same for the companies;
 //   (c) --changed back-office customers (default 1,000) changed (their city), with the back
 //       office updating Shopify's customers: everything sent through the back office's doorbell;
 //       mutation requests and wall time from the first change to the last one sent;
 //   (d) --edits customers (default 50) changed in Shopify one after another, with Shopify updating
 //       the back office: latency from Shopify's change to the back-office customer's,
 //       through the customers/update webhook and the doorbell, p50/p95/max (target p95 < 2 s).
-//   `--keep` leaves the database to look into. Figures go in the README with the date and what
-//   else loaded the machine.
+//   `--changed 0`, `--edits 0` and `--companies 0` leave those out; `--keep` leaves the database
+//   to look into. Figures go in the README with the date and what else loaded the machine.
 import os from "node:os";
 import { parseArgs } from "node:util";
 import { freePort } from "../app/db/embedded.server";
@@ -41,6 +45,7 @@ const { values } = parseArgs({
   },
 });
 const CUSTOMERS = Number(values.customers);
+const COMPANIES = Number(values.companies);
 const CHANGED = Math.min(Number(values.changed), CUSTOMERS);
 const EDITS = Math.min(Number(values.edits), CUSTOMERS);
 
@@ -51,6 +56,8 @@ const { enqueueSync } = await import("../app/jobs/enqueue.server");
 const { updateCustomer } = await import("../app/backoffice/backoffice.server");
 const { syncCustomersTask } = await import("../app/sync/customers/task.server");
 const { CUSTOMER_TASK } = await import("../app/sync/customers/records.server");
+const { syncCompaniesTask } = await import("../app/sync/companies/task.server");
+const { seedB2b } = await import("../simulator/seed/b2b.server");
 const { seedOrders } = await import("../simulator/seed/orders.server");
 const { graphqlInProcess } = await import("./lib/harness");
 
@@ -78,6 +85,8 @@ const state = simulator.sim.shop(shop.domain);
 let seed = 7;
 const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 seedOrders(state, { customers: CUSTOMERS, orders: 0 }, random, new Date());
+// The companies: 3 locations each, the first customers their main contacts.
+seedB2b(state, { companies: COMPANIES, payouts: 0, locationsPerCompany: 3 }, random, new Date());
 let n = 0;
 for (const customer of state.customers.values()) {
   n++;
@@ -85,13 +94,25 @@ for (const customer of state.customers.values()) {
 }
 await prisma.shopSettings.update({
   where: { shopId: shop.shopId },
-  data: { customerImport: "all", customerAutoCreate: true, customerUpdates: "none" },
+  // Companies found by tax id: the seed's have none, so each becomes a business customer of its
+  // own (their main contacts are persons the customer import links), locations its ship-to addresses.
+  data: {
+    customerImport: "all",
+    customerAutoCreate: true,
+    customerUpdates: "none",
+    companyImport: "all",
+    companyMapping: "tax_id",
+    companyAutoCreate: true,
+    companyLocationsAs: "ship_to",
+  },
 });
 
+type Task = typeof syncCustomersTask | typeof syncCompaniesTask;
+
 /** Runs of the task that ended since `since`, their counts summed, and the wall time they span. */
-async function endedSince(since: Date) {
+async function endedSince(since: Date, task = CUSTOMER_TASK) {
   const ended = await prisma.syncRun.findMany({
-    where: { shopId: shop.shopId, task: CUSTOMER_TASK, finishedAt: { gte: since } },
+    where: { shopId: shop.shopId, task, finishedAt: { gte: since } },
     orderBy: { startedAt: "asc" },
   });
   const counts: Counts = {};
@@ -101,27 +122,27 @@ async function endedSince(since: Date) {
   return { ended, counts };
 }
 
-async function quiet() {
+async function quiet(task = CUSTOMER_TASK) {
   for (;;) {
     const busy = await prisma.syncRun.count({
-      where: { shopId: shop.shopId, task: CUSTOMER_TASK, status: { in: ["queued", "running"] } },
+      where: { shopId: shop.shopId, task, status: { in: ["queued", "running"] } },
     });
     if (busy === 0) return;
     await sleep(100);
   }
 }
 
-async function runAndWait(trigger: "manual" | "schedule" = "manual") {
+async function runAndWait(trigger: "manual" | "schedule" = "manual", task: Task = syncCustomersTask) {
   const since = new Date();
   const started = Date.now();
-  const { run } = await enqueueSync(prisma, syncCustomersTask, { shop: shop.domain, trigger });
+  const { run } = await enqueueSync(prisma, task, { shop: shop.domain, trigger });
   for (;;) {
     const now = await prisma.syncRun.findUniqueOrThrow({ where: { id: run.id } });
     if (now.status === "succeeded" || now.status === "failed") break;
     await sleep(100);
   }
-  await quiet();
-  const { ended, counts } = await endedSince(since);
+  await quiet(task.name);
+  const { ended, counts } = await endedSince(since, task.name);
   const mine = ended.find((each) => each.id === run.id)!;
   return {
     seconds: (Date.now() - started) / 1000,
@@ -167,6 +188,43 @@ row(
 );
 row("(a) customers linked with their e-mail", `${right} / ${CUSTOMERS}`, "all", right === CUSTOMERS);
 
+// ---- (a2) first import of the companies.
+const companies =
+  COMPANIES > 0
+    ? await (async () => {
+        const run = await runAndWait("manual", syncCompaniesTask);
+        const peak = peakRssKb(worker.pid);
+        out(
+          `(a2) first import of ${COMPANIES} companies, 3 locations each: ${figure(run)}; worker peak RSS so far ${peak === null ? "?" : mb(peak)}`,
+        );
+        out(`    ${JSON.stringify(run.counts)}`);
+        const [made] = await prisma.$queryRaw<{ companies: bigint; shipTos: bigint }[]>`
+          select (select count(*) from "ShopifyCompany" where "shopId" = ${shop.shopId}::uuid and "customerNo" is not null) as companies,
+                 (select count(*) from "ShopifyCompanyLocation" where "shopId" = ${shop.shopId}::uuid and "shipToCode" is not null) as "shipTos"`;
+        out(
+          `    afterwards: ${made?.companies ?? 0} companies linked, ${made?.shipTos ?? 0} locations as ship-to addresses`,
+        );
+        row("(a2) companies: wall time", `${run.seconds.toFixed(1)} s`);
+        row(
+          "(a2) companies: points requested / used",
+          `${run.counts.requestedPoints ?? 0} / ${run.counts.actualPoints ?? 0}`,
+        );
+        row(
+          "(a2) worker peak RSS after both imports",
+          peak === null ? "?" : mb(peak),
+          "< 300 MB",
+          peak === null ? null : peak < 300 * 1024,
+        );
+        row(
+          "(a2) companies linked / locations as ship-to",
+          `${made?.companies ?? 0} / ${made?.shipTos ?? 0}`,
+          `${COMPANIES} / ${3 * COMPANIES}`,
+          Number(made?.companies ?? 0) === COMPANIES && Number(made?.shipTos ?? 0) === 3 * COMPANIES,
+        );
+        return run;
+      })()
+    : null;
+
 // ---- (b) nothing changed.
 const second = await runAndWait("schedule");
 out(`(b) a reconcile with nothing changed: ${figure(second)}`);
@@ -179,6 +237,18 @@ row(
 );
 row("(b) unchanged: points requested", String(second.counts.requestedPoints ?? 0));
 row("(b) unchanged: wall time", `${second.seconds.toFixed(1)} s`);
+if (companies) {
+  const again = await runAndWait("schedule", syncCompaniesTask);
+  out(`(b2) the companies again with nothing changed: ${figure(again)}`);
+  out(`    ${JSON.stringify(again.counts)}`);
+  row(
+    "(b2) companies unchanged: mutation requests",
+    String(again.counts.mutationRequests ?? 0),
+    "0",
+    (again.counts.mutationRequests ?? 0) === 0,
+  );
+  row("(b2) companies unchanged: points requested", String(again.counts.requestedPoints ?? 0));
+}
 
 // ---- (c) back-office changes sent to Shopify through the doorbell (--changed 0 skips it).
 if (CHANGED > 0) {

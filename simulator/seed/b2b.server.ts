@@ -133,7 +133,13 @@ function seedCatalog(shop: ShopState, company: CompanyRecord, random: () => numb
   for (const id of company.locationIds) shop.companyLocations.get(id)?.catalogIds.push(catalogId);
 }
 
-function seedCompany(shop: ShopState, index: number, random: () => number, now: Date): void {
+function seedCompany(
+  shop: ShopState,
+  index: number,
+  random: () => number,
+  now: Date,
+  locationsPerCompany?: number,
+): void {
   const name = `${pick(random, NAMES)} ${pick(random, KINDS)}${index >= NAMES.length ? ` ${index + 1}` : ""}`;
   const createdAt = new Date(now.getTime() - Math.floor((20 + random() * 200) * DAY));
   const company: CompanyRecord = {
@@ -150,9 +156,9 @@ function seedCompany(shop: ShopState, index: number, random: () => number, now: 
     updatedAt: createdAt,
   };
   shop.companies.set(company.id, company);
-  const locations = 1 + (random() < 0.5 ? 1 : 0);
-  seedLocation(shop, company, "Head office", 0, random);
-  if (locations > 1) seedLocation(shop, company, "Warehouse", 1, random);
+  const locations = locationsPerCompany ?? 1 + (random() < 0.5 ? 1 : 0);
+  for (let l = 0; l < locations; l++)
+    seedLocation(shop, company, l === 0 ? "Head office" : l === 1 ? "Warehouse" : `Branch ${l}`, l, random);
   // An existing customer (from the orders seed) as the main contact, one company each.
   const customers = [...shop.customers.values()].sort((a, b) => a.id - b.id);
   const customer = customers[index];
@@ -278,10 +284,11 @@ function seedPayouts(shop: ShopState, count: number, random: () => number, now: 
 
 export function seedB2b(
   shop: ShopState,
-  sizes: { companies: number; payouts: number },
+  /** `locationsPerCompany`: exactly that many each (else one or two). */
+  sizes: { companies: number; payouts: number; locationsPerCompany?: number },
   random: () => number,
   now: Date,
 ): void {
-  for (let i = 0; i < sizes.companies; i++) seedCompany(shop, i, random, now);
+  for (let i = 0; i < sizes.companies; i++) seedCompany(shop, i, random, now, sizes.locationsPerCompany);
   seedPayouts(shop, sizes.payouts, random, now);
 }

@@ -45,9 +45,11 @@ export const syncCompaniesTask = defineTask(
     // The doorbells give the seconds; the schedule reconciles what they missed, judges the
     // unmapped companies again and notices companies deleted in Shopify.
     schedule: { cron: "45 * * * *" },
+    // Importing companies only with their orders and updating neither side, a shop has nothing
+    // for the schedule: the order processing queues a run for each company it meets unlinked.
     idleWhen: (settings) =>
-      settings.companyImport === "none" && settings.companyUpdates !== "to_shopify"
-        ? "the shop card imports no companies and sends no company updates to Shopify"
+      settings.companyImport !== "all" && settings.companyUpdates === "none"
+        ? "the shop card imports companies only with their orders (or none) and updates neither side"
         : null,
   },
   async (ctx) => {
