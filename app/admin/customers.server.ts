@@ -11,7 +11,7 @@ import type { Db } from "../db.server";
 import type { Shop, ShopifyCustomer, ShopSettings, SyncRecord } from "../generated/prisma/client";
 import { gid, numericId } from "../shopify/ids.server";
 import { tileWhere } from "../status/status.server";
-import { addressInputOf, customerInputOf, sideOfBackOffice } from "../sync/customers/content.server";
+import { exportHash, sideOfRow } from "../sync/customers/content.server";
 import {
   addCustomersToShopify,
   CUSTOMER_TASK,
@@ -23,7 +23,6 @@ import { templateFor } from "../sync/customers/rules.server";
 import { syncCustomersTask } from "../sync/customers/task.server";
 import {
   collectChanges,
-  contentHash,
   countInState,
   recordsByKey,
   recordsInState,
@@ -324,13 +323,12 @@ async function createFromShopify(
     });
     if (count === 0) throw new Refusal(`${nameOf(row)} was mapped by someone else meanwhile.`, 409);
     // Made from what Shopify has: the export has nothing to send of it until it changes (no echo).
-    const ours = sideOfBackOffice(created, settings?.customerNameFrom ?? "company", row);
     await markImported(
       tx,
       shop.id,
       created.no,
       gid("Customer", row.shopifyId),
-      contentHash({ customer: customerInputOf(ours), address: addressInputOf(ours) }),
+      exportHash(created, settings?.customerNameFrom ?? "company", sideOfRow(row)),
     );
     return created;
   });

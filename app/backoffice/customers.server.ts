@@ -194,12 +194,15 @@ export async function createCustomers(
   });
 }
 
-/** The customers (not templates) with these e-mails (any case) or phones (by digits). */
+/**
+ * The customers (not templates) with these e-mails (any case) or phones (by digits): every one of
+ * each e-mail and phone, lowest number first (findCustomerByEmailOrPhone takes the first).
+ */
 export async function customersByEmailOrPhone(
   db: Db | Tx,
   shopId: string,
   query: { emails: string[]; phones: string[] },
-): Promise<{ byEmail: Map<string, BoCustomer>; byPhone: Map<string, BoCustomer> }> {
+): Promise<{ byEmail: Map<string, BoCustomer[]>; byPhone: Map<string, BoCustomer[]> }> {
   const emails = [...new Set(query.emails.map((email) => email.trim().toLowerCase()).filter(Boolean))];
   const phones = [
     ...new Set(query.phones.map((phone) => phoneKey(phone)).filter((p): p is string => p !== null)),
@@ -218,12 +221,14 @@ export async function customersByEmailOrPhone(
           },
           orderBy: { no: "asc" },
         });
-  const byEmail = new Map<string, BoCustomer>();
-  const byPhone = new Map<string, BoCustomer>();
-  // The lowest number wins, as findCustomerByEmailOrPhone's does.
+  const byEmail = new Map<string, BoCustomer[]>();
+  const byPhone = new Map<string, BoCustomer[]>();
+  const add = (map: Map<string, BoCustomer[]>, key: string | null, customer: BoCustomer) => {
+    if (key) map.set(key, [...(map.get(key) ?? []), customer]);
+  };
   for (const customer of found) {
-    if (customer.emailKey && !byEmail.has(customer.emailKey)) byEmail.set(customer.emailKey, customer);
-    if (customer.phoneKey && !byPhone.has(customer.phoneKey)) byPhone.set(customer.phoneKey, customer);
+    add(byEmail, customer.emailKey, customer);
+    add(byPhone, customer.phoneKey, customer);
   }
   return { byEmail, byPhone };
 }

@@ -27,8 +27,6 @@ export function companyRead(name: string, options: { email?: string; taxId?: str
         externalId: null,
         updatedAt: new Date("2026-11-20T10:00:00Z"),
         address: {
-          firstName: null,
-          lastName: null,
           company: name,
           address1: "1 Dock St",
           address2: null,
@@ -36,7 +34,6 @@ export function companyRead(name: string, options: { email?: string; taxId?: str
           zip: "B3J 1A1",
           province: "NS",
           countryCode: "CA",
-          phone: null,
         },
         taxRegistrationId: options.taxId ?? null,
         taxExempt: false,
@@ -50,8 +47,6 @@ export function companyRead(name: string, options: { email?: string; taxId?: str
         externalId: null,
         updatedAt: new Date("2026-11-20T10:00:00Z"),
         address: {
-          firstName: null,
-          lastName: null,
           company: name,
           address1: "9 Shore Rd",
           address2: null,
@@ -59,7 +54,6 @@ export function companyRead(name: string, options: { email?: string; taxId?: str
           zip: null,
           province: null,
           countryCode: "CA",
-          phone: null,
         },
         taxRegistrationId: null,
         taxExempt: false,
@@ -117,7 +111,7 @@ export async function storedCompany(
 }
 
 export const UNMAPPED_REASON =
-  "unmapped: no back-office customer has its main contact's e-mail harbour.traders@example.com; map it to a business customer or create one on the Companies page, or turn on auto-create on the shop card";
+  "unmapped: no back-office customer has its main contact's e-mail; map it to a business customer or create one on the Companies page, or turn on auto-create on the shop card";
 
 /** An unmapped company (Harbour Traders, two locations), for the hostile suites and the lists. */
 export async function unmappedCompany(shop: Pick<Shop, "id">) {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCustomer, saveShipToAddress, updateCustomer } from "../../app/backoffice/backoffice.server";
 import prisma from "../../app/db.server";
+import { externalIdOf } from "../../app/sync/companies/draft.server";
 import { addCompaniesToShopify, COMPANY_TASK } from "../../app/sync/companies/records.server";
 import { startSimulator, type RunningSimulator } from "../support/simulator";
 import { companyShop, numeric } from "./companies-support";
@@ -186,6 +187,111 @@ describe("business customers to Shopify", () => {
     expect(await prisma.shopifyCompany.count({ where: { shopId: f.shop.id } })).toBe(0);
   });
 
+  it("makes the locations Shopify refused at the create on the next run, though the shop card sends no updates", async () => {
+    const f = await exportShop();
+    // Another company's location has the external id the dock's location would get: Shopify
+    // refuses that location, and makes the company with its first one.
+    await f.gql(
+      `mutation TestBlocker { companyCreate(input: { company: { name: "Blocker" },
+        companyLocation: { name: "Blocker", externalId: "B2B-100/DOCK" } }) { company { id } userErrors { message } } }`,
+      {},
+    );
+    await addCompaniesToShopify(prisma, f.shop.id, ["B2B-100"]);
+
+    const first = await f.run();
+
+    expect(first.counts).toMatchObject({ failed: 1 });
+    expect(await f.record()).toMatchObject({
+      state: "error",
+      shopifyId: null,
+      sendingKey: "B2B-100",
+      message: expect.stringContaining("Shopify refused ship-to address DOCK as a location") as string,
+    });
+    const made = await prisma.shopifyCompany.findFirstOrThrow({
+      where: { shopId: f.shop.id, customerNo: "B2B-100" },
+    });
+    const gid = `gid://shopify/Company/${made.shopifyId}`;
+    expect((await f.company(gid))!.locations.nodes.map((l) => l.name)).toEqual(["Harbour Traders"]);
+    // The cause is gone.
+    const { companies } = await f.gql<{ companies: { nodes: { id: string; name: string }[] } }>(
+      `query TestCompanies { companies(first: 10) { nodes { id name } } }`,
+      {},
+    );
+    const blocker = companies.nodes.find((node) => node.name === "Blocker")!;
+    await f.gql(`mutation TestDelete($id: ID!) { companyDelete(id: $id) { userErrors { message } } }`, {
+      id: blocker.id,
+    });
+
+    const second = await f.run();
+
+    // Only the location never made is sent: the name, address and contact are not updates to send.
+    expect(second.status).toBe("succeeded");
+    expect(second.counts).toMatchObject({ mutationRequests: 1 });
+    expect((await f.company(gid))!.locations.nodes.map((l) => l.name)).toEqual([
+      "Harbour Traders",
+      "Harbour dock",
+    ]);
+    expect(await f.record()).toMatchObject({ state: "synced", shopifyId: gid, sendingKey: null });
+    const locations = await prisma.shopifyCompanyLocation.findMany({
+      where: { shopId: f.shop.id, companyShopifyId: made.shopifyId },
+      orderBy: { shopifyId: "asc" },
+    });
+    expect(locations.map((l) => [l.customerNo, l.shipToCode])).toEqual([
+      ["B2B-100", null],
+      ["B2B-100", "DOCK"],
+    ]);
+    // Finished: a change now is an update, which the shop card does not send.
+    await updateCustomer(prisma, f.shop.id, "B2B-100", { name: "Harbour Traders Ltd" });
+    expect((await f.run()).counts).not.toHaveProperty("mutationRequests");
+    expect((await f.record()).state).toBe("skipped");
+  });
+
+  it("gives a customer number Shopify takes as no external id an encoded one, so a lost answer makes no second company", async () => {
+    const f = await exportShop();
+    await createCustomer(prisma, f.shop.id, {
+      no: "B2B 200",
+      name: "Dockside Goods",
+      address1: "3 Wharf Rd",
+      city: "Halifax",
+      countryCode: "CA",
+    });
+    await addCompaniesToShopify(prisma, f.shop.id, ["B2B 200"]);
+    const record = () =>
+      prisma.syncRecord.findUniqueOrThrow({
+        where: { shopId_task_recordKey: { shopId: f.shop.id, task: COMPANY_TASK, recordKey: "B2B 200" } },
+      });
+    // Shopify makes the company, but its answers never arrive (a gateway timeout after the
+    // work, on every try).
+    simulator.sim.faults = {
+      ...simulator.sim.faults,
+      lostAnswerShare: 1,
+      lostAnswerOperations: ["SyncCompanyCreate"],
+    };
+    try {
+      expect((await f.run()).counts).toMatchObject({ failed: 1 });
+    } finally {
+      simulator.sim.faults = { ...simulator.sim.faults, lostAnswerShare: 0, lostAnswerOperations: [] };
+    }
+    expect(await record()).toMatchObject({ state: "error", shopifyId: null, sendingKey: "B2B%20200" });
+
+    expect((await f.run()).status).toBe("succeeded");
+
+    const { companies } = await f.gql<{ companies: { nodes: { id: string; externalId: string | null }[] } }>(
+      `query TestCompanies { companies(first: 20) { nodes { id externalId } } }`,
+      {},
+    );
+    expect(companies.nodes).toEqual([{ id: expect.any(String) as string, externalId: "B2B%20200" }]);
+    expect(await record()).toMatchObject({
+      state: "synced",
+      shopifyId: companies.nodes[0]!.id,
+      sendingKey: null,
+    });
+    expect(await f.companyRow(companies.nodes[0]!.id)).toMatchObject({
+      customerNo: "B2B 200",
+      syncState: "linked",
+    });
+  }, 60_000);
+
   it("finds the company a run that died had made, by its external id, instead of making another", async () => {
     const f = await exportShop();
     // A create got as far as Shopify, and no further: Shopify has the company, the app does not know it.
@@ -211,5 +317,21 @@ describe("business customers to Shopify", () => {
     expect((await f.record()).shopifyId).toBe(companies.companies.nodes[0]!.id);
     expect(await f.companyRow(companies.companies.nodes[0]!.id)).toMatchObject({ customerNo: "B2B-100" });
     expect(numeric(companies.companies.nodes[0]!.id)).toBeGreaterThan(0n);
+  });
+});
+
+describe("a company's external id", () => {
+  it("is the customer number when Shopify takes it, else an encoded form, one per number", () => {
+    expect(externalIdOf("B2B-100")).toBe("B2B-100");
+    expect(externalIdOf("B2B 200")).toBe("B2B%20200");
+    expect(externalIdOf("KUNDE-Ä1")).toBe("KUNDE-%C3%841");
+    // A "%" of its own is encoded too: "50%25" and "50%" are two numbers, with two ids.
+    expect(externalIdOf("50%25")).toBe("50%2525");
+    expect(externalIdOf("50%")).toBe("50%25");
+    const long = "X".repeat(70);
+    expect(externalIdOf(long)).toMatch(/^%h[\w-]{43}$/);
+    expect(externalIdOf(long)).not.toBe(externalIdOf("Y".repeat(70)));
+    for (const no of ["B2B 200", "KUNDE-Ä1", long, 'a"b c'])
+      expect(externalIdOf(no)).toMatch(/^[A-Za-z0-9!@#$%^&*(){}[\]\\/?<>_\-~,.;:'`"]{1,64}$/);
   });
 });

@@ -2,7 +2,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createCustomer, listShipToAddresses } from "../../app/backoffice/backoffice.server";
 import prisma from "../../app/db.server";
 import { companyImport } from "../../app/sync/companies/import.server";
+import { businessCustomerNos } from "../../app/sync/companies/records.server";
 import { shipToCodeFor } from "../../app/sync/companies/link.server";
+import { insertStagedCustomer } from "../kit/staged";
 import { startSimulator, type RunningSimulator } from "../support/simulator";
 import { companyShop, NET_30, numeric, type CompanySpec } from "./companies-support";
 
@@ -85,7 +87,8 @@ describe("companies from Shopify, locations as ship-to addresses", () => {
       externalId: "ACME-1",
       customerNo: "C-ACME",
       syncState: "linked",
-      message: "linked to customer C-ACME (Acme (old name)) by its main contact's e-mail jo@acme.example",
+      // The words name no e-mail: a customers/redact does not erase a company's row.
+      message: "linked to customer C-ACME (Acme (old name)) by its main contact's e-mail",
       mainContactShopifyId: numeric(acme.mainContactId!),
     });
     const [ottawa, toronto] = acme.locationIds.map(numeric);
@@ -99,7 +102,16 @@ describe("companies from Shopify, locations as ship-to addresses", () => {
       taxExemptions: ["CA_BC_RESELLER_EXEMPTION"],
       paymentTermsName: "Net 30",
       paymentTermsDueInDays: 30,
-      address: { address1: "1 Bank St", city: "Ottawa", zip: "K1P 5J2", province: "ON", countryCode: "CA" },
+    });
+    // The business's address alone: no person's name nor phone (the location's phone included).
+    expect(locations[0]!.address).toEqual({
+      company: "Acme Supply",
+      address1: "1 Bank St",
+      address2: null,
+      city: "Ottawa",
+      zip: "K1P 5J2",
+      province: "ON",
+      countryCode: "CA",
     });
     expect(contacts.map((row) => [row.email, row.isMainContact, row.firstName])).toEqual([
       ["jo@acme.example", true, "Jo"],
@@ -194,7 +206,89 @@ describe("companies from Shopify, locations as ship-to addresses", () => {
       syncState: "unmapped",
       customerNo: null,
       message:
-        "unmapped: no back-office customer has its main contact's e-mail sam@beta.example; map it to a business customer or create one on the Companies page, or turn on auto-create on the shop card",
+        "unmapped: no back-office customer has its main contact's e-mail; map it to a business customer or create one on the Companies page, or turn on auto-create on the shop card",
+    });
+  });
+});
+
+describe("a company whose main contact is a person's customer in the back office", () => {
+  /**
+   * Acme, whose main contact Jo is also an ordinary Shopify customer the customers sync made a
+   * person's customer of (C-JO, linked by a ShopifyCustomer row).
+   */
+  async function personShop(settings: Parameters<typeof companyShop>[1]) {
+    const f = await companyShop(simulator, { companyMapping: "email_phone", ...settings });
+    const acme = await f.company(ACME);
+    const { company } = await f.gql<{ company: { mainContact: { customer: { id: string } } } }>(
+      `query TestMainContact($id: ID!) { company(id: $id) { mainContact { customer { id } } } }`,
+      { id: acme.id },
+    );
+    await createCustomer(prisma, f.shop.id, { no: "C-JO", name: "Jo Buyer", email: "jo@acme.example" });
+    await insertStagedCustomer(f.shop, {
+      shopifyId: numeric(company.mainContact.customer.id),
+      email: "jo@acme.example",
+      firstName: "Jo",
+      lastName: "Buyer",
+      customerNo: "C-JO",
+      syncState: "linked",
+    });
+    return { ...f, acme };
+  }
+
+  it("gets a business customer of its own (auto-create), never the person's", async () => {
+    const f = await personShop({ companyAutoCreate: true });
+
+    const run = await f.run();
+
+    expect(run.status).toBe("succeeded");
+    expect(run.counts).toMatchObject({ created: 1 });
+    const row = await f.companyRow(f.acme.id);
+    expect(row).toMatchObject({
+      syncState: "linked",
+      message: expect.stringContaining("created from the company") as string,
+    });
+    expect(row.customerNo).not.toBe("C-JO");
+    const business = await prisma.boCustomer.findUniqueOrThrow({
+      where: { shopId_no: { shopId: f.shop.id, no: row.customerNo! } },
+    });
+    expect(business).toMatchObject({ name: "Acme Supply", email: "jo@acme.example", address1: "1 Bank St" });
+    // The person's customer is as it was: no company's name, address or ship-to addresses.
+    expect(
+      await prisma.boCustomer.findUniqueOrThrow({ where: { shopId_no: { shopId: f.shop.id, no: "C-JO" } } }),
+    ).toMatchObject({ name: "Jo Buyer", address1: null });
+    expect(await listShipToAddresses(prisma, f.shop.id, "C-JO")).toEqual([]);
+    expect((await f.rows()).locations.every((location) => location.customerNo === row.customerNo)).toBe(true);
+    // What the customers sync asks, not to take the business customer for a person.
+    expect(await businessCustomerNos(prisma, f.shop.id, ["C-JO", row.customerNo!, "NOBODY"])).toEqual(
+      new Set([row.customerNo]),
+    );
+  });
+
+  it("stays unmapped without auto-create, saying the e-mail is a person's customer's, and takes a business customer of the same e-mail once there is one", async () => {
+    const f = await personShop({ companyAutoCreate: false });
+
+    expect((await f.run()).counts).toMatchObject({ unmapped: 1 });
+    const row = await f.companyRow(f.acme.id);
+    expect(row).toMatchObject({
+      syncState: "unmapped",
+      customerNo: null,
+      message:
+        "unmapped: its main contact's e-mail belongs to a person's customer (C-JO, linked to a Shopify customer as a person), not a business customer; map it to a business customer or create one on the Companies page, or turn on auto-create on the shop card",
+    });
+    expect(row.message).not.toMatch(/jo@acme/);
+
+    // A business customer with the same e-mail (a higher number than the person's): the next
+    // scheduled run, judging the unmapped companies again, links it.
+    await createCustomer(prisma, f.shop.id, {
+      no: "C-JO2",
+      name: "Acme Supply Ltd",
+      email: "Jo@Acme.example",
+    });
+    expect((await f.run({}, "schedule")).counts).toMatchObject({ linked: 1 });
+    expect(await f.companyRow(f.acme.id)).toMatchObject({
+      syncState: "linked",
+      customerNo: "C-JO2",
+      message: "linked to customer C-JO2 (Acme Supply Ltd) by its main contact's e-mail",
     });
   });
 });

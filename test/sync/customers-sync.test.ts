@@ -1,10 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { randomUUID } from "node:crypto";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createCustomer, findCustomer, updateCustomer } from "../../app/backoffice/backoffice.server";
 import prisma from "../../app/db.server";
 import { runInForeground } from "../../app/jobs/foreground.server";
 import { customerImport } from "../../app/sync/customers/import.server";
 import { addCustomersToShopify } from "../../app/sync/customers/records.server";
 import { syncCustomersTask } from "../../app/sync/customers/task.server";
+import { syncOrdersTask } from "../../app/sync/orders/task.server";
+import { processStaged } from "../kit/jobs";
+import { placeOrder } from "./place-order";
 import { orderShop } from "../support/order-shop";
 import { startSimulator, type RunningSimulator } from "../support/simulator";
 import type { Store } from "../support/store";
@@ -25,6 +29,17 @@ beforeAll(async () => {
   process.env.SHOPIFY_ADMIN_ORIGIN = simulator.url;
 });
 afterAll(() => simulator?.close());
+afterEach(() => {
+  simulator.sim.faults = {
+    throttledShare: 0,
+    http429Share: 0,
+    http5xxShare: 0,
+    delayShare: 0,
+    delayMs: 0,
+    lostAnswerShare: 0,
+    lostAnswerOperations: [],
+  };
+});
 
 const CREATE = `mutation TestCustomer($input: CustomerInput!) { customerCreate(input: $input) {
   customer { id } userErrors { field message } } }`;
@@ -43,6 +58,16 @@ const ADDRESS = {
   zip: "EC1A 1BB",
   countryCode: "GB",
 };
+
+/** A customers shop whose back office has the order shop's items (TEE-S, TEE-M), for orders. */
+async function orderShopWithItems(settings: Record<string, unknown> = {}) {
+  const { shop, store, small } = await orderShop(simulator);
+  await prisma.shopSettings.update({
+    where: { shopId: shop.id },
+    data: { customerAutoCreate: true, autoProcessOrders: false, ...settings },
+  });
+  return { shop, store, small };
+}
 
 async function customersShop(settings: Record<string, unknown> = {}) {
   const { shop, store } = await orderShop(simulator, { items: false });
@@ -180,6 +205,39 @@ describe("importing every Shopify customer", () => {
     });
   });
 
+  it("never links a person to a business customer with the same e-mail (a company's contact)", async () => {
+    const { shop, store } = await customersShop();
+    // The companies sync made business customer B-1 from a company whose main contact is Ada.
+    await createCustomer(prisma, shop.id, {
+      no: "B-1",
+      name: "Analytical Engines",
+      email: "ada@example.com",
+    });
+    await prisma.shopifyCompany.create({
+      data: {
+        id: randomUUID(),
+        shopId: shop.id,
+        shopifyId: 990001n,
+        name: "Analytical Engines",
+        customerNo: "B-1",
+        syncState: "linked",
+      },
+    });
+    const ada = await shopifyCustomer(store, {
+      email: "ada@example.com",
+      firstName: "Ada",
+      lastName: "Lovelace",
+    });
+    expect(await run(shop.domain)).toMatchObject({ status: "succeeded", counts: { created: 1 } });
+    const link = await linkOf(shop.id, ada);
+    expect(link.customerNo).not.toBe("B-1");
+    expect(await findCustomer(prisma, shop.id, link.customerNo!)).toMatchObject({
+      name: "Ada Lovelace",
+      email: "ada@example.com",
+    });
+    expect(await findCustomer(prisma, shop.id, "B-1")).toMatchObject({ name: "Analytical Engines" });
+  });
+
   it("leaves a customer it cannot map unmapped, with the reason, when the shop card creates none", async () => {
     const { shop, store } = await customersShop({ customerAutoCreate: false });
     const id = await shopifyCustomer(store, { email: "nobody@example.com", lastName: "Nobody" });
@@ -281,8 +339,91 @@ describe("sending back-office customers to Shopify", () => {
       }),
     ).toMatchObject({
       state: "skipped",
-      message: "the e-mail Taken@example.com is already used by another Shopify customer",
+      message: "its e-mail is already used by another Shopify customer",
       shopifyId: null,
     });
+  });
+
+  it("sends nothing of a customer made from an order, then only its change, keeping what Shopify has", async () => {
+    const { shop, store, small } = await orderShopWithItems({
+      customerUpdates: "to_shopify",
+      customerImport: "with_orders",
+    });
+    const id = await shopifyCustomer(store, {
+      email: "ada@example.com",
+      firstName: "Ada",
+      lastName: "Lovelace",
+      phone: "+44 20 7946 0001",
+      addresses: [
+        { ...ADDRESS, company: "Analytical Engines", address2: "Floor 2", phone: "+44 20 7946 0002" },
+      ],
+    });
+    await placeOrder(store, {
+      customerId: id,
+      email: "ada@example.com",
+      billingAddress: { ...ADDRESS, firstName: "Ada", lastName: "Lovelace", company: "Analytical Engines" },
+      shippingAddress: { ...ADDRESS, firstName: "Ada", lastName: "Lovelace" },
+      lineItems: [{ variantId: small.id, quantity: 1 }],
+    });
+    await runInForeground(prisma, syncOrdersTask, { shop: shop.domain, trigger: "manual" });
+    await processStaged(shop);
+    const link = await linkOf(shop.id, id);
+    const customer = (await findCustomer(prisma, shop.id, link.customerNo!))!;
+    expect(customer).toMatchObject({ name: "Analytical Engines", contactName: "Ada Lovelace" });
+    const read = async () =>
+      (
+        await store.graphql<{ customer: Record<string, unknown> }>(
+          `query TestRead($id: ID!) { customer(id: $id) { firstName lastName email phone
+            defaultAddress { company address1 address2 city phone } } }`,
+          { id },
+        )
+      ).customer;
+    const before = await read();
+
+    // The order's data is not sent over Shopify's.
+    const first = await run(shop.domain);
+    expect(first.status).toBe("succeeded");
+    expect(first.counts).not.toHaveProperty("mutationRequests");
+    expect(await read()).toEqual(before);
+
+    // A change in the back office goes, and nothing of what the back office does not keep is blanked.
+    await updateCustomer(prisma, shop.id, customer.no, { city: "Cambridge" });
+    expect(await run(shop.domain)).toMatchObject({
+      status: "succeeded",
+      counts: { updated: 1, mutationRequests: 1 },
+    });
+    expect(await read()).toEqual({
+      ...before,
+      defaultAddress: { ...(before.defaultAddress as object), city: "Cambridge" },
+    });
+  });
+
+  it("takes up its own customer when Shopify made it but the answer was lost, and makes no second one", async () => {
+    const { shop, store } = await customersShop({ customerImport: "with_orders" });
+    await createCustomer(prisma, shop.id, {
+      no: "C-300",
+      name: "Grace Hopper",
+      email: "grace@example.com",
+      ...ADDRESS,
+    });
+    await addCustomersToShopify(prisma, shop.id, ["C-300"]);
+    simulator.sim.faults = {
+      ...simulator.sim.faults,
+      lostAnswerShare: 1,
+      lostAnswerOperations: ["SyncCustomerCreate"],
+    };
+    const lost = await run(shop.domain);
+    expect(lost.counts).toMatchObject({ failed: 1 });
+    simulator.sim.faults = { ...simulator.sim.faults, lostAnswerShare: 0, lostAnswerOperations: [] };
+    expect(await run(shop.domain)).toMatchObject({ status: "succeeded", counts: { linkedExisting: 1 } });
+    const found = await store.graphql<{ customers: { nodes: { id: string }[] } }>(
+      `query TestFind { customers(first: 5, query: "email:grace@example.com") { nodes { id } } }`,
+    );
+    expect(found.customers.nodes).toHaveLength(1);
+    expect(
+      await prisma.syncRecord.findUniqueOrThrow({
+        where: { shopId_task_recordKey: { shopId: shop.id, task: "sync_customers", recordKey: "C-300" } },
+      }),
+    ).toMatchObject({ state: "synced", shopifyId: found.customers.nodes[0]!.id });
   });
 });

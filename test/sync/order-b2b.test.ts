@@ -3,7 +3,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { listOrders } from "../../app/admin/orders.server";
 import { createCustomer, saveShipToAddress } from "../../app/backoffice/backoffice.server";
 import prisma from "../../app/db.server";
+import { Prisma } from "../../app/generated/prisma/client";
 import { runInForeground } from "../../app/jobs/foreground.server";
+import { syncCompaniesTask } from "../../app/sync/companies/task.server";
 import type * as Registry from "../../app/sync/index.server";
 import { bulkImport } from "../../app/sync/orders/bulk-import.server";
 import { processOrdersOfCompanies } from "../../app/sync/orders/company-orders.server";
@@ -81,6 +83,29 @@ async function b2bShop(options: { paymentTermsTemplateId?: string | null } = {})
   const b2b = await placeB2bOrder(store, acme, { variantId: small.id, quantity: 4, poNumber: "PO-7781" });
   const b2c = await store.placeOrder({ lines: [{ variantId: medium.id, quantity: 1 }] });
   return { shop, store, acme, b2b, b2c, small };
+}
+
+/**
+ * What the companies sync (or a person) does for Acme: the business customer ACME, the location
+ * as its ship-to address OTTAWA (the depot's address, as the back office has it), and the links.
+ */
+async function linkAcme(shopId: string, acme: { id: string; location: { id: string } }) {
+  await createCustomer(prisma, shopId, { no: "ACME", name: "Acme Supply", countryCode: "CA" });
+  await saveShipToAddress(prisma, shopId, "ACME", "ottawa", {
+    name: "Ottawa depot",
+    address1: "9 Depot Rd",
+    city: "Ottawa",
+    zip: "K1P 0A1",
+    countryCode: "CA",
+  });
+  await prisma.shopifyCompany.update({
+    where: { shopId_shopifyId: { shopId, shopifyId: numeric(acme.id) } },
+    data: { customerNo: "ACME", syncState: "linked", message: null },
+  });
+  await prisma.shopifyCompanyLocation.update({
+    where: { shopId_shopifyId: { shopId, shopifyId: numeric(acme.location.id) } },
+    data: { customerNo: "ACME", shipToCode: "OTTAWA", syncState: "linked" },
+  });
 }
 
 describe("when a company places an order for one of its locations", () => {
@@ -168,22 +193,7 @@ describe("when a company places an order for one of its locations", () => {
 
     // What the companies sync (or a person) does: the business customer, the location as its
     // ship-to address, and the links.
-    await createCustomer(prisma, shop.id, { no: "ACME", name: "Acme Supply", countryCode: "CA" });
-    await saveShipToAddress(prisma, shop.id, "ACME", "ottawa", {
-      name: "Ottawa depot",
-      address1: "1 Bank St",
-      city: "Ottawa",
-      zip: "K1P 5J2",
-      countryCode: "CA",
-    });
-    await prisma.shopifyCompany.update({
-      where: { shopId_shopifyId: { shopId: shop.id, shopifyId: numeric(acme.id) } },
-      data: { customerNo: "ACME", syncState: "linked", message: null },
-    });
-    await prisma.shopifyCompanyLocation.update({
-      where: { shopId_shopifyId: { shopId: shop.id, shopifyId: numeric(acme.location.id) } },
-      data: { customerNo: "ACME", shipToCode: "OTTAWA", syncState: "linked" },
-    });
+    await linkAcme(shop.id, acme);
 
     const followUp = await processOrdersOfCompanies(prisma, shop.id, [numeric(acme.id)]);
 
@@ -201,10 +211,12 @@ describe("when a company places an order for one of its locations", () => {
       error: null,
       customerFoundBy: "the business customer of company location Ottawa depot (Acme Supply)",
     });
+    // The location's ship-to code, and the order's own shipping address (the buyer's, at
+    // checkout), not the ship-to address's.
     expect(header).toMatchObject({
       customerNo: "ACME",
       shipToCode: "OTTAWA",
-      shipToName: "Ottawa depot",
+      shipToName: "Jo Buyer",
       shipToAddress1: "1 Bank St",
       shipToCity: "Ottawa",
       shipToZip: "K1P 5J2",
@@ -290,6 +302,113 @@ describe("when a company places an order for one of its locations", () => {
     );
     // Nothing was waiting: the companies sync was not asked.
     expect(await companyRuns(shop.id)).toEqual([]);
+  });
+});
+
+describe("a B2B order's customer and ship-to address", () => {
+  it("with a ship-to code and no shipping address of its own, is shipped to the ship-to address", async () => {
+    const { shop, acme, b2b } = await b2bShop();
+    await sync(shop.domain);
+    await linkAcme(shop.id, acme);
+    await prisma.shopifyOrder.updateMany({
+      where: { shopId: shop.id, name: b2b.name },
+      data: { shippingAddress: Prisma.DbNull },
+    });
+
+    expect((await processAgain(shop.domain)).counts).toMatchObject({ processed: 1 });
+
+    expect((await documentOf(shop.id, b2b.name)).header).toMatchObject({
+      customerNo: "ACME",
+      shipToCode: "OTTAWA",
+      shipToName: "Ottawa depot",
+      shipToAddress1: "9 Depot Rd",
+      shipToCity: "Ottawa",
+      shipToZip: "K1P 0A1",
+      shipToCountry: "CA",
+    });
+  });
+
+  it("waits, naming the location, when locations are customers of their own and this one has none yet", async () => {
+    const { shop, store, small } = await orderShop(simulator);
+    await prisma.shopSettings.update({
+      where: { shopId: shop.id },
+      data: { companyLocationsAs: "customer" },
+    });
+    const borealis = await createCompany(store, {
+      name: "Borealis Trading",
+      location: "Yellowknife",
+      email: "buyer@borealis.example",
+    });
+    await createCustomer(prisma, shop.id, { no: "BOREALIS", name: "Borealis Trading" });
+    // The company linked; a location it has since, not linked yet (no customer of its own).
+    await prisma.shopifyCompany.create({
+      data: {
+        id: randomUUID(),
+        shopId: shop.id,
+        shopifyId: numeric(borealis.id),
+        name: "Borealis Trading",
+        customerNo: "BOREALIS",
+        syncState: "linked",
+      },
+    });
+    const order = await placeB2bOrder(store, borealis, { variantId: small.id, quantity: 2 });
+
+    expect(await sync(shop.domain)).toMatchObject({ counts: { imported: 1, failed: 1 } });
+
+    const { staged, header } = await documentOf(shop.id, order.name);
+    expect(staged).toMatchObject({
+      state: "error",
+      documentNo: null,
+      error:
+        "company location Yellowknife (Borealis Trading) is not mapped to a business customer of its own yet (the shop card makes each company location a customer)",
+    });
+    expect(header).toBeNull();
+    // The companies sync is asked to read and link the location.
+    expect(await companyRuns(shop.id)).toEqual([{ trigger: "back_office", status: "queued" }]);
+  });
+});
+
+describe("the companies sync, run for a waiting order's company", () => {
+  it("imports and links the company, and the order held for it becomes the business customer's document", async () => {
+    const { shop, acme, b2b } = await b2bShop();
+    await prisma.shopSettings.update({
+      where: { shopId: shop.id },
+      data: { allowBackgroundSyncs: false, companyAutoCreate: true },
+    });
+    await sync(shop.domain);
+    expect((await documentOf(shop.id, b2b.name)).staged.state).toBe("error");
+
+    const run = await runInForeground(prisma, syncCompaniesTask, { shop: shop.domain, trigger: "manual" });
+
+    expect(run.status).toBe("succeeded");
+    expect(run.counts).toMatchObject({ created: 1, heldOrdersReleased: 1 });
+    const company = await prisma.shopifyCompany.findUniqueOrThrow({
+      where: { shopId_shopifyId: { shopId: shop.id, shopifyId: numeric(acme.id) } },
+    });
+    const location = await prisma.shopifyCompanyLocation.findUniqueOrThrow({
+      where: { shopId_shopifyId: { shopId: shop.id, shopifyId: numeric(acme.location.id) } },
+    });
+    expect(company).toMatchObject({ syncState: "linked", customerNo: expect.any(String) as string });
+    expect(location).toMatchObject({
+      customerNo: company.customerNo,
+      shipToCode: expect.any(String) as string,
+    });
+    const { staged, header } = await documentOf(shop.id, b2b.name);
+    expect(staged).toMatchObject({
+      state: "processed",
+      error: null,
+      customerFoundBy: "the business customer of company location Ottawa depot (Acme Supply)",
+    });
+    expect(header).toMatchObject({
+      customerNo: company.customerNo,
+      shipToCode: location.shipToCode,
+      externalDocumentNo: "PO-7781",
+    });
+    expect(
+      await prisma.boCustomer.findUniqueOrThrow({
+        where: { shopId_no: { shopId: shop.id, no: company.customerNo! } },
+      }),
+    ).toMatchObject({ name: "Acme Supply", email: "jo@acme.example" });
   });
 });
 

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { createCustomer } from "../../app/backoffice/backoffice.server";
 import prisma from "../../app/db.server";
 import { enqueueSync } from "../../app/jobs/enqueue.server";
 import { upsertSchedule } from "../../app/jobs/schedules.server";
@@ -8,6 +9,8 @@ import { installedShop } from "../support/shops";
 import { probeTask } from "../support/tasks";
 import { deliver, examplePayload } from "../support/webhooks";
 import { ShopCostBudget } from "../../app/shopify/budget.server";
+import { applyCompany } from "../../app/sync/companies/link.server";
+import { contactOf, locationOf, type CompanyRead } from "../../app/sync/companies/read.server";
 import { DEFAULT_SCHEDULES } from "../../app/sync/index.server";
 
 /** Fills every table a shop owns with something. */
@@ -96,6 +99,61 @@ async function populate(shop: { id: string; domain: string }) {
   });
 }
 
+/**
+ * Maple Hardware as the companies sync reads it from Shopify (read.server.ts), John (Shopify
+ * customer 191167) its main contact as contact `contactId`; Shopify's answer for its location
+ * has John's name and phone on the address, and a phone of the location's own.
+ */
+function mapleAsRead(contactId: bigint): CompanyRead {
+  const answer = {
+    id: "gid://shopify/CompanyLocation/7713",
+    name: "Maple Hardware Ottawa",
+    externalId: null,
+    phone: "+1 555-625-1199",
+    updatedAt: "2026-11-20T10:00:00Z",
+    billingAddress: null,
+    shippingAddress: {
+      address1: "40 Elgin St",
+      address2: null,
+      city: "Ottawa",
+      zip: "K1P 1C7",
+      province: "Ontario",
+      zoneCode: "ON",
+      countryCode: "CA",
+      firstName: "John",
+      lastName: "Smith",
+      recipient: "John Smith",
+      phone: "+15556251199",
+      companyName: "Maple Hardware",
+    },
+    taxSettings: { taxRegistrationId: null, taxExempt: false, taxExemptions: [] },
+    buyerExperienceConfiguration: null,
+  };
+  const john = {
+    id: `gid://shopify/CompanyContact/${contactId}`,
+    isMainContact: true,
+    title: "Buyer",
+    updatedAt: "2026-11-20T10:00:00Z",
+    customer: {
+      id: "gid://shopify/Customer/191167",
+      email: "john@example.com",
+      phone: "+15556251199",
+      firstName: "John",
+      lastName: "Smith",
+    },
+  };
+  return {
+    id: 7711n,
+    name: "Maple Hardware",
+    externalId: null,
+    note: null,
+    updatedAt: new Date("2026-11-20T10:00:00Z"),
+    mainContactId: contactId,
+    locations: [locationOf(answer)],
+    contacts: [contactOf(john, contactId)],
+  };
+}
+
 /** Rows per shop-owned table for one shop. */
 async function rowsOf(shopId: string, domain: string) {
   return {
@@ -179,8 +237,61 @@ describe("when Shopify asks us to redact a customer", () => {
     await populate(shop);
     await populate(other);
     const payload = { ...examplePayload("customers/redact"), shop_domain: shop.domain };
+    // John as the main contact of a company the companies sync imported before the redact: a
+    // company row with the sync's words, and a location whose address Shopify gave with his
+    // name and phone on it.
+    const settings = await prisma.shopSettings.findUniqueOrThrow({ where: { shopId: shop.id } });
+    const link = { db: prisma, shopId: shop.id, settings: { ...settings, companyMapping: "email_phone" } };
+    await createCustomer(prisma, shop.id, {
+      no: "B-MAPLE",
+      name: "Maple Hardware",
+      email: "john@example.com",
+    });
+    expect((await applyCompany(link, mapleAsRead(7712n))).result).toMatchObject({ count: "linked" });
+    const companyRows = async () => ({
+      companies: await prisma.shopifyCompany.findMany({ where: { shopId: shop.id } }),
+      locations: await prisma.shopifyCompanyLocation.findMany({ where: { shopId: shop.id } }),
+      contacts: await prisma.shopifyCompanyContact.findMany({ where: { shopId: shop.id } }),
+    });
+    const maple = await prisma.shopifyCompany.findUniqueOrThrow({
+      where: { shopId_shopifyId: { shopId: shop.id, shopifyId: 7711n } },
+    });
+    expect(maple.message).toBe("linked to customer B-MAPLE (Maple Hardware) by its main contact's e-mail");
+    expect(
+      (
+        await prisma.shopifyCompanyLocation.findUniqueOrThrow({
+          where: { shopId_shopifyId: { shopId: shop.id, shopifyId: 7713n } },
+        })
+      ).address,
+    ).toEqual({
+      company: "Maple Hardware",
+      address1: "40 Elgin St",
+      address2: null,
+      city: "Ottawa",
+      zip: "K1P 1C7",
+      province: "ON",
+      countryCode: "CA",
+    });
 
     expect(await deliver({ topic: "customers/redact", shop: shop.domain, payload })).toBe(200);
+
+    // Shopify still shows John on the company after the redact (as a new contact of it): the
+    // next import keeps nothing of him either.
+    await applyCompany(link, mapleAsRead(7714n));
+    const again = await prisma.shopifyCompanyContact.findUniqueOrThrow({
+      where: { shopId_shopifyId: { shopId: shop.id, shopifyId: 7714n } },
+    });
+    expect(again).toMatchObject({ customerShopifyId: 191167n, email: null, phone: null, firstName: null });
+    expect(again.redactedAt).not.toBeNull();
+    // Nothing of John anywhere in the company tables (the company "Smith Supplies" is a business's name).
+    const text = JSON.stringify(await companyRows(), (key, v: unknown) =>
+      key === "id" || key === "shopId" || key === "contentHash"
+        ? undefined
+        : typeof v === "bigint"
+          ? v.toString()
+          : v,
+    ).replaceAll("Smith Supplies", "");
+    expect(text).not.toMatch(/john|smith|625|1199|buyer/i);
 
     const redacted = await prisma.shopifyCustomer.findFirstOrThrow({
       where: { shopId: shop.id, shopifyId: 191167n },

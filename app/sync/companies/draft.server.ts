@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { Customer, listShipToAddresses } from "../../backoffice/backoffice.server";
 import { contentHash } from "../kit/outbound.server";
 import type { CompanyAddressInput } from "./operations.server";
@@ -19,8 +20,8 @@ export interface LocationDraft {
 export interface CompanyDraft {
   customerNo: string;
   name: string;
-  /** Shopify's external id of the company: the customer number, when Shopify's rules allow it. */
-  externalId: string | null;
+  /** Shopify's external id of the company: the customer number, or its encoded form (externalIdOf). */
+  externalId: string;
   main: LocationDraft & { taxRegistrationId: string | null; taxExemptions: string[] };
   contact: { email: string; firstName: string | null; lastName: string | null } | null;
   shipTos: (LocationDraft & { code: string })[];
@@ -29,8 +30,20 @@ export interface CompanyDraft {
 // Shopify's rules for an external id (companyCreate's userErrors): at most 64 characters of these.
 const EXTERNAL_ID = /^[A-Za-z0-9!@#$%^&*(){}[\]\\/?<>_\-~,.;:'`"]{1,64}$/;
 
-export function externalIdOf(customerNo: string): string | null {
-  return EXTERNAL_ID.test(customerNo) ? customerNo : null;
+/**
+ * Shopify's external id for a back-office key (a customer number; a customer number and a
+ * ship-to code): the key itself when Shopify's rules allow it and it has no "%"; else the key
+ * percent-encoded (encodeURIComponent leaves only characters the rules allow, and always a "%"
+ * followed by two hex digits); else, longer than 64 characters that way, "%h" and a hash of the
+ * key. The same key always gives the same id and two keys never one (but for a hash's
+ * collision), so every create has an id to be found by (its sendingKey) and the company it
+ * finds is the customer's.
+ */
+export function externalIdOf(key: string): string {
+  if (EXTERNAL_ID.test(key) && !key.includes("%")) return key;
+  const encoded = encodeURIComponent(key);
+  if (encoded.length <= 64 && encoded.includes("%")) return encoded;
+  return `%h${createHash("sha256").update(key).digest("base64url")}`;
 }
 
 type ShipTo = Awaited<ReturnType<typeof listShipToAddresses>>[number];
@@ -63,12 +76,17 @@ export function addressInputOfStored(address: StoredAddress | null): CompanyAddr
       county: address.province,
       countryCode: address.countryCode,
     },
-    address.phone,
+    null,
   );
 }
 
+/**
+ * Whether two addresses are the same place. The phone is left out: a stored address keeps none
+ * (StoredAddress), so a draft's phone alone is no difference to send.
+ */
 export function sameAddress(a: CompanyAddressInput | null, b: CompanyAddressInput | null): boolean {
-  return contentHash(a) === contentHash(b);
+  const place = (address: CompanyAddressInput | null) => (address ? { ...address, phone: null } : null);
+  return contentHash(place(a)) === contentHash(place(b));
 }
 
 function splitName(name: string | null): { firstName: string | null; lastName: string | null } {

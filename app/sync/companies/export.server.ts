@@ -24,6 +24,7 @@ import {
   addressInputOfStored,
   companyDraftOf,
   draftHash,
+  externalIdOf,
   sameAddress,
   type CompanyDraft,
 } from "./draft.server";
@@ -158,13 +159,16 @@ async function exportOne(run: ExportRun, record: SyncRecord): Promise<RecordResu
   const adopted = !company && record.sendingKey ? await adopt(run, record, record.sendingKey) : undefined;
   company ??= adopted;
   if (!company) return create(run, record, draft, hash);
-  if (!adopted && settings.companyUpdates !== "to_shopify")
-    return skip(
-      db,
-      record,
-      `linked to Shopify company ${company.name} (${company.shopifyId}); the shop card does not send updates of companies to Shopify`,
-    );
-  return update(run, record, company, draft, hash);
+  if (adopted || settings.companyUpdates === "to_shopify") return update(run, record, company, draft, hash);
+  // The export's own create, not finished (its sendingKey stays until the record is sent): the
+  // locations Shopify refused then are made now. Making what was never sent is no update.
+  if (record.sendingKey !== null)
+    return update(run, record, company, draft, hash, { newLocationsOnly: true });
+  return skip(
+    db,
+    record,
+    `linked to Shopify company ${company.name} (${company.shopifyId}); the shop card does not send updates of companies to Shopify`,
+  );
 }
 
 function addressData(draft: CompanyDraft["main"]) {
@@ -239,8 +243,7 @@ async function create(
   hash: string,
 ): Promise<RecordResult> {
   const { db, client } = run;
-  if (draft.externalId)
-    await db.syncRecord.update({ where: { id: record.id }, data: { sendingKey: draft.externalId } });
+  await db.syncRecord.update({ where: { id: record.id }, data: { sendingKey: draft.externalId } });
   const input: CompanyCreateVariables["input"] = {
     company: { name: draft.name, externalId: draft.externalId },
     companyLocation: {
@@ -280,7 +283,7 @@ async function createLocation(
     companyId: gid("Company", companyId),
     input: {
       name: shipTo.name,
-      ...(draft.externalId ? { externalId: `${draft.externalId}/${shipTo.code}`.slice(0, 64) } : {}),
+      externalId: externalIdOf(`${draft.customerNo}/${shipTo.code}`),
       ...(shipTo.address ? { shippingAddress: shipTo.address, billingSameAsShipping: true } : {}),
     },
   });
@@ -294,12 +297,18 @@ async function createLocation(
 const sameList = (a: string[], b: string[]) =>
   JSON.stringify([...a].sort()) === JSON.stringify([...b].sort());
 
+/**
+ * Sends what differs between the draft and the company as last read. With `newLocationsOnly`
+ * (the export's own create finished while the shop card sends no updates), only the ship-to
+ * addresses that are no location yet are sent, as new locations.
+ */
 async function update(
   run: ExportRun,
   record: SyncRecord,
   company: ShopifyCompany,
   draft: CompanyDraft,
   hash: string,
+  options: { newLocationsOnly?: boolean } = {},
 ): Promise<RecordResult> {
   const { db, shopId, client } = run;
   const [locations, contacts] = await Promise.all([
@@ -319,45 +328,7 @@ async function update(
     if (errors.length > 0) refused.push(`Shopify refused ${what}: ${messages(errors)}`);
   };
 
-  if (draft.name !== company.name) {
-    const { companyUpdate } = await client.request(COMPANY_UPDATE, {
-      companyId: companyGid,
-      input: { name: draft.name },
-    });
-    check("the name", companyUpdate.userErrors);
-  }
-
-  // The customer's own address: the location the export made for it, or the first one when the
-  // import linked it and it is no ship-to address of the customer.
-  const first = locations[0];
-  const main =
-    locations.find((row) => row.customerNo === draft.customerNo && row.shipToCode === null) ??
-    (first && first.shipToCode === null ? first : undefined);
-  const stored = (row: ShopifyCompanyLocation) => addressInputOfStored(row.address as StoredAddress | null);
-  if (main && draft.main.address && !sameAddress(draft.main.address, stored(main))) {
-    const { companyLocationAssignAddress } = await client.request(COMPANY_LOCATION_ASSIGN_ADDRESS, {
-      locationId: gid("CompanyLocation", main.shopifyId),
-      address: draft.main.address,
-      addressTypes: ["BILLING", "SHIPPING"],
-    });
-    check(`the address of location ${main.name}`, companyLocationAssignAddress.userErrors);
-  }
-  const taxed = main ?? first;
-  if (
-    taxed &&
-    ((draft.main.taxRegistrationId ?? null) !== (taxed.taxRegistrationId ?? null) ||
-      !sameList(draft.main.taxExemptions, taxed.taxExemptions))
-  ) {
-    const { companyLocationTaxSettingsUpdate } = await client.request(COMPANY_LOCATION_TAX, {
-      companyLocationId: gid("CompanyLocation", taxed.shopifyId),
-      taxRegistrationId: draft.main.taxRegistrationId,
-      exemptionsToAssign: draft.main.taxExemptions.filter((e) => !taxed.taxExemptions.includes(e)),
-      exemptionsToRemove: taxed.taxExemptions.filter((e) => !draft.main.taxExemptions.includes(e)),
-    });
-    check(`the tax settings of location ${taxed.name}`, companyLocationTaxSettingsUpdate.userErrors);
-  }
-
-  await sendContact(run, company, contacts, draft, check);
+  if (!options.newLocationsOnly) await sendCompany(run, company, locations, contacts, draft, check);
 
   const links = new Map<bigint, string | null>();
   for (const shipTo of draft.shipTos) {
@@ -371,7 +342,7 @@ async function update(
       else refused.push(made.error);
       continue;
     }
-    if (shipTo.address && !sameAddress(shipTo.address, stored(row))) {
+    if (!options.newLocationsOnly && shipTo.address && !sameAddress(shipTo.address, stored(row))) {
       const { companyLocationAssignAddress } = await client.request(COMPANY_LOCATION_ASSIGN_ADDRESS, {
         locationId: gid("CompanyLocation", row.shopifyId),
         address: shipTo.address,
@@ -392,6 +363,58 @@ async function update(
   if (refused.length > 0) throw new RecordError(refused.join("; "));
   await markSent(db, record, { shopifyId: companyGid, sentHash: hash });
   return sent > 0 ? { outcome: "sent", count: "updated" } : "unchanged";
+}
+
+const stored = (row: ShopifyCompanyLocation) => addressInputOfStored(row.address as StoredAddress | null);
+
+/** The company's own parts that differ from the draft: its name, its main location's address and tax settings, its main contact. */
+async function sendCompany(
+  run: ExportRun,
+  company: ShopifyCompany,
+  locations: ShopifyCompanyLocation[],
+  contacts: ShopifyCompanyContact[],
+  draft: CompanyDraft,
+  check: (what: string, errors: CompanyUserError[]) => void,
+): Promise<void> {
+  const companyGid = gid("Company", company.shopifyId);
+  if (draft.name !== company.name) {
+    const { companyUpdate } = await run.client.request(COMPANY_UPDATE, {
+      companyId: companyGid,
+      input: { name: draft.name },
+    });
+    check("the name", companyUpdate.userErrors);
+  }
+
+  // The customer's own address: the location the export made for it, or the first one when the
+  // import linked it and it is no ship-to address of the customer.
+  const first = locations[0];
+  const main =
+    locations.find((row) => row.customerNo === draft.customerNo && row.shipToCode === null) ??
+    (first && first.shipToCode === null ? first : undefined);
+  if (main && draft.main.address && !sameAddress(draft.main.address, stored(main))) {
+    const { companyLocationAssignAddress } = await run.client.request(COMPANY_LOCATION_ASSIGN_ADDRESS, {
+      locationId: gid("CompanyLocation", main.shopifyId),
+      address: draft.main.address,
+      addressTypes: ["BILLING", "SHIPPING"],
+    });
+    check(`the address of location ${main.name}`, companyLocationAssignAddress.userErrors);
+  }
+  const taxed = main ?? first;
+  if (
+    taxed &&
+    ((draft.main.taxRegistrationId ?? null) !== (taxed.taxRegistrationId ?? null) ||
+      !sameList(draft.main.taxExemptions, taxed.taxExemptions))
+  ) {
+    const { companyLocationTaxSettingsUpdate } = await run.client.request(COMPANY_LOCATION_TAX, {
+      companyLocationId: gid("CompanyLocation", taxed.shopifyId),
+      taxRegistrationId: draft.main.taxRegistrationId,
+      exemptionsToAssign: draft.main.taxExemptions.filter((e) => !taxed.taxExemptions.includes(e)),
+      exemptionsToRemove: taxed.taxExemptions.filter((e) => !draft.main.taxExemptions.includes(e)),
+    });
+    check(`the tax settings of location ${taxed.name}`, companyLocationTaxSettingsUpdate.userErrors);
+  }
+
+  await sendContact(run, company, contacts, draft, check);
 }
 
 /** The main contact: updated when its e-mail or name differ, or made (and made main) when there is none. */

@@ -3,6 +3,7 @@ import {
   createCustomer,
   findCustomer,
   findCustomerByEmailOrPhone,
+  findCustomerPage,
   findCustomerByTaxRegistrationNo,
   listShipToAddresses,
   saveShipToAddress,
@@ -22,6 +23,7 @@ import {
   personName,
   type CompanyRead,
   type LocationRead,
+  type StoredAddress,
 } from "./read.server";
 import { rememberLinked } from "./records.server";
 
@@ -30,8 +32,9 @@ import { rememberLinked } from "./records.server";
  * ShopifyCompanyContact, as Shopify has them) and what it is linked to, by the shop card:
  *
  * - **The company's customer**: the one it is linked to already; else the one the company
- *   mapping finds (its main contact's exact e-mail or phone; a location's tax registration id;
- *   the default company customer); else, with auto-create, a business customer made from it
+ *   mapping finds (its main contact's exact e-mail or phone, never a person's customer: one a
+ *   Shopify customer is linked to as a person; a location's tax registration id; the default
+ *   company customer); else, with auto-create, a business customer made from it
  *   (its name, its first location's address, tax registration, exemptions and payment terms,
  *   its main contact's name, e-mail and phone, on the company template); else it is
  *   "unmapped", with the reason.
@@ -106,7 +109,7 @@ export function locationCustomerFieldsOf(
     name: `${company.name}, ${location.name}`,
     contactName: personName(contact) || null,
     email: null,
-    phone: location.address?.phone ?? null,
+    phone: null,
     ...addressFields(location),
     ...termsOf(location),
   };
@@ -122,7 +125,7 @@ export function shipToOf(location: LocationRead): ShipToInput {
     zip: address?.zip ?? null,
     county: address?.province ?? null,
     countryCode: address?.countryCode ?? null,
-    phone: address?.phone ?? null,
+    phone: null,
   };
 }
 
@@ -176,21 +179,66 @@ export async function findCompanyCustomer(
   if (!contact) return { reason: "it has no main contact (the company mapping is by its e-mail or phone)" };
   if (!contact.email && !contact.phone)
     return { reason: "its main contact has neither an e-mail nor a phone" };
-  const customer = await findCustomerByEmailOrPhone(tx, shopId, contact);
-  if (customer) {
-    const byEmail =
-      contact.email !== null && customer.email?.toLowerCase() === contact.email.trim().toLowerCase();
+  // The words name the e-mail or phone, never the address or number: they are kept on the
+  // company's row, which a customers/redact does not erase.
+  const persons: { what: string; no: string }[] = [];
+  for (const what of ["e-mail", "phone"] as const) {
+    const value = what === "e-mail" ? contact.email : contact.phone;
+    if (!value) continue;
+    const match = await businessMatch(tx, shopId, what === "e-mail" ? { email: value } : { phone: value });
+    if (match.customer) return { customer: match.customer, how: `by its main contact's ${what}` };
+    if (match.person) persons.push({ what, no: match.person.no });
+  }
+  if (persons.length > 0) {
+    const nos = [...new Set(persons.map((person) => person.no))];
+    const what = persons.map((person) => person.what).join(" and ");
     return {
-      customer,
-      how: byEmail
-        ? `by its main contact's e-mail ${contact.email}`
-        : `by its main contact's phone ${contact.phone}`,
+      reason: `its main contact's ${what} ${persons.length > 1 ? "belong" : "belongs"} to a person's customer (${nos.join(", ")}, linked to a Shopify customer as a person), not a business customer`,
     };
   }
-  const asked = [contact.email && `e-mail ${contact.email}`, contact.phone && `phone ${contact.phone}`]
-    .filter(Boolean)
-    .join(" or ");
+  const asked = [contact.email && "e-mail", contact.phone && "phone"].filter(Boolean).join(" or ");
   return { reason: `no back-office customer has its main contact's ${asked}` };
+}
+
+/** The back-office customers of these numbers a Shopify customer is linked to as a person (ShopifyCustomer.customerNo). */
+async function personCustomerNos(tx: Db | Tx, shopId: string, customerNos: string[]): Promise<Set<string>> {
+  if (customerNos.length === 0) return new Set();
+  const rows = await tx.shopifyCustomer.findMany({
+    where: { shopId, customerNo: { in: customerNos } },
+    select: { customerNo: true },
+  });
+  return new Set(rows.map((row) => row.customerNo!));
+}
+
+/**
+ * The customer with this exact e-mail (or phone) a company may be linked to: the lowest
+ * numbered that is no person's customer. A person's customer is never a company's (the
+ * customers sync may have made it for the main contact as a shopper); `person` is the one in
+ * the way when no other has that e-mail (or, for a phone, when the first has it).
+ */
+async function businessMatch(
+  tx: Db | Tx,
+  shopId: string,
+  query: { email: string } | { phone: string },
+): Promise<{ customer: Customer | null; person: Customer | null }> {
+  const first = await findCustomerByEmailOrPhone(tx, shopId, query);
+  if (!first) return { customer: null, person: null };
+  if ((await personCustomerNos(tx, shopId, [first.no])).size === 0) return { customer: first, person: null };
+  if (!("email" in query)) return { customer: null, person: first };
+  // Another customer of the same e-mail (any case) may be the business's.
+  const { customers } = await findCustomerPage(
+    tx,
+    shopId,
+    { text: query.email.trim(), except: [first.no] },
+    { skip: 0, take: 50 },
+  );
+  const same = customers.filter((customer) => customer.emailKey === first.emailKey);
+  const persons = await personCustomerNos(
+    tx,
+    shopId,
+    same.map((customer) => customer.no),
+  );
+  return { customer: same.find((customer) => !persons.has(customer.no)) ?? null, person: first };
 }
 
 const UNMAPPED_HINT =
@@ -198,8 +246,10 @@ const UNMAPPED_HINT =
 
 /**
  * Writes the company's rows as read: the company (keeping its link and state), each location
- * and contact, and marks those no longer there deleted. Personal fields of a contact a
- * customers/redact erased are not written again.
+ * (its address without a person's name or phone: StoredAddress) and contact, and marks those
+ * no longer there deleted. Personal fields of a contact whose person a customers/redact erased
+ * (its own row erased, or any contact or customer row of the same Shopify customer) are not
+ * written again, and a new contact row of that person is made erased.
  */
 export async function writeCompanyRows(tx: Db | Tx, shopId: string, company: CompanyRead): Promise<void> {
   const data = {
@@ -219,7 +269,7 @@ export async function writeCompanyRows(tx: Db | Tx, shopId: string, company: Com
       companyShopifyId: company.id,
       name: location.name,
       externalId: location.externalId,
-      address: location.address === null ? undefined : { ...location.address },
+      address: location.address === null ? undefined : storedAddressJson(location.address),
       taxRegistrationId: location.taxRegistrationId,
       taxExempt: location.taxExempt,
       taxExemptions: location.taxExemptions,
@@ -243,17 +293,18 @@ export async function writeCompanyRows(tx: Db | Tx, shopId: string, company: Com
     },
     data: { deletedAt: now },
   });
-  const redacted = new Set(
-    (
-      await tx.shopifyCompanyContact.findMany({
-        where: { shopId, shopifyId: { in: company.contacts.map((c) => c.id) }, redactedAt: { not: null } },
-        select: { shopifyId: true },
-      })
-    ).map((row) => row.shopifyId),
-  );
+  const redacted = await redactedContacts(tx, shopId, company.contacts);
   for (const contact of company.contacts) {
-    const personal = redacted.has(contact.id)
-      ? {}
+    const erased = redacted.people.has(contact.id);
+    const personal = erased
+      ? {
+          email: null,
+          phone: null,
+          firstName: null,
+          lastName: null,
+          title: null,
+          ...(redacted.rows.has(contact.id) ? {} : { redactedAt: now }),
+        }
       : {
           email: contact.email,
           phone: contact.phone,
@@ -283,6 +334,66 @@ export async function writeCompanyRows(tx: Db | Tx, shopId: string, company: Com
     },
     data: { deletedAt: now },
   });
+}
+
+/** The address as a location's row keeps it: the business's address, nothing of a person. */
+function storedAddressJson(address: StoredAddress) {
+  return {
+    company: address.company,
+    address1: address.address1,
+    address2: address.address2,
+    city: address.city,
+    zip: address.zip,
+    province: address.province,
+    countryCode: address.countryCode,
+  };
+}
+
+/**
+ * The contacts (by id) whose person a customers/redact erased (`people`): the contact's own
+ * row, or a contact or customer row of the same Shopify customer, redacted (the same person may
+ * come back as another company's contact, or as a new contact of this one); and of those, the
+ * ones whose own row is redacted already (`rows`).
+ */
+async function redactedContacts(
+  tx: Db | Tx,
+  shopId: string,
+  contacts: CompanyRead["contacts"],
+): Promise<{ people: Set<bigint>; rows: Set<bigint> }> {
+  if (contacts.length === 0) return { people: new Set(), rows: new Set() };
+  const customerIds = contacts.flatMap((contact) =>
+    contact.customerId === null ? [] : [contact.customerId],
+  );
+  const [contactRows, customerRows] = await Promise.all([
+    tx.shopifyCompanyContact.findMany({
+      where: {
+        shopId,
+        redactedAt: { not: null },
+        OR: [
+          { shopifyId: { in: contacts.map((contact) => contact.id) } },
+          ...(customerIds.length > 0 ? [{ customerShopifyId: { in: customerIds } }] : []),
+        ],
+      },
+      select: { shopifyId: true, customerShopifyId: true },
+    }),
+    customerIds.length === 0
+      ? []
+      : tx.shopifyCustomer.findMany({
+          where: { shopId, shopifyId: { in: customerIds }, redactedAt: { not: null } },
+          select: { shopifyId: true },
+        }),
+  ]);
+  const ids = new Set(contactRows.map((row) => row.shopifyId));
+  const people = new Set([
+    ...contactRows.flatMap((row) => (row.customerShopifyId === null ? [] : [row.customerShopifyId])),
+    ...customerRows.map((row) => row.shopifyId),
+  ]);
+  const erased = contacts
+    .filter(
+      (contact) => ids.has(contact.id) || (contact.customerId !== null && people.has(contact.customerId)),
+    )
+    .map((contact) => contact.id);
+  return { people: new Set(erased), rows: ids };
 }
 
 /** Shopify's side is applied as it is now: the hash and update times that tell the next read it is unchanged. */
@@ -551,14 +662,16 @@ async function linkLocationCustomer(
 
 /**
  * A company that could not be linked: its rows as read (when the read is Shopify's), state
- * "error" with the message in full; its link and hash stay, so the next run tries it again.
+ * "error" with the message in full but for e-mail addresses (a row's words keep none: a
+ * customers/redact does not erase them); its link and hash stay, so the next run tries it again.
  */
 export async function markCompanyFailed(
   db: Db,
   shopId: string,
   company: CompanyRead,
-  message: string,
+  error: string,
 ): Promise<void> {
+  const message = withoutEmails(error);
   try {
     await db.$transaction(async (tx) => {
       await writeCompanyRows(tx, shopId, company);
@@ -582,6 +695,11 @@ export async function markCompanyFailed(
       update: { syncState: "error", message },
     });
   }
+}
+
+/** The text with each e-mail address replaced by "(an e-mail address)". */
+function withoutEmails(text: string): string {
+  return text.replace(/[^\s@<>()"',;:]+@[^\s@<>()"',;:]+\.[^\s@<>()"',;:]+/g, "(an e-mail address)");
 }
 
 /** Text Postgres takes: without NUL characters (nor other control characters but tabs and line breaks). */

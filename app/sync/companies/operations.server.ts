@@ -27,10 +27,6 @@ export interface CompanyAddressNode {
   province: string | null;
   zoneCode: string | null;
   countryCode: string;
-  firstName: string | null;
-  lastName: string | null;
-  recipient: string | null;
-  phone: string | null;
   companyName: string;
 }
 
@@ -38,7 +34,6 @@ export interface CompanyLocationNode {
   id: string;
   name: string;
   externalId: string | null;
-  phone: string | null;
   updatedAt: string;
   billingAddress: CompanyAddressNode | null;
   shippingAddress: CompanyAddressNode | null;
@@ -93,9 +88,11 @@ export const MORE_PER_PAGE = 50;
 /** Stamps (id and update time) read at a time. */
 export const STAMPS_PER_PAGE = 250;
 
-const ADDRESS = `address1 address2 city zip province zoneCode countryCode firstName lastName recipient phone companyName`;
+// A location's address without the person's fields (firstName, lastName, recipient, phone):
+// the sync keeps none of them, so it does not ask for them (read.server.ts, StoredAddress).
+const ADDRESS = `address1 address2 city zip province zoneCode countryCode companyName`;
 
-const LOCATION = `id name externalId phone updatedAt
+const LOCATION = `id name externalId updatedAt
   billingAddress { ${ADDRESS} }
   shippingAddress { ${ADDRESS} }
   taxSettings { taxRegistrationId taxExempt taxExemptions }

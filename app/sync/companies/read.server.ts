@@ -22,10 +22,12 @@ import {
  * content hash either way, so a company read again as it was is recognised as unchanged.
  */
 
-/** A location's address: its shipping address, or its billing address when it has none. */
+/**
+ * A location's address: its shipping address, or its billing address when it has none. The
+ * business's address only: no person's name (first and last name, recipient) nor phone is read
+ * or kept (ShopifyCompanyLocation.address), so nothing of a person outlives their redaction here.
+ */
 export interface StoredAddress {
-  firstName: string | null;
-  lastName: string | null;
   company: string | null;
   address1: string | null;
   address2: string | null;
@@ -34,7 +36,6 @@ export interface StoredAddress {
   /** The zone code when Shopify has one ("ON"), else the province's name. */
   province: string | null;
   countryCode: string | null;
-  phone: string | null;
 }
 
 export interface LocationRead {
@@ -42,7 +43,6 @@ export interface LocationRead {
   name: string;
   externalId: string | null;
   updatedAt: Date;
-  /** Its phone is the address's, or the location's when the address has none. */
   address: StoredAddress | null;
   taxRegistrationId: string | null;
   taxExempt: boolean;
@@ -79,8 +79,6 @@ const byId = <T extends { id: bigint }>(a: T, b: T) => (a.id < b.id ? -1 : a.id 
 function addressOf(node: CompanyAddressNode | null): StoredAddress | null {
   if (!node) return null;
   return {
-    firstName: node.firstName ?? null,
-    lastName: node.lastName ?? null,
     company: node.companyName || null,
     address1: node.address1 || null,
     address2: node.address2 ?? null,
@@ -88,12 +86,7 @@ function addressOf(node: CompanyAddressNode | null): StoredAddress | null {
     zip: node.zip ?? null,
     province: node.zoneCode ?? node.province ?? null,
     countryCode: node.countryCode ?? null,
-    phone: node.phone ?? null,
   };
-}
-
-function withPhone(address: StoredAddress | null, phone: string | null): StoredAddress | null {
-  return address && !address.phone && phone ? { ...address, phone } : address;
 }
 
 export function locationOf(node: CompanyLocationNode): LocationRead {
@@ -103,7 +96,7 @@ export function locationOf(node: CompanyLocationNode): LocationRead {
     name: node.name,
     externalId: node.externalId ?? null,
     updatedAt: new Date(node.updatedAt),
-    address: withPhone(addressOf(node.shippingAddress ?? node.billingAddress), node.phone),
+    address: addressOf(node.shippingAddress ?? node.billingAddress),
     taxRegistrationId: node.taxSettings.taxRegistrationId || null,
     taxExempt: node.taxSettings.taxExempt,
     taxExemptions: [...node.taxSettings.taxExemptions].sort(),
@@ -254,8 +247,6 @@ function storedAddress(value: unknown): StoredAddress | null {
   const row = value as Record<string, unknown>;
   const text = (key: string) => (typeof row[key] === "string" ? row[key] : null);
   return {
-    firstName: text("firstName"),
-    lastName: text("lastName"),
     company: text("company"),
     address1: text("address1"),
     address2: text("address2"),
@@ -263,7 +254,6 @@ function storedAddress(value: unknown): StoredAddress | null {
     zip: text("zip"),
     province: text("province"),
     countryCode: text("countryCode"),
-    phone: text("phone"),
   };
 }
 

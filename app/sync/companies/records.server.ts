@@ -108,3 +108,24 @@ export async function companySyncRecords(
   await collectChanges(db, shopId, COMPANY_FEED);
   return recordsByKey(db, shopId, COMPANY_TASK, customerNos);
 }
+
+/**
+ * Which of these back-office customers are business customers: a Shopify company's or company
+ * location's (ShopifyCompany.customerNo, ShopifyCompanyLocation.customerNo; deleted ones too, the
+ * customer stays the business's). The customers sync asks it so as never to take a business
+ * customer for a person, as the companies sync never takes a person's for a company.
+ */
+export async function businessCustomerNos(
+  db: Db | Tx,
+  shopId: string,
+  customerNos: string[],
+): Promise<Set<string>> {
+  const nos = [...new Set(customerNos.filter(Boolean))];
+  if (nos.length === 0) return new Set();
+  const where = { shopId, customerNo: { in: nos } };
+  const [companies, locations] = await Promise.all([
+    db.shopifyCompany.findMany({ where, select: { customerNo: true }, distinct: ["customerNo"] }),
+    db.shopifyCompanyLocation.findMany({ where, select: { customerNo: true }, distinct: ["customerNo"] }),
+  ]);
+  return new Set([...companies, ...locations].map((row) => row.customerNo!));
+}

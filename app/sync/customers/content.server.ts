@@ -1,4 +1,5 @@
 import type { Customer } from "../../backoffice/backoffice.server";
+import type { ShopifyCustomer } from "../../generated/prisma/client";
 import { contentHash } from "../kit/outbound.server";
 import type { AddressNode, CustomerInput, CustomerNode, MailingAddressInput } from "./operations.server";
 import { composeName } from "./rules.server";
@@ -121,53 +122,122 @@ function splitName(
 }
 
 /**
- * Shopify's side of a back-office customer, by the shop card's name rule: a customer named after
- * its company (it has a contact person) sends the company on its address and the contact as
- * first and last name; a person's name is split into first and last (last and first) name,
- * keeping Shopify's own split (`known`) when it makes the same name.
+ * Shopify's side of a back-office customer, by the shop card's name rule, over what Shopify has
+ * (`known`: its side as last read or written, when linked):
+ *
+ * - **Names**: when Shopify's company and first and last name make the back office's name (by
+ *   the rule), they stay as Shopify has them. Else a customer named after its company (it has a
+ *   contact person) sends the company on its address and the contact as first and last name
+ *   (Shopify's split kept when it makes the contact's name); a person's name is split into first
+ *   and last (last and first) name, Shopify's split kept when it makes the same name.
+ * - **What the back office does not keep** (no e-mail, no phone, no second address line, an
+ *   address's company or phone) is never sent as a blank over Shopify's: Shopify's stays.
  */
 export function sideOfBackOffice(
   customer: Customer,
   nameRule: string,
-  known?: { firstName: string | null; lastName: string | null } | null,
+  known?: ShopifySide | null,
 ): ShopifySide {
-  const isCompany = nameRule === "company" && Boolean(clean(customer.contactName));
-  const knownName = known ? composeName(nameRule === "last_first" ? "last_first" : "first_last", known) : "";
-  const names = isCompany
-    ? splitName(customer.contactName, false)
-    : known && knownName === customer.name.trim()
-      ? { firstName: clean(known.firstName), lastName: clean(known.lastName) }
-      : splitName(customer.name, nameRule === "last_first");
+  const name = customer.name.trim();
+  const contact = clean(customer.contactName);
+  const knownCompany = known?.address?.company ?? null;
+  const personRule = nameRule === "last_first" ? "last_first" : "first_last";
+  const makes = (rule: string, text: string | null) =>
+    known !== null &&
+    known !== undefined &&
+    text !== null &&
+    composeName(rule, { ...known, company: rule === nameRule ? knownCompany : null }) === text;
+  let names: { firstName: string | null; lastName: string | null };
+  let company: string | null;
+  if (
+    known &&
+    composeName(nameRule, { company: knownCompany, firstName: known.firstName, lastName: known.lastName }) ===
+      name
+  ) {
+    names = { firstName: known.firstName, lastName: known.lastName };
+    company = knownCompany;
+  } else if (nameRule === "company" && contact) {
+    names = makes("first_last", contact)
+      ? { firstName: known!.firstName, lastName: known!.lastName }
+      : splitName(contact, false);
+    company = name;
+  } else {
+    names = makes(personRule, name)
+      ? { firstName: known!.firstName, lastName: known!.lastName }
+      : splitName(name, nameRule === "last_first");
+    company = knownCompany;
+  }
   const hasAddress = Boolean(customer.address1 || customer.city || customer.zip || customer.countryCode);
+  const theirs = known?.address ?? null;
   return {
     firstName: names.firstName,
     lastName: names.lastName,
-    email: clean(customer.email),
-    phone: clean(customer.phone),
+    email: clean(customer.email) ?? known?.email ?? null,
+    phone: clean(customer.phone) ?? known?.phone ?? null,
     address: hasAddress
       ? {
-          company: isCompany ? customer.name : null,
-          address1: clean(customer.address1),
-          address2: clean(customer.address2),
-          city: clean(customer.city),
-          zip: clean(customer.zip),
-          province: clean(customer.county),
-          countryCode: clean(customer.countryCode),
+          company,
+          address1: clean(customer.address1) ?? theirs?.address1 ?? null,
+          address2: clean(customer.address2) ?? theirs?.address2 ?? null,
+          city: clean(customer.city) ?? theirs?.city ?? null,
+          zip: clean(customer.zip) ?? theirs?.zip ?? null,
+          province: clean(customer.county) ?? theirs?.province ?? null,
+          countryCode: clean(customer.countryCode) ?? theirs?.countryCode ?? null,
+          phone: theirs?.phone ?? null,
+        }
+      : theirs,
+  };
+}
+
+/** Shopify's side of a customer as its row last knew it (what the import or export stored). */
+export function sideOfRow(row: ShopifyCustomer): ShopifySide {
+  const hasAddress = row.addressFrom !== null && row.addressFrom !== "none";
+  return {
+    firstName: row.firstName,
+    lastName: row.lastName,
+    email: row.email,
+    phone: row.phone,
+    address: hasAddress
+      ? {
+          company: row.company,
+          address1: row.address1,
+          address2: row.address2,
+          city: row.city,
+          zip: row.zip,
+          province: row.province,
+          countryCode: row.countryCode,
           phone: null,
         }
       : null,
   };
 }
 
+/** The hash of what the export would send of this back-office customer over Shopify's `known`. */
+export function exportHash(customer: Customer, nameRule: string, known?: ShopifySide | null): string {
+  const ours = sideOfBackOffice(customer, nameRule, known);
+  return contentHash({ customer: customerInputOf(ours), address: addressInputOf(ours) });
+}
+
+/**
+ * What a field left out of an input means to Shopify: "as it is". A side's blank (what neither
+ * side has, or what the back office does not keep) is left out, never sent as a blank over
+ * Shopify's value.
+ */
+function present<T extends Record<string, unknown>>(input: T): T {
+  return Object.fromEntries(
+    Object.entries(input).filter(([, value]) => value !== null && value !== undefined),
+  ) as T;
+}
+
 /** What customerCreate / customerUpdate send of a side (the address goes on its own). */
 export function customerInputOf(side: ShopifySide, id?: string): CustomerInput {
-  return {
+  return present({
     ...(id ? { id } : {}),
     firstName: side.firstName,
     lastName: side.lastName,
     email: side.email,
     phone: side.phone,
-  };
+  });
 }
 
 /** The address as customerAddressCreate / customerAddressUpdate send it. */
@@ -175,7 +245,7 @@ export function addressInputOf(side: ShopifySide): MailingAddressInput | null {
   const address = side.address;
   if (!address) return null;
   const province = address.province;
-  return {
+  return present({
     firstName: side.firstName,
     lastName: side.lastName,
     company: address.company,
@@ -187,5 +257,5 @@ export function addressInputOf(side: ShopifySide): MailingAddressInput | null {
     ...(province && province.length <= 3 ? { provinceCode: province } : { province }),
     countryCode: address.countryCode,
     phone: address.phone,
-  };
+  });
 }

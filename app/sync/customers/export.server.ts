@@ -20,6 +20,7 @@ import {
   shopifySideOf,
   sideHash,
   sideOfBackOffice,
+  sideOfRow,
   type ShopifySide,
 } from "./content.server";
 import { customerNosOf, type CustomerFilters } from "./filters.server";
@@ -28,6 +29,8 @@ import {
   CUSTOMER_ADDRESS_UPDATE,
   CUSTOMER_CREATE,
   CUSTOMER_UPDATE,
+  CUSTOMERS_BY_ID,
+  CUSTOMERS_PAGE,
   type CustomerNode,
   type CustomerUserError,
 } from "./operations.server";
@@ -47,15 +50,20 @@ import { CUSTOMER_TASK, customerFeed, NOT_UPDATED } from "./records.server";
 /** Due records handled by one run at most (the rest wait for the next, queued at once). */
 const PER_RUN = 5000;
 
+/** What the export compares: the customer and the address it would send. */
+const hashOf = (side: ShopifySide) =>
+  contentHash({ customer: customerInputOf(side), address: addressInputOf(side) });
+
 const messages = (errors: CustomerUserError[]) => errors.map((error) => error.message).join("; ");
 
 /** Shopify's refusal of an e-mail or phone another customer has, in words; null for any other. */
-function takenReason(errors: CustomerUserError[], side: ShopifySide): string | null {
+function takenReason(errors: CustomerUserError[]): string | null {
   const taken = errors.find((error) => /has already been taken/i.test(error.message));
   if (!taken) return null;
   const field = taken.field?.at(-1);
-  if (field === "phone") return `the phone ${side.phone} is already used by another Shopify customer`;
-  return `the e-mail ${side.email} is already used by another Shopify customer`;
+  // The message names no one: the e-mail or phone is another person's in Shopify.
+  if (field === "phone") return "its phone is already used by another Shopify customer";
+  return "its e-mail is already used by another Shopify customer";
 }
 
 const isGone = (errors: CustomerUserError[]) =>
@@ -127,17 +135,34 @@ async function exportOne(
     await markSkipped(ctx.db, record, NOT_UPDATED);
     return "skipped";
   }
-  const side = sideOfBackOffice(customer, settings.customerNameFrom, row);
-  const input = customerInputOf(side);
-  const address = addressInputOf(side);
-  const hash = contentHash({ customer: input, address });
+  const usable = (r: ShopifyCustomer | null) => (r && !r.deletedAt && r.redactedAt === null ? r : null);
+  let known = usable(row);
+  let side = sideOfBackOffice(customer, settings.customerNameFrom, known && sideOfRow(known));
+  let hash = hashOf(side);
+  // Sent before as it is: nothing to do.
   if (shopifyGid && record.sentHash === hash) {
     await markSent(ctx.db, record, { shopifyId: shopifyGid, sentHash: hash });
     return "unchanged";
   }
-  return shopifyGid
-    ? updateInShopify(ctx, client, record, customer, side, shopifyGid, hash, row)
-    : createInShopify(ctx, client, record, customer, side, hash);
+  if (!shopifyGid) return createInShopify(ctx, client, record, customer, side, hash);
+  // A link an order made knows the order's copy of the customer, not Shopify's: read it first,
+  // so that only what differs is written and nothing Shopify has is blanked.
+  if (known && known.contentHash === null) {
+    const { nodes } = await client.request(CUSTOMERS_BY_ID, { ids: [shopifyGid] });
+    const node = nodes[0];
+    if (node?.id) {
+      await linkRow(ctx, customer.no, node, null);
+      known = usable(await linkedShopifyCustomer(ctx, record, customer.no));
+      side = sideOfBackOffice(customer, settings.customerNameFrom, known && sideOfRow(known));
+      hash = hashOf(side);
+    }
+  }
+  // Shopify has it so already, in substance.
+  if (known?.contentHash && known.contentHash === sideHash(side)) {
+    await markSent(ctx.db, record, { shopifyId: shopifyGid, sentHash: hash });
+    return "unchanged";
+  }
+  return updateInShopify(ctx, client, record, customer, side, shopifyGid, hash, known);
 }
 
 async function createInShopify(
@@ -150,8 +175,18 @@ async function createInShopify(
 ): Promise<RecordResult> {
   const { customerCreate } = await client.request(CUSTOMER_CREATE, { input: customerInputOf(side) });
   if (!customerCreate.customer) {
-    const taken = takenReason(customerCreate.userErrors, side);
+    const taken = takenReason(customerCreate.userErrors);
     if (taken) {
+      // Our own create whose answer was lost (or the same person, unlinked): take it up.
+      const ours = await sameUnlinkedCustomer(ctx, client, side);
+      if (ours) {
+        await ctx.db.syncRecord.update({ where: { id: record.id }, data: { shopifyId: ours.id } });
+        await linkRow(ctx, customer.no, ours, "linked to the Shopify customer with its e-mail and name");
+        const node = await writeAddress(ctx, client, ours, side);
+        await linkRow(ctx, customer.no, node, null);
+        await markSent(ctx.db, record, { shopifyId: node.id, sentHash: hash });
+        return { outcome: "sent", count: "linkedExisting" };
+      }
       await markSkipped(ctx.db, record, taken);
       return { outcome: "skipped", count: "taken" };
     }
@@ -189,7 +224,7 @@ async function updateInShopify(
     });
     if (!customerUpdate.customer) {
       const errors = customerUpdate.userErrors;
-      const taken = takenReason(errors, side);
+      const taken = takenReason(errors);
       if (taken) {
         await markSkipped(ctx.db, record, taken);
         return { outcome: "skipped", count: "taken" };
@@ -218,29 +253,6 @@ async function updateInShopify(
   await linkRow(ctx, customer.no, node, null);
   await markSent(ctx.db, record, { shopifyId: node.id, sentHash: hash });
   return { outcome: "sent", count: "updated" };
-}
-
-/** Shopify's side of a customer as its row last knew it. */
-function sideOfRow(row: ShopifyCustomer): ShopifySide {
-  const hasAddress = row.addressFrom !== null && row.addressFrom !== "none";
-  return {
-    firstName: row.firstName,
-    lastName: row.lastName,
-    email: row.email,
-    phone: row.phone,
-    address: hasAddress
-      ? {
-          company: row.company,
-          address1: row.address1,
-          address2: row.address2,
-          city: row.city,
-          zip: row.zip,
-          province: row.province,
-          countryCode: row.countryCode,
-          phone: null,
-        }
-      : null,
-  };
 }
 
 /** The customer as its row last knew it, in the shape Shopify answers (its address the default). */
@@ -312,6 +324,27 @@ async function writeAddress(
   return { ...node, defaultAddress: written.address };
 }
 
+/**
+ * The Shopify customer that has this side's e-mail (else phone) exactly and the same names, and
+ * that no back-office customer is linked to: a create of ours whose answer was lost, or the same
+ * person. Null for anyone else.
+ */
+async function sameUnlinkedCustomer(
+  ctx: SyncContext<CustomerFilters>,
+  client: AdminClient,
+  side: ShopifySide,
+): Promise<CustomerNode | null> {
+  const term = side.email ? `email:"${side.email}"` : side.phone ? `phone:"${side.phone}"` : null;
+  if (!term || /["\\]/.test(side.email ?? side.phone ?? "")) return null;
+  const { customers } = await client.request(CUSTOMERS_PAGE, { first: 5, after: null, query: term });
+  const found = customers.nodes.find((node) => sameCustomer(shopifySideOf(node).side, side));
+  if (!found) return null;
+  const linked = await ctx.db.shopifyCustomer.findFirst({
+    where: { shopId: ctx.shop.id, shopifyId: numericId(found.id), customerNo: { not: null } },
+  });
+  return linked ? null : found;
+}
+
 /** Links the Shopify customer to the back-office customer, with Shopify's side as it is now (no echo). */
 async function linkRow(
   ctx: SyncContext<CustomerFilters>,
@@ -343,8 +376,18 @@ async function linkRow(
     shopifyUpdatedAt: new Date(node.updatedAt),
     deletedAt: null,
   };
+  const where = { shopId_shopifyId: { shopId, shopifyId } };
+  const existing = await ctx.db.shopifyCustomer.findUnique({ where, select: { redactedAt: true } });
+  if (existing?.redactedAt) {
+    // Shopify asked us to erase this person: the link is kept, nothing personal is stored again.
+    await ctx.db.shopifyCustomer.update({
+      where,
+      data: { customerNo, syncState: "linked", deletedAt: null },
+    });
+    return;
+  }
   await ctx.db.shopifyCustomer.upsert({
-    where: { shopId_shopifyId: { shopId, shopifyId } },
+    where,
     create: { id: randomUUID(), shopId, shopifyId, ...fields, message },
     update: { ...fields, ...(message ? { message } : {}) },
   });

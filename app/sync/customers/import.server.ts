@@ -2,10 +2,8 @@ import { randomUUID } from "node:crypto";
 import {
   createCustomer,
   createCustomers,
-  customersByEmailOrPhone,
   findCustomer,
   findCustomerByAddress,
-  findCustomerByEmailOrPhone,
   phoneKeyOf,
   updateCustomer,
   type Customer,
@@ -18,15 +16,12 @@ import { bulkRecords, runBulkQuery, type BulkRecord } from "../../shopify/bulk.s
 import { gid, numericId } from "../../shopify/ids.server";
 import type { DataOf } from "../../shopify/operation.server";
 import { CountedPages, ReadWindow } from "../kit/incremental.server";
-import { contentHash } from "../kit/outbound.server";
 import { RecordLoop, type RecordResult } from "../kit/records.server";
 import {
   backOfficeFields,
-  customerInputOf,
-  addressInputOf,
   shopifySideOf,
   sideHash,
-  sideOfBackOffice,
+  exportHash,
   type AddressFrom,
   type ShopifySide,
 } from "./content.server";
@@ -41,7 +36,8 @@ import {
   type CustomerNode,
 } from "./operations.server";
 import { CUSTOMER_TASK, markImported } from "./records.server";
-import { templateFor } from "./rules.server";
+import { findPersonCustomer, personMatcher } from "./match.server";
+import { templateFor, withCustomerLock } from "./rules.server";
 
 /**
  * From Shopify: customers become back-office customers, by the shop card's rules.
@@ -99,12 +95,11 @@ async function findMatch(
   };
   const byEmailOrPhone = async () => {
     if (!side.email && !side.phone) return null;
-    const found = await findCustomerByEmailOrPhone(tx, run.shopId, { email: side.email, phone: side.phone });
+    const found = await findPersonCustomer(tx, run.shopId, { email: side.email, phone: side.phone });
     if (!found) return null;
-    const byEmail = side.email && found.email?.toLowerCase() === side.email.toLowerCase();
     return {
-      customerNo: found.no,
-      how: byEmail ? `linked by e-mail ${side.email}` : `linked by phone ${side.phone}`,
+      customerNo: found.customer.no,
+      how: found.by === "email" ? `linked by e-mail ${side.email}` : `linked by phone ${side.phone}`,
     };
   };
   if (run.settings.customerMapping === "bill_to") return (await byAddress()) ?? (await byEmailOrPhone());
@@ -144,16 +139,22 @@ async function recordShopifyHas(
   customerNo: string,
   node: CustomerNode,
   side: ShopifySide,
+  matched = false,
 ) {
   const customer = await findCustomer(tx, run.shopId, customerNo);
   if (!customer) return;
-  await markImported(tx, run.shopId, customerNo, node.id, exportHash(run, customer, side));
+  await markImported(tx, run.shopId, customerNo, node.id, sentHashOf(run, customer, side, matched));
 }
 
-/** The hash of what the export would send of this back-office customer now. */
-function exportHash(run: ImportRun, customer: Customer, side: ShopifySide): string {
-  const ours = sideOfBackOffice(customer, run.settings.customerNameFrom, side);
-  return contentHash({ customer: customerInputOf(ours), address: addressInputOf(ours) });
+/**
+ * What the export is to take as sent of a customer the import just linked: what it would send
+ * now (Shopify has it: no echo), unless the back office is the master of customers and the link
+ * was found, not made: then nothing, so that the export sends what of the back office's card
+ * differs from Shopify's (only that; nothing when they agree).
+ */
+function sentHashOf(run: ImportRun, customer: Customer, side: ShopifySide, matched: boolean): string | null {
+  if (matched && run.settings.customerUpdates === "to_shopify") return null;
+  return exportHash(customer, run.settings.customerNameFrom, side);
 }
 
 /**
@@ -191,12 +192,13 @@ async function importMany(tx: Tx, run: ImportRun, nodes: CustomerNode[]): Promis
     else fresh.push({ index, node, read });
     for (const key of keys) seen.add(key);
   }
-  const { byEmail, byPhone } = await customersByEmailOrPhone(tx, shopId, {
-    emails: fresh.flatMap(({ read }) => (read.side.email ? [read.side.email] : [])),
-    phones: fresh.flatMap(({ read }) => (read.side.phone ? [read.side.phone] : [])),
-  });
+  const personOf = await personMatcher(
+    tx,
+    shopId,
+    fresh.map(({ read }) => read.side),
+  );
   const rows: Prisma.ShopifyCustomerCreateManyInput[] = [];
-  const linked: { customer: Customer; node: CustomerNode; side: ShopifySide }[] = [];
+  const linked: { customer: Customer; node: CustomerNode; side: ShopifySide; matched: boolean }[] = [];
   const toCreate: typeof fresh = [];
   for (const entry of fresh) {
     const { node, read } = entry;
@@ -209,17 +211,15 @@ async function importMany(tx: Tx, run: ImportRun, nodes: CustomerNode[]): Promis
       contentHash: sideHash(side),
       shopifyUpdatedAt: new Date(node.updatedAt),
     };
-    const byMail = side.email ? byEmail.get(side.email.toLowerCase()) : undefined;
-    const phone = phoneKeyOf(side.phone);
-    const match = byMail ?? (phone ? byPhone.get(phone) : undefined);
-    if (match) {
+    const found = personOf(side);
+    if (found) {
       rows.push({
         ...row,
-        customerNo: match.no,
+        customerNo: found.customer.no,
         syncState: "linked",
-        message: byMail ? `linked by e-mail ${side.email}` : `linked by phone ${side.phone}`,
+        message: found.by === "email" ? `linked by e-mail ${side.email}` : `linked by phone ${side.phone}`,
       });
-      linked.push({ customer: match, node, side });
+      linked.push({ customer: found.customer, node, side, matched: true });
       results[entry.index] = { outcome: "sent", count: "linked" };
     } else if (!settings.customerAutoCreate) {
       const who =
@@ -253,7 +253,7 @@ async function importMany(tx: Tx, run: ImportRun, nodes: CustomerNode[]): Promis
       syncState: "linked",
       message: `created ${ADDRESS_WORDS[read.addressFrom]}`,
     });
-    linked.push({ customer, node, side: read.side });
+    linked.push({ customer, node, side: read.side, matched: false });
     results[index] = { outcome: "sent", count: "created" };
   }
   if (rows.length > 0) await tx.shopifyCustomer.createMany({ data: rows });
@@ -261,11 +261,13 @@ async function importMany(tx: Tx, run: ImportRun, nodes: CustomerNode[]): Promis
     const keys = linked.map(({ customer }) => customer.no);
     await tx.$executeRaw`
       insert into "SyncRecord" (id, "shopId", task, "recordKey", state, "shopifyId", "sentHash", "changedAt", "updatedAt")
-      select gen_random_uuid(), ${shopId}::uuid, ${CUSTOMER_TASK}, k.key, 'synced', k.gid, k.hash, now(), now()
+      select gen_random_uuid(), ${shopId}::uuid, ${CUSTOMER_TASK}, k.key,
+             case when k.hash is null then 'pending' else 'synced' end, k.gid, k.hash, now(), now()
         from unnest(${keys}::text[], ${linked.map(({ node }) => node.id)}::text[],
-                    ${linked.map(({ customer, side }) => exportHash(run, customer, side))}::text[]) as k(key, gid, hash)
+                    ${linked.map(({ customer, side, matched }) => sentHashOf(run, customer, side, matched))}::text[]) as k(key, gid, hash)
       on conflict ("shopId", task, "recordKey")
-      do update set "shopifyId" = excluded."shopifyId", "sentHash" = excluded."sentHash", "updatedAt" = now()`;
+      do update set "shopifyId" = excluded."shopifyId", "sentHash" = excluded."sentHash",
+                    state = excluded.state, "updatedAt" = now()`;
   }
   for (const index of one) results[index] = await importOne(tx, run, nodes[index]!);
   return results.map((result) => result!);
@@ -330,7 +332,7 @@ async function importOne(tx: Tx, run: ImportRun, node: CustomerNode): Promise<Re
   const match = await findMatch(tx, run, side);
   if (match) {
     await save({ customerNo: match.customerNo, syncState: "linked", message: match.how });
-    await recordShopifyHas(tx, run, match.customerNo, node, side);
+    await recordShopifyHas(tx, run, match.customerNo, node, side, true);
     return { outcome: "sent", count: "linked" };
   }
   if (!settings.customerAutoCreate) {
@@ -370,6 +372,8 @@ function settled(row: ShopifyCustomer, settings: ShopSettings): boolean {
 async function markFailed(db: Db, shopId: string, node: CustomerNode, message: string): Promise<void> {
   const shopifyId = numericId(node.id);
   const { side, addressFrom } = shopifySideOf(node);
+  // Postgres refuses NUL in text: Shopify's message or a field may hold one.
+  message = message.replaceAll("\u0000", "");
   const { count } = await db.shopifyCustomer.updateMany({
     where: { shopId, shopifyId, redactedAt: null },
     data: { syncState: "error", message, contentHash: null },
@@ -381,7 +385,7 @@ async function markFailed(db: Db, shopId: string, node: CustomerNode, message: s
           id: randomUUID(),
           shopId,
           shopifyId,
-          ...personal(side, addressFrom, node),
+          ...withoutNul(personal(side, addressFrom, node)),
           syncState: "error",
           message,
         },
@@ -394,18 +398,18 @@ function customerLoop(ctx: SyncContext<CustomerFilters>, run: ImportRun): Record
   return new RecordLoop<Read>(ctx, {
     label: ({ node }) =>
       `${node.email ?? node.phone ?? [node.firstName, node.lastName].filter(Boolean).join(" ")} (${numericId(node.id)})`,
-    handle: ({ node }) => run.db.$transaction((tx) => importOne(tx, run, node)),
+    // Under the shop's customer lock (see withCustomerLock), which order processing takes too.
+    handle: ({ node }) => withCustomerLock(run.db, run.shopId, (tx) => importOne(tx, run, node)),
     handleMany: (reads) =>
-      run.db.$transaction(
-        (tx) =>
-          importMany(
-            tx,
-            run,
-            reads.map(({ node }) => node),
-          ),
-        { maxWait: 30_000, timeout: 60_000 },
+      withCustomerLock(run.db, run.shopId, (tx) =>
+        importMany(
+          tx,
+          run,
+          reads.map(({ node }) => node),
+        ),
       ),
-    onFailure: ({ node }, message) => markFailed(run.db, run.shopId, node, message).catch(() => undefined),
+    // A failure that cannot be written fails the run (its cursor stays): never a silent loss.
+    onFailure: ({ node }, message) => markFailed(run.db, run.shopId, node, message),
   });
 }
 
@@ -538,4 +542,15 @@ export async function importCustomers(
   const pages = await importPages(ctx, client, loop, window.searchTerm(""), window);
   await window.commit(pages.readUpTo);
   await retryFailed(ctx, client, loop);
+}
+
+/** A record's text fields without NUL characters (which Postgres refuses). */
+function withoutNul<T extends Record<string, unknown>>(record: T): T {
+  const clean = (value: unknown): unknown =>
+    typeof value === "string"
+      ? value.replaceAll("\u0000", "")
+      : Array.isArray(value)
+        ? value.map(clean)
+        : value;
+  return Object.fromEntries(Object.entries(record).map(([key, value]) => [key, clean(value)])) as T;
 }

@@ -1,14 +1,13 @@
 import { randomUUID } from "node:crypto";
 import type { Db, Tx } from "../../db.server";
-import {
-  createCustomer,
-  findCustomer,
-  findCustomerByAddress,
-  findCustomerByEmailOrPhone,
-} from "../../backoffice/backoffice.server";
+import { createCustomer, findCustomer, findCustomerByAddress } from "../../backoffice/backoffice.server";
 import type { ShopSettings, ShopifyOrder } from "../../generated/prisma/client";
 import { MappingError } from "../kit/mapping.server";
-import { composeName, defaultCustomerFor, templateFor } from "./rules.server";
+import { exportHash, sideOfRow } from "./content.server";
+import { findPersonCustomer } from "./match.server";
+import { markImportedIfNew } from "./records.server";
+import { composeName, defaultCustomerFor, templateFor, withCustomerLock } from "./rules.server";
+import { gid } from "../../shopify/ids.server";
 
 /**
  * Maps a staged order's Shopify customer to a back-office customer with the strategy the
@@ -57,14 +56,12 @@ export interface CustomerMatch {
 }
 
 const byEmailOrPhone = async (db: Db | Tx, order: ShopifyOrder): Promise<CustomerMatch | null> => {
-  if (!order.email && !order.phone) return null;
-  const found = await findCustomerByEmailOrPhone(db, order.shopId, {
-    email: order.email,
-    phone: order.phone,
-  });
+  const found = await findPersonCustomer(db, order.shopId, { email: order.email, phone: order.phone });
   if (!found) return null;
-  const byEmail = order.email && found.email?.toLowerCase() === order.email.toLowerCase();
-  return { customerNo: found.no, how: byEmail ? `by e-mail ${order.email}` : `by phone ${order.phone}` };
+  return {
+    customerNo: found.customer.no,
+    how: found.by === "email" ? `by e-mail ${order.email}` : `by phone ${order.phone}`,
+  };
 };
 
 const byAddress = async (db: Db | Tx, order: ShopifyOrder, billing: Address | null) => {
@@ -115,11 +112,13 @@ export async function mapCustomer(
     : null;
   if (known?.customerNo) return { customerNo: known.customerNo, how: "linked to its Shopify customer" };
 
-  const matched = await matchCustomer(db, settings, order, billing);
-  if (matched) {
-    await rememberCustomer(db, order, billing, matched.customerNo);
-    return matched;
-  }
+  // Found or made under the shop's customer lock, with the link: never two customers of one person.
+  const matched = await withCustomerLock(db, order.shopId, async (tx) => {
+    const found = await matchCustomer(tx, settings, order, billing);
+    if (found) await rememberCustomer(tx, settings, order, billing, found.customerNo);
+    return found;
+  });
+  if (matched) return matched;
   // The default customer stands in for this order only: the Shopify customer stays unlinked
   // (and off the unmapped list, since nothing is blocked), so a later match still wins.
   if (defaultNo && (await findCustomer(db, order.shopId, defaultNo))) {
@@ -129,7 +128,7 @@ export async function mapCustomer(
       how: `${defaultWords} (${nothing ? "the order has no e-mail, phone or address" : "no customer matched"})`,
     };
   }
-  await rememberCustomer(db, order, billing, null);
+  await rememberCustomer(db, settings, order, billing, null);
   throw new MappingError(
     "customer",
     `no back-office customer for ${order.email ?? order.phone ?? nameOf(settings, billing, order)}`,
@@ -157,8 +156,12 @@ async function matchCustomer(
   if (already) return { ...already, how: `${already.how} (none created: the back office has it)` };
   // A customer with nothing to be known by again would be a new one for every such order.
   if (!recognisable && defaultCustomerFor(settings, billing?.countryCodeV2)) return null;
+  const name = nameOf(settings, billing, order);
+  const person = [billing?.firstName, billing?.lastName].filter(Boolean).join(" ").trim();
   const created = await createCustomer(db, order.shopId, {
-    name: nameOf(settings, billing, order),
+    name,
+    // The person at a customer named after its company, as the customers sync keeps it.
+    contactName: billing?.company && name === billing.company.trim() && person ? person : undefined,
     email: order.email ?? undefined,
     phone: order.phone ?? billing?.phone ?? undefined,
     address1: billing?.address1 ?? undefined,
@@ -176,6 +179,7 @@ async function matchCustomer(
  */
 async function rememberCustomer(
   db: Db | Tx,
+  settings: ShopSettings,
   order: ShopifyOrder,
   billing: Address | null,
   customerNo: string | null,
@@ -199,7 +203,7 @@ async function rememberCustomer(
     if (customerNo) await db.shopifyCustomer.update({ where, data: link });
     return;
   }
-  await db.shopifyCustomer.upsert({
+  const row = await db.shopifyCustomer.upsert({
     where,
     create: {
       id: randomUUID(),
@@ -210,4 +214,15 @@ async function rememberCustomer(
     },
     update: { ...personal, ...link },
   });
+  // The customer made or found from the order is as Shopify has it, as far as the export knows:
+  // it sends nothing of it until the back office changes it (never the order's data over Shopify's).
+  const customer = row.customerNo ? await findCustomer(db, order.shopId, row.customerNo) : null;
+  if (customer)
+    await markImportedIfNew(
+      db,
+      order.shopId,
+      customer.no,
+      gid("Customer", row.shopifyId),
+      exportHash(customer, settings.customerNameFrom, sideOfRow(row)),
+    );
 }

@@ -94,8 +94,10 @@ export async function markImported(
   shopId: string,
   customerNo: string,
   shopifyGid: string,
-  sentHash: string,
+  sentHash: string | null,
 ): Promise<void> {
+  // No hash: the export compares the customer with Shopify's and sends what differs.
+  const state = sentHash === null ? "pending" : "synced";
   await db.syncRecord.upsert({
     where: { shopId_task_recordKey: { shopId, task: CUSTOMER_TASK, recordKey: customerNo } },
     create: {
@@ -103,12 +105,37 @@ export async function markImported(
       shopId,
       task: CUSTOMER_TASK,
       recordKey: customerNo,
-      state: "synced",
+      state,
       shopifyId: shopifyGid,
       sentHash,
       changedAt: new Date(),
     },
-    update: { shopifyId: shopifyGid, sentHash },
+    update: { shopifyId: shopifyGid, sentHash, state },
+  });
+}
+
+/** As markImported, for a customer the export has no record of yet (an existing one is left). */
+export async function markImportedIfNew(
+  db: Db | Tx,
+  shopId: string,
+  customerNo: string,
+  shopifyGid: string,
+  sentHash: string,
+): Promise<void> {
+  await db.syncRecord.createMany({
+    data: [
+      {
+        id: randomUUID(),
+        shopId,
+        task: CUSTOMER_TASK,
+        recordKey: customerNo,
+        state: "synced",
+        shopifyId: shopifyGid,
+        sentHash,
+        changedAt: new Date(),
+      },
+    ],
+    skipDuplicates: true,
   });
 }
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { Db, Tx } from "../../db.server";
 import type { ShopSettings } from "../../generated/prisma/client";
 
 /**
@@ -81,4 +82,23 @@ export function composeName(rule: string, parts: NameParts): string {
   if (rule === "first_last") return firstLast || company;
   if (rule === "last_first") return lastFirst || company;
   return company || firstLast;
+}
+
+/**
+ * Runs `fn` holding the shop's customer lock, in a transaction (the caller's, or one of its own):
+ * whatever finds or creates back-office customers from Shopify's (order processing, the
+ * customers sync) does it under this lock, so that an order and its customer's webhook arriving
+ * together never make two customers of one person.
+ */
+export async function withCustomerLock<T>(
+  db: Db | Tx,
+  shopId: string,
+  fn: (tx: Tx) => Promise<T>,
+): Promise<T> {
+  const locked = async (tx: Tx) => {
+    await tx.$executeRaw`select pg_advisory_xact_lock(hashtext(${`customers:${shopId}`}))`;
+    return fn(tx);
+  };
+  // A top-level client (it has $connect) opens a transaction; a transaction client is one.
+  return "$connect" in db ? db.$transaction(locked, { maxWait: 30_000, timeout: 60_000 }) : locked(db);
 }

@@ -99,7 +99,8 @@ const nameOf = (
  * order (it goes through the customer mapping). The location's own link comes first: its
  * customer, and the ship-to address of it the location is, when it is one. A location without
  * a customer and without a ship-to address goes to its company's customer, shipped to the
- * order's address. Otherwise the order waits (MappingError "company"), and the companies sync
+ * order's address, unless the shop card makes locations customers of their own: then it is not
+ * linked yet, and the order waits. Otherwise the order waits (MappingError "company"), and the companies sync
  * is queued for the shop to read and link the company, unless the shop imports no companies.
  */
 export async function mapCompany(
@@ -127,13 +128,21 @@ export async function mapCompany(
       shipToCode: location.shipToCode,
       how: `the business customer of company location ${names.location} (${names.company})`,
     };
-  if (company?.customerNo && !location?.shipToCode)
+  // With locations as customers of their own, a location without one is not linked yet: billing
+  // its company's customer would bill the wrong customer for good.
+  const ownCustomers = settings.companyLocationsAs === "customer";
+  if (company?.customerNo && !location?.shipToCode && !ownCustomers)
     return {
       customerNo: company.customerNo,
       shipToCode: null,
       how: `the business customer of company ${names.company} (location ${names.location} has none of its own)`,
     };
   await queueCompanyImport(db, settings, shop, company, location, run);
+  if (company?.customerNo && ownCustomers)
+    throw new MappingError(
+      "company",
+      `company location ${names.location} (${names.company}) is not mapped to a business customer of its own yet (the shop card makes each company location a customer)`,
+    );
   throw new MappingError(
     "company",
     `company ${names.company} (location ${names.location}) is not mapped to a business customer yet`,

@@ -214,6 +214,7 @@ async function processOne(
   const documentType =
     settings.createInvoicesForFulfilled && order.fulfillmentStatus === "FULFILLED" ? "invoice" : "order";
   const shipTo = (order.shippingAddress ?? order.billingAddress) as Record<string, string | null> | null;
+  const shipping = order.shippingAddress as Record<string, string | null> | null;
 
   await db.$transaction(async (tx) => {
     const [locked] = await tx.$queryRaw<{ state: string }[]>`
@@ -233,7 +234,7 @@ async function processOne(
         externalDocumentNo: order.poNumber ?? undefined,
         dueDate: order.paymentDueAt ?? undefined,
         shipTo: company?.shipToCode
-          ? { code: company.shipToCode }
+          ? b2bShipTo(company.shipToCode, shipping)
           : shipTo
             ? {
                 name: shipTo.name ?? undefined,
@@ -272,6 +273,24 @@ async function processOne(
     if (documentType === "order" && settings.autoReleaseOrders)
       await releaseSalesOrder(tx, order.shopId, document.no);
   });
+}
+
+/**
+ * A B2B order's ship-to: the location's ship-to code, and where the goods go the order's own
+ * shipping address when it has one (the buyer may have changed it at checkout), every field of
+ * it, none filled in from the ship-to address (an empty field is given empty); the ship-to
+ * address's fields only for an order without a shipping address.
+ */
+function b2bShipTo(code: string, shipping: Record<string, string | null> | null): NewSalesDocument["shipTo"] {
+  if (!shipping) return { code };
+  return {
+    code,
+    name: shipping.name ?? "",
+    address1: shipping.address1 ?? "",
+    city: shipping.city ?? "",
+    zip: shipping.zip ?? "",
+    countryCode: shipping.countryCodeV2 ?? "",
+  };
 }
 
 /**
