@@ -33,6 +33,7 @@ import {
   stopProcess,
   workerProcess,
 } from "./lib/harness";
+import { figureTable, loadAverage } from "./lib/figures";
 import { cpuSeconds, mb, peakRssKb } from "./lib/process-stats";
 
 const { values } = parseArgs({
@@ -61,16 +62,10 @@ const { seedB2b } = await import("../simulator/seed/b2b.server");
 const { seedOrders } = await import("../simulator/seed/orders.server");
 const { graphqlInProcess } = await import("./lib/harness");
 
-const load = () =>
-  os
-    .loadavg()
-    .map((value) => value.toFixed(2))
-    .join(" ");
+const load = loadAverage;
 type Counts = Record<string, number>;
 
-const table: { figure: string; value: string; target: string; ok: boolean | null }[] = [];
-const row = (figure: string, value: string, target = "", ok: boolean | null = null) =>
-  table.push({ figure, value, target, ok });
+const { row, print: printFigures } = figureTable();
 
 out(
   `bench:customers  ${new Date().toISOString()}  (simulator ${simulator.url}, database ${database.name}; Standard plan; ${os.cpus().length} CPUs, load ${load()})`,
@@ -346,16 +341,7 @@ if (EDITS > 0) {
 await stopProcess(worker);
 await app.stop();
 
-const width = (key: "figure" | "value" | "target") =>
-  Math.max(key.length, ...table.map((line) => line[key].length));
-const [fw, vw, tw] = [width("figure"), width("value"), width("target")];
-out("");
-out(`${"figure".padEnd(fw)}  ${"value".padStart(vw)}  ${"target".padEnd(tw)}  met`);
-for (const line of table)
-  out(
-    `${line.figure.padEnd(fw)}  ${line.value.padStart(vw)}  ${line.target.padEnd(tw)}  ${line.ok === null ? "" : line.ok ? "yes" : "NO"}`,
-  );
-out(`load at the end: ${load()}`);
+printFigures(out);
 simulator.close();
 if (values.keep) {
   out(`database ${database.name} left in place (${database.url})`);

@@ -37,6 +37,7 @@ import {
   workerProcess,
   type StockedShop,
 } from "./lib/harness";
+import { figureTable, loadAverage } from "./lib/figures";
 import { cpuSeconds, mb, peakRssKb } from "./lib/process-stats";
 
 const { values } = parseArgs({
@@ -84,11 +85,7 @@ const { syncOrdersTask } = await import("../app/sync/orders/task.server");
 const { seedCatalog } = await import("../simulator/seed/catalog.server");
 const { setQuantity } = await import("../simulator/resolvers/catalog-store.server");
 
-const load = () =>
-  os
-    .loadavg()
-    .map((value) => value.toFixed(2))
-    .join(" ");
+const load = loadAverage;
 
 type Counts = Record<string, number>;
 
@@ -426,9 +423,7 @@ const checked = (check: Awaited<ReturnType<typeof checkLevels>>) =>
 const pctOf = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 
-const table: { figure: string; value: string; target: string; ok: boolean | null }[] = [];
-const row = (figure: string, value: string, target = "", ok: boolean | null = null) =>
-  table.push({ figure, value, target, ok });
+const { row, print: printFigures } = figureTable();
 
 out(
   `bench:inventory  ${new Date().toISOString()}  (simulator ${simulator.url}, database ${database.name}; Standard plan; ${os.cpus().length} CPUs, load ${load()})`,
@@ -671,16 +666,7 @@ await stopProcess(worker);
 benchDone = true;
 await tracking;
 
-const width = (key: "figure" | "value" | "target") =>
-  Math.max(key.length, ...table.map((line) => line[key].length));
-const [fw, vw, tw] = [width("figure"), width("value"), width("target")];
-out("");
-out(`${"figure".padEnd(fw)}  ${"value".padStart(vw)}  ${"target".padEnd(tw)}  met`);
-for (const line of table)
-  out(
-    `${line.figure.padEnd(fw)}  ${line.value.padStart(vw)}  ${line.target.padEnd(tw)}  ${line.ok === null ? "" : line.ok ? "yes" : "NO"}`,
-  );
-out(`load at the end: ${load()}`);
+printFigures(out);
 simulator.close();
 if (values.keep) {
   out(`database ${database.name} left in place (${database.url})`);

@@ -69,6 +69,30 @@ export function shopifySideOf(node: CustomerNode): { side: ShopifySide; addressF
   };
 }
 
+/**
+ * What a ShopifyCustomer row keeps of Shopify's customer: its side (the customer's phone, else
+ * its address's), tags, which address it took and Shopify's id of its default address.
+ */
+export function rowFieldsOf(node: CustomerNode) {
+  const { side, addressFrom } = shopifySideOf(node);
+  return {
+    email: side.email,
+    phone: side.phone ?? side.address?.phone ?? null,
+    firstName: side.firstName,
+    lastName: side.lastName,
+    company: side.address?.company ?? null,
+    address1: side.address?.address1 ?? null,
+    address2: side.address?.address2 ?? null,
+    city: side.address?.city ?? null,
+    zip: side.address?.zip ?? null,
+    province: side.address?.province ?? null,
+    countryCode: side.address?.countryCode ?? null,
+    tags: node.tags,
+    addressFrom,
+    defaultAddressId: node.defaultAddress?.id ?? null,
+  };
+}
+
 const digits = (value: string | null) => (value ? value.replace(/\D/g, "") || null : null);
 
 /** The hash both directions compare: the same customer in substance hashes the same. */

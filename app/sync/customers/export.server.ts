@@ -19,6 +19,7 @@ import {
   customerInputOf,
   shopifySideOf,
   sideHash,
+  rowFieldsOf,
   sideOfBackOffice,
   sideOfRow,
   type ShopifySide,
@@ -354,22 +355,9 @@ async function linkRow(
 ): Promise<void> {
   const shopId = ctx.shop.id;
   const shopifyId = numericId(node.id);
-  const { side, addressFrom } = shopifySideOf(node);
+  const { side } = shopifySideOf(node);
   const fields = {
-    email: side.email,
-    phone: side.phone,
-    firstName: side.firstName,
-    lastName: side.lastName,
-    company: side.address?.company ?? null,
-    address1: side.address?.address1 ?? null,
-    address2: side.address?.address2 ?? null,
-    city: side.address?.city ?? null,
-    zip: side.address?.zip ?? null,
-    province: side.address?.province ?? null,
-    countryCode: side.address?.countryCode ?? null,
-    tags: node.tags,
-    addressFrom,
-    defaultAddressId: node.defaultAddress?.id ?? null,
+    ...rowFieldsOf(node),
     customerNo,
     syncState: "linked",
     contentHash: sideHash(side),

@@ -22,6 +22,7 @@ import {
   shopifySideOf,
   sideHash,
   exportHash,
+  rowFieldsOf,
   type AddressFrom,
   type ShopifySide,
 } from "./content.server";
@@ -113,25 +114,6 @@ const ADDRESS_WORDS: Record<AddressFrom, string> = {
   none: "without an address (it has none in Shopify)",
 };
 
-function personal(side: ShopifySide, addressFrom: AddressFrom, node: CustomerNode) {
-  return {
-    email: side.email,
-    phone: side.phone ?? side.address?.phone ?? null,
-    firstName: side.firstName,
-    lastName: side.lastName,
-    company: side.address?.company ?? null,
-    address1: side.address?.address1 ?? null,
-    address2: side.address?.address2 ?? null,
-    city: side.address?.city ?? null,
-    zip: side.address?.zip ?? null,
-    province: side.address?.province ?? null,
-    countryCode: side.address?.countryCode ?? null,
-    tags: node.tags,
-    addressFrom,
-    defaultAddressId: node.defaultAddress?.id ?? null,
-  };
-}
-
 /** What the export would send of the back-office customer now: recorded as Shopify's (no echo). */
 async function recordShopifyHas(
   tx: Tx,
@@ -207,7 +189,7 @@ async function importMany(tx: Tx, run: ImportRun, nodes: CustomerNode[]): Promis
       id: randomUUID(),
       shopId,
       shopifyId: numericId(node.id),
-      ...personal(side, read.addressFrom, node),
+      ...rowFieldsOf(node),
       contentHash: sideHash(side),
       shopifyUpdatedAt: new Date(node.updatedAt),
     };
@@ -246,7 +228,7 @@ async function importMany(tx: Tx, run: ImportRun, nodes: CustomerNode[]): Promis
       id: randomUUID(),
       shopId,
       shopifyId: numericId(node.id),
-      ...personal(read.side, read.addressFrom, node),
+      ...rowFieldsOf(node),
       contentHash: sideHash(read.side),
       shopifyUpdatedAt: new Date(node.updatedAt),
       customerNo: customer.no,
@@ -292,13 +274,13 @@ async function importOne(tx: Tx, run: ImportRun, node: CustomerNode): Promise<Re
         id: randomUUID(),
         shopId,
         shopifyId,
-        ...personal(side, addressFrom, node),
+        ...rowFieldsOf(node),
         contentHash: hash,
         shopifyUpdatedAt,
         ...data,
       },
       update: {
-        ...personal(side, addressFrom, node),
+        ...rowFieldsOf(node),
         contentHash: hash,
         shopifyUpdatedAt,
         deletedAt: null,
@@ -371,7 +353,6 @@ function settled(row: ShopifyCustomer, settings: ShopSettings): boolean {
  */
 async function markFailed(db: Db, shopId: string, node: CustomerNode, message: string): Promise<void> {
   const shopifyId = numericId(node.id);
-  const { side, addressFrom } = shopifySideOf(node);
   // Postgres refuses NUL in text: Shopify's message or a field may hold one.
   message = message.replaceAll("\u0000", "");
   const { count } = await db.shopifyCustomer.updateMany({
@@ -385,7 +366,7 @@ async function markFailed(db: Db, shopId: string, node: CustomerNode, message: s
           id: randomUUID(),
           shopId,
           shopifyId,
-          ...withoutNul(personal(side, addressFrom, node)),
+          ...withoutNul(rowFieldsOf(node)),
           syncState: "error",
           message,
         },
