@@ -64,8 +64,12 @@ export const customerImport = {
   bulkAbove: 1000,
   /** Customers written in one transaction. */
   batch: 25,
-  /** Batches written at the same time on a bulk read. */
-  concurrency: 2,
+  /**
+   * Batches written at the same time on a bulk read. One: each holds the shop's customer lock
+   * (withCustomerLock) while it writes, so a second would only wait, holding its customers in
+   * memory (20,000 customers: 47 s at 254 MB with one, 50 s at 297–306 MB with two).
+   */
+  concurrency: 1,
 };
 
 interface ImportRun {
