@@ -490,7 +490,7 @@ describe("which companies are read", () => {
     expect(await prisma.syncCursor.findMany({ where: { shopId: f.shop.id } })).toEqual(cursor);
   });
 
-  it("marks the companies Shopify deleted, on a scheduled run", async () => {
+  it("marks the companies Shopify deleted, on the first scheduled run of a day", async () => {
     const f = await companyShop(simulator, { companyMapping: "email_phone" });
     const beta = await f.company(BETA);
     await f.run();
@@ -502,5 +502,10 @@ describe("which companies are read", () => {
 
     expect(run.counts).toMatchObject({ deleted: 1 });
     expect((await f.companyRow(beta.id)).deletedAt).not.toBeNull();
+    // The check is daily: the next scheduled run asks Shopify nothing about known companies.
+    const next = await f.run({}, "schedule");
+    const points = (counts: unknown) => (counts as Record<string, number>).requestedPoints ?? 0;
+    expect(points(next.counts)).toBeLessThan(points(run.counts));
+    expect(next.counts).not.toHaveProperty("deleted");
   });
 });

@@ -40,9 +40,9 @@ import { COMPANY_TASK } from "./records.server";
  *
  * Every run also reads by id the companies never read (the order import's stubs) and those in
  * error, and judges again, from their rows, the unmapped ones judged before the shop card last
- * changed (every unmapped one on a scheduled run: a customer made since may match). A scheduled
- * run checks that the companies the app knows still exist (1 point each), and marks those
- * Shopify deleted. The request page's filters read just the companies they match, whatever the
+ * changed (every unmapped one on a scheduled run: a customer made since may match). The first
+ * scheduled run of a day checks that the companies the app knows still exist (1 point each),
+ * and marks those Shopify deleted. The request page's filters read just the companies they match, whatever the
  * cursor says, and the cursor does not move.
  *
  * A company that fails is marked "error" with the message (on the Companies page) and is read
@@ -141,7 +141,7 @@ export async function importCompanies(
     else await window.commit(window.startedAt);
     await importByIds(ctx, client, state, await dueByIds(ctx, state));
     await judgeAgain(ctx, settings, state);
-    if (ctx.run.trigger === "schedule") await verifyDeletions(ctx, client);
+    if (ctx.run.trigger === "schedule" && (await deletionsDue(ctx))) await verifyDeletions(ctx, client);
   }
   ctx.log.info({ ...state.loop.summary, failures: undefined }, "companies imported");
   await processHeldOrders(ctx, [...state.linked]);
@@ -419,8 +419,24 @@ async function judgeAgain(
   }
 }
 
-/** Scheduled runs: the companies the app knows that Shopify no longer has are marked deleted. */
+/** The cursor row of the last deletion check, and how often one is made. */
+const DELETIONS_KEY = `${COMPANY_TASK}#deletions`;
+const DELETIONS_EVERY_MS = 24 * 60 * 60_000;
+
+/**
+ * Whether a scheduled run checks deletions now: once a day (a point per known company), since
+ * companies/delete rings a run anyway and the check is for what a webhook missed.
+ */
+async function deletionsDue(ctx: SyncContext<CompanyFilters>): Promise<boolean> {
+  const last = await ctx.db.syncCursor.findUnique({
+    where: { shopId_task: { shopId: ctx.shop.id, task: DELETIONS_KEY } },
+  });
+  return !last || Date.now() - last.cursor.getTime() >= DELETIONS_EVERY_MS;
+}
+
+/** Scheduled runs, once a day: the companies the app knows that Shopify no longer has are marked deleted. */
 async function verifyDeletions(ctx: SyncContext<CompanyFilters>, client: AdminClient): Promise<void> {
+  const checkedAt = new Date();
   const ids = [...(await knownIds(ctx))];
   const gone: bigint[] = [];
   for (let at = 0; at < ids.length; at += STAMPS_PER_PAGE) {
@@ -431,6 +447,11 @@ async function verifyDeletions(ctx: SyncContext<CompanyFilters>, client: AdminCl
     });
   }
   await markDeleted(ctx, gone);
+  await ctx.db.syncCursor.upsert({
+    where: { shopId_task: { shopId: ctx.shop.id, task: DELETIONS_KEY } },
+    create: { shopId: ctx.shop.id, task: DELETIONS_KEY, cursor: checkedAt },
+    update: { cursor: checkedAt },
+  });
 }
 
 /** The orders held for the companies linked in this run are processed again (the order area's follow-up). */
