@@ -50,6 +50,19 @@ export interface RequestFaults {
   lostAnswerOperations: string[];
 }
 
+/** No faults at all: what a simulator starts with, and what a test puts back after its own. */
+export function noFaults(): RequestFaults {
+  return {
+    throttledShare: 0,
+    http429Share: 0,
+    http5xxShare: 0,
+    delayShare: 0,
+    delayMs: 0,
+    lostAnswerShare: 0,
+    lostAnswerOperations: [],
+  };
+}
+
 export class Simulator {
   readonly options: SimulatorOptions;
   readonly clock = new SimClock();
@@ -59,15 +72,7 @@ export class Simulator {
   readonly webhooks: WebhookDispatcher;
   readonly random: () => number;
   private readonly buckets = new Map<string, CostBucket>();
-  faults: RequestFaults = {
-    throttledShare: 0,
-    http429Share: 0,
-    http5xxShare: 0,
-    delayShare: 0,
-    delayMs: 0,
-    lostAnswerShare: 0,
-    lostAnswerOperations: [],
-  };
+  faults: RequestFaults = noFaults();
   /**
    * Where clients reach this simulator (`http://127.0.0.1:<port>`): set when its HTTP server
    * starts listening, unless set before. Files it hands out (bulk operation results, staged

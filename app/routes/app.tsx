@@ -26,6 +26,7 @@ export default function App() {
         <Link to="/app/items">Items</Link>
         <Link to="/app/locations">Locations</Link>
         <Link to="/app/inventory">Inventory</Link>
+        <Link to="/app/customers">Customers</Link>
         <Link to="/app/companies">Companies</Link>
         <Link to="/app/tasks">Tasks and schedules</Link>
         <Link to="/app/runs">Job list</Link>

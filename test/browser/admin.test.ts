@@ -1,6 +1,12 @@
+import { randomUUID } from "node:crypto";
 import type { Request, Route } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createItem, ensureLocation, postOpeningStock } from "../../app/backoffice/backoffice.server";
+import {
+  createCustomer,
+  createItem,
+  ensureLocation,
+  postOpeningStock,
+} from "../../app/backoffice/backoffice.server";
 import { describeCounts } from "../../app/components/runs";
 import { LIST_PAGE_SIZE } from "../../app/admin/paging";
 import prisma from "../../app/db.server";
@@ -299,6 +305,54 @@ describe("the embedded admin in a browser", () => {
     await row.getByText("In sync", { exact: false }).waitFor();
     expect(await row.innerText()).toContain("9");
     await admin.screenshot("inventory");
+  });
+
+  it("adds a back-office customer to Shopify from the Customers page; the Companies page lists an unmapped company", async () => {
+    const { admin, shopId, simulator, domain } = stack;
+    await createCustomer(prisma, shopId, {
+      no: "C-WEB",
+      name: "Grace Hopper",
+      email: "grace.web@example.com",
+      city: "Arlington",
+      countryCode: "US",
+    });
+    await admin.navigate("Customers", "/app/customers");
+    const row = admin.page.getByRole("row").filter({ hasText: "C-WEB" });
+    await row.getByText("not added to Shopify").waitFor();
+    await row.getByRole("button", { name: "Add to Shopify" }).click();
+    // Sync customers runs (on the page or in the worker, per the shop card); the list then shows it synced.
+    await waitUntil("the customer to be sent", () =>
+      prisma.syncRecord.findFirst({
+        where: { shopId, task: "sync_customers", recordKey: "C-WEB", state: "synced" },
+      }),
+    );
+    await admin.open("/app/customers");
+    await admin.page
+      .getByRole("row")
+      .filter({ hasText: "C-WEB" })
+      .getByText("synced", { exact: true })
+      .waitFor();
+    const made = [...simulator.sim.shop(domain).customers.values()].filter(
+      (c) => c.email === "grace.web@example.com",
+    );
+    expect(made).toHaveLength(1);
+    expect(made[0]).toMatchObject({ firstName: "Grace", lastName: "Hopper" });
+    await admin.screenshot("customers");
+
+    await prisma.shopifyCompany.create({
+      data: {
+        id: randomUUID(),
+        shopId,
+        shopifyId: 880001n,
+        name: "Borealis Trading",
+        syncState: "unmapped",
+        message: "not read from Shopify yet",
+      },
+    });
+    await admin.navigate("Companies", "/app/companies");
+    const company = admin.page.getByRole("row").filter({ hasText: "Borealis Trading" });
+    await company.first().getByText("not read from Shopify yet").first().waitFor();
+    await admin.screenshot("companies");
   });
 
   it("a list longer than a page pages with Previous and Next, keeping the full count", async () => {

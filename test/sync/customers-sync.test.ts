@@ -10,6 +10,7 @@ import { syncOrdersTask } from "../../app/sync/orders/task.server";
 import { processStaged } from "../kit/jobs";
 import { placeOrder } from "./place-order";
 import { orderShop } from "../support/order-shop";
+import { noFaults } from "../../simulator/simulator.server";
 import { startSimulator, type RunningSimulator } from "../support/simulator";
 import type { Store } from "../support/store";
 
@@ -30,15 +31,7 @@ beforeAll(async () => {
 });
 afterAll(() => simulator?.close());
 afterEach(() => {
-  simulator.sim.faults = {
-    throttledShare: 0,
-    http429Share: 0,
-    http5xxShare: 0,
-    delayShare: 0,
-    delayMs: 0,
-    lostAnswerShare: 0,
-    lostAnswerOperations: [],
-  };
+  simulator.sim.faults = noFaults();
 });
 
 const CREATE = `mutation TestCustomer($input: CustomerInput!) { customerCreate(input: $input) {
@@ -414,7 +407,7 @@ describe("sending back-office customers to Shopify", () => {
     };
     const lost = await run(shop.domain);
     expect(lost.counts).toMatchObject({ failed: 1 });
-    simulator.sim.faults = { ...simulator.sim.faults, lostAnswerShare: 0, lostAnswerOperations: [] };
+    simulator.sim.faults = noFaults();
     expect(await run(shop.domain)).toMatchObject({ status: "succeeded", counts: { linkedExisting: 1 } });
     const found = await store.graphql<{ customers: { nodes: { id: string }[] } }>(
       `query TestFind { customers(first: 5, query: "email:grace@example.com") { nodes { id } } }`,

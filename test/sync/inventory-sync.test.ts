@@ -17,6 +17,7 @@ import { addItemsToShopify } from "../../app/sync/products/records.server";
 import { syncProductsTask } from "../../app/sync/products/task.server";
 import { syncShipmentsTask } from "../../app/sync/shipments/task.server";
 import { orderShop } from "../support/order-shop";
+import { noFaults } from "../../simulator/simulator.server";
 import { startSimulator, type RunningSimulator } from "../support/simulator";
 import type { Store } from "../support/store";
 
@@ -38,15 +39,7 @@ beforeAll(async () => {
 });
 afterAll(() => simulator?.close());
 afterEach(() => {
-  simulator.sim.faults = {
-    throttledShare: 0,
-    http429Share: 0,
-    http5xxShare: 0,
-    delayShare: 0,
-    delayMs: 0,
-    lostAnswerShare: 0,
-    lostAnswerOperations: [],
-  };
+  simulator.sim.faults = noFaults();
 });
 
 const numeric = (gid: string) => BigInt(gid.split("/").pop()!.split("?")[0]!);

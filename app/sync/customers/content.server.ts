@@ -165,30 +165,23 @@ export function sideOfBackOffice(
   const name = customer.name.trim();
   const contact = clean(customer.contactName);
   const knownCompany = known?.address?.company ?? null;
-  const personRule = nameRule === "last_first" ? "last_first" : "first_last";
-  const makes = (rule: string, text: string | null) =>
-    known !== null &&
-    known !== undefined &&
-    text !== null &&
-    composeName(rule, { ...known, company: rule === nameRule ? knownCompany : null }) === text;
+  const knownNames = known ? { firstName: known.firstName, lastName: known.lastName } : null;
+  /** Shopify's own first and last name, when by `rule` they make `text`; else `text` split. */
+  const namesFor = (text: string, rule: string) =>
+    knownNames && composeName(rule, knownNames) === text
+      ? knownNames
+      : splitName(text, rule === "last_first");
   let names: { firstName: string | null; lastName: string | null };
   let company: string | null;
-  if (
-    known &&
-    composeName(nameRule, { company: knownCompany, firstName: known.firstName, lastName: known.lastName }) ===
-      name
-  ) {
-    names = { firstName: known.firstName, lastName: known.lastName };
+  if (knownNames && composeName(nameRule, { ...knownNames, company: knownCompany }) === name) {
+    // Shopify's names and company make the back office's name: as they are.
+    names = knownNames;
     company = knownCompany;
   } else if (nameRule === "company" && contact) {
-    names = makes("first_last", contact)
-      ? { firstName: known!.firstName, lastName: known!.lastName }
-      : splitName(contact, false);
+    names = namesFor(contact, "first_last");
     company = name;
   } else {
-    names = makes(personRule, name)
-      ? { firstName: known!.firstName, lastName: known!.lastName }
-      : splitName(name, nameRule === "last_first");
+    names = namesFor(name, nameRule === "last_first" ? "last_first" : "first_last");
     company = knownCompany;
   }
   const hasAddress = Boolean(customer.address1 || customer.city || customer.zip || customer.countryCode);

@@ -109,7 +109,7 @@ async function findMatch(
   };
   if (run.settings.customerMapping === "bill_to") return (await byAddress()) ?? (await byEmailOrPhone());
   // Never a second customer for an e-mail or phone the back office has, whatever the strategy.
-  return (await byEmailOrPhone()) ?? (run.settings.customerMapping === "bill_to" ? await byAddress() : null);
+  return byEmailOrPhone();
 }
 
 const ADDRESS_WORDS: Record<AddressFrom, string> = {

@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Db, Tx } from "../../db.server";
-import type { SyncRecord } from "../../generated/prisma/client";
-import { collectChanges, recordsByKey, type OutboundFeed } from "../kit/outbound.server";
+import type { OutboundFeed } from "../kit/outbound.server";
 
 /**
  * The customers export's state: one sync record per back-office customer (task sync_customers,
@@ -137,15 +136,4 @@ export async function markImportedIfNew(
     ],
     skipDuplicates: true,
   });
-}
-
-/** The export's record of each of these customers, after reading the back office's changes. */
-export async function customerSyncRecords(
-  db: Db,
-  shopId: string,
-  customerNos: string[],
-  updatesShopify: boolean,
-): Promise<Map<string, SyncRecord>> {
-  await collectChanges(db, shopId, customerFeed(updatesShopify));
-  return recordsByKey(db, shopId, CUSTOMER_TASK, customerNos);
 }
