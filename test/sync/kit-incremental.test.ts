@@ -85,23 +85,36 @@ describe("a read window", () => {
 
     const second = await ReadWindow.open(prisma, shop.id, "probe_sync", "webhook");
     expect(second.since).toEqual(new Date(failedAt.getTime() - 1));
-    expect(second.searchTerm("status:open")).toBe(`updated_at:>'${second.since!.toISOString()}'`);
+    // Read back before the first run's start: what changed before it (less five seconds, for
+    // whole-second times), by the first run's rule.
+    expect(second.origin).toEqual(first.startedAt);
+    const origin = new Date(first.startedAt.getTime() - 5_000).toISOString();
+    expect(second.searchTerm("status:open")).toBe(
+      `updated_at:>'${second.since!.toISOString()}' AND (status:open OR updated_at:>'${origin}')`,
+    );
+    expect(second.searchTerm("")).toBe(`updated_at:>'${second.since!.toISOString()}'`);
     await second.commit(second.startedAt);
     const rows = await prisma.syncCursor.findMany({ where: { shopId: shop.id }, orderBy: { task: "asc" } });
-    expect(rows.map((row) => [row.task, row.cursor])).toEqual([["probe_sync", second.startedAt]]);
+    expect(rows.map((row) => [row.task, row.cursor])).toEqual([
+      ["probe_sync", second.startedAt],
+      ["probe_sync#origin", first.startedAt],
+    ]);
+
+    const third = await ReadWindow.open(prisma, shop.id, "probe_sync", "webhook");
+    expect(third.searchTerm("status:open")).toBe(`updated_at:>'${second.startedAt.toISOString()}'`);
   });
 
   it("when reconciling moves both its cursor and the reconcile cursor", async () => {
     const shop = await installedShop();
-    await (
-      await ReadWindow.open(prisma, shop.id, "probe_sync", "manual")
-    ).commit(new Date(Date.now() - 5_000));
+    const first = await ReadWindow.open(prisma, shop.id, "probe_sync", "manual");
+    await first.commit(new Date(Date.now() - 5_000));
     const reconcile = await ReadWindow.open(prisma, shop.id, "probe_sync", "schedule");
     expect(reconcile.reconciling).toBe(true);
     await reconcile.commit(reconcile.startedAt);
     const rows = await prisma.syncCursor.findMany({ where: { shopId: shop.id }, orderBy: { task: "asc" } });
     expect(rows.map((row) => [row.task, row.cursor])).toEqual([
       ["probe_sync", reconcile.startedAt],
+      ["probe_sync#origin", first.startedAt],
       ["probe_sync#reconcile", reconcile.startedAt],
     ]);
   });

@@ -254,6 +254,45 @@ describe("an order import's Admin API points", () => {
     expect((await prisma.shopifyOrder.findUniqueOrThrow({ where })).financialStatus).toBe("PAID");
   });
 
+  it("a scheduled run takes an order archived since the first import, not one archived before it", async () => {
+    const { shop, store, small } = await orderShop(simulator);
+    const archive = async (id: string) => {
+      const { orderClose } = await store.graphql<{ orderClose: { userErrors: { message: string }[] } }>(
+        `mutation TestClose($input: OrderCloseInput!) { orderClose(input: $input) { userErrors { message } } }`,
+        { input: { id } },
+      );
+      expect(orderClose.userErrors).toEqual([]);
+    };
+    const open = await store.placeOrder({ lines: [{ variantId: small.id, quantity: 1 }] });
+    const before = await store.placeOrder({ lines: [{ variantId: small.id, quantity: 2 }] });
+    await archive(before.id);
+    // Archived a minute before the app's first import (what Shopify's update time then says).
+    const record = simulator.sim.shops.get(shop.domain)!.orders.get(Number(before.id.split("/").pop()))!;
+    record.updatedAt = new Date(Date.now() - 60_000);
+    expect(counts(await sync(shop.domain))).toMatchObject({ imported: 1 });
+    // Placed and archived between two runs: a sale the back office must have.
+    const since = await store.placeOrder({ lines: [{ variantId: small.id, quantity: 3 }] });
+    await archive(since.id);
+    sent.length = 0;
+
+    const run = await sync(shop.domain, "schedule");
+
+    // The reconcile reads the hour before the cursor, the first import's rule before its start.
+    const query = sent.find((request) => request.operation === "SyncOrdersCount")!.variables.query as string;
+    expect(query).toMatch(/^updated_at:>'[^']+' AND \(status:open OR updated_at:>'[^']+'\)$/);
+    expect(counts(run)).toMatchObject({ imported: 1 });
+    const imported = await prisma.shopifyOrder.findMany({
+      where: { shopId: shop.id },
+      orderBy: { name: "asc" },
+    });
+    expect(imported.map((order) => order.name)).toEqual([open.name, since.name]);
+
+    sent.length = 0;
+    const next = await sync(shop.domain, "schedule");
+    expect(counts(next).imported ?? 0).toBe(0);
+    expect(await prisma.shopifyOrder.count({ where: { shopId: shop.id } })).toBe(2);
+  });
+
   it("a scheduled run reads from where the previous one started, less ten minutes", async () => {
     const { shop, store, small } = await orderShop(simulator);
     await store.placeOrder({ lines: [{ variantId: small.id, quantity: 1 }] });

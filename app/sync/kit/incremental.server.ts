@@ -15,6 +15,11 @@ import type { Db } from "../../db.server";
  *   timestamp Shopify keeps in whole seconds or by a clock a little off ours, or whose webhook
  *   never came, is picked up by the next schedule at the latest; the first scheduled run reads
  *   the last RECONCILE_FIRST_MS, and none reads back more than RECONCILE_MAX_MS.
+ * - **The first run's rule holds before it**: the first run of all reads by its own rule (the
+ *   order import: the open orders, whenever they changed), and its start is kept as the sync's
+ *   origin. A read reaching back before the origin (a reconcile, or a failure held back) takes
+ *   what changed before it only where the first rule takes it: an order cancelled or archived
+ *   an hour before the app was installed is not imported by the first scheduled run.
  * - **A failed record holds the cursor back**: the next run reads from before it, so it is
  *   tried again; the others go on.
  * - **Recount**: Shopify charges a connection by its `first`, so a run asks for exactly as many
@@ -27,6 +32,8 @@ const RECONCILE_MARGIN_MS = 10 * 60_000;
 const RECONCILE_FIRST_MS = 60 * 60_000;
 const RECONCILE_MAX_MS = 24 * 60 * 60_000;
 const MAX_RECOUNTS = 5;
+/** Before the origin by this much, every change is taken still: whole seconds, a clock a little off. */
+const ORIGIN_MARGIN_MS = 5_000;
 
 /** Where a run reads from (exclusive); null for the first run of all (the caller's first read). */
 export function readFrom(
@@ -46,6 +53,9 @@ export function readFrom(
 /** The cursor row of scheduled runs: where the last one started reading. */
 export const reconcileKey = (key: string) => `${key}#reconcile`;
 
+/** The cursor row holding when the first run of all started reading. */
+export const originKey = (key: string) => `${key}#origin`;
+
 /** A run's place in what changed: where it reads from, and where the next run will. */
 export class ReadWindow {
   /** Exclusive; null on the first run of all. */
@@ -53,6 +63,8 @@ export class ReadWindow {
   readonly reconciling: boolean;
   /** Taken before anything was read. */
   readonly startedAt: Date;
+  /** When the first run of all started reading; null before it, or for a cursor older than origins. */
+  readonly origin: Date | null;
   private oldestFailure: Date | null = null;
   private readonly db: Db;
   private readonly shopId: string;
@@ -62,7 +74,7 @@ export class ReadWindow {
     db: Db,
     shopId: string,
     key: string,
-    read: { since: Date | null; reconciling: boolean; startedAt: Date },
+    read: { since: Date | null; reconciling: boolean; startedAt: Date; origin: Date | null },
   ) {
     this.db = db;
     this.shopId = shopId;
@@ -70,6 +82,7 @@ export class ReadWindow {
     this.since = read.since;
     this.reconciling = read.reconciling;
     this.startedAt = read.startedAt;
+    this.origin = read.origin;
   }
 
   /**
@@ -77,8 +90,8 @@ export class ReadWindow {
    * started by `trigger`.
    */
   static async open(db: Db, shopId: string, key: string, trigger: string): Promise<ReadWindow> {
-    const [cursor, reconcileCursor] = await Promise.all(
-      [key, reconcileKey(key)].map((task) =>
+    const [cursor, reconcileCursor, origin] = await Promise.all(
+      [key, reconcileKey(key), originKey(key)].map((task) =>
         db.syncCursor.findUnique({ where: { shopId_task: { shopId, task } } }),
       ),
     );
@@ -89,12 +102,26 @@ export class ReadWindow {
       reconcileCursor?.cursor ?? null,
       startedAt,
     );
-    return new ReadWindow(db, shopId, key, { since, reconciling, startedAt });
+    return new ReadWindow(db, shopId, key, {
+      since,
+      reconciling,
+      startedAt,
+      origin: cursor ? (origin?.cursor ?? null) : null,
+    });
   }
 
-  /** `updated_at:>'…'` for Shopify's search, or `first` on the first run of all. */
+  /**
+   * `updated_at:>'…'` for Shopify's search, or `first` (the first run's rule, "" for every
+   * record) on the first run of all. Reaching back before the origin, what changed before it
+   * is taken by the first rule only.
+   */
   searchTerm(first: string): string {
-    return this.since ? `updated_at:>'${this.since.toISOString()}'` : first;
+    if (!this.since) return first;
+    const changed = `updated_at:>'${this.since.toISOString()}'`;
+    if (!first || !this.origin || this.since.getTime() >= this.origin.getTime() - ORIGIN_MARGIN_MS)
+      return changed;
+    const origin = new Date(this.origin.getTime() - ORIGIN_MARGIN_MS);
+    return `${changed} AND (${first} OR updated_at:>'${origin.toISOString()}')`;
   }
 
   /** A record updated at this time failed: the next run must read it again. */
@@ -104,11 +131,18 @@ export class ReadWindow {
 
   /**
    * Moves the cursor to `readUpTo` (before the oldest failure, if any). A reconcile read
-   * everything since the cursor too, so it moves both rows.
+   * everything since the cursor too, so it moves both rows. The first run of all keeps its
+   * start as the origin.
    */
   async commit(readUpTo: Date): Promise<Date> {
     const failedAt = this.oldestFailure;
     const next = failedAt ? new Date(Math.min(readUpTo.getTime(), failedAt.getTime() - 1)) : readUpTo;
+    if (!this.since)
+      await this.db.syncCursor.upsert({
+        where: { shopId_task: { shopId: this.shopId, task: originKey(this.key) } },
+        create: { shopId: this.shopId, task: originKey(this.key), cursor: this.startedAt },
+        update: { cursor: this.startedAt },
+      });
     for (const task of this.reconciling ? [this.key, reconcileKey(this.key)] : [this.key])
       await this.db.syncCursor.upsert({
         where: { shopId_task: { shopId: this.shopId, task } },
