@@ -324,12 +324,16 @@ export async function placeOrders(
  * The V8 flags `npm run worker` runs with (package.json's "worker" script says the same): the
  * heap grows by half of what survives a collection instead of V8's default of up to four
  * times, so the worker's RSS follows what it holds (a 10,000-product import: about 250 MB
- * instead of 410). WORKER_NODE_FLAGS="" runs the benches without them, to compare. Like the
+ * instead of 410); and WebAssembly (Prisma's query compiler) stays compiled by V8's baseline
+ * compiler (`--liftoff-only`): its optimizing tier-up, a few seconds after the first query,
+ * took 60–80 MB at its peak (an idle worker's VmHWM 230 MB, 150 MB without). The price is CPU:
+ * a first import of 20,000 customers took 54.6–57.6 s of worker CPU with it, 48.2–52.1 s
+ * without (2026-12-03, three and four runs). WORKER_NODE_FLAGS="" runs the benches without them, to compare. Like the
  * script, the worker runs with at most two glibc malloc arenas (MALLOC_ARENA_MAX=2, unless the
  * environment says otherwise): each thread's arena of 64 MB, mostly resident, made the peak RSS
  * vary by 90 MB from run to run.
  */
-export const WORKER_NODE_FLAGS = (process.env.WORKER_NODE_FLAGS ?? "--heap-growing-percent=50")
+export const WORKER_NODE_FLAGS = (process.env.WORKER_NODE_FLAGS ?? "--heap-growing-percent=50 --liftoff-only")
   .split(" ")
   .filter(Boolean);
 
