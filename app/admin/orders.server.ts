@@ -8,7 +8,8 @@ import {
   confirmChanges,
   OrderActionRefused,
 } from "../sync/orders/changes.server";
-import { storedOrderFilters, type OrderFilters } from "../sync/orders/filters.server";
+import { describeFilterValues } from "../sync/kit/filters";
+import { orderFilterSpec, storedOrderFilters, type OrderFilters } from "../sync/orders/filters.server";
 import { matchesFilters } from "../sync/orders/process.server";
 import { processOrdersTask, syncOrdersTask } from "../sync/orders/task.server";
 import { startFollowUp, type FollowUp } from "./follow-up.server";
@@ -74,11 +75,7 @@ function changesOf(order: ShopifyOrder): string[] {
   return Array.isArray(order.changes) ? order.changes.map(String) : [];
 }
 
-function describeFilters(filters: OrderFilters): string {
-  return Object.entries(filters)
-    .map(([key, value]) => `${key.replace(/([A-Z])/g, " $1").toLowerCase()} ${String(value)}`)
-    .join(", ");
-}
+const describeFilters = (filters: OrderFilters) => describeFilterValues(orderFilterSpec.fields, filters);
 
 function reasonOf(
   order: ShopifyOrder,

@@ -86,12 +86,6 @@ export function describeCounts(counts: Record<string, number>): string {
   return shown.map(([name, value]) => `${value} ${name.replace(/([A-Z])/g, " $1").toLowerCase()}`).join(", ");
 }
 
-export function describeFilters(filters: Record<string, unknown>): string {
-  const entries = Object.entries(filters).filter(([, value]) => value !== undefined && value !== "any");
-  if (entries.length === 0) return "none";
-  return entries.map(([key, value]) => `${key}=${String(value)}`).join(", ");
-}
-
 /**
  * Progress while running; the full error when it failed; the counts when it ended; what crash
  * recovery did when a worker stopped in the middle of it.

@@ -18,8 +18,8 @@ import { parseInput, refused, type Refused } from "../admin/refusal.server";
 import { adminShop } from "../admin/route.server";
 import { cancelRun, listRuns, PAGE_SIZE, retryRun, runQuery } from "../admin/runs.server";
 import { TASK_CATALOG } from "../sync/index.server";
+import { describeFilterValues } from "../sync/kit/filters";
 import {
-  describeFilters,
   formatTime,
   RunOutcome,
   RunStatusBadge,
@@ -48,7 +48,12 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     page: query.data.page,
     pageSize: PAGE_SIZE,
     statuses: [...RUN_STATUSES],
-    tasks: TASK_CATALOG.map((task) => ({ name: task.name, title: task.title, available: task.available })),
+    tasks: TASK_CATALOG.map((task) => ({
+      name: task.name,
+      title: task.title,
+      available: task.available,
+      filters: task.filters,
+    })),
   };
 };
 
@@ -117,6 +122,7 @@ export default function Runs() {
     [tasks],
   );
   const titles = useMemo(() => new Map(tasks.map((task) => [task.name, task.title])), [tasks]);
+  const filterFields = useMemo(() => new Map(tasks.map((task) => [task.name, task.filters])), [tasks]);
   const [params, setParams] = useSearchParams();
 
   // Live refresh while anything of the shop is queued or running: the same rows as JSON, shown
@@ -195,7 +201,8 @@ export default function Runs() {
                     </Text>
                     <div style={{ maxWidth: 280, whiteSpace: "normal" }}>
                       <Text as="span" variant="bodySm" tone="subdued">
-                        filters: {describeFilters(run.filters)} · {run.category}
+                        filters: {describeFilterValues(filterFields.get(run.task) ?? [], run.filters)} ·{" "}
+                        {run.category}
                       </Text>
                     </div>
                   </BlockStack>

@@ -20,14 +20,8 @@ import { Refusal, refused, refusedPage, type Refused } from "../admin/refusal.se
 import { adminShop } from "../admin/route.server";
 import { DEFAULT_CRON, describeSchedule, presetOf, SCHEDULE_PRESETS } from "../admin/task-catalog";
 import { filterFormValues, getTask, runNow, saveSchedule } from "../admin/tasks.server";
-import {
-  describeFilters,
-  formatTime,
-  RunOutcome,
-  RunStatusBadge,
-  toRunView,
-  type RunView,
-} from "../components/runs";
+import { describeFilterValues } from "../sync/kit/filters";
+import { formatTime, RunOutcome, RunStatusBadge, toRunView, type RunView } from "../components/runs";
 import { usePolled } from "../components/polling";
 import prisma from "../db.server";
 import type { LiveRuns } from "./app.runs.live";
@@ -63,7 +57,8 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     },
     category: row.category,
     hasFilters: row.info.filters.length > 0,
-    filters: describeFilters(
+    filters: describeFilterValues(
+      row.info.filters,
       Object.fromEntries(
         Object.entries(filterFormValues(row.info.filters, row.schedule?.filters)).filter(
           ([, value]) => value !== "",

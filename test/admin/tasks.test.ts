@@ -125,7 +125,7 @@ describe("when a merchant sets the orders task to fully paid every 15 minutes", 
       await callRoute(taskLoader, adminRequest(shop.domain, "/app/tasks/sync_orders"), ORDERS),
     );
     expect(page.schedule).toMatchObject({ preset: "every15", enabled: true });
-    expect(page.filters).toBe("financialStatus=paid");
+    expect(page.filters).toBe("Payment status: Fully paid");
     const form = await dataOf<{ values: Record<string, string> }>(
       await callRoute(filtersLoader, adminRequest(shop.domain, "/app/tasks/sync_orders/filters"), ORDERS),
     );

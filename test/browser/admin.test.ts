@@ -140,7 +140,7 @@ describe("the embedded admin in a browser", () => {
     await admin.open("/app/tasks/sync_orders");
     expect(await admin.page.getByLabel("Run on a schedule").isChecked()).toBe(true);
     expect(await admin.page.getByLabel("How often").inputValue()).toBe("every60");
-    expect(await admin.page.getByTestId("filters-summary").innerText()).toBe("financialStatus=paid");
+    expect(await admin.page.getByTestId("filters-summary").innerText()).toBe("Payment status: Fully paid");
     await admin.screenshot("task");
 
     const stored = await prisma.schedule.findUniqueOrThrow({
@@ -174,7 +174,7 @@ describe("the embedded admin in a browser", () => {
       .filter({ hasText: "By hand" })
       .first();
     await manual.waitFor();
-    expect(await manual.innerText()).toContain("financialStatus=paid");
+    expect(await manual.innerText()).toContain("Payment status: Fully paid");
     // The run finishes in the worker (given time: the rest of the suite loads the machine), and
     // the list, which refreshes itself while the run waits and runs, shows it without a reload.
     const run = await finishedRun(shopId, "sync_orders", since, "manual", 60_000);

@@ -193,7 +193,7 @@ describe("when the merchant processes only fully paid orders", () => {
     expect(waiting.rows.map((row) => [row.name, row.reason])).toEqual([
       [
         order.name,
-        "The Sync orders filters leave this order out (financial status paid): orders that come in by webhook are processed once they match them. Change them on the task's page, or use Process again.",
+        "The Sync orders filters leave this order out (Payment status: Fully paid): orders that come in by webhook are processed once they match them. Change them on the task's page, or use Process again.",
       ],
     ]);
 

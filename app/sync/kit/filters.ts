@@ -115,3 +115,53 @@ export const NO_FILTERS: FilterSpec<Record<string, never>> = {
   schema: z.object({}).strict(),
   fields: [],
 };
+
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/** A date filter as the merchant typed it: "1 Dec 2026", or "1 Dec 2026 09:30 (-05:00)". */
+function dateInWords(value: string): string {
+  const parts = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}:\d{2})(?::[\d.]+)?(Z|[+-]\d{2}:\d{2}))?$/.exec(value);
+  if (!parts) return value;
+  const [, year, month, day, time, offset] = parts;
+  const date = `${Number(day)} ${MONTHS[Number(month) - 1] ?? month} ${year}`;
+  return time ? `${date} ${time} (${offset === "Z" ? "UTC" : offset})` : date;
+}
+
+/** A stored value as text: an object (no field stores one) as its JSON. */
+function plainText(value: unknown): string {
+  return typeof value === "object" && value !== null ? JSON.stringify(value) : String(value);
+}
+
+/** "itemNos" → "Item nos": a key no field declares any more (older runs and schedules). */
+function keyInWords(key: string): string {
+  const words = key.replace(/([A-Z])/g, " $1").toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/**
+ * A task's filters in the merchant's words, by its fields: "Payment status: Paid, Tag: vip";
+ * "none" when no filter applies. Blank and "any" choices, and switches at their default, say
+ * nothing; a value a field no longer offers is shown as it is.
+ */
+export function describeFilterValues(
+  fields: readonly FilterField[],
+  filters: Readonly<Record<string, unknown>>,
+): string {
+  const parts: string[] = [];
+  for (const [key, value] of Object.entries(filters)) {
+    if (value === undefined || value === null || value === "" || value === "any") continue;
+    const field = fields.find((candidate) => candidate.name === key);
+    if (field?.kind === "boolean") {
+      const on = value === true || value === "true";
+      if (on === (field.defaultValue ?? false)) continue;
+      parts.push(`${field.label}: ${on ? "yes" : "no"}`);
+      continue;
+    }
+    const text = Array.isArray(value) ? value.map(plainText).join(", ") : plainText(value);
+    if (field?.kind === "select")
+      parts.push(`${field.label}: ${field.options?.find((option) => option.value === text)?.label ?? text}`);
+    else if (field?.kind === "date") parts.push(`${field.label}: ${dateInWords(text)}`);
+    else parts.push(`${field?.label ?? keyInWords(key)}: ${text}`);
+  }
+  return parts.length > 0 ? parts.join(", ") : "none";
+}
