@@ -98,6 +98,18 @@ describe("the embedded admin in a browser", () => {
     expect(fetched.filter((request) => request.type === "fetch" && !request.bearer)).toEqual([]);
   });
 
+  it("has an icon: the page names it, and the old /favicon.ico address leads to it (no 404)", async () => {
+    const { admin } = stack;
+    await admin.open("/app");
+    const href = await admin.page.locator('link[rel="icon"]').getAttribute("href");
+    expect(href).toBe("/favicon.svg");
+    const icon = await fetch(new URL(href!, stack.app.url));
+    expect(icon.status).toBe(200);
+    expect(icon.headers.get("content-type")).toContain("image/svg+xml");
+    const old = await fetch(new URL("/favicon.ico", stack.app.url), { redirect: "manual" });
+    expect([old.status, old.headers.get("location")]).toEqual([301, "/favicon.svg"]);
+  });
+
   it("opened without a session token, bounces through App Bridge for one and shows the page", async () => {
     const { admin } = stack;
     const before = admin.appRequests.length;
