@@ -1,7 +1,7 @@
 import "@shopify/shopify-app-remix/adapters/node";
 import { ApiVersion, AppDistribution, LogSeverity, shopifyApp } from "@shopify/shopify-app-remix/server";
 import prisma from "./db.server";
-import { recordInstall } from "./shops/shops.server";
+import { readShopTimeZone, recordInstall } from "./shops/shops.server";
 import { installSimulatorSeam } from "./shopify/endpoint.server";
 import { PrismaSessionStorage } from "./shopify/session-storage.server";
 
@@ -25,7 +25,8 @@ const shopify = shopifyApp({
   future: { unstable_newEmbeddedAuthStrategy: true },
   hooks: {
     afterAuth: async ({ session }) => {
-      await recordInstall(prisma, { domain: session.shop, scopes: session.scope ?? "" });
+      const ianaTimezone = await readShopTimeZone(session);
+      await recordInstall(prisma, { domain: session.shop, scopes: session.scope ?? "", ianaTimezone });
     },
   },
   ...(process.env.SHOP_CUSTOM_DOMAIN ? { customShopDomains: [process.env.SHOP_CUSTOM_DOMAIN] } : {}),

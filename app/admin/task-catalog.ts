@@ -4,6 +4,8 @@
  * (app/sync/<area>/task.server.ts; the catalog is app/sync/index.server.ts).
  */
 
+import { nextWallTime, offsetMinutes, timeOfDayIn } from "./time-zone";
+
 /** Schedule presets offered on the task page; anything else is shown as a cron expression. */
 export const SCHEDULE_PRESETS = [
   { label: "Every minute", value: "every1", cron: "* * * * *" },
@@ -28,9 +30,77 @@ export function presetOf(cron: string): { preset: string; time: string } {
   return { preset: "cron", time: "02:00" };
 }
 
-/** In words, for lists: "Every 15 minutes", "Daily at 02:00 UTC", or the expression. */
-export function describeSchedule(cron: string): string {
-  const { preset, time } = presetOf(cron);
-  if (preset === "daily") return `Daily at ${time} UTC`;
-  return SCHEDULE_PRESETS.find((candidate) => candidate.value === preset)?.label ?? `Cron: ${cron}`;
+/** A schedule as the admin describes it: its cron and the zone it is read in. */
+export interface ScheduleInZone {
+  cron: string;
+  /** The schedule's zone (Schedule.timeZone). */
+  timeZone: string;
+}
+
+/**
+ * A daily schedule's time of day in the shop's zone: the schedule's own time when it is in
+ * that zone, else the shop's time at its next run after `at` ("02:00" in UTC is "21:00" in
+ * Toronto in winter, "22:00" in summer). Null when the schedule is not daily.
+ */
+export function dailyTimeIn(schedule: ScheduleInZone, shopZone: string, at = new Date()): string | null {
+  const { preset, time } = presetOf(schedule.cron);
+  if (preset !== "daily") return null;
+  if (schedule.timeZone === shopZone) return time;
+  const [hour, minute] = time.split(":").map(Number) as [number, number];
+  return timeOfDayIn(nextWallTime(hour, minute, schedule.timeZone, at), shopZone);
+}
+
+/**
+ * The preset and daily time the task page's form starts with, in the shop's time (a daily
+ * schedule of another zone as its next run's time here: saving it makes it shop time).
+ */
+export function formOf(schedule: ScheduleInZone, shopZone: string, at = new Date()) {
+  const preset = presetOf(schedule.cron);
+  return { ...preset, time: dailyTimeIn(schedule, shopZone, at) ?? preset.time };
+}
+
+/**
+ * Whether the cron reads the same in both zones: it names no hour, day, month or weekday and
+ * the zones are whole hours apart all year (sampled in January and July), so "15 * * * *"
+ * fires at a quarter past in either.
+ */
+function sameInBoth(cron: string, zone: string, shopZone: string, at: Date): boolean {
+  const [, ...rest] = cron.trim().split(/\s+/);
+  if (rest.length !== 4 || rest.some((field) => field !== "*")) return false;
+  const year = at.getUTCFullYear();
+  return [Date.UTC(year, 0, 15), Date.UTC(year, 6, 15)].every((sample) => {
+    const date = new Date(sample);
+    return (offsetMinutes(date, zone) - offsetMinutes(date, shopZone)) % 60 === 0;
+  });
+}
+
+/**
+ * In words, for lists, in the shop's time: "Every 15 minutes", "Daily at 06:00", or the
+ * expression. A daily schedule of another zone (one saved before time zones, in UTC) is given
+ * in shop time at its next run, with the other time of day it has here part of the year when
+ * daylight saving moves the two zones apart; a cron of another zone that reads differently
+ * here says so. The merchant's zone is named once by the page, and no other is named but a
+ * schedule's own IANA zone ("UTC" never, to a shop elsewhere).
+ */
+export function describeSchedule(schedule: ScheduleInZone, shopZone: string, at = new Date()): string {
+  const { preset, time } = presetOf(schedule.cron);
+  const label = SCHEDULE_PRESETS.find((candidate) => candidate.value === preset)?.label;
+  if (label) return label;
+  const zone = schedule.timeZone;
+  if (preset === "daily") {
+    if (zone === shopZone) return `Daily at ${time}`;
+    const [hour, minute] = time.split(":").map(Number) as [number, number];
+    const year = at.getUTCFullYear();
+    const shown = dailyTimeIn(schedule, shopZone, at)!;
+    const others = [Date.UTC(year, 0, 15), Date.UTC(year, 6, 15)]
+      .map((sample) => timeOfDayIn(nextWallTime(hour, minute, zone, new Date(sample)), shopZone))
+      .filter((other) => other !== shown);
+    return others.length > 0
+      ? `Daily at ${shown} (${others[0]} part of the year, as daylight saving moves it)`
+      : `Daily at ${shown}`;
+  }
+  if (zone === shopZone || sameInBoth(schedule.cron, zone, shopZone, at)) return `Cron: ${schedule.cron}`;
+  return zone === "UTC"
+    ? `Cron: ${schedule.cron} (read in another time zone: save it to read it in shop time)`
+    : `Cron: ${schedule.cron} (read in ${zone} time)`;
 }

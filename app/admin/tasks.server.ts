@@ -11,6 +11,7 @@ import { CATEGORY_PATTERN, upsertSchedule, validateCron } from "../jobs/schedule
 import type { FilterField } from "../sync/kit/filters";
 import type { TaskInfo } from "../sync/kit/manifest.server";
 import { DEFAULT_CRON, SCHEDULE_PRESETS } from "./task-catalog";
+import { shopTimeZone } from "./time-zone";
 
 /**
  * Tasks and schedules for the admin: each task's schedule, category and filters (one
@@ -109,7 +110,7 @@ const scheduleForm = z
     }),
     time: z
       .string()
-      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, "give the time as HH:MM (24 hours, UTC)")
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, "give the time as HH:MM (24 hours, shop time)")
       .optional(),
     cron: z.string().trim().optional(),
     category: z
@@ -135,7 +136,10 @@ function cronOf(form: z.output<typeof scheduleForm>): string {
   return SCHEDULE_PRESETS.find((preset) => preset.value === form.preset)!.cron;
 }
 
-/** Saves a task's schedule and category; its filters stay as they are. */
+/**
+ * Saves a task's schedule and category; its filters stay as they are. The schedule is read in
+ * the shop's time zone from then on (the daily time the merchant types is shop time).
+ */
 export async function saveSchedule(db: Db, shop: Shop, name: string, form: unknown): Promise<Schedule> {
   const { info } = requireRunnable(name);
   const parsed = scheduleForm.safeParse(form);
@@ -146,6 +150,7 @@ export async function saveSchedule(db: Db, shop: Shop, name: string, form: unkno
     task: name,
     cron: cronOf(parsed.data),
     enabled: parsed.data.enabled,
+    timeZone: shopTimeZone(shop),
     category: parsed.data.category,
   });
 }
@@ -201,6 +206,8 @@ export async function saveFilters(
     task: name,
     cron: existing?.cron ?? DEFAULT_CRON,
     enabled: existing?.enabled ?? false,
+    // The schedule as it is, in its zone; a task's first row is in the shop's.
+    timeZone: existing?.timeZone ?? shopTimeZone(shop),
     filters: parsed.data,
   });
 }

@@ -1,4 +1,5 @@
 import { Badge, BlockStack, ProgressBar, Text } from "@shopify/polaris";
+import { formatInZone } from "../admin/time-zone";
 
 /** A run as the loaders hand it to the pages (dates as ISO strings). */
 export interface RunView {
@@ -72,11 +73,13 @@ export function triggerWords(trigger: string): string {
   return TRIGGER_WORDS[trigger] ?? trigger;
 }
 
-export function formatTime(iso: string | null): string {
+/**
+ * "3 Dec 11:20:29": a time in the shop's zone (the loader's `timeZone`, shopTimeZone of the
+ * shop), without the zone's name: each page names it once (`timesIn`).
+ */
+export function formatTime(iso: string | null, timeZone: string): string {
   if (!iso) return "—";
-  const date = new Date(iso);
-  const day = date.toLocaleDateString("en-GB", { day: "numeric", month: "short", timeZone: "UTC" });
-  return `${day} ${date.toISOString().slice(11, 19)} UTC`;
+  return formatInZone(new Date(iso), timeZone);
 }
 
 /** Counts in words: "12 imported, 1 failed". Point counters are left to the details. */

@@ -3,6 +3,7 @@ import { CronExpressionParser } from "cron-parser";
 import prisma, { type Db, type Tx } from "../db.server";
 import { Prisma } from "../generated/prisma/client";
 import { log } from "../log.server";
+import { FALLBACK_TIME_ZONE, isTimeZone } from "../admin/time-zone";
 import { enqueueSync } from "./enqueue.server";
 import { jobKey } from "./queues.server";
 import { DEFAULT_SCHEDULES, SYNC_TASKS as syncTasks } from "../sync/index.server";
@@ -25,8 +26,16 @@ const findSyncTask = (name: string, tasks: readonly AnyTask[]) => tasks.find((ta
  * (`idleWhen`: the product sync of a shop whose Sync items is off) moves on without a run.
  */
 
-export function nextRun(cron: string, after: Date): Date {
-  return CronExpressionParser.parse(cron, { currentDate: after, tz: "UTC" }).next().toDate();
+/**
+ * The cron's next time after `after`, the expression read on the wall clock of `timeZone` (a
+ * schedule's own: "0 6 * * *" in America/Toronto is 06:00 Toronto time on both sides of a
+ * daylight-saving change; on the night the clocks go forward a time that does not exist then
+ * comes an hour later, and one that occurs twice fires once). Schedules from before time
+ * zones are in UTC.
+ */
+export function nextRun(cron: string, after: Date, timeZone: string): Date {
+  if (!isTimeZone(timeZone)) throw new Error(`unknown time zone "${timeZone}"`);
+  return CronExpressionParser.parse(cron, { currentDate: after, tz: timeZone }).next().toDate();
 }
 
 export function validateCron(cron: string): string | null {
@@ -52,6 +61,11 @@ export async function upsertSchedule(
     task: string;
     cron: string;
     enabled: boolean;
+    /**
+     * The zone the cron is read in: the task page gives the shop's. Left out, a new schedule
+     * is in UTC and an existing one keeps its zone.
+     */
+    timeZone?: string;
     filters?: unknown;
     category?: string;
   },
@@ -63,10 +77,21 @@ export async function upsertSchedule(
   if (cronError) throw new Error(`invalid schedule "${input.cron}": ${cronError}`);
   if (input.category !== undefined && !CATEGORY_PATTERN.test(input.category))
     throw new Error(`invalid category "${input.category}": use up to 40 lowercase letters, digits, - or _`);
+  if (input.timeZone !== undefined && !isTimeZone(input.timeZone))
+    throw new Error(`invalid time zone "${input.timeZone}"`);
   const filters =
     input.filters === undefined ? undefined : (task.filters.parse(input.filters) as Prisma.InputJsonValue);
-  const nextRunAt = input.enabled ? nextRun(input.cron, new Date()) : null;
-  const common = { cron: input.cron, enabled: input.enabled, nextRunAt };
+  const timeZone =
+    input.timeZone ??
+    (
+      await db.schedule.findUnique({
+        where: { shopId_task: { shopId: input.shopId, task: input.task } },
+        select: { timeZone: true },
+      })
+    )?.timeZone ??
+    FALLBACK_TIME_ZONE;
+  const nextRunAt = input.enabled ? nextRun(input.cron, new Date(), timeZone) : null;
+  const common = { cron: input.cron, enabled: input.enabled, timeZone, nextRunAt };
   return db.schedule.upsert({
     where: { shopId_task: { shopId: input.shopId, task: input.task } },
     create: {
@@ -85,7 +110,7 @@ export async function upsertSchedule(
   });
 }
 
-/** A task's default schedule: what `addDefaultSchedules` gives every shop. */
+/** A task's default schedule: what `addDefaultSchedules` gives every shop (in UTC). */
 export interface DefaultSchedule {
   task: { name: string; category: string };
   cron: string;
@@ -113,7 +138,7 @@ export async function addDefaultSchedules(
     added += await db.$executeRaw`
       insert into "Schedule" (id, "shopId", task, cron, enabled, filters, category, "nextRunAt", "updatedAt")
       select gen_random_uuid(), sh.id, ${task.name}, ${cron}, true, '{}'::jsonb, ${task.category},
-             ${nextRun(cron, now)}, ${now}
+             ${nextRun(cron, now, FALLBACK_TIME_ZONE)}, ${now}
         from "Shop" sh
        where sh."uninstalledAt" is null ${onlyShop}
       on conflict ("shopId", task) do nothing`;
@@ -137,8 +162,19 @@ interface DueSchedule {
   shopId: string;
   task: string;
   cron: string;
+  timeZone: string;
   filters: unknown;
   domain: string;
+}
+
+/**
+ * The schedule's zone; one this runtime does not know (saved under another version of the
+ * time-zone data) is read as UTC rather than stopping the tick.
+ */
+function zoneOf(due: DueSchedule): string {
+  if (isTimeZone(due.timeZone)) return due.timeZone;
+  log.warn({ scheduleId: due.id, timeZone: due.timeZone }, "schedule's time zone unknown: read in UTC");
+  return FALLBACK_TIME_ZONE;
 }
 
 /** Fires every due schedule once. Returns how many runs it queued. */
@@ -151,7 +187,7 @@ export async function tickSchedules(
     // One schedule per transaction: a bad one cannot hold back the others.
     const handled = await prisma.$transaction(async (tx) => {
       const [due] = await tx.$queryRaw<DueSchedule[]>`
-        select s.id, s."shopId", s.task, s.cron, s.filters, sh.domain
+        select s.id, s."shopId", s.task, s.cron, s."timeZone", s.filters, sh.domain
           from "Schedule" s join "Shop" sh on sh.id = s."shopId"
          where s.enabled and s."nextRunAt" <= ${now} and sh."uninstalledAt" is null
          order by s."nextRunAt"
@@ -186,7 +222,7 @@ export async function tickSchedules(
       // A skipped schedule did not fire (lastRunAt stays); either way the next time asks again.
       await tx.schedule.update({
         where: { id: due.id },
-        data: { ...(skipped ? {} : { lastRunAt: now }), nextRunAt: nextRun(due.cron, now) },
+        data: { ...(skipped ? {} : { lastRunAt: now }), nextRunAt: nextRun(due.cron, now, zoneOf(due)) },
       });
       return true;
     });

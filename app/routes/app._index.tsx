@@ -13,17 +13,20 @@ import {
   Text,
 } from "@shopify/polaris";
 import { adminShop } from "../admin/route.server";
+import { shopTimeZone } from "../admin/time-zone";
 import { textTone, TILES, tileTone, type TileTone } from "../admin/tiles";
 import prisma from "../db.server";
 import { recentRuns, shopStatus } from "../status/status.server";
 import { taskInfo } from "../sync/index.server";
 import { formatTime, RunStatusBadge, triggerWords } from "../components/runs";
+import { TimesIn } from "../components/time-zone";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const shop = await adminShop(request);
   const [status, runs] = await Promise.all([shopStatus(prisma, shop.id), recentRuns(prisma, shop.id, 20)]);
   return {
     status,
+    timeZone: shopTimeZone(shop),
     runs: runs.map((run) => ({
       id: run.id,
       task: taskInfo(run.task)?.title ?? run.task,
@@ -43,7 +46,7 @@ const TONE_LABELS: Record<TileTone, string> = {
 };
 
 export default function Home() {
-  const { status, runs } = useLoaderData<typeof loader>();
+  const { status, runs, timeZone } = useLoaderData<typeof loader>();
   return (
     <Page title="Back office sync">
       <Layout>
@@ -82,6 +85,7 @@ export default function Home() {
                 </Text>
                 <Link url="/app/runs">All runs</Link>
               </InlineStack>
+              <TimesIn timeZone={timeZone} />
               <DataTable
                 columnContentTypes={["text", "text", "text", "text", "text"]}
                 headings={["Task", "Trigger", "Status", "Queued", "Error"]}
@@ -89,7 +93,7 @@ export default function Home() {
                   run.task,
                   triggerWords(run.trigger),
                   <RunStatusBadge key={run.id} run={run} />,
-                  formatTime(run.queuedAt),
+                  formatTime(run.queuedAt, timeZone),
                   run.error ?? "",
                 ])}
               />

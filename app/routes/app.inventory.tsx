@@ -25,17 +25,20 @@ import { ListErrorBoundary } from "../admin/list-error";
 import { FormField, ListPage, ListTable, RowAction, Wrapped } from "../admin/list-ui";
 import { parseInput, refused, refusedPage } from "../admin/refusal.server";
 import { adminShop } from "../admin/route.server";
+import { shopTimeZone } from "../admin/time-zone";
 import { formatTime, RunStatusBadge } from "../components/runs";
+import { TimesIn } from "../components/time-zone";
 import prisma from "../db.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const shop = await adminShop(request);
   try {
-    return await listInventoryPage(
+    const page = await listInventoryPage(
       prisma,
       shop,
       parseInput(inventoryQuery, new URL(request.url).searchParams),
     );
+    return { ...page, timeZone: shopTimeZone(shop) };
   } catch (error) {
     refusedPage(error);
   }
@@ -124,7 +127,7 @@ function Quantity({ value }: { value: number | null }) {
   );
 }
 
-function ShopifyCell({ row }: { row: LevelRow }) {
+function ShopifyCell({ row, timeZone }: { row: LevelRow; timeZone: string }) {
   const { onHand, committed, available } = row.shopify;
   return (
     <Wrapped width="13rem">
@@ -146,7 +149,7 @@ function ShopifyCell({ row }: { row: LevelRow }) {
         ) : null}
         {row.shopifyReadAt ? (
           <Text as="span" variant="bodySm" tone="subdued">
-            as of {formatTime(row.shopifyReadAt)}
+            as of {formatTime(row.shopifyReadAt, timeZone)}
           </Text>
         ) : null}
       </BlockStack>
@@ -157,9 +160,11 @@ function ShopifyCell({ row }: { row: LevelRow }) {
 function Summary({
   counts,
   lastRun,
+  timeZone,
 }: {
   counts: Record<LevelState, number>;
   lastRun: ReturnType<typeof useLoaderData<typeof loader>>["lastRun"];
+  timeZone: string;
 }) {
   const parts = LEVEL_STATES.map(
     (state) =>
@@ -171,7 +176,7 @@ function Summary({
       {lastRun ? (
         <InlineStack gap="100" blockAlign="center">
           <Text as="span">
-            Last run {formatTime(lastRun.finishedAt ?? lastRun.startedAt ?? lastRun.queuedAt)}
+            Last run {formatTime(lastRun.finishedAt ?? lastRun.startedAt ?? lastRun.queuedAt, timeZone)}
           </Text>
           <RunStatusBadge run={lastRun} />
         </InlineStack>
@@ -180,6 +185,7 @@ function Summary({
           Sync inventory has not run yet.
         </Text>
       )}
+      <TimesIn timeZone={timeZone} />
     </InlineStack>
   );
 }
@@ -212,7 +218,7 @@ export default function Inventory() {
     >
       <Layout.Section>
         <BlockStack gap="300">
-          <Summary counts={list.counts} lastRun={list.lastRun} />
+          <Summary counts={list.counts} lastRun={list.lastRun} timeZone={list.timeZone} />
           <Filters
             key={`${list.q}|${list.state}|${list.location}`}
             q={list.q}
@@ -291,7 +297,7 @@ export default function Inventory() {
               )}
             </IndexTable.Cell>
             <IndexTable.Cell>
-              <ShopifyCell row={row} />
+              <ShopifyCell row={row} timeZone={list.timeZone} />
             </IndexTable.Cell>
             <IndexTable.Cell>
               {row.sentQuantity === null ? (
@@ -302,7 +308,7 @@ export default function Inventory() {
                 <BlockStack gap="100">
                   <Text as="span">{row.sentQuantity}</Text>
                   <Text as="span" variant="bodySm" tone="subdued">
-                    at {formatTime(row.sentAt)}
+                    at {formatTime(row.sentAt, list.timeZone)}
                   </Text>
                 </BlockStack>
               )}

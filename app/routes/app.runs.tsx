@@ -16,6 +16,7 @@ import { useEffect, useMemo } from "react";
 import { z } from "zod";
 import { parseInput, refused, type Refused } from "../admin/refusal.server";
 import { adminShop } from "../admin/route.server";
+import { shopTimeZone } from "../admin/time-zone";
 import { cancelRun, listRuns, PAGE_SIZE, retryRun, runQuery } from "../admin/runs.server";
 import { TASK_CATALOG } from "../sync/index.server";
 import { describeFilterValues } from "../sync/kit/filters";
@@ -28,6 +29,7 @@ import {
   type RunView,
 } from "../components/runs";
 import { usePolled } from "../components/polling";
+import { TimesIn } from "../components/time-zone";
 import prisma from "../db.server";
 import { RUN_STATUSES } from "../jobs/sync-task.server";
 import type { LiveRuns } from "./app.runs.live";
@@ -47,6 +49,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     at,
     page: query.data.page,
     pageSize: PAGE_SIZE,
+    timeZone: shopTimeZone(shop),
     statuses: [...RUN_STATUSES],
     tasks: TASK_CATALOG.map((task) => ({
       name: task.name,
@@ -113,7 +116,7 @@ function RunActions({ run }: { run: RunView }) {
 
 export default function Runs() {
   const loaded = useLoaderData<typeof loader>();
-  const { page, pageSize, statuses, tasks } = loaded;
+  const { page, pageSize, statuses, tasks, timeZone } = loaded;
   const taskOptions = useMemo(
     () => [
       { label: "All tasks", value: "" },
@@ -154,23 +157,26 @@ export default function Runs() {
     >
       <BlockStack gap="400">
         <Card>
-          <InlineStack gap="400">
-            <Select
-              label="Task"
-              options={taskOptions}
-              value={params.get("task") ?? ""}
-              onChange={(value) => setFilter("task", value)}
-            />
-            <Select
-              label="Status"
-              options={[
-                { label: "Any status", value: "" },
-                ...statuses.map((status) => ({ label: status, value: status })),
-              ]}
-              value={params.get("status") ?? ""}
-              onChange={(value) => setFilter("status", value)}
-            />
-          </InlineStack>
+          <BlockStack gap="200">
+            <InlineStack gap="400">
+              <Select
+                label="Task"
+                options={taskOptions}
+                value={params.get("task") ?? ""}
+                onChange={(value) => setFilter("task", value)}
+              />
+              <Select
+                label="Status"
+                options={[
+                  { label: "Any status", value: "" },
+                  ...statuses.map((status) => ({ label: status, value: status })),
+                ]}
+                value={params.get("status") ?? ""}
+                onChange={(value) => setFilter("status", value)}
+              />
+            </InlineStack>
+            <TimesIn timeZone={timeZone} />
+          </BlockStack>
         </Card>
         <Card padding="0">
           <IndexTable
@@ -215,10 +221,10 @@ export default function Runs() {
                 <IndexTable.Cell>
                   <BlockStack gap="050">
                     <Text as="span" variant="bodySm">
-                      {formatTime(run.startedAt ?? run.queuedAt)}
+                      {formatTime(run.startedAt ?? run.queuedAt, timeZone)}
                     </Text>
                     <Text as="span" variant="bodySm" tone="subdued">
-                      {run.finishedAt ? formatTime(run.finishedAt) : "—"}
+                      {run.finishedAt ? formatTime(run.finishedAt, timeZone) : "—"}
                     </Text>
                   </BlockStack>
                 </IndexTable.Cell>

@@ -18,11 +18,13 @@ import {
 import { useEffect, useState } from "react";
 import { Refusal, refused, refusedPage, type Refused } from "../admin/refusal.server";
 import { adminShop } from "../admin/route.server";
-import { DEFAULT_CRON, describeSchedule, presetOf, SCHEDULE_PRESETS } from "../admin/task-catalog";
+import { DEFAULT_CRON, describeSchedule, formOf, SCHEDULE_PRESETS } from "../admin/task-catalog";
+import { shopTimeZone } from "../admin/time-zone";
 import { filterFormValues, getTask, runNow, saveSchedule } from "../admin/tasks.server";
 import { describeFilterValues } from "../sync/kit/filters";
 import { formatTime, RunOutcome, RunStatusBadge, toRunView, type RunView } from "../components/runs";
 import { usePolled } from "../components/polling";
+import { TimesIn } from "../components/time-zone";
 import prisma from "../db.server";
 import type { LiveRuns } from "./app.runs.live";
 
@@ -44,18 +46,22 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     }),
   ]);
   const cron = row.schedule?.cron ?? DEFAULT_CRON;
+  const timeZone = shopTimeZone(shop);
+  // A task without a schedule row yet: saving one gives it the shop's zone.
+  const schedule = { cron, timeZone: row.schedule?.timeZone ?? timeZone };
   return {
     task: { name: row.info.name, title: row.info.title, description: row.info.description },
     background: settings?.allowBackgroundSyncs ?? true,
     schedule: {
       enabled: row.schedule?.enabled ?? false,
       cron,
-      ...presetOf(cron),
-      summary: describeSchedule(cron),
+      ...formOf(schedule, timeZone),
+      summary: describeSchedule(schedule, timeZone),
       nextRunAt: row.nextRunAt?.toISOString() ?? null,
       idle: row.idle,
     },
     category: row.category,
+    timeZone,
     hasFilters: row.info.filters.length > 0,
     filters: describeFilterValues(
       row.info.filters,
@@ -211,6 +217,7 @@ export default function TaskPage() {
                   <Text as="h2" variant="headingMd">
                     Schedule
                   </Text>
+                  <TimesIn timeZone={data.timeZone} />
                   {result && !result.ok && (
                     <Banner tone="critical" title="Nothing was saved">
                       <p>{result.error}</p>
@@ -233,7 +240,7 @@ export default function TaskPage() {
                     />
                     {preset === "daily" && (
                       <TextField
-                        label="Time of day (UTC)"
+                        label="Time of day (shop time)"
                         name="time"
                         type="time"
                         value={time}
@@ -244,7 +251,7 @@ export default function TaskPage() {
                     )}
                     {preset === "cron" && (
                       <TextField
-                        label="Cron expression (UTC)"
+                        label="Cron expression (shop time)"
                         name="cron"
                         value={cron}
                         onChange={setCron}
@@ -269,7 +276,7 @@ export default function TaskPage() {
                         ? "Not scheduled"
                         : data.schedule.idle
                           ? `${data.schedule.summary}; no run while ${data.schedule.idle[0]!.toLowerCase()}${data.schedule.idle.slice(1)}`
-                          : `${data.schedule.summary}; next run ${formatTime(data.schedule.nextRunAt)}`}
+                          : `${data.schedule.summary}; next run ${formatTime(data.schedule.nextRunAt, data.timeZone)}`}
                     </Text>
                     <Button submit variant="primary" loading={saving}>
                       Save schedule
@@ -306,7 +313,7 @@ export default function TaskPage() {
                     <InlineStack gap="200" blockAlign="center">
                       <RunStatusBadge run={run} />
                       <Text as="span" variant="bodySm">
-                        {run.trigger} · {formatTime(run.queuedAt)}
+                        {run.trigger} · {formatTime(run.queuedAt, data.timeZone)}
                       </Text>
                     </InlineStack>
                     <RunOutcome run={run} />

@@ -7,8 +7,10 @@ import { z } from "zod";
 import { parseInput, refused } from "../admin/refusal.server";
 import { adminShop } from "../admin/route.server";
 import { describeSchedule } from "../admin/task-catalog";
+import { shopTimeZone } from "../admin/time-zone";
 import { listTasks, runNow } from "../admin/tasks.server";
 import { formatTime, RunStatusBadge, toRunView, type RunView } from "../components/runs";
+import { TimesIn } from "../components/time-zone";
 import prisma from "../db.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
@@ -17,8 +19,10 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     listTasks(prisma, shop),
     prisma.shopSettings.findUnique({ where: { shopId: shop.id } }),
   ]);
+  const timeZone = shopTimeZone(shop);
   return {
     background: settings?.allowBackgroundSyncs ?? true,
+    timeZone,
     tasks: rows.map((row) => ({
       name: row.info.name,
       title: row.info.title,
@@ -26,7 +30,10 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
       available: row.info.available,
       category: row.category,
       schedule: row.schedule
-        ? { enabled: row.schedule.enabled, summary: describeSchedule(row.schedule.cron) }
+        ? {
+            enabled: row.schedule.enabled,
+            summary: describeSchedule(row.schedule, timeZone),
+          }
         : null,
       lastRun: row.lastRun ? toRunView(row.lastRun) : null,
       nextRunAt: row.nextRunAt?.toISOString() ?? null,
@@ -81,7 +88,7 @@ function RunNowButton({ task, title }: { task: string; title: string }) {
 }
 
 export default function Tasks() {
-  const { tasks, background } = useLoaderData<typeof loader>();
+  const { tasks, background, timeZone } = useLoaderData<typeof loader>();
   return (
     <Page
       title="Tasks and schedules"
@@ -93,87 +100,93 @@ export default function Tasks() {
       backAction={{ content: "Home", url: "/app" }}
       secondaryActions={[{ content: "Job list", url: "/app/runs" }]}
     >
-      <Card padding="0">
-        <IndexTable
-          resourceName={{ singular: "task", plural: "tasks" }}
-          itemCount={tasks.length}
-          selectable={false}
-          headings={[
-            { title: "Task" },
-            { title: "Last run" },
-            { title: "Next run" },
-            { title: "Schedule" },
-            { title: "Category" },
-            { title: "" },
-          ]}
-        >
-          {tasks.map((task, index) => (
-            <IndexTable.Row id={task.name} key={task.name} position={index}>
-              <IndexTable.Cell>
-                <BlockStack gap="050">
-                  {task.available ? (
-                    <Link to={`/app/tasks/${task.name}`}>
-                      <Text as="span" fontWeight="semibold">
+      <BlockStack gap="200">
+        <TimesIn timeZone={timeZone} />
+        <Card padding="0">
+          <IndexTable
+            resourceName={{ singular: "task", plural: "tasks" }}
+            itemCount={tasks.length}
+            selectable={false}
+            headings={[
+              { title: "Task" },
+              { title: "Last run" },
+              { title: "Next run" },
+              { title: "Schedule" },
+              { title: "Category" },
+              { title: "" },
+            ]}
+          >
+            {tasks.map((task, index) => (
+              <IndexTable.Row id={task.name} key={task.name} position={index}>
+                <IndexTable.Cell>
+                  <BlockStack gap="050">
+                    {task.available ? (
+                      <Link to={`/app/tasks/${task.name}`}>
+                        <Text as="span" fontWeight="semibold">
+                          {task.title}
+                        </Text>
+                      </Link>
+                    ) : (
+                      <Text as="span" fontWeight="semibold" tone="subdued">
                         {task.title}
                       </Text>
-                    </Link>
+                    )}
+                    <Text as="span" variant="bodySm" tone="subdued">
+                      {task.direction}
+                    </Text>
+                  </BlockStack>
+                </IndexTable.Cell>
+                <IndexTable.Cell>
+                  {task.lastRun ? (
+                    <InlineStack gap="200" blockAlign="center">
+                      <RunStatusBadge run={task.lastRun} />
+                      <Text as="span" variant="bodySm">
+                        {formatTime(
+                          task.lastRun.finishedAt ?? task.lastRun.startedAt ?? task.lastRun.queuedAt,
+                          timeZone,
+                        )}
+                      </Text>
+                    </InlineStack>
                   ) : (
-                    <Text as="span" fontWeight="semibold" tone="subdued">
-                      {task.title}
+                    "—"
+                  )}
+                </IndexTable.Cell>
+                <IndexTable.Cell>
+                  {task.idle && task.schedule?.enabled ? (
+                    <Text as="span" tone="subdued">
+                      No run: {task.idle}
+                    </Text>
+                  ) : (
+                    formatTime(task.nextRunAt, timeZone)
+                  )}
+                </IndexTable.Cell>
+                <IndexTable.Cell>
+                  {!task.available ? (
+                    <Badge>Not available yet</Badge>
+                  ) : task.schedule?.enabled ? (
+                    task.schedule.summary
+                  ) : (
+                    <Text as="span" tone="subdued">
+                      Not scheduled
                     </Text>
                   )}
-                  <Text as="span" variant="bodySm" tone="subdued">
-                    {task.direction}
-                  </Text>
-                </BlockStack>
-              </IndexTable.Cell>
-              <IndexTable.Cell>
-                {task.lastRun ? (
-                  <InlineStack gap="200" blockAlign="center">
-                    <RunStatusBadge run={task.lastRun} />
-                    <Text as="span" variant="bodySm">
-                      {formatTime(task.lastRun.finishedAt ?? task.lastRun.startedAt ?? task.lastRun.queuedAt)}
-                    </Text>
-                  </InlineStack>
-                ) : (
-                  "—"
-                )}
-              </IndexTable.Cell>
-              <IndexTable.Cell>
-                {task.idle && task.schedule?.enabled ? (
-                  <Text as="span" tone="subdued">
-                    No run: {task.idle}
-                  </Text>
-                ) : (
-                  formatTime(task.nextRunAt)
-                )}
-              </IndexTable.Cell>
-              <IndexTable.Cell>
-                {!task.available ? (
-                  <Badge>Not available yet</Badge>
-                ) : task.schedule?.enabled ? (
-                  task.schedule.summary
-                ) : (
-                  <Text as="span" tone="subdued">
-                    Not scheduled
-                  </Text>
-                )}
-              </IndexTable.Cell>
-              <IndexTable.Cell>{task.available ? task.category : ""}</IndexTable.Cell>
-              <IndexTable.Cell>
-                {task.available && (
-                  <InlineStack gap="200" wrap={false}>
-                    <RunNowButton task={task.name} title={task.title} />
-                    <Button size="slim" url={`/app/tasks/${task.name}`}>
-                      Edit
-                    </Button>
-                  </InlineStack>
-                )}
-              </IndexTable.Cell>
-            </IndexTable.Row>
-          ))}
-        </IndexTable>
-      </Card>
+                </IndexTable.Cell>
+                <IndexTable.Cell>{task.available ? task.category : ""}</IndexTable.Cell>
+                <IndexTable.Cell>
+                  {task.available && (
+                    <InlineStack gap="200" wrap={false}>
+                      <RunNowButton task={task.name} title={task.title} />
+                      <Button size="slim" url={`/app/tasks/${task.name}`}>
+                        Edit
+                      </Button>
+                    </InlineStack>
+                  )}
+                </IndexTable.Cell>
+              </IndexTable.Row>
+            ))}
+          </IndexTable>
+        </Card>
+      </BlockStack>
     </Page>
   );
 }

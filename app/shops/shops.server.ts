@@ -4,7 +4,10 @@ import type { Shop } from "../generated/prisma/client";
 import { Prisma } from "../generated/prisma/client";
 import { log } from "../log.server";
 import { queuePrefix } from "../jobs/queues.server";
-import { addDefaultSchedules } from "../jobs/schedules.server";
+import { addDefaultSchedules, nextRun } from "../jobs/schedules.server";
+import { isTimeZone } from "../admin/time-zone";
+import { AdminClient } from "../shopify/admin-client.server";
+import { SHOP_TIME_ZONE } from "./operations.server";
 
 /**
  * A shop's life: install, uninstall, reinstall, and the privacy-law requests.
@@ -40,18 +43,93 @@ export async function shopOfSession(db: Db, session: { shop: string; scope?: str
  * the merchant setting anything up, the product sync hourly); a reinstall adds those it lacks.
  * A merchant's change, or turning one off, is kept, across reinstalls too.
  */
-export async function recordInstall(db: Db, input: { domain: string; scopes: string }): Promise<Shop> {
+export async function recordInstall(
+  db: Db,
+  input: {
+    domain: string;
+    scopes: string;
+    /** Shopify's `shop { ianaTimezone }` when it was read (readShopTimeZone); else kept as it is. */
+    ianaTimezone?: string | null;
+  },
+): Promise<Shop> {
+  const zone =
+    input.ianaTimezone && isTimeZone(input.ianaTimezone) ? { ianaTimezone: input.ianaTimezone } : {};
   return db.$transaction(async (tx) => {
     const shop = await tx.shop.upsert({
       where: { domain: input.domain },
-      create: { id: randomUUID(), domain: input.domain, scopes: input.scopes, installedAt: new Date() },
-      update: { scopes: input.scopes, uninstalledAt: null, installedAt: new Date() },
+      create: {
+        id: randomUUID(),
+        domain: input.domain,
+        scopes: input.scopes,
+        installedAt: new Date(),
+        ...zone,
+      },
+      update: { scopes: input.scopes, uninstalledAt: null, installedAt: new Date(), ...zone },
     });
     await tx.shopSettings.upsert({ where: { shopId: shop.id }, create: { shopId: shop.id }, update: {} });
     await addDefaultSchedules(tx, { shopId: shop.id });
     log.info({ shop: shop.domain }, "shop installed");
     return shop;
   });
+}
+
+/**
+ * The shop's time zone from Shopify (`shop { ianaTimezone }`), at install: one cheap query,
+ * tried twice at most so that an install is not held up; null when Shopify does not answer or
+ * names a zone this runtime does not know (the shop is then shown in UTC until shop/update
+ * or the next install tells it).
+ */
+export async function readShopTimeZone(
+  session: { shop: string; accessToken?: string },
+  options: { fetch?: typeof fetch } = {},
+): Promise<string | null> {
+  if (!session.accessToken) return null;
+  try {
+    const client = new AdminClient({
+      shop: session.shop,
+      accessToken: session.accessToken,
+      maxAttempts: 2,
+      ...options,
+    });
+    const { shop } = await client.request(SHOP_TIME_ZONE, {});
+    if (typeof shop.ianaTimezone === "string" && isTimeZone(shop.ianaTimezone)) return shop.ianaTimezone;
+    log.warn({ shop: session.shop, ianaTimezone: shop.ianaTimezone }, "shop's time zone unknown here: UTC");
+  } catch (error) {
+    log.warn({ shop: session.shop, error: (error as Error).message }, "shop's time zone not read: UTC");
+  }
+  return null;
+}
+
+/**
+ * shop/update: the shop's time zone as the webhook states it (`iana_timezone`). A null or
+ * unknown zone changes nothing (Shopify's own example payload has null): the zone we have stays.
+ * The schedules saved in the shop's old zone move to the new one ("daily at 06:00" stays 06:00
+ * shop time, next run recomputed); those in another zone (UTC, from before time zones) stay.
+ */
+export async function recordShopUpdate(tx: Tx, domain: string, ianaTimezone: string | null): Promise<void> {
+  if (ianaTimezone === null) return;
+  if (!isTimeZone(ianaTimezone)) {
+    log.warn({ shop: domain, ianaTimezone }, "shop/update names a time zone unknown here: kept the old one");
+    return;
+  }
+  const shop = await tx.shop.findUnique({ where: { domain } });
+  if (!shop || shop.ianaTimezone === ianaTimezone) return;
+  await tx.shop.update({ where: { id: shop.id }, data: { ianaTimezone } });
+  if (shop.ianaTimezone === null) return;
+  const moved = await tx.schedule.findMany({ where: { shopId: shop.id, timeZone: shop.ianaTimezone } });
+  const now = new Date();
+  for (const schedule of moved)
+    await tx.schedule.update({
+      where: { id: schedule.id },
+      data: {
+        timeZone: ianaTimezone,
+        nextRunAt: schedule.enabled ? nextRun(schedule.cron, now, ianaTimezone) : null,
+      },
+    });
+  log.info(
+    { shop: domain, from: shop.ianaTimezone, to: ianaTimezone, schedules: moved.length },
+    "shop's time zone changed",
+  );
 }
 
 /**

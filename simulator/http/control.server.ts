@@ -76,6 +76,18 @@ const advance = z.object({ ms: z.number().int().min(0) }).strict();
 const emitBody = z.object({ topic: z.string().regex(/^[a-z_]+\/[a-z_]+$/), payload: z.unknown() }).strict();
 const lineQuantity = z.object({ quantity: z.number().int().min(0) }).strict();
 const planBody = z.object({ plan: z.enum(["standard", "advanced", "plus"]) }).strict();
+const timeZoneBody = z
+  .object({
+    ianaTimezone: z.string().refine((zone) => {
+      try {
+        new Intl.DateTimeFormat("en-US", { timeZone: zone });
+        return true;
+      } catch {
+        return false;
+      }
+    }, "not an IANA time zone"),
+  })
+  .strict();
 
 function json(request: RoutedRequest): unknown {
   try {
@@ -224,6 +236,16 @@ export function handleControl(
     if (method === "POST" && action === "plan") {
       shop.plan = parse(planBody, json(request)).plan;
       send(response, 200, { plan: shop.plan });
+      return;
+    }
+    if (method === "POST" && action === "timezone") {
+      // The merchant sets the store's time zone in Shopify admin (Settings > General): the
+      // GraphQL shop answers it, and Shopify sends shop/update.
+      const { ianaTimezone } = parse(timeZoneBody, json(request));
+      const changed = shop.ianaTimezone !== ianaTimezone;
+      shop.ianaTimezone = ianaTimezone;
+      if (changed) emitWebhook(contextFor(sim, domain), "shop/update", { now: sim.clock.now() });
+      send(response, 200, { ianaTimezone, changed });
       return;
     }
     if (method === "POST" && action === "webhooks") {

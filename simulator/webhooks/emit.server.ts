@@ -21,6 +21,7 @@ import { customerDeletePayload, customerPayload } from "./payloads/customers.ser
 import { fulfillmentPayload } from "./payloads/fulfillments.server";
 import { orderEditPayload, orderPayload, restRefund, type OrderEditChanges } from "./payloads/orders.server";
 import { locationDeletePayload, locationPayload } from "./payloads/locations.server";
+import { shopUpdatePayload } from "./payloads/shop.server";
 import {
   inventoryLevelDisconnectPayload,
   inventoryLevelPayload,
@@ -101,6 +102,8 @@ export const WEBHOOK_TOPICS = {
   "bulk_operations/finish": (_shop: ShopState, subject: BulkOperationRecord) =>
     bulkOperationFinishPayload(subject),
   "app/uninstalled": (shop: ShopState, _subject: null) => appUninstalledPayload(shop),
+  // The shop itself changed (its time zone, ...); the subject is when.
+  "shop/update": (shop: ShopState, subject: { now: Date }) => shopUpdatePayload(shop, subject.now),
 };
 
 export type WebhookTopic = keyof typeof WEBHOOK_TOPICS;

@@ -43,7 +43,13 @@ async function waitFor<T>(probe: () => Promise<T | null | undefined>, timeoutMs 
 }
 
 describe("when a merchant installs the app from Shopify admin", () => {
-  it("exchanges the session token for an offline token and records the shop with its settings", async () => {
+  it("exchanges the session token for an offline token and records the shop with its settings and time zone", async () => {
+    // The store's time zone, as its merchant set it in Shopify admin (before the app was there).
+    const zone = await fetch(`${simulator.url}/_sim/shops/${shop}/timezone`, {
+      method: "POST",
+      body: JSON.stringify({ ianaTimezone: "America/Toronto" }),
+    });
+    expect(zone.status).toBe(200);
     const idToken = signSessionToken(simulator.sim, shop);
     const host = Buffer.from(`${shop}/admin`).toString("base64url");
 
@@ -65,6 +71,57 @@ describe("when a merchant installs the app from Shopify admin", () => {
     });
     expect(recorded.uninstalledAt).toBeNull();
     expect(recorded.settings?.allowBackgroundSyncs).toBe(true);
+    // Read from Shopify's `shop { ianaTimezone }` at install.
+    expect(recorded.ianaTimezone).toBe("America/Toronto");
+  });
+
+  it("follows the shop's time zone when the merchant changes it (shop/update), and its schedules saved in the old one", async () => {
+    const recorded = await prisma.shop.findUniqueOrThrow({ where: { domain: shop } });
+    const saved = await prisma.schedule.create({
+      data: {
+        id: crypto.randomUUID(),
+        shopId: recorded.id,
+        task: "sync_zone_probe",
+        cron: "0 6 * * *",
+        timeZone: "America/Toronto",
+        nextRunAt: new Date(),
+      },
+    });
+    const delivered = () =>
+      simulator.sim.webhooks.log.filter((d) => d.topic === "shop/update" && d.state === "delivered").length;
+    const before = delivered();
+
+    const changed = await fetch(`${simulator.url}/_sim/shops/${shop}/timezone`, {
+      method: "POST",
+      body: JSON.stringify({ ianaTimezone: "Europe/Paris" }),
+    });
+
+    expect(await changed.json()).toEqual({ ianaTimezone: "Europe/Paris", changed: true });
+    await waitFor(() => Promise.resolve(delivered() > before));
+    expect((await prisma.shop.findUniqueOrThrow({ where: { domain: shop } })).ianaTimezone).toBe(
+      "Europe/Paris",
+    );
+    const moved = await prisma.schedule.findUniqueOrThrow({ where: { id: saved.id } });
+    expect(moved.timeZone).toBe("Europe/Paris");
+    expect(
+      new Intl.DateTimeFormat("en-GB", {
+        timeZone: "Europe/Paris",
+        hour: "2-digit",
+        minute: "2-digit",
+      }).format(moved.nextRunAt!),
+    ).toBe("06:00");
+    // The same zone again is no change: Shopify sends nothing.
+    const same = await fetch(`${simulator.url}/_sim/shops/${shop}/timezone`, {
+      method: "POST",
+      body: JSON.stringify({ ianaTimezone: "Europe/Paris" }),
+    });
+    expect(await same.json()).toEqual({ ianaTimezone: "Europe/Paris", changed: false });
+    const refused = await fetch(`${simulator.url}/_sim/shops/${shop}/timezone`, {
+      method: "POST",
+      body: JSON.stringify({ ianaTimezone: "Mars/Olympus" }),
+    });
+    expect(refused.status).toBe(400);
+    await prisma.schedule.delete({ where: { id: saved.id } });
   });
 
   it("refuses a session token signed with another secret", async () => {

@@ -46,11 +46,11 @@ describe("the schedule tick, for the product sync", () => {
 
     expect(await productRuns(off.id)).toEqual([]);
     const skipped = await productSchedule(off.id);
-    expect(skipped.nextRunAt!.getTime()).toBe(nextRun("0 * * * *", at).getTime());
+    expect(skipped.nextRunAt!.getTime()).toBe(nextRun("0 * * * *", at, "UTC").getTime());
     expect(skipped.lastRunAt).toBeNull();
     expect(await productRuns(exporting.id)).toMatchObject([{ trigger: "schedule", status: "queued" }]);
     const fired = await productSchedule(exporting.id);
-    expect(fired.nextRunAt!.getTime()).toBe(nextRun("0 * * * *", at).getTime());
+    expect(fired.nextRunAt!.getTime()).toBe(nextRun("0 * * * *", at, "UTC").getTime());
     expect(fired.lastRunAt!.getTime()).toBe(at.getTime());
     // The order sync's schedule of the shop that does not sync items fires as before.
     expect(await prisma.syncRun.count({ where: { shopId: off.id, task: "sync_orders" } })).toBe(1);

@@ -5,6 +5,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { readAppConfig } from "../../simulator/app-config.server";
 import { executeLocal } from "../../simulator/resolvers/local-execute.server";
 import { testSimulator } from "../../simulator/testing.server";
+import { contextFor } from "../../simulator/resolvers/local-execute.server";
+import { emitWebhook } from "../../simulator/webhooks/emit.server";
+import { webhookSchemaErrors } from "../support/webhook-schemas";
 
 /** The simulator delivers webhooks as Shopify does: signed, with its headers, retried on failure. */
 
@@ -156,5 +159,31 @@ describe("the order webhooks of an edit, a refund and a cancellation", () => {
     expect(sim.webhooks.log.map((delivery) => new URL(delivery.url).pathname)).toContain(
       "/webhooks/orders/cancelled",
     );
+  });
+});
+
+describe("the store's time zone", () => {
+  it("is what `shop { ianaTimezone }` answers, and its shop/update has the shape of Shopify's payload", async () => {
+    const app = await receiver([]);
+    const sim = testSimulator({ appUrl: app.url, webhookPaths: { "shop/update": "/webhooks/shop/update" } });
+    const shop = sim.shop("zoned");
+    const zone = async () =>
+      ((await executeLocal(sim, "zoned", "{ shop { ianaTimezone } }")).data as { shop: unknown }).shop;
+    expect(await zone()).toEqual({ ianaTimezone: "America/New_York" });
+
+    // What the control API's POST /_sim/shops/<shop>/timezone does (test/app/install.test.ts).
+    shop.ianaTimezone = "America/Toronto";
+    emitWebhook(contextFor(sim, "zoned"), "shop/update", { now: sim.clock.now() });
+    expect(await sim.webhooks.idle()).toBe(true);
+
+    expect(await zone()).toEqual({ ianaTimezone: "America/Toronto" });
+    expect(app.received).toHaveLength(1);
+    const payload = JSON.parse(app.received[0]!.body) as Record<string, unknown>;
+    expect(webhookSchemaErrors("shop/update", payload)).toEqual([]);
+    expect(payload).toMatchObject({
+      iana_timezone: "America/Toronto",
+      myshopify_domain: "zoned.myshopify.com",
+    });
+    expect(payload.timezone).toMatch(/^\(GMT-0[45]:00\) America\/Toronto$/);
   });
 });

@@ -6,7 +6,7 @@ import { declaredWebhooks, deliver, examplePayload } from "../support/webhooks";
 const declared = declaredWebhooks();
 
 describe("the webhooks shopify.app.toml declares", () => {
-  it("include the lifecycle, order, fulfillment, product, location, customer, company and bulk-operation topics and the three mandatory compliance topics", () => {
+  it("include the lifecycle, shop, order, fulfillment, product, location, customer, company and bulk-operation topics and the three mandatory compliance topics", () => {
     expect(declared.map((webhook) => webhook.topic).sort()).toEqual(
       [
         "app/scopes_update",
@@ -37,6 +37,7 @@ describe("the webhooks shopify.app.toml declares", () => {
         "products/delete",
         "products/update",
         "shop/redact",
+        "shop/update",
       ].sort(),
     );
     expect(

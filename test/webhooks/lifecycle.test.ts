@@ -200,3 +200,34 @@ describe("when the merchant changes the app's scopes", () => {
     );
   });
 });
+
+describe("when the merchant changes the shop's settings (shop/update)", () => {
+  it("keeps the shop's time zone from it; a null or unknown zone changes nothing", async () => {
+    const shop = await installedShop();
+    const send = (iana_timezone: unknown, id: string) =>
+      deliver({
+        topic: "shop/update",
+        shop: shop.domain,
+        payload: { ...examplePayload("shop/update"), iana_timezone },
+        webhookId: `${id}-${shop.id}`,
+      });
+    const zone = async () => (await prisma.shop.findUniqueOrThrow({ where: { id: shop.id } })).ianaTimezone;
+
+    expect(await send("America/Toronto", "set")).toBe(200);
+    expect(await zone()).toBe("America/Toronto");
+    // Shopify's own example payload has null: the zone we have stays.
+    expect(await send(null, "null")).toBe(200);
+    expect(await send("Mars/Olympus", "unknown")).toBe(200);
+    expect(await zone()).toBe("America/Toronto");
+    // A body without the field is not a shop.
+    const { iana_timezone: _left, ...without } = examplePayload("shop/update");
+    expect(
+      await deliver({
+        topic: "shop/update",
+        shop: shop.domain,
+        payload: without,
+        webhookId: `none-${shop.id}`,
+      }),
+    ).toBe(400);
+  });
+});
