@@ -17,6 +17,8 @@ import {
 import { pageParam } from "../admin/paging";
 import { parseInput, refused, refusedPage } from "../admin/refusal.server";
 import { adminActor, adminShop } from "../admin/route.server";
+import { shopTimeZone } from "../admin/time-zone";
+import { ShopTime, ShopTimeZoneProvider, TimesIn } from "../components/time-zone";
 import prisma from "../db.server";
 
 const query = z.object({ view: z.enum(ORDER_VIEWS).default("unprocessed"), page: pageParam });
@@ -33,7 +35,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const shop = await adminShop(request);
   try {
     const { view, page } = parseInput(query, new URL(request.url).searchParams);
-    return await listOrders(prisma, shop, view, page);
+    return { ...(await listOrders(prisma, shop, view, page)), timeZone: shopTimeZone(shop) };
   } catch (error) {
     refusedPage(error);
   }
@@ -103,7 +105,7 @@ function PostingCell({ row }: { row: OrderRow }) {
         )}
         {row.confirmedBy ? (
           <Text as="p" tone="subdued">
-            Change confirmed by {row.confirmedBy} at {new Date(row.confirmedAt!).toLocaleString()}
+            Change confirmed by {row.confirmedBy} at <ShopTime iso={row.confirmedAt!} />
           </Text>
         ) : null}
       </BlockStack>
@@ -139,7 +141,7 @@ function OrderLink({ row }: { row: OrderRow }) {
         {row.name}
       </Text>
       <Text as="span" tone="subdued">
-        placed {new Date(row.createdAt).toLocaleString()}
+        placed <ShopTime iso={row.createdAt} />
       </Text>
       <Link url={row.adminUrl} target="_top">
         Open in Shopify admin
@@ -301,6 +303,7 @@ export default function Orders() {
         <Text as="p" tone="subdued">
           {SUBTITLES[view]}
         </Text>
+        <TimesIn timeZone={list.timeZone} />
       </Layout.Section>
       <ListTable
         tabs={<ViewTabs views={TABS} view={list.view} />}
@@ -311,13 +314,15 @@ export default function Orders() {
         paging={list}
         oldest={view !== "processed"}
       >
-        {view === "changed" ? (
-          <ChangedRows rows={list.rows} busy={busy} />
-        ) : view === "processed" ? (
-          <ProcessedRows rows={list.rows} busy={busy} />
-        ) : (
-          <UnprocessedRows rows={list.rows} />
-        )}
+        <ShopTimeZoneProvider value={list.timeZone}>
+          {view === "changed" ? (
+            <ChangedRows rows={list.rows} busy={busy} />
+          ) : view === "processed" ? (
+            <ProcessedRows rows={list.rows} busy={busy} />
+          ) : (
+            <UnprocessedRows rows={list.rows} />
+          )}
+        </ShopTimeZoneProvider>
       </ListTable>
     </ListPage>
   );

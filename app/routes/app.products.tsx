@@ -39,6 +39,8 @@ import {
 } from "../admin/products.server";
 import { parseInput, refused, refusedPage } from "../admin/refusal.server";
 import { adminShop } from "../admin/route.server";
+import { formatInZone, shopTimeZone } from "../admin/time-zone";
+import { TimesIn } from "../components/time-zone";
 import prisma from "../db.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
@@ -51,7 +53,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
       listImportProblems(prisma, shop),
       listDeletedProducts(prisma, shop),
     ]);
-    return { ...list, panel, imports, deleted };
+    return { ...list, panel, imports, deleted, timeZone: shopTimeZone(shop) };
   } catch (error) {
     refusedPage(error);
   }
@@ -224,7 +226,7 @@ function ImportProblems({ imports, busy }: { imports: Loaded["imports"]; busy: b
 }
 
 /** Products deleted in Shopify: their items are kept in the back office. */
-function DeletedProducts({ deleted }: { deleted: Loaded["deleted"] }) {
+function DeletedProducts({ deleted, timeZone }: { deleted: Loaded["deleted"]; timeZone: string }) {
   if (deleted.length === 0) return null;
   return (
     <Layout.Section>
@@ -236,9 +238,10 @@ function DeletedProducts({ deleted }: { deleted: Loaded["deleted"] }) {
           <Text as="p" tone="subdued">
             Their items stay in the back office and are no longer linked to a product.
           </Text>
+          <TimesIn timeZone={timeZone} />
           {deleted.map((row) => (
             <Text as="p" key={row.productId}>
-              {`${row.title}${row.itemNo ? ` (item ${row.itemNo})` : ""}, deleted ${new Date(row.deletedAt).toLocaleString()}`}
+              {`${row.title}${row.itemNo ? ` (item ${row.itemNo})` : ""}, deleted ${formatInZone(new Date(row.deletedAt), timeZone)}`}
             </Text>
           ))}
         </BlockStack>
@@ -301,7 +304,7 @@ export default function Products() {
           </IndexTable.Row>
         ))}
       </ListTable>
-      <DeletedProducts deleted={deleted} />
+      <DeletedProducts deleted={deleted} timeZone={list.timeZone} />
     </ListPage>
   );
 }

@@ -5,6 +5,8 @@ import { ListErrorBoundary } from "../admin/list-error";
 import { ListPage, ListTable, RowAction, ViewTabs, Wrapped } from "../admin/list-ui";
 import { parseInput, refused, refusedPage } from "../admin/refusal.server";
 import { adminShop } from "../admin/route.server";
+import { formatInZone, shopTimeZone } from "../admin/time-zone";
+import { TimesIn } from "../components/time-zone";
 import { actOnShipments, listShipments, shipmentAction, shipmentQuery } from "../admin/shipments.server";
 import prisma from "../db.server";
 
@@ -12,7 +14,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const shop = await adminShop(request);
   try {
     const { view, page } = parseInput(shipmentQuery, new URL(request.url).searchParams);
-    return await listShipments(prisma, shop, view, page);
+    return { ...(await listShipments(prisma, shop, view, page)), timeZone: shopTimeZone(shop) };
   } catch (error) {
     refusedPage(error);
   }
@@ -62,6 +64,7 @@ export default function Shipments() {
             ? "Posted shipments Shopify refused, with its message. Fix the cause (for example in Shopify admin), then retry: the shipment goes back to waiting and the shipment sync starts."
             : "Posted shipments of Shopify orders not yet sent to Shopify as fulfillments. The scheduled shipment sync sends them; Send to Shopify now does it at once."}
         </Text>
+        <TimesIn timeZone={list.timeZone} />
       </Layout.Section>
       <ListTable
         tabs={<ViewTabs views={TABS} view={list.view} />}
@@ -86,7 +89,7 @@ export default function Shipments() {
                   {row.no}
                 </Text>
                 <Text as="span" tone="subdued">
-                  posted {new Date(row.postedAt).toLocaleString()}
+                  posted {formatInZone(new Date(row.postedAt), list.timeZone)}
                 </Text>
               </BlockStack>
             </IndexTable.Cell>

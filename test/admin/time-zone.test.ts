@@ -10,6 +10,7 @@ import { action as taskAction, loader as taskLoader } from "../../app/routes/app
 import { loader as inventoryLoader } from "../../app/routes/app.inventory";
 import { adminRequest, callRoute, dataOf, sessionToken } from "../support/admin";
 import { appServerBuild } from "../support/remix-build";
+import { insertStagedOrder } from "../kit/staged";
 import { installedShop } from "../support/shops";
 
 /**
@@ -173,5 +174,20 @@ describe("the pages, as a browser gets them from the server", () => {
     const inventory = await page(shop.domain, "/app/inventory");
     expect(inventory.split("Times in America/Toronto").length - 1).toBe(1);
     expect(inventory).not.toMatch(/\bUTC\b/);
+  });
+
+  it("show an order's time in the shop's zone on the orders page, and name it once", async () => {
+    const shop = await torontoShop();
+    const order = await insertStagedOrder(shop, { name: "#TZ1", lines: [{ title: "Mug" }] });
+    await prisma.shopifyOrder.update({
+      where: { id: order.id },
+      data: { shopifyCreatedAt: new Date(FINISHED) },
+    });
+    const html = await page(shop.domain, "/app/orders");
+    expect(html).toContain("#TZ1");
+    expect(html).toMatch(/placed (<!-- -->)?3 Dec 11:20:29/);
+    expect(html.split("Times in America/Toronto").length - 1).toBe(1);
+    const shipments = await page(shop.domain, "/app/shipments");
+    expect(shipments.split("Times in America/Toronto").length - 1).toBe(1);
   });
 });
