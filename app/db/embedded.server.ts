@@ -92,6 +92,8 @@ function urlFor(port: number, database?: string): string {
 
 export async function ensureDatabaseExists(serverUrl: string, name: string): Promise<void> {
   const client = new pg.Client({ connectionString: `${serverUrl}/postgres` });
+  // The server ending the connection fails the statement; unheard, its 'error' event ends the process.
+  client.on("error", () => undefined);
   await client.connect();
   try {
     const found = await client.query("select 1 from pg_database where datname = $1", [name]);

@@ -15,7 +15,8 @@ import pg from "pg";
  */
 
 export const MIGRATIONS_DIR = path.resolve(import.meta.dirname, "../../prisma/migrations");
-const LOCK_KEY = 727_274_001; // arbitrary, fixed: "this app's migrations"
+/** The advisory lock the migrations queue on: arbitrary, fixed ("this app's migrations"). */
+export const MIGRATION_LOCK_KEY = 727_274_001;
 
 export interface Migration {
   name: string;
@@ -42,11 +43,14 @@ export async function migrate(
 ): Promise<{ applied: string[]; skipped: string[] }> {
   const migrations = readMigrations(options.dir);
   const client = new pg.Client({ connectionString });
+  // A connection the server ends (Postgres restarting) is an 'error' event besides the failed
+  // statement; unheard, it would end the process instead of failing the migration.
+  client.on("error", () => undefined);
   await client.connect();
   const applied: string[] = [];
   const skipped: string[] = [];
   try {
-    await client.query("select pg_advisory_lock($1)", [LOCK_KEY]);
+    await client.query("select pg_advisory_lock($1)", [MIGRATION_LOCK_KEY]);
     await client.query(`
       create table if not exists "_prisma_migrations" (
         "id" varchar(36) primary key,
@@ -92,7 +96,7 @@ export async function migrate(
       }
     }
   } finally {
-    await client.query("select pg_advisory_unlock($1)", [LOCK_KEY]).catch(() => {});
+    await client.query("select pg_advisory_unlock($1)", [MIGRATION_LOCK_KEY]).catch(() => {});
     await client.end();
   }
   return { applied, skipped };

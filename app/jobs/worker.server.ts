@@ -11,11 +11,13 @@ import {
   type TaskList,
   type WorkerEvents,
 } from "graphile-worker";
+import pg from "pg";
+import { describeError } from "../errors.server";
 import { log } from "../log.server";
 import { listenForBackOfficeChanges } from "../sync/backoffice-doorbell.server";
 import prisma from "../db.server";
 import { SYSTEM_QUEUE } from "./queues.server";
-import { deadAfterMs, startHeartbeat } from "./recovery.server";
+import { deadAfterMs, startHeartbeat, type Heartbeat } from "./recovery.server";
 import { addDefaultSchedules } from "./schedules.server";
 
 export const TASKS_DIR = path.resolve(import.meta.dirname, "../../tasks");
@@ -46,9 +48,32 @@ const graphileLogger = new GraphileLogger((scope) => (level, message, meta) => {
   else log.debug(fields, message);
 });
 
+/**
+ * A pg pool for graphile-worker whose connections' errors are heard for as long as they live.
+ * graphile-worker's own pool (given a connection string) stops listening when its runner is
+ * released, before its connections are all closed: one the server ends then (Postgres
+ * restarting while a pool that gave up, or failed to start, is stopping) is an 'error' event
+ * that nobody hears, and Node ends the process. The caller ends the pool once graphile-worker
+ * is done with it.
+ */
+function workerPgPool(connectionString: string): pg.Pool {
+  const pool = new pg.Pool({ connectionString });
+  const lost = (error: Error) =>
+    log.warn({ component: "graphile-worker", error: error.message }, "worker database connection lost");
+  // Idle connections' errors come as the pool's; those of a connection in use, as the client's.
+  pool.on("error", lost);
+  pool.on("connect", (client) => client.on("error", lost));
+  return pool;
+}
+
 /** Installs or upgrades graphile-worker's own schema. */
 export async function migrateWorkerSchema(connectionString: string): Promise<void> {
-  await runMigrations({ connectionString, logger: graphileLogger });
+  const pgPool = workerPgPool(connectionString);
+  try {
+    await runMigrations({ pgPool, logger: graphileLogger });
+  } finally {
+    await pgPool.end().catch(() => undefined);
+  }
 }
 
 export interface WorkerOptions {
@@ -82,6 +107,12 @@ export type WorkerRunner = Runner & { lost: Promise<string> };
  *
  * Before it starts, every installed shop is given the default schedules it lacks (a task that
  * gained one in this release), so the schedule tick finds them.
+ *
+ * The database lost while it starts (its heartbeat row not written) makes it throw, for the
+ * caller to try again, and stops the pool it started without waiting for it (as a pool that
+ * gives up, its jobs are crash recovery's): left running, that pool would take jobs that no
+ * heartbeat covers. A pool that gives up while it starts ends it as one that gives up later:
+ * `lost` resolves as soon as the runner is returned.
  */
 export async function startWorker(options: WorkerOptions): Promise<WorkerRunner> {
   const taskList = options.taskList ?? (await loadTasks());
@@ -89,11 +120,31 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerRunner>
   if (added > 0) log.info({ added }, "default schedules added to the shops that had none");
   const events: WorkerEvents = new EventEmitter();
   let poolId: string | undefined;
+  let stopping = false;
+  let lose!: (reason: string) => void;
+  const lost = new Promise<string>((resolve) => (lose = resolve));
+  // Until the heartbeat beats, there is none to end.
+  let endHeartbeat: () => Promise<void> = () => Promise.resolve();
+  let gaveUp = false;
   events.on("pool:create", ({ workerPool }) => {
     poolId = workerPool.id;
   });
+  // Heard from the pool's start on: a pool may give up before run() has returned.
+  events.on("pool:gracefulShutdown", ({ workerPool, message }) => {
+    if (workerPool.id !== poolId || stopping) return;
+    log.error(
+      { workerId: poolId, reason: message },
+      "the worker pool is shutting down by itself; crash recovery takes the jobs it held",
+    );
+    gaveUp = true;
+    void endHeartbeat();
+    lose(message);
+  });
+  const pgPool = workerPgPool(options.connectionString);
+  let poolEnded: Promise<void> | undefined;
+  const endPool = () => (poolEnded ??= pgPool.end().catch(() => undefined));
   const runner = await run({
-    connectionString: options.connectionString,
+    pgPool,
     concurrency: options.concurrency ?? Number(process.env.WORKER_CONCURRENCY ?? 5),
     pollInterval: options.pollInterval ?? 1000,
     taskList,
@@ -110,39 +161,52 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerRunner>
     preset: {
       worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0, gracefulShutdownAbortTimeout: 30_000 },
     },
+  }).catch(async (error: unknown) => {
+    await endPool();
+    throw error;
   });
   if (!poolId) {
-    await runner.stop();
+    await runner.stop().finally(endPool);
     throw new Error("graphile-worker started no worker pool");
   }
-  const heartbeat = await startHeartbeat(poolId, "worker", {
-    deadAfter: options.deadAfterMs ?? deadAfterMs(),
-    recover: true,
-  });
+  let heartbeat: Heartbeat;
+  try {
+    heartbeat = await startHeartbeat(poolId, "worker", {
+      deadAfter: options.deadAfterMs ?? deadAfterMs(),
+      recover: true,
+    });
+  } catch (error) {
+    stopping = true;
+    log.error(
+      { workerId: poolId, error: describeError(error) },
+      "the worker pool could not register its heartbeat (the database lost?); stopping it",
+    );
+    void runner
+      .stop()
+      .catch(() => undefined)
+      .then(endPool);
+    throw error;
+  }
   const doorbell = options.backOfficeDoorbell === false ? null : listenForBackOfficeChanges();
   let ended: Promise<void> | undefined;
-  const endHeartbeat = () =>
-    (ended ??= Promise.all([heartbeat.stop(), doorbell?.close()]).then(() => undefined));
-  let stopping = false;
-  let lose!: (reason: string) => void;
-  const lost = new Promise<string>((resolve) => (lose = resolve));
-  events.on("pool:gracefulShutdown", ({ workerPool, message }) => {
-    if (workerPool.id !== poolId || stopping) return;
-    log.error(
-      { workerId: poolId, reason: message },
-      "the worker pool is shutting down by itself; crash recovery takes the jobs it held",
-    );
-    void endHeartbeat();
-    lose(message);
-  });
+  endHeartbeat = () => (ended ??= Promise.all([heartbeat.stop(), doorbell?.close()]).then(() => undefined));
+  if (gaveUp) void endHeartbeat();
   const stopRunner = runner.stop.bind(runner);
   runner.stop = async (reason?: string) => {
     stopping = true;
-    await stopRunner(reason);
+    try {
+      await stopRunner(reason);
+    } finally {
+      void endPool();
+    }
     await endHeartbeat();
   };
-  // When graphile-worker handles the signals itself, the runner ends without stop().
-  void runner.promise.then(endHeartbeat, endHeartbeat);
+  // When graphile-worker handles the signals itself, or the pool gave up and finished
+  // shutting down, the runner ends without stop(), after graphile-worker's own release. After
+  // stop() (its promise may settle before the release has written the last completions), the
+  // pool is stop()'s to end.
+  const ends = () => Promise.all([endHeartbeat(), stopping ? undefined : endPool()]).then(() => undefined);
+  void runner.promise.then(ends, ends);
   log.info({ tasks: Object.keys(taskList), workerId: poolId }, "worker started");
   return Object.assign(runner, { lost });
 }

@@ -89,6 +89,9 @@ class Doorbell {
     let connection: pg.Client | null = null;
     try {
       connection = new pg.Client(pgPool().options);
+      // Heard from the start: a connection the server ends (Postgres restarting) is an 'error'
+      // event, even while a query of its own fails with it, and unheard it ends the process.
+      connection.on("error", () => undefined);
       await connection.connect();
       await connection.query(`listen ${BULK_FINISH_CHANNEL}`);
     } catch {
@@ -98,7 +101,6 @@ class Doorbell {
     }
     const doorbell = new Doorbell(shop, connection);
     connection?.on("notification", (message) => doorbell.ring(message.payload ?? ""));
-    connection?.on("error", () => undefined);
     return doorbell;
   }
 
@@ -261,6 +263,10 @@ export async function* bulkRecords(
 ): AsyncGenerator<BulkRecord> {
   if (!url) return;
   const connection = new pg.Client(pgPool().options);
+  // A connection the server ends (Postgres restarting) is an 'error' event, which would end the
+  // process unheard, even between two pages (the caller busy with the last one): the next
+  // statement on it fails instead, and so does the read (a run retries).
+  connection.on("error", () => undefined);
   await connection.connect();
   const table = `bulk_spool_${randomUUID().replaceAll("-", "")}`;
   try {
