@@ -48,6 +48,9 @@ const graphileLogger = new GraphileLogger((scope) => (level, message, meta) => {
   else log.debug(fields, message);
 });
 
+/** The session setting that names the worker pool a connection of graphile-worker's works for. */
+const POOL_SETTING = "bos.worker_pool";
+
 /**
  * A pg pool for graphile-worker whose connections' errors are heard for as long as they live.
  * graphile-worker's own pool (given a connection string) stops listening when its runner is
@@ -55,22 +58,105 @@ const graphileLogger = new GraphileLogger((scope) => (level, message, meta) => {
  * restarting while a pool that gave up, or failed to start, is stopping) is an 'error' event
  * that nobody hears, and Node ends the process. The caller ends the pool once graphile-worker
  * is done with it.
+ *
+ * Once `poolId()` names the worker pool, each connection is given it (the session setting
+ * `bos.worker_pool`, set before the connection is handed over for that pool's first
+ * statement) so the fence on completed jobs (`JOB_FENCE_SQL`) knows whose completion it is.
  */
-function workerPgPool(connectionString: string): pg.Pool {
+function workerPgPool(connectionString: string, poolId: () => string | undefined = () => undefined): pg.Pool {
   const pool = new pg.Pool({ connectionString });
   const lost = (error: Error) =>
     log.warn({ component: "graphile-worker", error: error.message }, "worker database connection lost");
   // Idle connections' errors come as the pool's; those of a connection in use, as the client's.
   pool.on("error", lost);
   pool.on("connect", (client) => client.on("error", lost));
+  const named = new WeakMap<pg.PoolClient, string>();
+  const nameFor = async (client: pg.PoolClient): Promise<pg.PoolClient> => {
+    const id = poolId();
+    if (id && named.get(client) !== id) {
+      await client.query("select set_config($1, $2, false)", [POOL_SETTING, id]);
+      named.set(client, id);
+    }
+    return client;
+  };
+  // Every checkout, graphile-worker's own and pool.query()'s, goes through connect(): the
+  // connection is named before it is handed over.
+  const connect = pool.connect.bind(pool) as (
+    callback: (
+      error: Error | undefined,
+      client: pg.PoolClient | undefined,
+      done: (release?: unknown) => void,
+    ) => void,
+  ) => void;
+  const namedConnect = (
+    callback?: (error?: Error, client?: pg.PoolClient, done?: (release?: unknown) => void) => void,
+  ) => {
+    const handOver = new Promise<pg.PoolClient>((resolve, reject) =>
+      connect((error, client, done) => {
+        if (error || !client) return reject(error ?? new Error("no connection"));
+        nameFor(client).then(resolve, (failure: Error) => {
+          done(failure);
+          reject(failure);
+        });
+      }),
+    );
+    if (!callback) return handOver;
+    handOver.then(
+      (client) => callback(undefined, client, (release) => client.release(release as Error | undefined)),
+      (error: Error) => callback(error),
+    );
+    return undefined;
+  };
+  pool.connect = namedConnect as typeof pool.connect;
   return pool;
 }
 
-/** Installs or upgrades graphile-worker's own schema. */
+/**
+ * The fence on completed jobs. graphile-worker 0.18 completes a job by deleting it by id
+ * whoever holds it now, and unlocks its queue only for the pool that completes it. A pool
+ * whose heartbeat stopped (the database was lost, or its event loop stood still past the
+ * detection interval) may still finish a job after crash recovery handed that job to another
+ * pool: its completion then deleted the job the new holder was running and left that holder's
+ * queue locked for good (the fault suite's pg-restart found it in 2 runs of 20). The trigger
+ * skips the deletion of a job locked by another pool than the one the deleting connection
+ * works for; the new holder completes it. Connections that name no pool (the app's own) are
+ * not fenced.
+ */
+export const JOB_FENCE_SQL = `
+create or replace function graphile_worker.bos_fence_job_completion() returns trigger
+language plpgsql as $$
+declare
+  deleting_pool text := nullif(current_setting('${POOL_SETTING}', true), '');
+begin
+  if deleting_pool is not null and old.locked_by is not null and old.locked_by <> deleting_pool then
+    return null;
+  end if;
+  return old;
+end;
+$$;
+create or replace trigger bos_fence_job_completion
+  before delete on graphile_worker._private_jobs
+  for each row execute function graphile_worker.bos_fence_job_completion();
+`;
+
+/** Installs or upgrades graphile-worker's own schema, and the app's fence on it. */
 export async function migrateWorkerSchema(connectionString: string): Promise<void> {
   const pgPool = workerPgPool(connectionString);
   try {
     await runMigrations({ pgPool, logger: graphileLogger });
+    // Workers starting together each come here: one at a time replaces the fence.
+    const client = await pgPool.connect();
+    try {
+      await client.query("begin");
+      await client.query("select pg_advisory_xact_lock(hashtext('bos_fence_job_completion'))");
+      await client.query(JOB_FENCE_SQL);
+      await client.query("commit");
+    } catch (error) {
+      await client.query("rollback").catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
   } finally {
     await pgPool.end().catch(() => undefined);
   }
@@ -140,7 +226,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerRunner>
     void endHeartbeat();
     lose(message);
   });
-  const pgPool = workerPgPool(options.connectionString);
+  const pgPool = workerPgPool(options.connectionString, () => poolId);
   let poolEnded: Promise<void> | undefined;
   const endPool = () => (poolEnded ??= pgPool.end().catch(() => undefined));
   const runner = await run({
