@@ -3,6 +3,7 @@ import { CostBucket } from "./graphql/throttle.server";
 import { PRESETS, seedShop } from "./seed/seed.server";
 import { seededRandom } from "./state/random.server";
 import { SimClock } from "./state/clock.server";
+import { setShopHost } from "./state/hosting.server";
 import { ShopState, type Plan } from "./state/shop-state.server";
 import { WebhookDispatcher } from "./webhooks/dispatcher.server";
 
@@ -117,6 +118,8 @@ export class Simulator {
       seedShop(shop, PRESETS.empty, this.clock.now());
       this.shops.set(key, shop);
     }
+    // Shops restored from a saved state are set in `shops` directly: registered when used.
+    setShopHost(shop, this);
     return shop;
   }
 

@@ -21,6 +21,7 @@ import type { LocationRecord } from "../state/records.server";
 import type { ShopState } from "../state/shop-state.server";
 import { emitWebhook } from "../webhooks/emit.server";
 import { appBridgeScript } from "./app-bridge.server";
+import { mediaSettingsRoute, productMediaRoute, shopMediaRoute } from "./media.server";
 import { signSessionToken } from "./oauth.server";
 import { HttpError, type RoutedRequest } from "./server.server";
 
@@ -192,6 +193,10 @@ export function handleControl(
       return;
     }
   }
+  if (parts[0] === "media" && parts[1] === "settings" && !parts[2]) {
+    mediaSettingsRoute(sim, request, response, send);
+    return;
+  }
   if (method === "POST" && parts[0] === "time" && parts[1] === "advance") {
     sim.clock.advance(parse(advance, json(request)).ms);
     send(response, 200, { now: sim.clock.now().toISOString() });
@@ -231,6 +236,14 @@ export function handleControl(
       const base = PRESETS[body.preset && isPreset(body.preset) ? body.preset : "empty"];
       seedShop(shop, { ...base, ...body.sizes }, sim.clock.now(), body.seed ?? 1);
       send(response, 200, counts(shop));
+      return;
+    }
+    if (action === "media" && method !== "GET") {
+      shopMediaRoute(sim, shop, parts[3], request, response, send);
+      return;
+    }
+    if (action === "products" && parts[3] && parts[4] === "media" && !parts[6]) {
+      productMediaRoute(sim, shop, parts[3], parts[5], request, response, send);
       return;
     }
     if (method === "POST" && action === "plan") {

@@ -6,7 +6,9 @@ import {
   isStagedUploadPath,
   MAX_STAGED_UPLOAD_BYTES,
 } from "../resolvers/bulk-staged-uploads.server";
+import { CDN_PATH, MAX_IMAGE_BYTES } from "../resolvers/media-images.server";
 import { handleControl } from "./control.server";
+import { serveCdn } from "./media.server";
 import { runAdminRequest } from "./graphql-endpoint.server";
 import { accessToken, authorize, OAuthError } from "./oauth.server";
 
@@ -26,6 +28,8 @@ export interface RoutedRequest {
   shop: string | null;
   headers: IncomingMessage["headers"];
   body: string;
+  /** The body as received (a merchant's image for the control API). */
+  bytes: Buffer;
 }
 
 export class HttpError extends Error {
@@ -36,10 +40,6 @@ export class HttpError extends Error {
     this.status = status;
     this.body = body;
   }
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return readBytes(request, MAX_BODY_BYTES).then((bytes) => bytes.toString("utf8"));
 }
 
 function readBytes(request: IncomingMessage, maxBytes: number): Promise<Buffer> {
@@ -60,7 +60,7 @@ function readBytes(request: IncomingMessage, maxBytes: number): Promise<Buffer> 
   });
 }
 
-export function route(request: IncomingMessage, body: string): RoutedRequest {
+export function route(request: IncomingMessage, bytes: Buffer): RoutedRequest {
   const url = new URL(request.url ?? "/", "http://simulator.local");
   let path = url.pathname;
   let shop: string | null = null;
@@ -74,7 +74,15 @@ export function route(request: IncomingMessage, body: string): RoutedRequest {
   }
   if (shop && !Simulator.isValidDomain(shop))
     throw new HttpError(400, { errors: `Invalid shop domain ${shop}` });
-  return { method: request.method ?? "GET", path, url, shop, headers: request.headers, body };
+  return {
+    method: request.method ?? "GET",
+    path,
+    url,
+    shop,
+    headers: request.headers,
+    body: bytes.toString("utf8"),
+    bytes,
+  };
 }
 
 function send(
@@ -186,15 +194,25 @@ export function createSimulatorServer(sim: Simulator): Server {
   const server = createServer((request, response) => {
     void (async () => {
       try {
-        if (request.method === "POST" && isStagedUploadPath(request.url ?? "/")) {
-          // A staged upload is a multipart form as large as a bulk mutation's variables.
+        const method = request.method ?? "GET";
+        if ((method === "POST" || method === "PUT") && isStagedUploadPath(request.url ?? "/")) {
+          // A staged upload: a multipart form (or the file itself) as large as a bulk mutation's variables.
           const body = await readBytes(request, MAX_STAGED_UPLOAD_BYTES);
-          const answer = await handleStagedUpload(sim, request.headers, body);
-          response.writeHead(answer.status, { "content-type": "application/xml; charset=utf-8" });
+          const answer = await handleStagedUpload(sim, method, request.url ?? "/", request.headers, body);
+          response.writeHead(answer.status, {
+            "content-type": "application/xml; charset=utf-8",
+            ...answer.headers,
+          });
           response.end(answer.body);
           return;
         }
-        const routed = route(request, await readBody(request));
+        if ((method === "GET" || method === "HEAD") && (request.url ?? "").startsWith(`${CDN_PATH}/`)) {
+          serveCdn(sim, request, response);
+          return;
+        }
+        // A merchant's image through the control API may be as large as an image Shopify takes.
+        const isImage = /^\/_sim\/shops\/[^/]+\/products\/[^/]+\/media/.test(request.url ?? "");
+        const routed = route(request, await readBytes(request, isImage ? MAX_IMAGE_BYTES : MAX_BODY_BYTES));
         if (routed.path.startsWith("/_sim/") || routed.path === "/_sim") {
           handleControl(sim, routed, response, send);
           return;

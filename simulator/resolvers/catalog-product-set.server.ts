@@ -307,7 +307,7 @@ export function productSet(args: ProductSetArgs, context: ResolverContext) {
       ),
     );
   }
-  if (input.files) checkFiles(input.files, errors);
+  if (input.files) checkFiles(shop, found, input.files, errors);
   const plans = input.variants ? planVariants(shop, input, found, options, errors) : [];
   if (errors.length > 0) return fail(errors);
 
@@ -325,7 +325,7 @@ export function productSet(args: ProductSetArgs, context: ResolverContext) {
       return option;
     });
   }
-  const media = input.files ? applyFiles(shop, product, input.files, now) : new Map<string, MediaRecord>();
+  const media = input.files ? applyFiles(context, product, input.files, now) : new Map<string, MediaRecord>();
   if (input.variants) {
     const kept = new Set(plans.flatMap((plan) => (plan.existing ? [plan.existing.id] : [])));
     for (const variant of variantsOf(shop, product))

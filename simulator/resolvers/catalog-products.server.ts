@@ -211,7 +211,7 @@ export function productCreate(args: ProductCreateArgs, context: ResolverContext)
     now,
     changes,
   );
-  addMedia(shop, product, args.media ?? [], now);
+  addMedia(context, product, args.media ?? [], now);
   changes.productCreated(product.id);
   changes.emit(context);
   return { product: productView(shop, product), userErrors: [] };
@@ -247,7 +247,7 @@ export function productUpdate(args: ProductUpdateArgs, context: ResolverContext)
 
   const now = context.now();
   applyProductFields(product, input, handle, now);
-  addMedia(shop, product, args.media ?? [], now);
+  addMedia(context, product, args.media ?? [], now);
   const changes = new CatalogChanges();
   changes.productUpdated(product.id);
   changes.emit(context);

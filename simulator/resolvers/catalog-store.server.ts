@@ -270,7 +270,10 @@ export function deleteProduct(shop: ShopState, productId: number): void {
   const product = shop.products.get(productId);
   if (!product) return;
   for (const variantId of [...product.variantIds]) deleteVariant(shop, variantId);
-  for (const mediaId of product.mediaIds) shop.media.delete(mediaId);
+  for (const mediaId of product.mediaIds) {
+    shop.media.delete(mediaId);
+    shop.mediaBytes.delete(mediaId);
+  }
   shop.products.delete(productId);
 }
 

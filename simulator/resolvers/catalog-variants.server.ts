@@ -204,7 +204,7 @@ export function productVariantsBulkCreate(args: BulkArgs, context: ResolverConte
 
   const now = context.now();
   const changes = new CatalogChanges();
-  addMedia(shop, product, args.media ?? [], now);
+  addMedia(context, product, args.media ?? [], now);
   for (const plan of plans) linkMedia(shop, product, plan);
   if (dropStandalone) deleteVariant(shop, current[0]!.id);
   applyOptions(shop, product, options);
@@ -307,7 +307,7 @@ export function productVariantsBulkUpdate(args: BulkArgs, context: ResolverConte
 
   const now = context.now();
   const changes = new CatalogChanges();
-  addMedia(shop, product, args.media ?? [], now);
+  addMedia(context, product, args.media ?? [], now);
   applyOptions(shop, product, options);
   const updated = plans
     .filter((plan) => plan.errors.length === 0)

@@ -1,4 +1,5 @@
 import type { MediaRecord, ProductRecord, VariantRecord } from "../state/records.server";
+import { publicUrl } from "../state/hosting.server";
 import { gid, type ShopState } from "../state/shop-state.server";
 import {
   connection,
@@ -28,23 +29,36 @@ import {
 
 type Args = ConnectionArgs & { query?: string | null; sortKey?: string | null };
 
-export function imageView(media: MediaRecord) {
+/** The image of a READY media (Image): served by the simulator when it holds the bytes. */
+export function imageView(shop: ShopState, media: MediaRecord) {
+  const url = publicUrl(shop, media.url);
   return {
     __typename: "Image",
     id: gid("ProductImage", media.id),
     altText: media.alt || null,
-    url: () => media.url,
-    src: media.url,
-    originalSrc: media.url,
-    transformedSrc: () => media.url,
+    url: () => url,
+    src: url,
+    originalSrc: url,
+    transformedSrc: () => url,
     width: media.width,
     height: media.height,
     thumbhash: null,
   };
 }
 
-export function mediaView(media: MediaRecord) {
+/**
+ * A MediaImage: `image` and `preview.image` only once READY (MediaImage.image "Returns `null`
+ * until `status` is `READY`", 2026-07 schema), `mimeType` once processed, `mediaErrors` (and the
+ * Files API's `fileErrors`, same codes) when FAILED.
+ */
+export function mediaView(shop: ShopState, media: MediaRecord) {
   const ready = media.status === "READY";
+  const image = () => (ready ? imageView(shop, media) : null);
+  const errors = (media.errors ?? []).map((error) => ({
+    code: error.code,
+    message: error.message,
+    details: error.details,
+  }));
   return {
     __typename: "MediaImage",
     id: gid("MediaImage", media.id),
@@ -52,13 +66,13 @@ export function mediaView(media: MediaRecord) {
     mediaContentType: "IMAGE",
     status: media.status,
     fileStatus: media.status,
-    mimeType: media.mimeType,
-    image: ready ? imageView(media) : null,
-    preview: { status: media.status, image: ready ? imageView(media) : null },
-    originalSource: { url: media.url, fileSize: null },
-    mediaErrors: [],
+    mimeType: ready ? media.mimeType : null,
+    image,
+    preview: () => ({ status: media.status, image: image() }),
+    originalSource: () => ({ url: publicUrl(shop, media.url), fileSize: media.fileSize ?? null }),
+    mediaErrors: errors,
     mediaWarnings: [],
-    fileErrors: [],
+    fileErrors: errors,
     createdAt: iso(media.createdAt),
     updatedAt: iso(media.updatedAt),
   };
@@ -182,21 +196,22 @@ export function productView(shop: ShopState, product: ProductRecord) {
       };
     },
     mediaCount: () => count(media().length),
-    media: (args: Args) => connection(media(), args, mediaOrder(media(), args.sortKey), mediaView),
+    media: (args: Args) =>
+      connection(media(), args, mediaOrder(media(), args.sortKey), (m) => mediaView(shop, m)),
     featuredMedia: () => {
       const first = media()[0];
-      return first ? mediaView(first) : null;
+      return first ? mediaView(shop, first) : null;
     },
     featuredImage: () => {
       const first = firstImage();
-      return first ? imageView(first) : null;
+      return first ? imageView(shop, first) : null;
     },
     images: (args: Args) =>
       connection(
         media().filter((m) => m.status === "READY"),
         args,
         mediaOrder(media()),
-        imageView,
+        (m) => imageView(shop, m),
       ),
   };
 }
@@ -256,8 +271,8 @@ export function variantView(shop: ShopState, variant: VariantRecord) {
     inventoryItem: () => (item ? inventoryItemView(shop, item) : null),
     image: () => {
       const record = media()[0];
-      return record && record.status === "READY" ? imageView(record) : null;
+      return record && record.status === "READY" ? imageView(shop, record) : null;
     },
-    media: (args: Args) => connection(media(), args, mediaOrder(media()), mediaView),
+    media: (args: Args) => connection(media(), args, mediaOrder(media()), (m) => mediaView(shop, m)),
   };
 }

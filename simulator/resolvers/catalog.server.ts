@@ -7,7 +7,19 @@ import {
   inventorySetQuantities,
 } from "./catalog-inventory.server";
 import { locationMutations } from "./catalog-locations.server";
-import { productCreateMedia } from "./catalog-media.server";
+import {
+  job,
+  productCreateMedia,
+  productDeleteMedia,
+  productReorderMedia,
+  productUpdateMedia,
+} from "./catalog-media.server";
+import {
+  fileDelete,
+  fileUpdate,
+  productVariantAppendMedia,
+  productVariantDetachMedia,
+} from "./catalog-media-files.server";
 import { productOperation } from "./catalog-operations.server";
 import { productSet } from "./catalog-product-set.server";
 import { productCreate, productDelete, productUpdate } from "./catalog-products.server";
@@ -16,15 +28,22 @@ import { productVariantsBulkCreate, productVariantsBulkUpdate } from "./catalog-
 import { inventoryItemView, inventoryLevelView, locationView } from "./catalog-inventory-views.server";
 import { mediaView, productView, variantView } from "./catalog-views.server";
 
-/** Locations, products, variants, media, inventory items and levels. */
+/** Locations, products, variants, media (and the files mutations on them), inventory items and levels. */
 export const catalogModule: ResolverModule = {
-  query: { ...catalogQuery, productOperation },
+  query: { ...catalogQuery, productOperation, job },
   mutation: {
     productSet,
     productCreate,
     productUpdate,
     productDelete,
     productCreateMedia,
+    productDeleteMedia,
+    productUpdateMedia,
+    productReorderMedia,
+    productVariantAppendMedia,
+    productVariantDetachMedia,
+    fileUpdate,
+    fileDelete,
     productVariantsBulkCreate,
     productVariantsBulkUpdate,
     inventorySetQuantities,
@@ -60,7 +79,7 @@ export const catalogModule: ResolverModule = {
       }
       case "MediaImage": {
         const media = shop.media.get(id);
-        return media ? mediaView(media) : null;
+        return media ? mediaView(shop, media) : null;
       }
       default:
         return undefined;

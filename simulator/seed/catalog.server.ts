@@ -7,6 +7,10 @@ import {
   slugify,
   variantTitle,
 } from "../resolvers/catalog-store.server";
+import { cdnPath } from "../resolvers/media-images.server";
+
+/** Side of the seed's product pictures, in pixels (PNGs the simulator draws when fetched). */
+const SEED_IMAGE_SIZE = 256;
 
 /**
  * Deterministic catalog: warehouse-like locations, products with Size (and Color) options,
@@ -268,18 +272,26 @@ export function seedCatalog(shop: ShopState, sizes: CatalogSizes, random: () => 
     };
     shop.products.set(product.id, product);
 
+    // A picture the simulator draws when fetched: a plain colour of its own per product.
+    const shade = Number(number) * 47;
     const media: MediaRecord = {
       id: shop.newId(),
       productId: product.id,
       alt: title,
-      url: `https://cdn.shopify.com/s/files/1/0000/0001/products/${handle}.jpg`,
-      mimeType: "image/jpeg",
-      width: 2048,
-      height: 2048,
+      url: "",
+      filename: `${handle}.png`,
+      mimeType: "image/png",
+      width: SEED_IMAGE_SIZE,
+      height: SEED_IMAGE_SIZE,
       status: "READY",
+      errors: [],
+      generated: { rgb: [shade % 256, (shade * 3) % 256, (shade * 7) % 256] },
+      version: Math.floor(createdAt.getTime() / 1000),
       createdAt,
       updatedAt: createdAt,
     };
+    media.url = cdnPath(shop, media);
+    media.source = media.url;
     shop.media.set(media.id, media);
     product.mediaIds.push(media.id);
 

@@ -110,15 +110,43 @@ export interface InventoryLevelRecord {
   updatedAt: Date;
 }
 
+/** A processing error of a media (MediaError: code, message, details). */
+export interface MediaErrorRecord {
+  code: string;
+  message: string;
+  details: string | null;
+}
+
+/**
+ * A product image (MediaImage). Its bytes, when the simulator holds them (an upload, a merchant's
+ * image, a generated seed image), are in `ShopState.mediaBytes` under its id; `url` is where the
+ * image is served once READY: a path on the simulator ("/_sim/cdn/..."), made absolute with the
+ * simulator's address when answered, or the external URL it was created from when the simulator
+ * could not fetch it.
+ */
 export interface MediaRecord {
   id: number;
-  productId: number;
+  /** The product it is attached to; null once detached (a file of the shop without a product). */
+  productId: number | null;
   alt: string;
   url: string;
-  mimeType: string;
+  /** What the media was created from (CreateMediaInput / FileSetInput `originalSource`). */
+  source?: string;
+  /** The file's name (FileSetInput `filename`, else the source's last path segment). */
+  filename?: string;
+  /** Known once processed; null before. */
+  mimeType: string | null;
   width: number;
   height: number;
   status: "UPLOADED" | "PROCESSING" | "READY" | "FAILED";
+  /** Why processing failed (status FAILED). */
+  errors?: MediaErrorRecord[];
+  /** Size of the original file in bytes, when known. */
+  fileSize?: number | null;
+  /** A seed image: the simulator draws it (a plain colour of this RGB) when it is fetched. */
+  generated?: { rgb: [number, number, number] } | null;
+  /** Bumped when the content changes, the `?v=` of its URL as on Shopify's CDN. */
+  version?: number;
   createdAt: Date;
   updatedAt: Date;
 }

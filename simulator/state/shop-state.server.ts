@@ -64,6 +64,8 @@ export class ShopState {
   /** Keyed by `${inventoryItemId}:${locationId}`. */
   readonly inventoryLevels = new Map<string, InventoryLevelRecord>();
   readonly media = new Map<number, MediaRecord>();
+  /** The bytes of media the simulator hosts, by media id (the image an upload or a merchant gave). */
+  readonly mediaBytes = new Map<number, Uint8Array>();
   readonly customers = new Map<number, CustomerRecord>();
   readonly orders = new Map<number, OrderRecord>();
   readonly fulfillmentOrders = new Map<number, FulfillmentOrderRecord>();

@@ -1,6 +1,7 @@
 /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-explicit-any -- GraphQL responses and JSON schemas are untyped JSON here; the assertions check their shape. */
 import { describe, expect, it } from "vitest";
 import { executeLocal } from "../../simulator/resolvers/local-execute.server";
+import { mediaSettled } from "../../simulator/resolvers/media-processing.server";
 import { ean13, seedCatalog } from "../../simulator/seed/catalog.server";
 import { seededRandom } from "../../simulator/simulator.server";
 import { testSimulator } from "../../simulator/testing.server";
@@ -691,7 +692,7 @@ describe("productCreate, productUpdate, variants and media", () => {
       ],
       mediaUserErrors: [],
     });
-    await new Promise((resolve) => setImmediate(resolve));
+    await mediaSettled(env.shop);
     const after = await env.gql(
       `query P($id: ID!) { product(id: $id) { featuredMedia { status ... on MediaImage { image { url altText } } } media(first: 5) { nodes { status } } } }`,
       {

@@ -1,4 +1,5 @@
 import type { InventoryLevelRecord, MediaRecord, ProductRecord } from "../../state/records.server";
+import { publicUrl } from "../../state/hosting.server";
 import { gid, type ShopState } from "../../state/shop-state.server";
 import { restTime } from "../../state/time.server";
 import { inventoryLevelGid } from "../../resolvers/catalog-inventory-views.server";
@@ -13,19 +14,25 @@ import { availableTotal, mediaOf, variantsOf } from "../../resolvers/catalog-sto
 /** Products webhooks carry full variants for the first 100 only (topic description in the schemas package). */
 const FULL_VARIANTS = 100;
 
-function imagePayload(shop: ShopState, media: MediaRecord, position: number, variantIds: number[]) {
+function imagePayload(
+  shop: ShopState,
+  productId: number,
+  media: MediaRecord,
+  position: number,
+  variantIds: number[],
+) {
   const time = (date: Date) => restTime(date, shop.ianaTimezone);
   return {
     id: media.id,
     alt: media.alt || null,
     position,
-    product_id: media.productId,
+    product_id: productId,
     created_at: time(media.createdAt),
     updated_at: time(media.updatedAt),
     admin_graphql_api_id: gid("ProductImage", media.id),
     width: media.width,
     height: media.height,
-    src: media.url,
+    src: publicUrl(shop, media.url),
     variant_ids: variantIds,
   };
 }
@@ -37,7 +44,7 @@ export function productPayload(shop: ShopState, product: ProductRecord) {
   const variantIdsOf = (mediaId: number) => variants.filter((v) => v.mediaId === mediaId).map((v) => v.id);
   const images = media
     .filter((m) => m.status === "READY")
-    .map((m, index) => imagePayload(shop, m, index + 1, variantIdsOf(m.id)));
+    .map((m, index) => imagePayload(shop, product.id, m, index + 1, variantIdsOf(m.id)));
   return {
     admin_graphql_api_id: gid("Product", product.id),
     body_html: product.descriptionHtml,
@@ -102,7 +109,7 @@ export function productPayload(shop: ShopState, product: ProductRecord) {
       preview_image: {
         width: m.width,
         height: m.height,
-        src: m.url,
+        src: publicUrl(shop, m.url),
         status: m.status.toLowerCase(),
       },
       variant_ids: variantIdsOf(m.id),
