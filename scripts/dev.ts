@@ -10,6 +10,8 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { startWorker } from "../app/jobs/worker.server";
 import { log } from "../app/log.server";
+import prisma from "../app/db.server";
+import { readMissingShopTimeZones } from "../app/shops/shops.server";
 import { prepareDatabase } from "./runtime";
 
 const { values } = parseArgs({ options: { data: { type: "string" }, port: { type: "string" } } });
@@ -22,6 +24,8 @@ process.env.SHOPIFY_APP_URL ??= `http://127.0.0.1:${port}`;
 process.env.SCOPES ??= "read_orders,write_orders";
 
 const runner = await startWorker({ connectionString: database.url, noHandleSignals: true });
+// The shops recorded before time zones learn theirs from Shopify, in the background.
+void readMissingShopTimeZones(prisma);
 const app = spawn(
   path.resolve("node_modules/.bin/remix"),
   ["vite:dev", "--port", String(port), "--strictPort"],
@@ -41,7 +45,6 @@ async function shutdown(reason: string, code = 0) {
   if (app.exitCode === null && app.signalCode === null) app.kill("SIGTERM");
   await runner.stop();
   await appExited;
-  const { default: prisma } = await import("../app/db.server");
   await prisma.$disconnect().catch(() => undefined);
   // Postgres last, when nothing is connected to it any more.
   await database.stop();

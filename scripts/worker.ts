@@ -16,6 +16,8 @@ import { MigrationError } from "../app/db/migrate.server";
 import { describeError } from "../app/errors.server";
 import { loadTasks, startWorker, type WorkerRunner } from "../app/jobs/worker.server";
 import { log } from "../app/log.server";
+import prisma from "../app/db.server";
+import { readMissingShopTimeZones } from "../app/shops/shops.server";
 import { prepareDatabase } from "./runtime";
 
 const { values } = parseArgs({ options: { data: { type: "string" }, concurrency: { type: "string" } } });
@@ -78,6 +80,8 @@ async function main(): Promise<void> {
     if (!started) return;
     runner = started;
     if (restarted) log.warn({}, "worker pool started again");
+    // Once a process: the shops recorded before time zones learn theirs from Shopify.
+    else void readMissingShopTimeZones(prisma);
     // A pool that gives up may take long to finish, or never: the next one starts without it.
     const ended = await Promise.race([
       started.promise.then(

@@ -7,7 +7,7 @@ import { runNow } from "./tasks.server";
  * What a list page starts after a person acted (processing orders after a mapping, sending
  * shipments after a retry): queued when the shop allows background syncs, run here and now
  * when it does not, so the person sees the outcome at once. Runs use the filters stored on
- * the task's request page, like every other run of the task.
+ * the task's request page, like every other run of the task, unless the action names its own.
  */
 
 export type FollowUp =
@@ -21,9 +21,20 @@ export type FollowUp =
       counts: Record<string, number>;
     };
 
-export async function startFollowUp(db: Db, shop: Shop, task: AnySyncTask): Promise<FollowUp> {
-  // One waiting run per shop and task: a second mapping while it waits adds nothing.
-  const result = await runNow(db, shop, task.name, { coalesce: true });
+export async function startFollowUp(
+  db: Db,
+  shop: Shop,
+  task: AnySyncTask,
+  options: { filters?: unknown } = {},
+): Promise<FollowUp> {
+  // One waiting run per shop and task: a second mapping while it waits adds nothing. A run with
+  // filters of its own (these orders only) is a run of its own: a waiting one may not cover them.
+  const result = await runNow(
+    db,
+    shop,
+    task.name,
+    options.filters === undefined ? { coalesce: true } : { filters: options.filters },
+  );
   if (result.mode === "background")
     return { mode: "background", task: task.name, runId: result.run.id, coalesced: result.coalesced };
   return {

@@ -9,13 +9,22 @@ import {
   OrderActionRefused,
 } from "../sync/orders/changes.server";
 import { describeFilterValues } from "../sync/kit/filters";
-import { orderFilterSpec, storedOrderFilters, type OrderFilters } from "../sync/orders/filters.server";
+import {
+  orderFilterSpec,
+  processFilterSpec,
+  storedOrderFilters,
+  storedProcessFilters,
+  type OrderFilters,
+  type ProcessFilters,
+} from "../sync/orders/filters.server";
 import { matchesFilters } from "../sync/orders/process.server";
+import { cancelledHoldReason } from "../sync/orders/stage.server";
 import { processOrdersTask, syncOrdersTask } from "../sync/orders/task.server";
 import { startFollowUp, type FollowUp } from "./follow-up.server";
 import { pageWindow, type Paging } from "./paging";
 import { Refusal } from "./refusal.server";
 import { adminOrderUrl } from "./shopify-admin.server";
+import { formatInZone, shopTimeZone } from "./time-zone";
 
 /**
  * The orders behind two tiles: imported orders with no sales document yet (with the reason
@@ -51,6 +60,7 @@ export interface OrderRow {
   documentType: string | null;
   /** The document's status (open, released, posted, closed) and why posting waits, if it does. */
   documentStatus: string | null;
+  /** Why posting waits, in words, its times in the shop's zone (null when it may be posted). */
   onHold: string | null;
   /** Who confirmed the changes and when: the document may then be posted as it is. */
   confirmedBy: string | null;
@@ -66,44 +76,44 @@ export interface OrderList extends Paging {
   rows: OrderRow[];
 }
 
-function customerOf(order: ShopifyOrder): string {
+export function customerOf(order: ShopifyOrder): string {
   const billing = order.billingAddress as { name?: string | null } | null;
   return order.email ?? order.phone ?? billing?.name ?? "no customer";
 }
 
-function changesOf(order: ShopifyOrder): string[] {
+export function changesOf(order: ShopifyOrder): string[] {
   return Array.isArray(order.changes) ? order.changes.map(String) : [];
 }
 
-const describeFilters = (filters: OrderFilters) => describeFilterValues(orderFilterSpec.fields, filters);
+export interface WaitFilters {
+  sync: OrderFilters;
+  process: ProcessFilters;
+}
 
-function reasonOf(
-  order: ShopifyOrder,
-  settings: ShopSettings | null,
-  filters: { sync: OrderFilters; process: OrderFilters },
-): string {
+/** Why an imported order has no sales document yet, in full (the orders list and the order block). */
+export function reasonOf(order: ShopifyOrder, settings: ShopSettings | null, filters: WaitFilters): string {
   if (order.error) return order.error;
   if (!matchesFilters(order, filters.sync))
-    return `The Sync orders filters leave this order out (${describeFilters(filters.sync)}): orders that come in by webhook are processed once they match them. Change them on the task's page, or use Process again.`;
+    return `The Sync orders filters leave this order out (${describeFilterValues(orderFilterSpec.fields, filters.sync)}): orders that come in by webhook are processed once they match them. Change them on the task's page, or use Process again.`;
   if (!matchesFilters(order, filters.process))
-    return `The Process orders filters leave this order out (${describeFilters(filters.process)}); change them on the task's page to process it.`;
+    return `The Process orders filters leave this order out (${describeFilterValues(processFilterSpec.fields, filters.process)}); change them on the task's page to process it.`;
   if (settings && !settings.autoProcessOrders)
     return "Imported. Automatic processing is off for this shop, so it waits for Process again.";
   return "Imported; waiting for the next processing run.";
 }
 
 /** The filters that keep an imported order from processing: the order sync's and Process orders'. */
-async function processFilters(db: Db, shopId: string) {
+export async function processFilters(db: Db, shopId: string): Promise<WaitFilters> {
   const [sync, process] = await Promise.all([
     // Filters a run would refuse are that run's error to show, not a reason here.
     storedOrderFilters(db, shopId, syncOrdersTask.name).catch(() => ({})),
-    storedOrderFilters(db, shopId, processOrdersTask.name).catch(() => ({})),
+    storedProcessFilters(db, shopId, processOrdersTask.name).catch(() => ({})),
   ]);
   return { sync, process };
 }
 
 /** What can be done about a processed order here, by its state and its document's. */
-function actionsOf(order: ShopifyOrder, header: SalesHeader | undefined): OrderAction[] {
+export function actionsOf(order: ShopifyOrder, header: SalesHeader | undefined): OrderAction[] {
   if (order.state !== "processed" || !header || header.status === "posted" || header.status === "closed")
     return [];
   if (order.cancelledAt) return ["close"];
@@ -112,6 +122,23 @@ function actionsOf(order: ShopifyOrder, header: SalesHeader | undefined): OrderA
   if (!order.changeConfirmedAt) actions.push("confirm");
   actions.push("adjust");
   return actions;
+}
+
+/**
+ * Why the document waits, as the page says it. A cancelled order's hold is told from the facts,
+ * the order's name and when it was cancelled, in the shop's time: reasons the back office kept
+ * before (with a UTC time in their text) read the same way. Any other hold is the back
+ * office's reason as it stands.
+ */
+export function holdOf(
+  order: Pick<ShopifyOrder, "name" | "cancelledAt">,
+  header: Pick<SalesHeader, "onHold" | "onHoldReason"> | undefined,
+  timeZone: string,
+): string | null {
+  if (!header?.onHold) return null;
+  if (header.onHold === "CANCELLED" && order.cancelledAt)
+    return cancelledHoldReason(order.name, formatInZone(order.cancelledAt, timeZone));
+  return header.onHoldReason ?? header.onHold;
 }
 
 const WHERE = {
@@ -141,6 +168,7 @@ export async function listOrders(db: Db, shop: Shop, view: OrderView, page = 1):
     shop.id,
     orders.filter((order) => order.documentNo).map((order) => order.shopifyId),
   );
+  const timeZone = shopTimeZone(shop);
   return {
     view,
     ...paging,
@@ -160,7 +188,7 @@ export async function listOrders(db: Db, shop: Shop, view: OrderView, page = 1):
       documentNo: order.documentNo,
       documentType: order.documentType,
       documentStatus: headers.get(order.shopifyId)?.status ?? null,
-      onHold: headers.get(order.shopifyId)?.onHoldReason ?? null,
+      onHold: holdOf(order, headers.get(order.shopifyId), timeZone),
       confirmedBy: order.changeConfirmedBy,
       confirmedAt: order.changeConfirmedAt?.toISOString() ?? null,
       actions: actionsOf(order, headers.get(order.shopifyId)),

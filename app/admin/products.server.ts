@@ -59,27 +59,33 @@ const productId = z
   .regex(/^\d{1,19}$/, "product must be a Shopify product id (digits)")
   .transform((value) => BigInt(value));
 
+/** Map a variant to an existing item (and variant). */
+export const mapVariantAction = z.object({
+  intent: z.literal("map"),
+  variantId,
+  itemNo: text(20).min(1, "choose an item"),
+  variantCode: text(10).optional(),
+});
+
+/** Create an item from a variant, and map the variant to it. */
+export const createItemAction = z.object({
+  intent: z.literal("create"),
+  variantId,
+  itemNo: text(20).optional(),
+  description: text(100).min(1, "give the item a description"),
+  unitPrice: z
+    .string()
+    .trim()
+    .regex(/^\d{1,12}(\.\d{1,4})?$/, "give the unit price as a number such as 25.00"),
+  barcode: text(50).optional(),
+  vendorItemNo: text(50).optional(),
+});
+
 export const productAction = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("retryImport"), productId }),
   z.object({ intent: z.literal("retryAllImports") }),
-  z.object({
-    intent: z.literal("map"),
-    variantId,
-    itemNo: text(20).min(1, "choose an item"),
-    variantCode: text(10).optional(),
-  }),
-  z.object({
-    intent: z.literal("create"),
-    variantId,
-    itemNo: text(20).optional(),
-    description: text(100).min(1, "give the item a description"),
-    unitPrice: z
-      .string()
-      .trim()
-      .regex(/^\d{1,12}(\.\d{1,4})?$/, "give the unit price as a number such as 25.00"),
-    barcode: text(50).optional(),
-    vendorItemNo: text(50).optional(),
-  }),
+  mapVariantAction,
+  createItemAction,
 ]);
 export type ProductAction = z.output<typeof productAction>;
 
@@ -237,7 +243,7 @@ async function mapToExisting(db: Db, shop: Shop, input: Extract<ProductAction, {
   }
   const { count } = await db.shopifyVariantMap.updateMany({
     where: { shopId: shop.id, variantShopifyId: row.variantShopifyId, itemNo: null },
-    data: { itemNo: item.no, variantCode },
+    data: { itemNo: item.no, variantCode, linkedBy: "person" },
   });
   if (count === 0) throw alreadyMapped(await requireVariant(db, shop, input.variantId));
   return `${row.title} is now mapped to item ${item.no}${variantCode ? ` (variant ${variantCode})` : ""}.`;
@@ -257,7 +263,7 @@ async function createFromVariant(db: Db, shop: Shop, input: Extract<ProductActio
     });
     const { count } = await tx.shopifyVariantMap.updateMany({
       where: { shopId: shop.id, variantShopifyId: row.variantShopifyId, itemNo: null },
-      data: { itemNo: created.no, variantCode: null },
+      data: { itemNo: created.no, variantCode: null, linkedBy: "person" },
     });
     if (count === 0) throw new Refusal(`${row.title} was mapped by someone else meanwhile.`, 409);
     return created;

@@ -6,6 +6,27 @@
 
 import { nextWallTime, offsetMinutes, timeOfDayIn } from "./time-zone";
 
+/**
+ * The job categories of the manifests (app/sync/<area>/task.server.ts), in words: the tasks
+ * page and the job list name them so. "sync" is the one category every task shared before
+ * the manifests gave each its own (older runs say it).
+ */
+const CATEGORY_WORDS: Readonly<Record<string, string>> = {
+  orders: "Orders",
+  customers: "Customers",
+  products: "Products",
+  shipments: "Shipments",
+  sync: "Shared",
+};
+
+/**
+ * A job category in words: "Orders" for `orders`; one the merchant named on a task page
+ * ("night-batch") as they wrote it.
+ */
+export function categoryWords(category: string): string {
+  return CATEGORY_WORDS[category] ?? category;
+}
+
 /** Schedule presets offered on the task page; anything else is shown as a cron expression. */
 export const SCHEDULE_PRESETS = [
   { label: "Every minute", value: "every1", cron: "* * * * *" },

@@ -16,6 +16,7 @@ import { useEffect, useMemo } from "react";
 import { z } from "zod";
 import { parseInput, refused, type Refused } from "../admin/refusal.server";
 import { adminShop } from "../admin/route.server";
+import { categoryWords } from "../admin/task-catalog";
 import { shopTimeZone } from "../admin/time-zone";
 import { cancelRun, listRuns, PAGE_SIZE, retryRun, runQuery } from "../admin/runs.server";
 import { TASK_CATALOG } from "../sync/index.server";
@@ -207,8 +208,8 @@ export default function Runs() {
                     </Text>
                     <div style={{ maxWidth: 280, whiteSpace: "normal" }}>
                       <Text as="span" variant="bodySm" tone="subdued">
-                        filters: {describeFilterValues(filterFields.get(run.task) ?? [], run.filters)} ·{" "}
-                        {run.category}
+                        Filters: {describeFilterValues(filterFields.get(run.task) ?? [], run.filters)} · Job
+                        category: {categoryWords(run.category)}
                       </Text>
                     </div>
                   </BlockStack>

@@ -4,9 +4,10 @@ import { useAppBridge } from "@shopify/app-bridge-react";
 import { Badge, BlockStack, Button, Card, IndexTable, InlineStack, Page, Text } from "@shopify/polaris";
 import { useEffect } from "react";
 import { z } from "zod";
+import { Wrapped } from "../admin/list-ui";
 import { parseInput, refused } from "../admin/refusal.server";
 import { adminShop } from "../admin/route.server";
-import { describeSchedule } from "../admin/task-catalog";
+import { categoryWords, describeSchedule } from "../admin/task-catalog";
 import { shopTimeZone } from "../admin/time-zone";
 import { listTasks, runNow } from "../admin/tasks.server";
 import { formatTime, RunStatusBadge, toRunView, type RunView } from "../components/runs";
@@ -112,7 +113,7 @@ export default function Tasks() {
               { title: "Last run" },
               { title: "Next run" },
               { title: "Schedule" },
-              { title: "Category" },
+              { title: "Job category" },
               { title: "" },
             ]}
           >
@@ -153,9 +154,11 @@ export default function Tasks() {
                 </IndexTable.Cell>
                 <IndexTable.Cell>
                   {task.idle && task.schedule?.enabled ? (
-                    <Text as="span" tone="subdued">
-                      No run: {task.idle}
-                    </Text>
+                    <Wrapped width="18rem">
+                      <Text as="span" tone="subdued">
+                        No run: {task.idle}
+                      </Text>
+                    </Wrapped>
                   ) : (
                     formatTime(task.nextRunAt, timeZone)
                   )}
@@ -164,14 +167,14 @@ export default function Tasks() {
                   {!task.available ? (
                     <Badge>Not available yet</Badge>
                   ) : task.schedule?.enabled ? (
-                    task.schedule.summary
+                    <Wrapped width="16rem">{task.schedule.summary}</Wrapped>
                   ) : (
                     <Text as="span" tone="subdued">
                       Not scheduled
                     </Text>
                   )}
                 </IndexTable.Cell>
-                <IndexTable.Cell>{task.available ? task.category : ""}</IndexTable.Cell>
+                <IndexTable.Cell>{task.available ? categoryWords(task.category) : ""}</IndexTable.Cell>
                 <IndexTable.Cell>
                   {task.available && (
                     <InlineStack gap="200" wrap={false}>

@@ -101,6 +101,49 @@ export async function readShopTimeZone(
 }
 
 /**
+ * Shops recorded before the app kept time zones (or whose install could not read it) are shown
+ * in UTC until shop/update or a reinstall says their zone. When a worker process starts, it
+ * asks Shopify once for each installed shop still without one (`shop { ianaTimezone }` with
+ * the shop's offline token, as the install does), one shop after the other, in the background.
+ * A zone recorded meanwhile (shop/update, an install) is kept. A shop Shopify does not answer
+ * for stays in UTC until the next start. Its schedules keep their zone (UTC): they fire at the
+ * instants they did, shown in shop time. Never throws: a lost database is only logged.
+ */
+export async function readMissingShopTimeZones(
+  db: Db,
+  options: { fetch?: typeof fetch } = {},
+): Promise<{ asked: number; recorded: number }> {
+  let asked = 0;
+  let recorded = 0;
+  try {
+    const shops = await db.shop.findMany({
+      where: { ianaTimezone: null, uninstalledAt: null },
+      select: { id: true, domain: true },
+      orderBy: { installedAt: "asc" },
+    });
+    for (const shop of shops) {
+      const session = await db.session.findUnique({ where: { id: `offline_${shop.domain}` } });
+      if (!session?.accessToken) continue;
+      asked++;
+      const ianaTimezone = await readShopTimeZone(
+        { shop: shop.domain, accessToken: session.accessToken },
+        options,
+      );
+      if (!ianaTimezone) continue;
+      const { count } = await db.shop.updateMany({
+        where: { id: shop.id, ianaTimezone: null },
+        data: { ianaTimezone },
+      });
+      recorded += count;
+    }
+    if (asked > 0) log.info({ asked, recorded }, "time zones read for the shops recorded without one");
+  } catch (error) {
+    log.warn({ error: (error as Error).message }, "time zones of the shops without one not read");
+  }
+  return { asked, recorded };
+}
+
+/**
  * shop/update: the shop's time zone as the webhook states it (`iana_timezone`). A null or
  * unknown zone changes nothing (Shopify's own example payload has null): the zone we have stays.
  * The schedules saved in the shop's old zone move to the new one ("daily at 06:00" stays 06:00

@@ -176,6 +176,35 @@ describe("the pages, as a browser gets them from the server", () => {
     expect(inventory).not.toMatch(/\bUTC\b/);
   });
 
+  it("name a run's task, trigger and job category in words on the job list and the tasks page", async () => {
+    const shop = await torontoShop();
+    await prisma.syncRun.create({
+      data: {
+        id: crypto.randomUUID(),
+        shopId: shop.id,
+        task: "process_orders",
+        trigger: "schedule",
+        category: "orders",
+        status: "succeeded",
+        queuedAt: new Date(FINISHED),
+        finishedAt: new Date(FINISHED),
+      },
+    });
+    // The text as read: without the markers React puts between a text and a value.
+    const text = (html: string) => html.replace(/<!-- -->/g, "");
+    const runs = text(await page(shop.domain, "/app/runs"));
+    expect(runs).toContain("Process orders");
+    expect(runs).toContain("Schedule");
+    expect(runs).toContain("Filters: none · Job category: Orders");
+    // The category every task shared before the manifests gave each its own.
+    expect(runs).toContain("Filters: none · Job category: Shared");
+    expect(runs).not.toMatch(/process_orders<|>sync_orders|· (orders|sync)\b/);
+    const tasks = text(await page(shop.domain, "/app/tasks"));
+    const row = tasks.slice(tasks.indexOf(">Sync orders<"));
+    expect(row.slice(0, row.indexOf("</tr>"))).toContain(">Orders<");
+    expect(tasks).toContain("Job category");
+  });
+
   it("show an order's time in the shop's zone on the orders page, and name it once", async () => {
     const shop = await torontoShop();
     const order = await insertStagedOrder(shop, { name: "#TZ1", lines: [{ title: "Mug" }] });

@@ -31,7 +31,8 @@ import {
 let stack: AdminStack;
 
 beforeAll(async () => {
-  stack = await startAdminStack({ shop: "browser-admin" });
+  // A shop whose clock is not UTC's: the app reads its zone from Shopify at install.
+  stack = await startAdminStack({ shop: "browser-admin", timeZone: "America/Toronto" });
 }, 90_000);
 
 afterAll(async () => {
@@ -197,6 +198,59 @@ describe("the embedded admin in a browser", () => {
       filters: { financialStatus: "paid" },
     });
     await admin.screenshot("runs");
+  });
+
+  it("in a shop in Toronto, saves a daily 06:00 schedule as 06:00 there and names the zone; runs read in words", async () => {
+    const { admin, shopId } = stack;
+    expect((await prisma.shop.findUniqueOrThrow({ where: { id: shopId } })).ianaTimezone).toBe(
+      "America/Toronto",
+    );
+    await admin.open("/app/tasks/post_sales_invoices");
+    await admin.page.getByText("Times in America/Toronto").waitFor();
+    await admin.page.getByLabel("Run on a schedule").check({ force: true });
+    await admin.page.getByLabel("How often").selectOption("daily");
+    await admin.page.getByLabel("Time of day (shop time)").fill("06:00");
+    await admin.page.getByRole("button", { name: "Save schedule" }).click();
+    await admin.toast("Schedule saved").waitFor();
+
+    const saved = await prisma.schedule.findUniqueOrThrow({
+      where: { shopId_task: { shopId, task: "post_sales_invoices" } },
+    });
+    expect(saved).toMatchObject({ cron: "0 6 * * *", timeZone: "America/Toronto", enabled: true });
+    const torontoClock = new Intl.DateTimeFormat("en-GB", {
+      timeZone: "America/Toronto",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    });
+    expect(torontoClock.format(saved.nextRunAt!)).toBe("06:00");
+
+    await admin.navigate("Tasks and schedules", "/app/tasks");
+    expect(await admin.page.getByText("Times in America/Toronto").count()).toBe(1);
+    const invoices = admin.page.getByRole("row").filter({ hasText: "Batch post sales invoices" }).first();
+    const cells = (await invoices.getByRole("cell").allInnerTexts()).map((cell) => cell.trim());
+    expect(cells).toContain("Daily at 06:00");
+    expect(
+      cells.some((cell) => / 06:00:00$/.test(cell)),
+      cells.join(" | "),
+    ).toBe(true); // its next run
+    expect(cells).toContain("Orders");
+    await admin.screenshot("tasks-toronto");
+
+    // The job list: the person's run of the order sync (the step above) in words.
+    await admin.navigate("Job list", "/app/runs");
+    const manual = admin.page
+      .getByRole("row")
+      .filter({ hasText: "Sync orders" })
+      .filter({ hasText: "By hand" })
+      .first();
+    await manual.waitFor();
+    expect(await manual.innerText()).toContain("Filters: Payment status: Fully paid · Job category: Orders");
+    const webhook = admin.page.getByRole("row").filter({ hasText: "Shopify webhook" }).first();
+    expect(await webhook.innerText()).toContain("Sync orders");
+    const page = await admin.page.locator("body").innerText();
+    for (const code of ["sync_orders", "financialStatus", "UTC"]) expect(page, code).not.toContain(code);
+    expect(page).toContain("Times in America/Toronto");
   });
 
   it("with background syncs off, Run now runs on the page, shows its progress and then the result", async () => {

@@ -105,6 +105,32 @@ export async function shopWithRecords() {
     syncState: "error",
     message: "customer template GONE-TPL does not exist",
   });
+  // A Shopify product the products import failed on, with a variant met on an order that maps
+  // to no item (the product block's; ids of this shop only).
+  const product = { id: nextId(), variantId: nextId() };
+  await prisma.shopifyProduct.create({
+    data: {
+      shopId: busy.shop.id,
+      shopifyId: product.id,
+      title: "Felt scarf",
+      status: "ACTIVE",
+      importState: "error",
+      importMessage: "Shopify answered 502",
+      importAttempts: 1,
+    },
+  });
+  await prisma.shopifyVariantMap.create({
+    data: {
+      shopId: busy.shop.id,
+      variantShopifyId: product.variantId,
+      productShopifyId: product.id,
+      sku: "SCARF",
+      title: "Felt scarf",
+    },
+  });
+  const failedShipmentOrder = await prisma.shopifyOrder.findFirstOrThrow({
+    where: { shopId: busy.shop.id, documentNo: failed.orderNo },
+  });
   const failedRun = await prisma.syncRun.create({
     data: {
       id: crypto.randomUUID(),
@@ -122,6 +148,8 @@ export async function shopWithRecords() {
     unmappedCompanyId: unmappedCompanyRow.id,
     failedCompanyId: failedCompany.id,
     failedShipmentId: failed.id,
+    failedShipmentOrderId: failedShipmentOrder.shopifyId.toString(),
+    product: { id: product.id.toString(), variantId: product.variantId.toString() },
     queuedRunId: queued.id,
     failedRunId: failedRun.id,
     failedItemNo,

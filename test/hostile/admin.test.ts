@@ -26,6 +26,8 @@ import * as shipments from "../../app/routes/app.shipments";
 import * as tasks from "../../app/routes/app.tasks._index";
 import * as task from "../../app/routes/app.tasks.$task._index";
 import * as taskFilters from "../../app/routes/app.tasks.$task.filters";
+import * as orderBlockApi from "../../app/routes/api.extensions.orders.$id";
+import * as productBlockApi from "../../app/routes/api.extensions.products.$id";
 
 /**
  * Hostile requests to the embedded admin, as App Bridge would send them but with a session
@@ -74,6 +76,31 @@ const ROUTES = [
     params: { task: "sync_orders" },
   },
 ] as const;
+
+/**
+ * The admin extensions' API (app/routes/api.*): the blocks on Shopify's order and product pages
+ * call it with the same session token, so it is tried the same way, for one of the shop's orders
+ * and products, with an action each takes from its own shop.
+ */
+function extensionRoutes(shop: ShopWithRecords) {
+  const order = shop.orders.waiting.shopifyId.toString();
+  return [
+    {
+      name: "api.extensions.orders.$id",
+      module: orderBlockApi,
+      path: `/api/extensions/orders/${order}`,
+      params: { id: order },
+      form: { intent: "process" },
+    },
+    {
+      name: "api.extensions.products.$id",
+      module: productBlockApi,
+      path: `/api/extensions/products/${shop.product.id}`,
+      params: { id: shop.product.id },
+      form: { intent: "map", variantId: shop.product.variantId, itemNo: "TEE" },
+    },
+  ] as const;
+}
 
 /** A form each action takes from its own shop (with a good token): the hostile tries use it. */
 function goodForm(
@@ -179,9 +206,12 @@ function badTokens(domain: string): [string, string][] {
 describe("the routes tried", () => {
   it("are every admin page there is: a new page is tried the day it lands", () => {
     const files = readdirSync(new URL("../../app/routes/", import.meta.url))
-      .filter((file) => /^app(\.|\.tsx$)/.test(file))
+      .filter((file) => /^(app|api)(\.|\.tsx$)/.test(file))
       .map((file) => file.replace(/\.tsx$/, ""));
-    const tried = new Set(ROUTES.map((route) => route.name.replace(" (layout)", "")));
+    const tried = new Set([
+      ...ROUTES.map((route) => route.name.replace(" (layout)", "")),
+      ...extensionRoutes(mine).map((route) => route.name),
+    ]);
     expect(files.filter((file) => !tried.has(file))).toEqual([]);
   });
 });
@@ -209,6 +239,30 @@ describe("a session token that must not pass", () => {
             { answer: 401 },
           );
     }
+  });
+
+  it("is answered 401 by the admin extensions' API, loader and action, and nothing changes", async () => {
+    const tokens = badTokens(mine.shop.domain);
+    for (const route of extensionRoutes(mine))
+      for (const [kind, handler, form] of [
+        ["loader", route.module.loader, undefined],
+        ["action", route.module.action, route.form],
+      ] as const)
+        for (const [label, token] of tokens)
+          await tryInput(
+            ROW.token,
+            `${route.name} ${kind}: ${label}`,
+            () =>
+              outcome(
+                callRoute(
+                  handler as never,
+                  adminRequest(mine.shop.domain, route.path, form, token),
+                  route.params,
+                ),
+              ),
+            status,
+            { answer: 401 },
+          );
   });
 
   it("on a page load, sends the browser to the bounce page for a fresh token (Shopify's flow), serving nothing and changing nothing", async () => {
@@ -247,11 +301,13 @@ describe("npm start's server", () => {
   }, 120_000);
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-  it("answers 401 over HTTP, through Express and Remix, to every admin page and its data request", async () => {
+  it("answers 401 over HTTP, through Express and Remix, to every admin page and its data request, and to the extensions' API", async () => {
     const tokens = badTokens(mine.shop.domain);
-    const paths = [...new Set(ROUTES.map((route) => route.path))];
-    for (const path of paths)
-      for (const address of [path, `${path}.data`])
+    const paths: string[] = [...new Set(ROUTES.map((route) => route.path))];
+    // The extensions' API has no data requests: its routes are resource routes.
+    const api: string[] = extensionRoutes(mine).map((route) => route.path);
+    for (const path of [...paths, ...api])
+      for (const address of api.includes(path) ? [path] : [path, `${path}.data`])
         for (const [label, token] of tokens)
           await tryInput(
             ROW.tokenHttp,
@@ -370,6 +426,42 @@ describe("a session token of one shop naming another shop's record", () => {
       ["adjust order", orders.action, "/app/orders", { intent: "adjust", order: theirs.orders.changed.id }],
       ["close order", orders.action, "/app/orders", { intent: "close", order: theirs.orders.cancelled.id }],
       ["retry run", runs.action, "/app/runs", { intent: "retry", runId: theirs.failedRunId }],
+      [
+        "order block of their order",
+        orderBlockApi.loader,
+        `/api/extensions/orders/${theirs.orders.waiting.shopifyId}`,
+        undefined,
+      ],
+      [
+        "Process now on their order",
+        orderBlockApi.action,
+        `/api/extensions/orders/${theirs.orders.waiting.shopifyId}`,
+        { intent: "process" },
+      ],
+      [
+        "Retry shipment of their order",
+        orderBlockApi.action,
+        `/api/extensions/orders/${theirs.failedShipmentOrderId}`,
+        { intent: "retryShipment", shipmentId: theirs.failedShipmentId },
+      ],
+      [
+        "product block of their product",
+        productBlockApi.loader,
+        `/api/extensions/products/${theirs.product.id}`,
+        undefined,
+      ],
+      [
+        "Map on their product",
+        productBlockApi.action,
+        `/api/extensions/products/${theirs.product.id}`,
+        { intent: "map", variantId: theirs.product.variantId, itemNo: "TEE" },
+      ],
+      [
+        "Create item on their product",
+        productBlockApi.action,
+        `/api/extensions/products/${theirs.product.id}`,
+        { intent: "create", variantId: theirs.product.variantId, description: "Felt scarf", unitPrice: "12" },
+      ],
       ["cancel run", runs.action, "/app/runs", { intent: "cancel", runId: theirs.queuedRunId }],
     ];
     for (const addressed of [mine.shop.domain, theirs.shop.domain])
@@ -382,6 +474,8 @@ describe("a session token of one shop naming another shop's record", () => {
               callRoute(
                 handler as never,
                 adminRequest(addressed, path, form, sessionToken(mine.shop.domain)),
+                // The API's routes take the record's id from the address, as Remix gives it.
+                path.startsWith("/api/") ? { id: path.split("/").pop()! } : {},
               ),
             ),
           status,
@@ -404,6 +498,21 @@ describe("the requests above, with the shop's own token", () => {
         callRoute(route.module.action as never, adminRequest(mine.shop.domain, route.path, form), params),
       );
       expect([act.status, (act.body as { ok?: boolean }).ok], `${route.name} action`).toEqual([200, true]);
+    }
+    for (const route of extensionRoutes(mine)) {
+      const load = await outcome(
+        callRoute(route.module.loader as never, adminRequest(mine.shop.domain, route.path), route.params),
+      );
+      expect(load.status, `${route.name} loader`).toBe(200);
+      const act = await outcome(
+        callRoute(
+          route.module.action as never,
+          adminRequest(mine.shop.domain, route.path, route.form),
+          route.params,
+        ),
+      );
+      const message = (JSON.parse(String(act.body)) as { message?: unknown }).message;
+      expect([act.status, typeof message], `${route.name} action`).toEqual([200, "string"]);
     }
   });
 });

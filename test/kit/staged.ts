@@ -15,6 +15,8 @@ export const shopifyId = () => nextId++;
 
 export interface StagedLine {
   variantId?: bigint;
+  /** The variant's product in Shopify. */
+  productId?: bigint;
   sku?: string;
   title: string;
   variantTitle?: string;
@@ -82,6 +84,7 @@ export async function insertStagedOrder(shop: Pick<Shop, "id">, options: StagedO
         create: options.lines.map((line) => ({
           shopifyId: shopifyId(),
           variantShopifyId: line.variantId ?? null,
+          productShopifyId: line.productId ?? null,
           sku: line.sku ?? null,
           title: line.title,
           variantTitle: line.variantTitle ?? null,

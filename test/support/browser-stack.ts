@@ -40,6 +40,8 @@ export interface AdminStackOptions {
    * stays off, so only what the test starts runs. Pass `CRONTAB` from worker.server for it.
    */
   crontab?: string;
+  /** The shop's time zone in Shopify (the simulator's default is America/New_York), read at install. */
+  timeZone?: string;
 }
 
 export async function startAdminStack(options: AdminStackOptions = {}): Promise<AdminStack> {
@@ -77,7 +79,8 @@ export async function startAdminStack(options: AdminStackOptions = {}): Promise<
     });
     started.push({ close: () => worker.stop() });
 
-    simulator.sim.shop(domain);
+    const simulated = simulator.sim.shop(domain);
+    if (options.timeZone) simulated.ianaTimezone = options.timeZone;
     const store = new Store(simulator, domain);
 
     const admin = await EmbeddedAdmin.create(browser, {

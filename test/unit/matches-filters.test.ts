@@ -62,6 +62,13 @@ describe("matchesFilters", () => {
     expect(matches({ createdFrom: "2026-11-01", createdTo: "2026-11-30" })).toBe(true);
   });
 
+  it("keeps to the Shopify order ids Process orders names (the order block's Process now), when it names any", () => {
+    expect(matches({ orderIds: "1001" }, { shopifyId: 1001n })).toBe(true);
+    expect(matches({ orderIds: "1002, 1001" }, { shopifyId: 1001n })).toBe(true);
+    expect(matches({ orderIds: "1002" }, { shopifyId: 1001n })).toBe(false);
+    expect(matches({}, { shopifyId: 1001n })).toBe(true);
+  });
+
   it("needs every filter to pass", () => {
     expect(matches({ financialStatus: "paid", channel: "web", tag: "vip" })).toBe(true);
     expect(matches({ financialStatus: "paid", channel: "web", tag: "retail" })).toBe(false);

@@ -26,32 +26,68 @@ const FULFILLMENT = [
   ["fulfilled", "Fulfilled"],
 ] as const;
 
-/** The request page of both order tasks: the fields, their checks and the form, from one place. */
-export const orderFilterSpec = filterSpec(
-  {
-    financialStatus: choice("Payment status", FINANCIAL, { anyValue: true }),
-    fulfillmentStatus: choice("Fulfillment status", FULFILLMENT, { anyValue: true }),
-    /** Sales channel, as Shopify's source name (web, pos, shopify_draft_order, an app's name...). */
-    channel: text("Sales channel", {
-      max: 100,
-      helpText: "Shopify's source name: web, pos, shopify_draft_order, or an app's name.",
-    }),
-    tag: text("Tag"),
-    createdFrom: date("Created from"),
-    createdTo: date("Created to"),
-  },
-  [
-    {
-      check: (f) => !f.createdFrom || !f.createdTo || f.createdFrom <= f.createdTo,
-      message: "createdFrom must not be after createdTo",
-      path: ["createdFrom"],
-    },
-  ],
-);
+const orderFields = {
+  financialStatus: choice("Payment status", FINANCIAL, { anyValue: true }),
+  fulfillmentStatus: choice("Fulfillment status", FULFILLMENT, { anyValue: true }),
+  /** Sales channel, as Shopify's source name (web, pos, shopify_draft_order, an app's name...). */
+  channel: text("Sales channel", {
+    max: 100,
+    helpText: "Shopify's source name: web, pos, shopify_draft_order, or an app's name.",
+  }),
+  tag: text("Tag"),
+  createdFrom: date("Created from"),
+  createdTo: date("Created to"),
+};
+
+const datesInOrder = {
+  check: (f: { createdFrom?: string | undefined; createdTo?: string | undefined }) =>
+    !f.createdFrom || !f.createdTo || f.createdFrom <= f.createdTo,
+  message: "createdFrom must not be after createdTo",
+  path: ["createdFrom" as const],
+};
+
+/** The order sync's request page: the fields, their checks and the form, from one place. */
+export const orderFilterSpec = filterSpec(orderFields, [datesInOrder]);
 
 export const orderFilters = orderFilterSpec.schema;
 
 export type OrderFilters = z.output<typeof orderFilters>;
+
+const ORDER_ID_LIST = /^\d{1,19}(\s*,\s*\d{1,19})*$/;
+
+/**
+ * Process orders' request page: the order sync's filters, and the Shopify ids of the orders to
+ * process (the order block's Process now runs it for one order, as the products sync's retry
+ * does for one product).
+ */
+export const processFilterSpec = filterSpec(
+  {
+    ...orderFields,
+    orderIds: text("Shopify order ids", {
+      max: 250,
+      helpText: "Comma-separated numeric order ids; blank for every waiting order.",
+    }),
+  },
+  [
+    datesInOrder,
+    {
+      check: (f) => !f.orderIds || ORDER_ID_LIST.test(f.orderIds),
+      message: "order ids are Shopify's numeric ids, written 1001,1002",
+      path: ["orderIds"],
+    },
+  ],
+);
+
+export type ProcessFilters = z.output<typeof processFilterSpec.schema>;
+
+/** The order ids a Process orders filter names (none: every waiting order). */
+export function orderIdsOf(filters: ProcessFilters): bigint[] {
+  return (filters.orderIds ?? "")
+    .split(",")
+    .map((part) => part.trim())
+    .filter((part) => part.length > 0)
+    .map((part) => BigInt(part));
+}
 
 function quote(value: string): string {
   return `'${value.replaceAll("\\", "\\\\").replaceAll("'", "\\'")}'`;
@@ -82,9 +118,18 @@ export function cursorKey(task: string, filters: OrderFilters): string {
  * Throws (a ZodError) when what is stored no longer parses.
  */
 export async function storedOrderFilters(db: Db, shopId: string, task: string): Promise<OrderFilters> {
+  return orderFilters.parse(await storedFilters(db, shopId, task));
+}
+
+/** Process orders' stored filters (its request page), or none; throws when they no longer parse. */
+export async function storedProcessFilters(db: Db, shopId: string, task: string): Promise<ProcessFilters> {
+  return processFilterSpec.schema.parse(await storedFilters(db, shopId, task));
+}
+
+async function storedFilters(db: Db, shopId: string, task: string): Promise<unknown> {
   const schedule = await db.schedule.findUnique({
     where: { shopId_task: { shopId, task } },
     select: { filters: true },
   });
-  return orderFilters.parse(schedule?.filters ?? {});
+  return schedule?.filters ?? {};
 }

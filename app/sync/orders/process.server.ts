@@ -11,7 +11,7 @@ import { forEachRecord, type RecordSummary } from "../kit/records.server";
 import type { RunScope } from "../kit/scope.server";
 import { documentAmounts, totalMismatch } from "./amounts.server";
 import { mapCompany, type CompanyRun } from "./b2b.server";
-import type { OrderFilters } from "./filters.server";
+import { orderIdsOf, type ProcessFilters } from "./filters.server";
 import { mapCustomer } from "../customers/mapping.server";
 import { MappingError } from "../kit/mapping.server";
 import { mapLines } from "../products/mapping.server";
@@ -33,7 +33,9 @@ import { NO_CONFIRMATION, snapshotOf } from "./stage.server";
 export class AmountMismatchError extends Error {}
 
 /** Whether a staged order passes the task's filters (checked again here, on what was staged). */
-export function matchesFilters(order: ShopifyOrder, filters: OrderFilters): boolean {
+export function matchesFilters(order: ShopifyOrder, filters: ProcessFilters): boolean {
+  const ids = orderIdsOf(filters);
+  if (ids.length > 0 && !ids.includes(order.shopifyId)) return false;
   if (
     filters.financialStatus &&
     filters.financialStatus !== "any" &&
@@ -60,15 +62,22 @@ export function matchesFilters(order: ShopifyOrder, filters: OrderFilters): bool
 }
 
 /**
- * Processes the shop's unprocessed (and failed) orders that pass the scope's filters, each on
+ * Processes the shop's unprocessed (and failed) orders that pass the scope's filters (those of
+ * the order ids it names, when it names any), each on
  * its own (the sync kit's record loop): counted as processed, or failed with the reason on the
  * order where the orders list shows it. Orders the filters leave out are counted as skipped.
  */
-export async function processOrders(scope: RunScope<OrderFilters>): Promise<RecordSummary> {
+export async function processOrders(scope: RunScope<ProcessFilters>): Promise<RecordSummary> {
   const { db, shop } = scope;
   const settings = await db.shopSettings.findUniqueOrThrow({ where: { shopId: shop.id } });
+  const ids = orderIdsOf(scope.filters);
   const candidates = await db.shopifyOrder.findMany({
-    where: { shopId: shop.id, state: { in: ["unprocessed", "error"] }, cancelledAt: null },
+    where: {
+      shopId: shop.id,
+      state: { in: ["unprocessed", "error"] },
+      cancelledAt: null,
+      ...(ids.length > 0 ? { shopifyId: { in: ids } } : {}),
+    },
     orderBy: { shopifyCreatedAt: "asc" },
   });
   const selected = candidates.filter((order) => matchesFilters(order, scope.filters));

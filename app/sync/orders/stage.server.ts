@@ -164,6 +164,14 @@ const sameChanges = (confirmed: unknown, changes: string[]) =>
   Array.isArray(confirmed) && JSON.stringify(confirmed) === JSON.stringify(changes);
 
 /**
+ * A cancelled order's hold in words. The back office keeps it without a time (the instant is
+ * the staged order's `cancelledAt`); a page gives `when`, that instant in the shop's time.
+ */
+export function cancelledHoldReason(name: string, when?: string): string {
+  return `order ${name} was cancelled in Shopify${when ? ` on ${when}` : ""}: close this document instead of posting it`;
+}
+
+/**
  * The hold a processed order's document carries: a cancelled order's document is never to be
  * posted (close it); a changed one waits until it is adjusted or a person confirms the changes.
  */
@@ -172,11 +180,7 @@ export function holdFor(
   changes: string[],
   confirmed: boolean,
 ): { code: HoldCode; reason: string } | null {
-  if (order.cancelledAt)
-    return {
-      code: "CANCELLED",
-      reason: `order ${order.name} was cancelled in Shopify on ${order.cancelledAt.toISOString().slice(0, 16).replace("T", " ")} UTC: close this document instead of posting it`,
-    };
+  if (order.cancelledAt) return { code: "CANCELLED", reason: cancelledHoldReason(order.name) };
   if (changes.length === 0 || confirmed) return null;
   return {
     code: "CHANGED",

@@ -1,7 +1,12 @@
 import type { SyncContext } from "../../jobs/sync-task.server";
 import { adminClientFor } from "../../shopify/admin-client.server";
 import { defineTask } from "../kit/manifest.server";
-import { orderFilterSpec, storedOrderFilters, type OrderFilters } from "./filters.server";
+import {
+  orderFilterSpec,
+  processFilterSpec,
+  storedOrderFilters,
+  type ProcessFilters,
+} from "./filters.server";
 import { importOrders } from "./import.server";
 import { processOrders } from "./process.server";
 
@@ -18,13 +23,13 @@ import { processOrders } from "./process.server";
  * changed order unfiltered (so that a processed order is seen when it changes, even when it no
  * longer matches), those the merchant stored for the order sync (its request page).
  */
-async function processingFilters(ctx: SyncContext<OrderFilters>): Promise<OrderFilters> {
+async function processingFilters(ctx: SyncContext<ProcessFilters>): Promise<ProcessFilters> {
   if (ctx.run.trigger !== "webhook") return ctx.filters;
   return storedOrderFilters(ctx.db, ctx.shop.id, "sync_orders");
 }
 
 /** Processes; shows progress when it is the run's whole work (not after an import). */
-async function process(ctx: SyncContext<OrderFilters>, showProgress: boolean): Promise<void> {
+async function process(ctx: SyncContext<ProcessFilters>, showProgress: boolean): Promise<void> {
   const filters = await processingFilters(ctx);
   await processOrders({ ...ctx, filters, ...(showProgress ? {} : { progress: async () => {} }) });
 }
@@ -69,7 +74,10 @@ export const syncOrdersTask = defineTask(
   },
 );
 
-/** process_orders: staged orders → sales orders or sales invoices, with the same filters. */
+/**
+ * process_orders: staged orders → sales orders or sales invoices, with the same filters, and
+ * the ids of the orders to process when a person picked them (the order block's Process now).
+ */
 export const processOrdersTask = defineTask(
   {
     name: "process_orders",
@@ -79,7 +87,7 @@ export const processOrdersTask = defineTask(
     description:
       "Turns imported orders into sales orders, or sales invoices when Shopify shows them fulfilled, mapping customers and products.",
     category: "orders",
-    filters: orderFilterSpec,
+    filters: processFilterSpec,
   },
   (ctx) => process(ctx, true),
 );

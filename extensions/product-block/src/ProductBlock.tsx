@@ -1,0 +1,313 @@
+/** @jsxImportSource preact */
+import "@shopify/ui-extensions/preact";
+import { render } from "preact";
+import { useCallback, useEffect, useState } from "preact/hooks";
+import type {
+  ProductBlock as Product,
+  ProductBlockSync,
+  ProductBlockVariant,
+} from "../../../app/admin/product-block.server";
+
+/**
+ * The product details block: the back-office item each variant of this product maps to, from
+ * the app's /api/extensions/products/:id, with the Products page's Map and Create item, and the
+ * product's last import and export. Shopify resolves the relative address against the app's URL
+ * and adds the session token.
+ */
+
+export default () => {
+  render(<ProductBlock />, document.body);
+};
+
+type View =
+  | { kind: "loading" }
+  | { kind: "ready"; product: Product }
+  | { kind: "missing"; message: string }
+  | { kind: "failed"; message: string };
+
+interface Answer {
+  status: number;
+  body: { error?: string; message?: string; fields?: Record<string, string> } & Partial<Product>;
+}
+
+/** The product's id in Shopify: the number at the end of the gid the admin gives the block. */
+function selectedProductId(): string {
+  return shopify.data.selected[0]?.id.split("/").pop() ?? "";
+}
+
+async function callApp(init?: { body: unknown }): Promise<Answer> {
+  const response = await fetch(`/api/extensions/products/${encodeURIComponent(selectedProductId())}`, {
+    ...(init
+      ? { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(init.body) }
+      : {}),
+  });
+  const text = await response.text();
+  let body: Answer["body"] = {};
+  try {
+    body = text ? (JSON.parse(text) as Answer["body"]) : {};
+  } catch {
+    body = { error: `The app answered ${response.status} ${response.statusText}.` };
+  }
+  return { status: response.status, body };
+}
+
+function failure(answer: Answer): string {
+  if (answer.status === 401) return "Shopify's session was not accepted by the app; reload the page.";
+  const fields = Object.values(answer.body.fields ?? {});
+  const error = answer.body.error ?? `The app answered ${answer.status}.`;
+  return fields.length > 0 && error.startsWith("invalid input") ? fields.join("; ") : error;
+}
+
+const SYNC_TONES: Record<string, "success" | "critical" | "caution" | "info" | "neutral"> = {
+  imported: "success",
+  synced: "success",
+  unmapped: "caution",
+  error: "critical",
+  pending: "info",
+};
+
+type Act = (key: string, body: unknown) => Promise<void>;
+
+function ProductBlock() {
+  const [view, setView] = useState<View>({ kind: "loading" });
+  const [busy, setBusy] = useState<string | null>(null);
+  const [result, setResult] = useState<{ tone: "success" | "critical"; text: string } | null>(null);
+
+  const load = useCallback(async () => {
+    try {
+      const answer = await callApp();
+      if (answer.status === 200) setView({ kind: "ready", product: answer.body as Product });
+      else if (answer.status === 404) setView({ kind: "missing", message: failure(answer) });
+      else setView({ kind: "failed", message: failure(answer) });
+    } catch (error) {
+      setView({ kind: "failed", message: `The app could not be reached: ${String(error)}` });
+    }
+  }, []);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const act: Act = async (key, body) => {
+    setBusy(key);
+    setResult(null);
+    try {
+      const answer = await callApp({ body });
+      setResult(
+        answer.status === 200
+          ? { tone: "success", text: answer.body.message ?? "Done." }
+          : { tone: "critical", text: failure(answer) },
+      );
+      if (answer.status === 200) await load();
+    } catch (error) {
+      setResult({ tone: "critical", text: `The app could not be reached: ${String(error)}` });
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  if (view.kind === "loading")
+    return (
+      <s-admin-block heading="Back office items">
+        <s-spinner accessibilityLabel="Loading the product's back-office items" />
+      </s-admin-block>
+    );
+  if (view.kind !== "ready")
+    return (
+      <s-admin-block
+        heading="Back office items"
+        collapsedSummary={view.kind === "missing" ? "Not known" : "Not available"}
+      >
+        <s-banner tone={view.kind === "missing" ? "info" : "critical"}>
+          <s-paragraph>{view.message}</s-paragraph>
+        </s-banner>
+      </s-admin-block>
+    );
+
+  const { product } = view;
+  const unmapped = product.variants.filter((variant) => !variant.itemNo).length;
+  return (
+    <s-admin-block
+      heading="Back office items"
+      collapsedSummary={unmapped > 0 ? `${unmapped} unmapped` : "Every variant mapped"}
+    >
+      <s-stack gap="base">
+        {result ? (
+          <s-banner tone={result.tone}>
+            <s-paragraph>{result.text}</s-paragraph>
+          </s-banner>
+        ) : null}
+        {product.variants.length === 0 ? (
+          <s-paragraph>None of this product's variants has been on an order or imported yet.</s-paragraph>
+        ) : null}
+        {product.variants.map((variant) => (
+          <Variant key={variant.variantId} variant={variant} busy={busy} act={act} />
+        ))}
+        {product.import ? (
+          <s-section heading="Last import from Shopify">
+            <SyncLine sync={product.import} />
+            {product.canRetryImport ? (
+              <s-button
+                loading={busy === "retryImport"}
+                disabled={busy !== null}
+                onClick={() => act("retryImport", { intent: "retryImport" })}
+              >
+                Import again
+              </s-button>
+            ) : null}
+          </s-section>
+        ) : null}
+        {product.exports.length > 0 ? (
+          <s-section heading="Export to Shopify">
+            <s-stack gap="small">
+              {product.exports.map((item) => (
+                <s-stack key={item.itemNo} gap="small-200">
+                  <s-text type="strong">
+                    Item {item.itemNo} ({item.description})
+                  </s-text>
+                  <SyncLine sync={item} />
+                </s-stack>
+              ))}
+            </s-stack>
+          </s-section>
+        ) : null}
+        <s-stack direction="inline" gap="base" alignItems="center">
+          <s-link href={product.appUrl}>Open in the app</s-link>
+          <s-text color="subdued">Times in {product.timeZone}.</s-text>
+        </s-stack>
+      </s-stack>
+    </s-admin-block>
+  );
+}
+
+function SyncLine({ sync }: { sync: ProductBlockSync }) {
+  return (
+    <s-stack gap="small-200">
+      <s-stack direction="inline" gap="small" alignItems="center">
+        <s-badge tone={SYNC_TONES[sync.state] ?? "neutral"}>{sync.words}</s-badge>
+        {sync.at ? <s-text color="subdued">{sync.at}</s-text> : null}
+      </s-stack>
+      {sync.message ? (
+        <s-paragraph>
+          {sync.message}
+          {sync.attempts > 1 ? ` (${sync.attempts} attempts)` : ""}
+        </s-paragraph>
+      ) : null}
+    </s-stack>
+  );
+}
+
+function Variant({ variant, busy, act }: { variant: ProductBlockVariant; busy: string | null; act: Act }) {
+  const described = [variant.title, variant.sku ? `SKU ${variant.sku}` : null].filter(Boolean).join(" · ");
+  if (variant.itemNo)
+    return (
+      <s-stack gap="small-200">
+        <s-stack direction="inline" gap="small" alignItems="center">
+          <s-text type="strong">{described}</s-text>
+          <s-badge tone="success">
+            Item {variant.itemNo}
+            {variant.variantCode ? ` (variant ${variant.variantCode})` : ""}
+          </s-badge>
+        </s-stack>
+        {variant.linkedBy ? <s-text color="subdued">{variant.linkedBy}</s-text> : null}
+      </s-stack>
+    );
+  return <UnmappedVariant variant={variant} described={described} busy={busy} act={act} />;
+}
+
+function UnmappedVariant(props: {
+  variant: ProductBlockVariant;
+  described: string;
+  busy: string | null;
+  act: Act;
+}) {
+  const { variant, busy, act } = props;
+  const [itemNo, setItemNo] = useState("");
+  const [create, setCreate] = useState({
+    itemNo: variant.proposal?.itemNo ?? "",
+    description: variant.proposal?.description ?? variant.title,
+    unitPrice: variant.proposal?.unitPrice ?? "",
+  });
+  const key = (what: string) => `${what}:${variant.variantId}`;
+  const map = (no: string, variantCode?: string | null) =>
+    act(key("map"), {
+      intent: "map",
+      variantId: variant.variantId,
+      itemNo: no,
+      ...(variantCode ? { variantCode } : {}),
+    });
+  return (
+    <s-section heading={props.described}>
+      <s-stack gap="base">
+        <s-stack direction="inline" gap="small" alignItems="center">
+          <s-badge tone="caution">Unmapped</s-badge>
+          {variant.waitingOrders.length > 0 ? (
+            <s-text>Orders waiting for it: {variant.waitingOrders.join(", ")}</s-text>
+          ) : (
+            <s-text color="subdued">No order waits for it.</s-text>
+          )}
+        </s-stack>
+        {variant.candidates.length > 0 ? (
+          <s-stack direction="inline" gap="small">
+            {variant.candidates.map((candidate) => (
+              <s-button
+                key={`${candidate.itemNo}/${candidate.variantCode ?? ""}`}
+                disabled={busy !== null}
+                onClick={() => map(candidate.itemNo, candidate.variantCode)}
+              >
+                Map to {candidate.itemNo}
+                {candidate.variantCode ? ` / ${candidate.variantCode}` : ""} ({candidate.description})
+              </s-button>
+            ))}
+          </s-stack>
+        ) : null}
+        <s-stack direction="inline" gap="small" alignItems="end">
+          <s-text-field
+            label="Item number"
+            value={itemNo}
+            onInput={(event) => setItemNo(event.currentTarget.value ?? "")}
+          />
+          <s-button
+            loading={busy === key("map")}
+            disabled={busy !== null || itemNo.trim() === ""}
+            onClick={() => map(itemNo.trim())}
+          >
+            Map
+          </s-button>
+        </s-stack>
+        <s-stack gap="small">
+          <s-text-field
+            label="New item number (blank: the number series)"
+            value={create.itemNo}
+            onInput={(event) => setCreate({ ...create, itemNo: event.currentTarget.value ?? "" })}
+          />
+          <s-text-field
+            label="Description"
+            value={create.description}
+            onInput={(event) => setCreate({ ...create, description: event.currentTarget.value ?? "" })}
+          />
+          <s-text-field
+            label="Unit price"
+            value={create.unitPrice}
+            onInput={(event) => setCreate({ ...create, unitPrice: event.currentTarget.value ?? "" })}
+          />
+          <s-button
+            loading={busy === key("create")}
+            disabled={busy !== null}
+            onClick={() =>
+              act(key("create"), {
+                intent: "create",
+                variantId: variant.variantId,
+                ...(create.itemNo.trim() ? { itemNo: create.itemNo.trim() } : {}),
+                description: create.description,
+                unitPrice: create.unitPrice,
+              })
+            }
+          >
+            Create item
+          </s-button>
+        </s-stack>
+      </s-stack>
+    </s-section>
+  );
+}
