@@ -21,6 +21,7 @@ import type { LocationRecord } from "../state/records.server";
 import type { ShopState } from "../state/shop-state.server";
 import { emitWebhook } from "../webhooks/emit.server";
 import { appBridgeScript } from "./app-bridge.server";
+import { catalogControlRoute } from "./catalogs.server";
 import { mediaSettingsRoute, productMediaRoute, shopMediaRoute } from "./media.server";
 import { signSessionToken } from "./oauth.server";
 import { HttpError, type RoutedRequest } from "./server.server";
@@ -47,6 +48,7 @@ const sizes = z
     companies: z.number().int().min(0).max(10_000),
     orders: z.number().int().min(0).max(100_000),
     payouts: z.number().int().min(0).max(10_000),
+    markets: z.number().int().min(0).max(20),
   })
   .partial();
 
@@ -134,6 +136,8 @@ const COLLECTIONS = [
   "companyLocations",
   "catalogs",
   "priceLists",
+  "markets",
+  "publications",
   "payouts",
   "balanceTransactions",
   "bulkOperations",
@@ -310,6 +314,7 @@ export function handleControl(
       send(response, 202, { uninstalled: domain });
       return;
     }
+    if (catalogControlRoute(sim, domain, shop, request, response, send)) return;
     if (method === "GET" && !action) {
       send(response, 200, { domain, plan: shop.plan, counts: counts(shop) });
       return;

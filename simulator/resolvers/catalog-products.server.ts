@@ -5,6 +5,7 @@ import { userError, type ResolverContext, type UserError } from "./context.serve
 import { CatalogChanges } from "./catalog-events.server";
 import { refuseUnsupported, writeVariant } from "./catalog-input.server";
 import { startedOperation } from "./catalog-operations.server";
+import { autoPublishProduct } from "./catalogs-publications.server";
 import { addMedia, validateMedia, type CreateMediaInput } from "./catalog-media.server";
 import {
   deleteProduct,
@@ -104,6 +105,7 @@ export function createProductRecord(shop: ShopState, handle: string, now: Date):
     updatedAt: now,
   };
   shop.products.set(product.id, product);
+  autoPublishProduct(shop, product.id, now);
   return product;
 }
 

@@ -11,6 +11,7 @@ import {
 import { iso, money } from "./context.server";
 import { decimal } from "./money.server";
 import { inventoryItemView } from "./catalog-inventory-views.server";
+import { isPublishedOn } from "./catalogs-publications.server";
 import {
   availableTotal,
   isDefaultVariantOnly,
@@ -166,6 +167,8 @@ export function productView(shop: ShopState, product: ProductRecord) {
     onlineStoreUrl: null,
     seo: { title: null, description: null },
     defaultCursor: encodeCursor(product.id),
+    publishedOnPublication: (args: { publicationId: string }) =>
+      isPublishedOn(shop, product.id, args.publicationId),
     options: (args: { first?: number | null }) =>
       optionViews(shop, product).slice(0, args.first ?? undefined),
     hasOnlyDefaultVariant: () => isDefaultVariantOnly(shop, product),

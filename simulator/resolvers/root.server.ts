@@ -1,6 +1,7 @@
 import { GraphQLError } from "graphql";
 import { b2bModule } from "./b2b.server";
 import { catalogModule } from "./catalog.server";
+import { catalogsModule } from "./catalogs-module.server";
 import type { FieldMap, ResolverContext, ResolverModule } from "./context.server";
 import { ordersModule } from "./orders.server";
 
@@ -9,7 +10,7 @@ import { ordersModule } from "./orders.server";
  * ask each module in turn to resolve a GID.
  */
 
-export const MODULES: ResolverModule[] = [catalogModule, ordersModule, b2bModule];
+export const MODULES: ResolverModule[] = [catalogModule, ordersModule, catalogsModule, b2bModule];
 
 function resolveNode(modules: ResolverModule[], id: unknown, context: ResolverContext): unknown {
   if (typeof id !== "string") return null;

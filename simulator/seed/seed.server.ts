@@ -2,6 +2,7 @@ import type { ShopState } from "../state/shop-state.server";
 import { seededRandom } from "../state/random.server";
 import { seedB2b } from "./b2b.server";
 import { seedCatalog } from "./catalog.server";
+import { seedMarkets } from "./markets.server";
 import { seedOrders } from "./orders.server";
 
 /**
@@ -17,6 +18,8 @@ export interface SeedSizes {
   companies: number;
   orders: number;
   payouts: number;
+  /** Markets, each with its market catalog, price list and publication (none when absent). */
+  markets?: number;
 }
 
 export const PRESETS: Record<"empty" | "demo" | "large", SeedSizes> = {
@@ -38,6 +41,7 @@ export const PRESETS: Record<"empty" | "demo" | "large", SeedSizes> = {
     companies: 3,
     orders: 30,
     payouts: 4,
+    markets: 2,
   },
   large: {
     locations: 4,
@@ -66,4 +70,6 @@ export function seedShop(shop: ShopState, sizes: SeedSizes, now: Date, seed = 1)
   );
   seedOrders(shop, { customers: sizes.customers, orders: sizes.orders }, random, now);
   seedB2b(shop, { companies: sizes.companies, payouts: sizes.payouts }, random, now);
+  // Last, so the ids of everything seeded before are those they had before markets existed.
+  if (sizes.markets) seedMarkets(shop, sizes.markets, random, now);
 }

@@ -494,8 +494,14 @@ export interface CatalogRecord {
   id: number;
   title: string;
   status: "ACTIVE" | "ARCHIVED" | "DRAFT";
+  /** What the catalog is for (its GID's type): company locations (absent: the same) or markets. */
+  kind?: "COMPANY_LOCATION" | "MARKET";
   companyLocationIds: number[];
+  /** A market catalog's markets. */
+  marketIds?: number[];
   priceListId: number | null;
+  /** Its publication (catalog-records.server.ts), or none: then the sales channel decides. */
+  publicationId?: number | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -507,6 +513,8 @@ export interface PriceListRecord {
   catalogId: number | null;
   /** Percentage adjustment of the shop's prices, applied to variants without a fixed price. */
   adjustment: { type: "PERCENTAGE_DECREASE" | "PERCENTAGE_INCREASE"; value: number } | null;
+  /** PriceListAdjustmentSettings.compareAtMode; absent: ADJUSTED, Shopify's default. */
+  compareAtMode?: "ADJUSTED" | "NULLIFY";
   fixedPrices: Map<number, { price: string; compareAtPrice: string | null }>;
   createdAt: Date;
   updatedAt: Date;

@@ -19,6 +19,7 @@ import type {
   VariantRecord,
   WebhookSubscriptionRecord,
 } from "./records.server";
+import type { MarketRecord, PublicationRecord } from "./catalog-records.server";
 
 export type Plan = "standard" | "advanced" | "plus";
 
@@ -74,6 +75,8 @@ export class ShopState {
   readonly companyLocations = new Map<number, CompanyLocationRecord>();
   readonly catalogs = new Map<number, CatalogRecord>();
   readonly priceLists = new Map<number, PriceListRecord>();
+  readonly markets = new Map<number, MarketRecord>();
+  readonly publications = new Map<number, PublicationRecord>();
   readonly payouts = new Map<number, PayoutRecord>();
   readonly balanceTransactions = new Map<number, BalanceTransactionRecord>();
   readonly bulkOperations = new Map<number, BulkOperationRecord>();

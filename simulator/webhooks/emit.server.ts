@@ -21,6 +21,8 @@ import { customerDeletePayload, customerPayload } from "./payloads/customers.ser
 import { fulfillmentPayload } from "./payloads/fulfillments.server";
 import { orderEditPayload, orderPayload, restRefund, type OrderEditChanges } from "./payloads/orders.server";
 import { locationDeletePayload, locationPayload } from "./payloads/locations.server";
+import { marketPayload } from "./payloads/markets.server";
+import type { MarketRecord } from "../state/catalog-records.server";
 import { shopUpdatePayload } from "./payloads/shop.server";
 import {
   inventoryLevelDisconnectPayload,
@@ -99,6 +101,9 @@ export const WEBHOOK_TOPICS = {
   "locations/activate": location,
   "locations/deactivate": location,
   "locations/delete": (_shop: ShopState, subject: { id: number }) => locationDeletePayload(subject.id),
+  // A merchant sets up a market in admin (the control API); catalogs, price lists and
+  // publications have no topic of their own.
+  "markets/create": (_shop: ShopState, subject: MarketRecord) => marketPayload(subject),
   "bulk_operations/finish": (_shop: ShopState, subject: BulkOperationRecord) =>
     bulkOperationFinishPayload(subject),
   "app/uninstalled": (shop: ShopState, _subject: null) => appUninstalledPayload(shop),

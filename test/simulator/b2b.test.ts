@@ -457,7 +457,7 @@ describe("catalogs and price lists", () => {
     expect(data.catalogCreate.userErrors).toEqual([
       {
         field: ["input", "context", "companyLocationIds", "0"],
-        message: "Company location does not exist.",
+        message: "A company location within the catalog does not exist.",
         code: "COMPANY_LOCATION_NOT_FOUND",
       },
     ]);
