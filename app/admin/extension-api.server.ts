@@ -3,6 +3,7 @@ import { BackOfficeError } from "../backoffice/backoffice.server";
 import prisma from "../db.server";
 import { describeError } from "../errors.server";
 import type { Shop } from "../generated/prisma/client";
+import { log } from "../log.server";
 import { authenticate } from "../shopify.server";
 import { shopOfSession } from "../shops/shops.server";
 import { fieldMessages, Refusal } from "./refusal.server";
@@ -17,6 +18,9 @@ import { fieldMessages, Refusal } from "./refusal.server";
  *
  * An answer is JSON: what the service returned, or `{ error, fields }` with the refusal's
  * status (400 malformed, 404 not this shop's or unknown, 409 not in a state that allows it).
+ * Anything else that fails is logged and answered 500 in the same shape, CORS headers set: a
+ * bare 500 without them is unreadable across origins, and the block could only say that the
+ * app was not reached.
  */
 
 export interface ExtensionRefusal {
@@ -29,15 +33,27 @@ export async function extensionAnswer(
   handle: (shop: Shop) => Promise<unknown>,
 ): Promise<Response> {
   const { session, cors } = await authenticate.admin(request);
-  const shop = await shopOfSession(prisma, session);
   try {
-    return cors(Response.json(await handle(shop)));
+    return cors(Response.json(await handle(await shopOfSession(prisma, session))));
   } catch (error) {
+    if (error instanceof Response) return cors(error);
     if (error instanceof Refusal)
       return cors(Response.json({ error: error.message, fields: error.fields }, { status: error.status }));
     if (error instanceof BackOfficeError)
       return cors(Response.json({ error: error.message, fields: {} }, { status: 400 }));
-    throw error;
+    log.error(
+      { err: error, shop: session.shop, method: request.method, path: new URL(request.url).pathname },
+      "admin extension request failed",
+    );
+    return cors(
+      Response.json(
+        {
+          error: "The app failed on this request. Try again; if it keeps failing, the app's logs say why.",
+          fields: {},
+        },
+        { status: 500 },
+      ),
+    );
   }
 }
 
@@ -65,7 +81,12 @@ export async function bodyOf(request: Request): Promise<Record<string, unknown>>
       throw new Refusal("The request's body must be a JSON object.", 400);
     return body as Record<string, unknown>;
   }
-  if (type.includes("application/x-www-form-urlencoded") || type.includes("multipart/form-data"))
-    return Object.fromEntries(await request.formData());
+  if (type.includes("application/x-www-form-urlencoded") || type.includes("multipart/form-data")) {
+    try {
+      return Object.fromEntries(await request.formData());
+    } catch {
+      throw new Refusal("The request's body is not a form.", 400);
+    }
+  }
   throw new Refusal("Send the action as JSON (Content-Type: application/json).", 400);
 }

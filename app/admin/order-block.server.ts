@@ -37,6 +37,11 @@ export const shopifyOrderId = z
   .string({ message: "order is required" })
   .trim()
   .regex(/^\d{1,19}$/, "the order must be a Shopify order id (digits)")
+  // Stored as a bigint: a larger number is no order of Shopify's (and no query to make).
+  .refine(
+    (value) => !/^\d{1,19}$/.test(value) || BigInt(value) < 2n ** 63n,
+    "the order must be a Shopify order id (digits)",
+  )
   .transform((value) => BigInt(value));
 
 export const orderBlockAction = z.discriminatedUnion(

@@ -28,6 +28,11 @@ export const shopifyProductId = z
   .string({ message: "product is required" })
   .trim()
   .regex(/^\d{1,19}$/, "the product must be a Shopify product id (digits)")
+  // Stored as a bigint: a larger number is no product of Shopify's (and no query to make).
+  .refine(
+    (value) => !/^\d{1,19}$/.test(value) || BigInt(value) < 2n ** 63n,
+    "the product must be a Shopify product id (digits)",
+  )
   .transform((value) => BigInt(value));
 
 /** The block's actions: the Products page's, for this product (its id comes from the address). */

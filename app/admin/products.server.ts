@@ -39,10 +39,14 @@ export interface UnmappedProduct {
   blockedOrders: BlockedOrder[];
 }
 
+/** Shopify's ids are stored as bigints: a larger number is no id of Shopify's (and no query to make). */
+const fitsBigint = (value: string) => !/^\d{1,19}$/.test(value) || BigInt(value) < 2n ** 63n;
+
 const variantId = z
   .string({ message: "variant is required" })
   .trim()
   .regex(/^\d{1,19}$/, "variant must be a Shopify variant id (digits)")
+  .refine(fitsBigint, "variant must be a Shopify variant id (digits)")
   .transform((value) => BigInt(value));
 
 const text = (max: number) => z.string().trim().max(max, `at most ${max} characters`);
@@ -57,6 +61,7 @@ const productId = z
   .string({ message: "product is required" })
   .trim()
   .regex(/^\d{1,19}$/, "product must be a Shopify product id (digits)")
+  .refine(fitsBigint, "product must be a Shopify product id (digits)")
   .transform((value) => BigInt(value));
 
 /** Map a variant to an existing item (and variant). */

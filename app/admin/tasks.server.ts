@@ -4,14 +4,14 @@ import type { Db } from "../db.server";
 import type { Schedule, Shop, ShopSettings, SyncRun } from "../generated/prisma/client";
 import { enqueueSync } from "../jobs/enqueue.server";
 import { describeError } from "../errors.server";
-import { CategoryBusy } from "../jobs/category-lock.server";
+import { CategoryBusy, type CategoryHolder } from "../jobs/category-lock.server";
 import { runInForeground } from "../jobs/foreground.server";
 import { findSyncTask, TASK_CATALOG, taskInfo } from "../sync/index.server";
 import { CATEGORY_PATTERN, upsertSchedule, validateCron } from "../jobs/schedules.server";
 import type { FilterField } from "../sync/kit/filters";
 import type { TaskInfo } from "../sync/kit/manifest.server";
-import { DEFAULT_CRON, SCHEDULE_PRESETS } from "./task-catalog";
-import { shopTimeZone } from "./time-zone";
+import { categoryWords, DEFAULT_CRON, SCHEDULE_PRESETS } from "./task-catalog";
+import { formatInZone, shopTimeZone } from "./time-zone";
 
 /**
  * Tasks and schedules for the admin: each task's schedule, category and filters (one
@@ -212,6 +212,16 @@ export async function saveFilters(
   });
 }
 
+/**
+ * Why a run a person asked for cannot start now, in the page's words: the task that holds the
+ * job category by its title, since when in the shop's time, and the category by its name.
+ */
+export function busyInWords(holder: CategoryHolder, shop: Shop): string {
+  const title = holder.task ? (taskInfo(holder.task)?.title ?? holder.task) : "Another task";
+  const since = holder.startedAt ? ` (started ${formatInZone(holder.startedAt, shopTimeZone(shop))})` : "";
+  return `${title}${since} is running for this shop, and tasks of the job category "${categoryWords(holder.category)}" never run at the same time: try again when it ends`;
+}
+
 export type RunNowResult =
   { mode: "background"; run: SyncRun; coalesced: boolean } | { mode: "foreground"; run: SyncRun };
 
@@ -257,7 +267,7 @@ export async function runNow(
   } catch (error) {
     if (error instanceof z.ZodError) throw new Refusal(describeError(error));
     if (error instanceof CategoryBusy)
-      throw new Refusal(`${info.title} did not start: ${error.message}.`, 409);
+      throw new Refusal(`${info.title} did not start: ${busyInWords(error.holder, shop)}.`, 409);
     throw error;
   }
 }

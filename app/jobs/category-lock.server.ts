@@ -21,8 +21,23 @@ import { log } from "../log.server";
  * to write twice (they upsert by key).
  */
 
+/** What holds a shop's category: the run that is running in it, when there is one. */
+export interface CategoryHolder {
+  category: string;
+  task: string | null;
+  runId: string | null;
+  startedAt: Date | null;
+}
+
 export class CategoryBusy extends TerminalError {
   override name = "CategoryBusy";
+  constructor(
+    message: string,
+    /** For a page to say it in its own words (the task's title, the shop's time). */
+    readonly holder: CategoryHolder,
+  ) {
+    super(message);
+  }
 }
 
 export interface CategoryLock {
@@ -64,7 +79,7 @@ export async function holdCategory(
         [key(run.shopId, run.category)],
       );
       if (answer.rows[0]?.taken) return { release };
-      if (!options.wait) throw new CategoryBusy(await busyWords(db, run));
+      if (!options.wait) throw await categoryBusy(db, run);
       if (options.signal?.aborted) throw new Error("the run was stopped while it waited for its category");
       await new Promise((resolve) => setTimeout(resolve, WAIT_POLL_MS));
     }
@@ -74,7 +89,7 @@ export async function holdCategory(
   }
 }
 
-async function busyWords(db: Db, run: { shopId: string; category: string }): Promise<string> {
+async function categoryBusy(db: Db, run: { shopId: string; category: string }): Promise<CategoryBusy> {
   const running = await db.syncRun.findFirst({
     where: { shopId: run.shopId, category: run.category, status: "running" },
     orderBy: { startedAt: "desc" },
@@ -82,5 +97,13 @@ async function busyWords(db: Db, run: { shopId: string; category: string }): Pro
   const what = running
     ? `${running.task} (run ${running.id}, started ${running.startedAt?.toISOString() ?? "just now"})`
     : "another run";
-  return `${what} is running for this shop in the "${run.category}" category, whose runs never overlap: try again when it ends`;
+  return new CategoryBusy(
+    `${what} is running for this shop in the "${run.category}" category, whose runs never overlap: try again when it ends`,
+    {
+      category: run.category,
+      task: running?.task ?? null,
+      runId: running?.id ?? null,
+      startedAt: running?.startedAt ?? null,
+    },
+  );
 }

@@ -185,7 +185,8 @@ describe("when the request is not one the block may make", () => {
       ).status,
     ).toBe(404);
 
-    for (const id of ["abc", "gid://shopify/Order/1", "-1", "1".repeat(20)]) {
+    // 9999999999999999999: 19 digits, but past the bigint an order id is stored as.
+    for (const id of ["abc", "gid://shopify/Order/1", "-1", "1".repeat(20), "9999999999999999999"]) {
       const answer = await get(busy.shop.domain, encodeURIComponent(id));
       expect(answer.status, id).toBe(400);
       expect((answer.body as { error: string }).error, id).toContain(
@@ -203,6 +204,20 @@ describe("when the request is not one the block may make", () => {
       400,
       "The request's body is not JSON.",
     ]);
+    // A form whose body does not parse as one (multipart without its boundary).
+    const badForm = await routeRequest(
+      new Request(`http://127.0.0.1:3999${path(id)}`, {
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${sessionToken(busy.shop.domain)}`,
+          origin: EXTENSION_ORIGIN,
+          "content-type": "multipart/form-data",
+        },
+        body: "intent=process",
+      }),
+    );
+    expect([badForm.status, badForm.headers.get("access-control-allow-origin")]).toEqual([400, "*"]);
+    expect(((await json(badForm)) as { error: string }).error).toBe("The request's body is not a form.");
     const unknown = await post(busy.shop.domain, id, { intent: "post" });
     expect([unknown.status, unknown.body.error]).toEqual([
       400,

@@ -213,6 +213,12 @@ describe("when the request is not one the block may make", () => {
     expect(other.body).toEqual(unknown.body);
     expect((await post(mine.shop.domain, theirs.productId, hat)).status).toBe(404);
     expect((await get(mine.shop.domain, "gid%3A%2F%2Fshopify%2FProduct%2F1")).status).toBe(400);
+    // 19 digits, but past the bigint a product id is stored as: malformed, not a failure of the app.
+    const tooLarge = await get(mine.shop.domain, "9999999999999999999");
+    expect([tooLarge.status, (tooLarge.body as { error: string }).error]).toEqual([
+      400,
+      expect.stringContaining("the product must be a Shopify product id (digits)"),
+    ]);
     expect((await variantRow(theirs.shop.id, theirs.variants.hat.variantId)).itemNo).toBeNull();
   });
 });

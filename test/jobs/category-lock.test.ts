@@ -59,6 +59,9 @@ describe("runs of one shop and category, queued or in the foreground", () => {
 
     expect(refused).toBeInstanceOf(CategoryBusy);
     expect((refused as Error).message).toContain(`probe (run ${run.id}`);
+    // What a page words it from.
+    expect((refused as CategoryBusy).holder).toMatchObject({ task: "probe", runId: run.id });
+    expect((refused as CategoryBusy).holder.startedAt).toBeInstanceOf(Date);
     expect(await prisma.syncRun.count({ where: { shopId: shop.id } })).toBe(before);
     // Another shop's foreground run of the same category is not held up.
     const other = await installedShop();

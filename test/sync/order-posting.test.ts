@@ -1,3 +1,5 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listOrders } from "../../app/admin/orders.server";
 import { PostingHeldError, postSalesOrder } from "../../app/backoffice/backoffice.server";
@@ -112,6 +114,21 @@ describe("when an order is cancelled and refunded in Shopify after its document 
         onHoldReason: `order ${order.name} was cancelled in Shopify on 2026-12-03 16:20 UTC: close this document instead of posting it`,
       },
     });
+    expect(await held()).toEqual([inToronto]);
+    // The migration takes the UTC time out of such a stored hold: what posting quotes has none.
+    await prisma.$executeRawUnsafe(
+      await readFile(
+        path.resolve(
+          import.meta.dirname,
+          "../../prisma/migrations/20261212000000_cancelled_hold_words/migration.sql",
+        ),
+        "utf8",
+      ),
+    );
+    expect(
+      (await prisma.boSalesHeader.findFirstOrThrow({ where: { shopId: shop.id, no: staged.documentNo! } }))
+        .onHoldReason,
+    ).toBe(`order ${order.name} was cancelled in Shopify: close this document instead of posting it`);
     expect(await held()).toEqual([inToronto]);
 
     // Confirming is no way out for a cancelled order; closing is.

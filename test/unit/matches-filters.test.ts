@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ShopifyOrder } from "../../app/generated/prisma/client";
+import { processFilterSpec } from "../../app/sync/orders/filters.server";
 import { matchesFilters } from "../../app/sync/orders/process.server";
 
 /** Whether a staged order passes the order tasks' filters, checked on what was staged. */
@@ -67,6 +68,13 @@ describe("matchesFilters", () => {
     expect(matches({ orderIds: "1002, 1001" }, { shopifyId: 1001n })).toBe(true);
     expect(matches({ orderIds: "1002" }, { shopifyId: 1001n })).toBe(false);
     expect(matches({}, { shopifyId: 1001n })).toBe(true);
+  });
+
+  it("takes on Process orders' request page only order ids Shopify could have (they are stored as bigints)", () => {
+    const orderIds = (value: string) => processFilterSpec.schema.safeParse({ orderIds: value }).success;
+    expect(orderIds("1001, 9223372036854775807")).toBe(true);
+    expect(orderIds("1001, 9223372036854775808")).toBe(false);
+    expect(orderIds("#1001")).toBe(false);
   });
 
   it("needs every filter to pass", () => {

@@ -65,13 +65,18 @@ export const processFilterSpec = filterSpec(
     ...orderFields,
     orderIds: text("Shopify order ids", {
       max: 250,
-      helpText: "Comma-separated numeric order ids; blank for every waiting order.",
+      helpText:
+        "The number at the end of an order's address in Shopify admin (…/orders/5012345678), comma-separated; Process now on an order's page sets it. Blank: every waiting order.",
     }),
   },
   [
     datesInOrder,
     {
-      check: (f) => !f.orderIds || ORDER_ID_LIST.test(f.orderIds),
+      // Stored as bigints: a larger number is no order of Shopify's (and no query to make).
+      check: (f) =>
+        !f.orderIds ||
+        (ORDER_ID_LIST.test(f.orderIds) &&
+          f.orderIds.split(",").every((id) => BigInt(id.trim()) < 2n ** 63n)),
       message: "order ids are Shopify's numeric ids, written 1001,1002",
       path: ["orderIds"],
     },
