@@ -31,12 +31,11 @@ export interface CategoryHolder {
 
 export class CategoryBusy extends TerminalError {
   override name = "CategoryBusy";
-  constructor(
-    message: string,
-    /** For a page to say it in its own words (the task's title, the shop's time). */
-    readonly holder: CategoryHolder,
-  ) {
+  /** For a page to say it in its own words (the task's title, the shop's time). */
+  readonly holder: CategoryHolder;
+  constructor(message: string, holder: CategoryHolder) {
     super(message);
+    this.holder = holder;
   }
 }
 

@@ -25,10 +25,16 @@ export interface ExtensionConfig {
   extensions: { type: unknown; handle: unknown; name: unknown; targeting: ExtensionTarget[] }[];
 }
 
+/**
+ * extensions/shared holds code the blocks share (bundled into each); it is no extension and
+ * has no TOML, so Shopify CLI, which looks for a shopify.extension.toml in each folder, passes it by.
+ */
+export const SHARED_FOLDER = "shared";
+
 /** Every extension folder's configuration, as its TOML states it. */
 export function readExtensionConfigs(root = EXTENSIONS_DIR): ExtensionConfig[] {
   return readdirSync(root, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory())
+    .filter((entry) => entry.isDirectory() && entry.name !== SHARED_FOLDER)
     .map((entry) => {
       const toml = parse(readFileSync(path.join(root, entry.name, "shopify.extension.toml"), "utf8")) as {
         api_version?: unknown;

@@ -1,8 +1,8 @@
 /** @jsxImportSource preact */
 import "@shopify/ui-extensions/preact";
 import { render } from "preact";
-import { useCallback, useEffect, useState } from "preact/hooks";
 import type { OrderBlock as Order, OrderBlockShipment } from "../../../app/admin/order-block.server";
+import { selectedId, useAppRecord } from "../../shared/app-record";
 
 /**
  * The order details block: where this order stands in the back office, from the app's
@@ -13,43 +13,6 @@ import type { OrderBlock as Order, OrderBlockShipment } from "../../../app/admin
 export default () => {
   render(<OrderBlock />, document.body);
 };
-
-type View =
-  | { kind: "loading" }
-  | { kind: "ready"; order: Order }
-  | { kind: "missing"; message: string }
-  | { kind: "failed"; message: string };
-
-interface Answer {
-  status: number;
-  body: { error?: string; message?: string } & Partial<Order>;
-}
-
-/** The order's id in Shopify: the number at the end of the gid the admin gives the block. */
-function selectedOrderId(): string {
-  return shopify.data.selected[0]?.id.split("/").pop() ?? "";
-}
-
-async function callApp(init?: { body: unknown }): Promise<Answer> {
-  const response = await fetch(`/api/extensions/orders/${encodeURIComponent(selectedOrderId())}`, {
-    ...(init
-      ? { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(init.body) }
-      : {}),
-  });
-  const text = await response.text();
-  let body: Answer["body"] = {};
-  try {
-    body = text ? (JSON.parse(text) as Answer["body"]) : {};
-  } catch {
-    body = { error: `The app answered ${response.status} ${response.statusText}.` };
-  }
-  return { status: response.status, body };
-}
-
-function failure(answer: Answer): string {
-  if (answer.status === 401) return "Shopify's session was not accepted by the app; reload the page.";
-  return answer.body.error ?? `The app answered ${answer.status}.`;
-}
 
 const BADGE_TONES = {
   waiting: "caution",
@@ -62,42 +25,9 @@ const BADGE_TONES = {
 const SHIPMENT_TONES = { pending: "info", synced: "success", error: "critical", skipped: "neutral" } as const;
 
 function OrderBlock() {
-  const [view, setView] = useState<View>({ kind: "loading" });
-  const [busy, setBusy] = useState<string | null>(null);
-  const [result, setResult] = useState<{ tone: "success" | "critical"; text: string } | null>(null);
-
-  const load = useCallback(async () => {
-    try {
-      const answer = await callApp();
-      if (answer.status === 200) setView({ kind: "ready", order: answer.body as Order });
-      else if (answer.status === 404) setView({ kind: "missing", message: failure(answer) });
-      else setView({ kind: "failed", message: failure(answer) });
-    } catch (error) {
-      setView({ kind: "failed", message: `The app could not be reached: ${String(error)}` });
-    }
-  }, []);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
-
-  const act = async (key: string, body: unknown) => {
-    setBusy(key);
-    setResult(null);
-    try {
-      const answer = await callApp({ body });
-      setResult(
-        answer.status === 200
-          ? { tone: "success", text: answer.body.message ?? "Done." }
-          : { tone: "critical", text: failure(answer) },
-      );
-      await load();
-    } catch (error) {
-      setResult({ tone: "critical", text: `The app could not be reached: ${String(error)}` });
-    } finally {
-      setBusy(null);
-    }
-  };
+  const { view, busy, result, act } = useAppRecord<Order>(
+    `/api/extensions/orders/${encodeURIComponent(selectedId(shopify.data.selected))}`,
+  );
 
   if (view.kind === "loading")
     return (
@@ -117,7 +47,7 @@ function OrderBlock() {
       </s-admin-block>
     );
 
-  const { order } = view;
+  const order = view.record;
   return (
     <s-admin-block heading="Back office" collapsedSummary={order.stateWords}>
       <s-stack gap="base">

@@ -1,12 +1,13 @@
 /** @jsxImportSource preact */
 import "@shopify/ui-extensions/preact";
 import { render } from "preact";
-import { useCallback, useEffect, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import type {
   ProductBlock as Product,
   ProductBlockSync,
   ProductBlockVariant,
 } from "../../../app/admin/product-block.server";
+import { selectedId, useAppRecord, type Act } from "../../shared/app-record";
 
 /**
  * The product details block: the back-office item each variant of this product maps to, from
@@ -19,45 +20,6 @@ export default () => {
   render(<ProductBlock />, document.body);
 };
 
-type View =
-  | { kind: "loading" }
-  | { kind: "ready"; product: Product }
-  | { kind: "missing"; message: string }
-  | { kind: "failed"; message: string };
-
-interface Answer {
-  status: number;
-  body: { error?: string; message?: string; fields?: Record<string, string> } & Partial<Product>;
-}
-
-/** The product's id in Shopify: the number at the end of the gid the admin gives the block. */
-function selectedProductId(): string {
-  return shopify.data.selected[0]?.id.split("/").pop() ?? "";
-}
-
-async function callApp(init?: { body: unknown }): Promise<Answer> {
-  const response = await fetch(`/api/extensions/products/${encodeURIComponent(selectedProductId())}`, {
-    ...(init
-      ? { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(init.body) }
-      : {}),
-  });
-  const text = await response.text();
-  let body: Answer["body"] = {};
-  try {
-    body = text ? (JSON.parse(text) as Answer["body"]) : {};
-  } catch {
-    body = { error: `The app answered ${response.status} ${response.statusText}.` };
-  }
-  return { status: response.status, body };
-}
-
-function failure(answer: Answer): string {
-  if (answer.status === 401) return "Shopify's session was not accepted by the app; reload the page.";
-  const fields = Object.values(answer.body.fields ?? {});
-  const error = answer.body.error ?? `The app answered ${answer.status}.`;
-  return fields.length > 0 && error.startsWith("invalid input") ? fields.join("; ") : error;
-}
-
 const SYNC_TONES: Record<string, "success" | "critical" | "caution" | "info" | "neutral"> = {
   imported: "success",
   synced: "success",
@@ -66,45 +28,10 @@ const SYNC_TONES: Record<string, "success" | "critical" | "caution" | "info" | "
   pending: "info",
 };
 
-type Act = (key: string, body: unknown) => Promise<void>;
-
 function ProductBlock() {
-  const [view, setView] = useState<View>({ kind: "loading" });
-  const [busy, setBusy] = useState<string | null>(null);
-  const [result, setResult] = useState<{ tone: "success" | "critical"; text: string } | null>(null);
-
-  const load = useCallback(async () => {
-    try {
-      const answer = await callApp();
-      if (answer.status === 200) setView({ kind: "ready", product: answer.body as Product });
-      else if (answer.status === 404) setView({ kind: "missing", message: failure(answer) });
-      else setView({ kind: "failed", message: failure(answer) });
-    } catch (error) {
-      setView({ kind: "failed", message: `The app could not be reached: ${String(error)}` });
-    }
-  }, []);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
-
-  const act: Act = async (key, body) => {
-    setBusy(key);
-    setResult(null);
-    try {
-      const answer = await callApp({ body });
-      setResult(
-        answer.status === 200
-          ? { tone: "success", text: answer.body.message ?? "Done." }
-          : { tone: "critical", text: failure(answer) },
-      );
-      if (answer.status === 200) await load();
-    } catch (error) {
-      setResult({ tone: "critical", text: `The app could not be reached: ${String(error)}` });
-    } finally {
-      setBusy(null);
-    }
-  };
+  const { view, busy, result, act } = useAppRecord<Product>(
+    `/api/extensions/products/${encodeURIComponent(selectedId(shopify.data.selected))}`,
+  );
 
   if (view.kind === "loading")
     return (
@@ -124,7 +51,7 @@ function ProductBlock() {
       </s-admin-block>
     );
 
-  const { product } = view;
+  const product = view.record;
   const unmapped = product.variants.filter((variant) => !variant.itemNo).length;
   return (
     <s-admin-block
