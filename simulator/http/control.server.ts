@@ -22,6 +22,7 @@ import type { ShopState } from "../state/shop-state.server";
 import { emitWebhook } from "../webhooks/emit.server";
 import { appBridgeScript } from "./app-bridge.server";
 import { catalogControlRoute } from "./catalogs.server";
+import { paymentsControlRoute } from "./payments.server";
 import { mediaSettingsRoute, productMediaRoute, shopMediaRoute } from "./media.server";
 import { signSessionToken } from "./oauth.server";
 import { HttpError, type RoutedRequest } from "./server.server";
@@ -140,6 +141,7 @@ const COLLECTIONS = [
   "publications",
   "payouts",
   "balanceTransactions",
+  "disputes",
   "bulkOperations",
   "webhookSubscriptions",
 ] as const;
@@ -315,6 +317,7 @@ export function handleControl(
       return;
     }
     if (catalogControlRoute(sim, domain, shop, request, response, send)) return;
+    if (paymentsControlRoute(sim, domain, shop, request, response, send)) return;
     if (method === "GET" && !action) {
       send(response, 200, { domain, plan: shop.plan, counts: counts(shop) });
       return;

@@ -11,7 +11,7 @@ import type {
 } from "../state/records.server";
 import { connection, type ConnectionArgs } from "./connection.server";
 import { money, moneyBag, iso, type ResolverContext } from "./context.server";
-import { productRef, variantRef } from "./orders-catalog.server";
+import { locationRef, productRef, variantRef } from "./orders-catalog.server";
 import {
   inPresentment,
   lineInPresentment,
@@ -375,7 +375,8 @@ export function refundView(
             quantity: item.quantity,
             restockType: item.restockType,
             restocked: item.restockType !== "NO_RESTOCK",
-            location: null,
+            location: (_args: unknown, context: ResolverContext) =>
+              locationRef(item.locationId ?? null, context),
             priceSet: pairBag(price, toCents(line?.presentmentPrice ?? line?.price), order),
             price: fromCents(price),
             subtotalSet: pairBag(

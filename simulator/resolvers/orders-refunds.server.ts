@@ -188,6 +188,32 @@ function releaseFulfillment(
 }
 
 /**
+ * The location a refunded line is restocked at (RefundLineItem.location, "the location where the
+ * line item was restocked", shopify.dev objects/RefundLineItem 2026-07): the one asked for, else
+ * where it was fulfilled, else its fulfillment order's location.
+ */
+function restockLocation(
+  shop: ShopState,
+  order: OrderRecord,
+  lineItemId: number,
+  asked: number | null,
+): number | null {
+  if (asked !== null) return asked;
+  let at: number | null = null;
+  for (const id of order.fulfillmentIds) {
+    const fulfillment = shop.fulfillments.get(id);
+    if (fulfillment?.status === "SUCCESS" && fulfillment.lineItems.some((l) => l.lineItemId === lineItemId))
+      at = fulfillment.locationId;
+  }
+  if (at !== null) return at;
+  for (const foId of order.fulfillmentOrderIds) {
+    const fo = shop.fulfillmentOrders.get(foId);
+    if (fo?.lineItems.some((item) => item.lineItemId === lineItemId)) return fo.assignedLocationId;
+  }
+  return null;
+}
+
+/**
  * Records a checked refund: refund lines and shipping with their amounts in both currencies,
  * the transactions, the lines' current quantities, the fulfillment orders, a RefundAgreement,
  * and the inventory moved (recorded in `inventory` for inventory_levels/update).
@@ -224,6 +250,8 @@ export function applyRefund(
       presentmentSubtotal: twin(inCustomer.subtotal),
       presentmentTotalTax: twin(inCustomer.tax),
       restockType,
+      locationId:
+        restockType === "NO_RESTOCK" ? null : restockLocation(shop, order, line.id, locationId ?? null),
     });
     const restock = restockType !== "NO_RESTOCK";
     releaseFulfillment(shop, order, line, quantity, restock, locationId ?? null, now, inventory);

@@ -4,13 +4,20 @@ import { catalogModule } from "./catalog.server";
 import { catalogsModule } from "./catalogs-module.server";
 import type { FieldMap, ResolverContext, ResolverModule } from "./context.server";
 import { ordersModule } from "./orders.server";
+import { paymentsLedgerModule } from "./payments-ledger.server";
 
 /**
  * The root Query and Mutation objects, composed from each domain's module. `node`/`nodes`
  * ask each module in turn to resolve a GID.
  */
 
-export const MODULES: ResolverModule[] = [catalogModule, ordersModule, catalogsModule, b2bModule];
+export const MODULES: ResolverModule[] = [
+  catalogModule,
+  ordersModule,
+  catalogsModule,
+  b2bModule,
+  paymentsLedgerModule,
+];
 
 function resolveNode(modules: ResolverModule[], id: unknown, context: ResolverContext): unknown {
   if (typeof id !== "string") return null;

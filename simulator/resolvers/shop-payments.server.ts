@@ -3,6 +3,7 @@ import { gid, type ShopState } from "../state/shop-state.server";
 import { connection, type ConnectionArgs } from "./connection.server";
 import { iso, money, type FieldMap, type ResolverContext } from "./context.server";
 import { decimal, fromCents, toCents } from "./money.server";
+import { disputesConnection, settlePayments } from "./payments-ledger.server";
 import { search, type SearchFields } from "./search.server";
 import { shopNumericId } from "./shop-query.server";
 
@@ -180,6 +181,7 @@ export function shopifyPaymentsAccountView(shop: ShopState) {
     balance: [money(decimal(fromCents(balance)), shop.currencyCode)],
     payoutSchedule: { interval: "DAILY", monthlyAnchor: null, weeklyAnchor: null },
     payoutStatementDescriptor: shop.name.slice(0, 22).toUpperCase(),
+    disputes: (args: ConnectionArgs & { query?: string | null }) => disputesConnection(shop, args),
     payouts: (args: ListArgs & { transactionType?: string | null }) => {
       const found = search(shop.payouts.values(), args.query, PAYOUT_SEARCH).filter(
         (p) => !args.transactionType || transactionType(p) === args.transactionType,
@@ -206,7 +208,11 @@ export function shopifyPaymentsAccountView(shop: ShopState) {
 }
 
 export const paymentsQueries: FieldMap = {
-  shopifyPaymentsAccount: (_args: unknown, { shop }: ResolverContext) => shopifyPaymentsAccountView(shop),
+  // The ledger follows the orders' payments up to now before it is read (payments-ledger.server.ts).
+  shopifyPaymentsAccount: (_args: unknown, { shop, now }: ResolverContext) => {
+    settlePayments(shop, now());
+    return shopifyPaymentsAccountView(shop);
+  },
 };
 
 /** ShopifyPaymentsPayout and ShopifyPaymentsBalanceTransaction for `node`. */

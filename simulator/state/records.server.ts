@@ -256,6 +256,8 @@ export interface RefundRecord {
     presentmentSubtotal?: string;
     presentmentTotalTax?: string;
     restockType: string;
+    /** Where the units were restocked (RefundLineItem.location); null without a restock. */
+    locationId?: number | null;
   }[];
   /** Shipping given back (RefundShippingLine): its price after discounts, and its tax. */
   refundShippingLines?: {
@@ -535,6 +537,8 @@ export interface PayoutRecord {
     adjustmentsFee: string;
   };
   balanceTransactionIds: number[];
+  /** A payout the ledger made from orders' transactions: PAID from this time (payments-ledger.server.ts). */
+  arrivesAt?: Date;
 }
 
 export interface BalanceTransactionRecord {
@@ -549,6 +553,8 @@ export interface BalanceTransactionRecord {
   orderTransactionId: number | null;
   payoutId: number | null;
   transactionDate: Date;
+  /** Made by the ledger that follows the orders (payments-ledger.server.ts), which pays it out. */
+  fromLedger?: boolean;
 }
 
 export interface BulkOperationRecord {

@@ -20,6 +20,7 @@ import type {
   WebhookSubscriptionRecord,
 } from "./records.server";
 import type { MarketRecord, PublicationRecord } from "./catalog-records.server";
+import type { DisputeRecord } from "./payments-records.server";
 
 export type Plan = "standard" | "advanced" | "plus";
 
@@ -79,6 +80,8 @@ export class ShopState {
   readonly publications = new Map<number, PublicationRecord>();
   readonly payouts = new Map<number, PayoutRecord>();
   readonly balanceTransactions = new Map<number, BalanceTransactionRecord>();
+  /** Shopify Payments disputes (resolvers/payments-ledger.server.ts). */
+  readonly disputes = new Map<number, DisputeRecord>();
   readonly bulkOperations = new Map<number, BulkOperationRecord>();
   readonly webhookSubscriptions = new Map<number, WebhookSubscriptionRecord>();
   /** Order edit sessions (orderEditBegin), open or committed, by id. */

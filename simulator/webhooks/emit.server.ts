@@ -18,6 +18,8 @@ import { appUninstalledPayload } from "./payloads/app.server";
 import { bulkOperationFinishPayload } from "./payloads/bulk-operations.server";
 import { companyContactPayload, companyLocationPayload, companyPayload } from "./payloads/companies.server";
 import { customerDeletePayload, customerPayload } from "./payloads/customers.server";
+import { disputePayload } from "./payloads/disputes.server";
+import type { DisputeRecord } from "../state/payments-records.server";
 import { fulfillmentPayload } from "./payloads/fulfillments.server";
 import { orderEditPayload, orderPayload, restRefund, type OrderEditChanges } from "./payloads/orders.server";
 import { locationDeletePayload, locationPayload } from "./payloads/locations.server";
@@ -109,6 +111,8 @@ export const WEBHOOK_TOPICS = {
   "app/uninstalled": (shop: ShopState, _subject: null) => appUninstalledPayload(shop),
   // The shop itself changed (its time zone, ...); the subject is when.
   "shop/update": (shop: ShopState, subject: { now: Date }) => shopUpdatePayload(shop, subject.now),
+  "disputes/create": (_shop: ShopState, subject: DisputeRecord) => disputePayload(subject),
+  "disputes/update": (_shop: ShopState, subject: DisputeRecord) => disputePayload(subject),
 };
 
 export type WebhookTopic = keyof typeof WEBHOOK_TOPICS;

@@ -225,7 +225,7 @@ export function restRefund(
       return {
         id: item.id ?? item.lineItemId,
         line_item_id: item.lineItemId,
-        location_id: null,
+        location_id: item.locationId ?? null,
         quantity: item.quantity,
         restock_type: item.restockType.toLowerCase(),
         subtotal: Number(item.subtotal),
