@@ -1,6 +1,7 @@
 import { enqueueSync } from "../jobs/enqueue.server";
 import { followedItemsDueAgain } from "../sync/products/records.server";
 import { syncProductsTask } from "../sync/products/task.server";
+import { syncImagesTask } from "../sync/images/task.server";
 import { z } from "zod";
 import {
   customerChoices as backOfficeCustomerChoices,
@@ -33,6 +34,8 @@ export const SYNC_ITEMS = ["off", "to_shopify", "from_shopify"] as const;
 export const CREATED_PRODUCT_STATUSES = ["ACTIVE", "DRAFT", "UNLISTED"] as const;
 export const BLOCKED_ITEM_ACTIONS = ["none", "draft", "archive"] as const;
 export const INVENTORY_POLICIES = ["DENY", "CONTINUE"] as const;
+/** The images sync's direction: it follows the products sync's (the catalog's master is its images'). */
+export const SYNC_IMAGES = ["off", "to_shopify", "from_shopify"] as const;
 
 /** A checkbox in an HTML form: present ("on"/"true") or absent. */
 const checkbox = z
@@ -145,6 +148,7 @@ export const settingsForm = z.object({
   inventoryPolicy: z.enum(INVENTORY_POLICIES, { message: "choose deny or continue" }).default("DENY"),
   itemTemplateNo: itemNo,
   updateItemsFromShopify: checkbox,
+  syncImages: z.enum(SYNC_IMAGES, { message: "choose off, to Shopify or from Shopify" }).default("off"),
 });
 
 export type SettingsInput = z.output<typeof settingsForm>;
@@ -201,6 +205,15 @@ async function crossCheck(db: Db, shopId: string, input: SettingsInput): Promise
     const template = await findItem(db, shopId, input.itemTemplateNo);
     if (!template) errors.itemTemplateNo = `no item ${input.itemTemplateNo} in the back office`;
   }
+  // Images follow the items: the side that is the master of the catalog is its images' too.
+  if (input.syncImages === "to_shopify" && input.syncItems !== "to_shopify")
+    errors.syncImages =
+      'images go to Shopify only when items do: set "Sync items" to "To Shopify" too, or leave images off';
+  if (input.syncImages === "from_shopify" && input.syncItems !== "from_shopify")
+    errors.syncImages =
+      'images come from Shopify only when items do: set "Sync items" to "From Shopify" too, or leave images off';
+  else if (input.syncImages === "from_shopify")
+    errors.syncImages = "images from Shopify are not available yet: choose off or to Shopify";
   if (input.priceGroup && !(await findPriceGroup(db, shopId, input.priceGroup)))
     errors.priceGroup = `no customer price group ${input.priceGroup} in the back office`;
   if (input.discountGroup && !(await findDiscountGroup(db, shopId, input.discountGroup)))
@@ -270,6 +283,8 @@ export async function saveSettings(db: Db, shopId: string, form: unknown): Promi
     EXPORT_FIELDS.some((key) => before[key] !== settings[key])
   )
     await exportEverythingAgain(db, shopId);
+  if (settings.syncImages === "to_shopify" && before?.syncImages !== "to_shopify")
+    await sendImagesNow(db, shopId);
   return { ok: true, settings };
 }
 
@@ -293,6 +308,15 @@ async function exportEverythingAgain(db: Db, shopId: string): Promise<void> {
   await followedItemsDueAgain(db, shopId);
   const shop = await db.shop.findUniqueOrThrow({ where: { id: shopId } });
   await enqueueSync(db, syncProductsTask, { shop: shop.domain, trigger: "manual", jobKey: true });
+}
+
+/**
+ * Images turned to Shopify: a run is queued, which reads every picture change the feed holds
+ * since its last run (all of them the first time), so pictures added meanwhile go too.
+ */
+async function sendImagesNow(db: Db, shopId: string): Promise<void> {
+  const shop = await db.shop.findUniqueOrThrow({ where: { id: shopId } });
+  await enqueueSync(db, syncImagesTask, { shop: shop.domain, trigger: "manual", jobKey: true });
 }
 
 /** Back-office non-stock items to choose from (gift cards, tips). */

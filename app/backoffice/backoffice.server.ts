@@ -122,3 +122,21 @@ export {
   type ChangeEntity,
 } from "./changes.server";
 export { saveItemVariants, setBasePrices, whyNoItemForSku } from "./item-sync.server";
+export {
+  addItemPicture,
+  findItemPicture,
+  MAX_PICTURE_BYTES,
+  MAX_PICTURES_PER_ITEM,
+  moveItemPicture,
+  PICTURE_TYPES,
+  pictureCounts,
+  pictureSlices,
+  picturesOfItems,
+  pictureTypeOf,
+  removeItemPicture,
+  replaceItemPicture,
+  type ItemPicture,
+  type NewPicture,
+  type PictureContent,
+  type PictureType,
+} from "./pictures.server";

@@ -20,10 +20,11 @@ import { BackOfficeError } from "./errors.server";
  * The records the feed carries, each by its back-office key: a posted shipment by its number,
  * an item by its number (its card, its variants or its sales prices and line discounts changed),
  * and an item's stock by the item's number (a stock entry of any kind, or the back office's own
- * sales orders promising more or fewer of its units), and a customer by its number (created, or
- * its card or a ship-to address changed).
+ * sales orders promising more or fewer of its units), a customer by its number (created, or
+ * its card or a ship-to address changed), and an item's pictures by the item's number (one was
+ * added, replaced, moved or removed).
  */
-export const CHANGE_ENTITIES = ["posted_shipment", "item", "stock", "customer"] as const;
+export const CHANGE_ENTITIES = ["posted_shipment", "item", "stock", "customer", "picture"] as const;
 export type ChangeEntity = (typeof CHANGE_ENTITIES)[number];
 
 export interface Change {

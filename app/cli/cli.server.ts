@@ -48,6 +48,16 @@ commands:
                                               --quantity=-n: remove them), as an adjustment entry; with a
                                               Shopify location fed from the back office, Shopify follows
                                               within seconds
+  pictures <item no> --shop <domain> [--json]
+                                              the item's pictures in order: variant, file, type, size,
+                                              sha256, Sync images state, Shopify's media and message
+  picture add <item no> <file> --shop <domain> [--variant <code>] [--position n] [--json]
+  picture replace <item no> <picture> <file> --shop <domain> [--variant <code>] [--json]
+  picture move <item no> <picture> --position <n> --shop <domain> [--variant <code>] [--json]
+  picture remove <item no> <picture> --shop <domain> [--variant <code>] [--json]
+                                              change an item's pictures (a <picture> is its position,
+                                              its id, or the file it was added from); with Sync images
+                                              "To Shopify", Shopify follows within seconds
   companies --shop <domain> [--state s] [--json]
                                               Shopify companies with their locations, state and business
                                               customer (--state: ${COMPANY_VIEWS.join(", ")})

@@ -30,6 +30,7 @@ import { inventoryQuery, listInventoryPage } from "../admin/inventory.server";
 import { parseInput, Refusal } from "../admin/refusal.server";
 import { companiesCommand } from "./companies.server";
 import { customersCommand } from "./customers.server";
+import { pictureCommand, picturesCommand } from "./pictures.server";
 import { requireShop, table, UsageError, type Command } from "./format.server";
 
 /**
@@ -142,6 +143,8 @@ const json = (value: unknown) =>
 export const MORE_COMMANDS: Record<string, Command> = {
   customers: customersCommand,
   companies: companiesCommand,
+  picture: pictureCommand,
+  pictures: picturesCommand,
   tasks: {
     options: { json: { type: "boolean" }, markdown: { type: "boolean" } },
     // eslint-disable-next-line @typescript-eslint/require-await

@@ -25,23 +25,59 @@ import {
 } from "../admin/items.server";
 import { ListErrorBoundary } from "../admin/list-error";
 import { FormField, ListPage, ListTable, RowAction, Wrapped } from "../admin/list-ui";
-import { parseInput, refused, refusedPage } from "../admin/refusal.server";
+import {
+  actOnPictures,
+  fromForm,
+  PICTURE_INTENTS,
+  pictureAction,
+  pictureQuery,
+  pictureSection,
+  pictureSummaries,
+} from "../admin/pictures.server";
+import { PictureCell, PicturesSection } from "../admin/pictures-ui";
+import { parseInput, Refusal, refused, refusedPage } from "../admin/refusal.server";
 import { adminShop } from "../admin/route.server";
+import { MAX_PICTURE_BYTES } from "../backoffice/backoffice.server";
 import prisma from "../db.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const shop = await adminShop(request);
   try {
-    return await listItemsPage(prisma, shop, parseInput(itemQuery, new URL(request.url).searchParams));
+    const params = new URL(request.url).searchParams;
+    const query = parseInput(itemQuery, params);
+    // The section of the item whose pictures are open (?pictures=), refused before anything
+    // is read; then a summary of its pictures on each row.
+    const open = parseInput(pictureQuery, params).pictures;
+    const section = open ? await pictureSection(prisma, shop, open) : null;
+    const list = await listItemsPage(prisma, shop, query);
+    const pictures = await pictureSummaries(
+      prisma,
+      shop,
+      list.rows.map((row) => row.no),
+    );
+    return { ...list, pictures, section };
   } catch (error) {
     refusedPage(error);
   }
 };
 
+/** Room for the form's other fields besides the picture itself. */
+const UPLOAD_OVERHEAD = 64 * 1024;
+
 export const action = async ({ request }: ActionFunctionArgs) => {
   const shop = await adminShop(request);
   try {
-    const outcome = await actOnItems(prisma, shop, parseInput(itemAction, await request.formData()));
+    // An upload larger than a picture may be is refused before it is read.
+    if (Number(request.headers.get("content-length") ?? 0) > MAX_PICTURE_BYTES + UPLOAD_OVERHEAD)
+      throw new Refusal("A picture is at most 20 MB (Shopify's limit for an image).", 400, {
+        file: "at most 20 MB",
+      });
+    const form = await request.formData();
+    if ((PICTURE_INTENTS as readonly unknown[]).includes(form.get("intent"))) {
+      const outcome = await actOnPictures(prisma, shop, fromForm(parseInput(pictureAction, form)));
+      return { ok: true as const, message: withFollowUp(outcome) };
+    }
+    const outcome = await actOnItems(prisma, shop, parseInput(itemAction, form));
     return { ok: true as const, message: withFollowUp(outcome) };
   } catch (error) {
     return refused(error);
@@ -102,6 +138,14 @@ function contextWords(context: PriceContextInfo): string {
 
 const SETTING_WORDS: Record<string, string> = { off: "Off", from_shopify: "From Shopify" };
 
+/** This page of the list (its search, state and page) with an item's pictures open, or none. */
+function pageUrl(list: { q: string; state: ItemView; page: number }, pictures: string | null): string {
+  const params = new URLSearchParams({ state: list.state, page: String(list.page) });
+  if (list.q) params.set("q", list.q);
+  if (pictures) params.set("pictures", pictures);
+  return `?${params.toString()}`;
+}
+
 export default function Items() {
   const list = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
@@ -132,6 +176,9 @@ export default function Items() {
           : `The setting "Sync items" is "${SETTING_WORDS[list.context.syncItems] ?? list.context.syncItems}" on the Settings page: items are not sent to Shopify, and Add to Shopify and Retry are refused until it is "To Shopify".`
       }
     >
+      {list.section ? (
+        <PicturesSection section={list.section} closeUrl={pageUrl(list, null)} busy={busy} />
+      ) : null}
       <Layout.Section>
         <BlockStack gap="300">
           <Text as="p" tone="subdued">
@@ -164,6 +211,7 @@ export default function Items() {
           { title: "Sales prices" },
           { title: "Shopify" },
           { title: "Sync" },
+          { title: "Pictures" },
           { title: "" },
         ]}
         empty={list.q ? `No item matches “${list.q}”.` : EMPTY[list.state]}
@@ -308,6 +356,11 @@ export default function Items() {
                   ) : null}
                 </BlockStack>
               </Wrapped>
+            </IndexTable.Cell>
+            <IndexTable.Cell>
+              <Interactive>
+                <PictureCell summary={list.pictures[row.no]} openUrl={pageUrl(list, row.no)} />
+              </Interactive>
             </IndexTable.Cell>
             <IndexTable.Cell>
               {row.state === "error" ? (

@@ -103,6 +103,19 @@ const SYNC_ITEMS_OPTIONS = [
   { label: "From Shopify: Shopify is the master, products create and update items", value: "from_shopify" },
 ];
 
+const SYNC_IMAGES_OPTIONS = [
+  { label: "Off: pictures stay in the back office", value: "off" },
+  {
+    label: "To Shopify: item pictures become product and variant images (with Sync items To Shopify)",
+    value: "to_shopify",
+  },
+  {
+    label:
+      "From Shopify: product images become item pictures (with Sync items From Shopify; not available yet)",
+    value: "from_shopify",
+  },
+];
+
 const CREATED_PRODUCT_STATUS_OPTIONS = [
   { label: "Active", value: "ACTIVE" },
   { label: "Draft", value: "DRAFT" },
@@ -135,11 +148,15 @@ const PRODUCT_MAPPING_OPTIONS = [
  */
 function clearedBy(key: keyof Values, value: unknown): Partial<Values> {
   if (key === "syncItems")
-    return value === "to_shopify"
-      ? { productAutoCreate: false, itemTemplateNo: null, updateItemsFromShopify: false }
-      : value === "from_shopify"
-        ? {}
-        : { updateItemsFromShopify: false };
+    return {
+      ...(value === "to_shopify"
+        ? { productAutoCreate: false, itemTemplateNo: null, updateItemsFromShopify: false }
+        : value === "from_shopify"
+          ? {}
+          : { updateItemsFromShopify: false }),
+      // Images follow the items' direction: another direction turns them off.
+      syncImages: "off",
+    };
   if (key === "productAutoCreate" && value === false) return { itemTemplateNo: null };
   if (key === "customerImport" && value === "none") return { customerAutoCreate: false };
   if (key === "companyImport" && value === "none")
@@ -528,6 +545,14 @@ export default function Settings() {
                 )}
                 {draft.syncItems === "from_shopify" &&
                   check("updateItemsFromShopify", "A product's later changes in Shopify update its item")}
+                <Select
+                  label="Sync images"
+                  helpText="Images follow the items: the side that is the master of the catalog is its images' too (the Sync images task)."
+                  options={SYNC_IMAGES_OPTIONS}
+                  value={draft.syncImages}
+                  onChange={(value) => set("syncImages", value)}
+                  error={errors.syncImages}
+                />
               </FormLayout>
             </Card>
           </Layout.AnnotatedSection>

@@ -3,6 +3,7 @@ import type { ShopSettings } from "../generated/prisma/client";
 import { planned, taskInfoOf, type SyncTask, type TaskInfo } from "./kit/manifest.server";
 import { tasks as companyTasks } from "./companies/task.server";
 import { tasks as customerTasks } from "./customers/task.server";
+import { tasks as imageTasks } from "./images/task.server";
 import { tasks as inventoryTasks } from "./inventory/task.server";
 import { tasks as orderTasks } from "./orders/task.server";
 import { tasks as postingTasks } from "./posting/task.server";
@@ -24,6 +25,7 @@ export const SYNC_TASKS: readonly AnySyncTask[] = [
   ...shipmentTasks,
   ...postingTasks,
   ...productTasks,
+  ...imageTasks,
   ...inventoryTasks,
   ...customerTasks,
   ...companyTasks,
@@ -35,7 +37,6 @@ export const SYNC_TASKS: readonly AnySyncTask[] = [
  * line here when it lands (the agreement test refuses a name in both).
  */
 export const PLANNED_TASKS: readonly TaskInfo[] = [
-  planned("sync_images", "Sync images", "both", "Item pictures ↔ product and variant images."),
   planned(
     "sync_payments",
     "Sync payments",

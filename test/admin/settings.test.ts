@@ -8,6 +8,7 @@ import {
 import prisma from "../../app/db.server";
 import { action, loader } from "../../app/routes/app.settings";
 import { adminRequest, callRoute, dataOf, settingsForm as form, statusOf } from "../support/admin";
+import { queuedRuns } from "../kit/jobs";
 import { installedShop } from "../support/shops";
 
 describe("the settings page", () => {
@@ -183,6 +184,48 @@ describe("the settings page", () => {
       "syncItems",
     ]);
     expect(await prisma.shopSettings.findUniqueOrThrow({ where: { shopId: shop.id } })).toEqual(before);
+  });
+
+  it("takes Sync images with the items' direction, refusing it whole with a message at the field otherwise", async () => {
+    const shop = await installedShop();
+    const before = await prisma.shopSettings.findUniqueOrThrow({ where: { shopId: shop.id } });
+    const save = async (fields: Record<string, string>) => {
+      const result = await callRoute(action, adminRequest(shop.domain, "/app/settings", form(fields)));
+      return {
+        status: statusOf(result),
+        errors: (await dataOf<{ errors: Record<string, string> }>(result)).errors,
+      };
+    };
+
+    expect(await save({ syncItems: "off", syncImages: "to_shopify" })).toEqual({
+      status: 400,
+      errors: {
+        syncImages:
+          'images go to Shopify only when items do: set "Sync items" to "To Shopify" too, or leave images off',
+      },
+    });
+    expect((await save({ syncItems: "to_shopify", syncImages: "from_shopify" })).errors).toEqual({
+      syncImages:
+        'images come from Shopify only when items do: set "Sync items" to "From Shopify" too, or leave images off',
+    });
+    expect((await save({ syncItems: "from_shopify", syncImages: "from_shopify" })).errors).toEqual({
+      syncImages: "images from Shopify are not available yet: choose off or to Shopify",
+    });
+    expect((await save({ syncImages: "sideways" })).errors).toEqual({
+      syncImages: "choose off, to Shopify or from Shopify",
+    });
+    expect(await prisma.shopSettings.findUniqueOrThrow({ where: { shopId: shop.id } })).toEqual(before);
+
+    expect(await save({ syncItems: "to_shopify", syncImages: "to_shopify" })).toEqual({
+      status: 200,
+      errors: {},
+    });
+    expect(await prisma.shopSettings.findUniqueOrThrow({ where: { shopId: shop.id } })).toMatchObject({
+      syncItems: "to_shopify",
+      syncImages: "to_shopify",
+    });
+    // Turned on: a run reads every picture change the back office has.
+    expect(await queuedRuns(shop, "sync_images")).toHaveLength(1);
   });
 
   it("changes only the shop of the session, whatever shop the address names", async () => {

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { createCustomer, createItem } from "../../app/backoffice/backoffice.server";
+import { addItemPicture, createCustomer, createItem } from "../../app/backoffice/backoffice.server";
 import prisma from "../../app/db.server";
 import { enqueueSync } from "../../app/jobs/enqueue.server";
 import { collectChanges, markFailed, recordsByKey } from "../../app/sync/kit/outbound.server";
@@ -9,6 +9,7 @@ import { syncOrdersTask } from "../../app/sync/orders/task.server";
 import { busyShop } from "../admin/busy-shop";
 import { companyRead, storedCompany, unmappedCompany } from "../admin/company-shop";
 import { dataOf, statusOf } from "../support/admin";
+import { solidPng } from "../../simulator/resolvers/media-images.server";
 
 /** What the hostile admin tests share: how an answer is read, and a shop with a record of each kind. */
 
@@ -65,6 +66,24 @@ export async function shopWithRecords() {
     failedItemNo,
   )!;
   await markFailed(prisma, itemRecord, "Shopify: title: can't be blank");
+  // A picture of that item Shopify failed to process (the images sync's media map).
+  const failedPicture = await addItemPicture(prisma, busy.shop.id, {
+    itemNo: failedItemNo,
+    filename: "slippers.png",
+    content: solidPng(2, 2, [120, 60, 30]),
+  });
+  await prisma.shopifyMediaMap.create({
+    data: {
+      shopId: busy.shop.id,
+      pictureId: failedPicture.id,
+      itemNo: failedItemNo,
+      mediaStatus: "FAILED",
+      state: "error",
+      message:
+        "Shopify could not process the image: Media could not be processed because the image could not be processed. [IMAGE_PROCESSING_FAILURE]",
+      attempts: 1,
+    },
+  });
   const failedCustomerNo = `C-ERR-${randomBytes(4).toString("hex").toUpperCase()}`;
   await createCustomer(prisma, busy.shop.id, { no: failedCustomerNo, name: "Fiona Failed" });
   await collectChanges(prisma, busy.shop.id, customerFeed(false));
@@ -153,6 +172,7 @@ export async function shopWithRecords() {
     queuedRunId: queued.id,
     failedRunId: failedRun.id,
     failedItemNo,
+    failedPictureId: failedPicture.id,
     failedCustomerNo,
     failedLevel: {
       inventoryItemId: failedLevel.inventoryItemId.toString(),

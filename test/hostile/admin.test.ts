@@ -404,6 +404,25 @@ describe("a session token of one shop naming another shop's record", () => {
       ],
       ["retry item", items.action, "/app/items", { intent: "retry", itemNo: theirs.failedItemNo }],
       ["add item to Shopify", items.action, "/app/items", { intent: "add", itemNos: theirs.failedItemNo }],
+      ["pictures of their item", items.loader, `/app/items?pictures=${theirs.failedItemNo}`, undefined],
+      [
+        "retry their picture",
+        items.action,
+        "/app/items",
+        { intent: "retryPicture", pictureId: theirs.failedPictureId },
+      ],
+      [
+        "move their picture",
+        items.action,
+        "/app/items",
+        { intent: "movePicture", pictureId: theirs.failedPictureId, position: "1" },
+      ],
+      [
+        "remove their picture",
+        items.action,
+        "/app/items",
+        { intent: "removePicture", pictureId: theirs.failedPictureId },
+      ],
       [
         "retry inventory level",
         inventory.action,

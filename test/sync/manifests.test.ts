@@ -118,6 +118,7 @@ describe("every task is declared once, by its manifest", () => {
     expect(DEFAULT_SCHEDULES.map(({ task }) => task.name)).toEqual([
       "sync_orders",
       "sync_products",
+      "sync_images",
       "sync_inventory",
       "sync_customers",
       "sync_companies",

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { createCustomer } from "../../app/backoffice/backoffice.server";
+import { addItemPicture, createCustomer, createItem } from "../../app/backoffice/backoffice.server";
 import prisma from "../../app/db.server";
 import { enqueueSync } from "../../app/jobs/enqueue.server";
 import { upsertSchedule } from "../../app/jobs/schedules.server";
@@ -12,6 +12,7 @@ import { ShopCostBudget } from "../../app/shopify/budget.server";
 import { applyCompany } from "../../app/sync/companies/link.server";
 import { contactOf, locationOf, type CompanyRead } from "../../app/sync/companies/read.server";
 import { DEFAULT_SCHEDULES } from "../../app/sync/index.server";
+import { solidPng } from "../../simulator/resolvers/media-images.server";
 
 /** Fills every table a shop owns with something. */
 async function populate(shop: { id: string; domain: string }) {
@@ -92,6 +93,16 @@ async function populate(shop: { id: string; domain: string }) {
   await prisma.inventoryLevel.create({
     data: { shopId: shop.id, inventoryItemId: 6601n, locationId: 5501n, itemNo: "TEE", target: 3 },
   });
+  // An item's picture in the back office and where the images sync stands with it.
+  await createItem(prisma, shop.id, { no: "TEE", description: "Merino Tee", unitPrice: "40" });
+  const picture = await addItemPicture(prisma, shop.id, {
+    itemNo: "TEE",
+    filename: "tee.png",
+    content: solidPng(2, 2, [1, 2, 3]),
+  });
+  await prisma.shopifyMediaMap.create({
+    data: { shopId: shop.id, pictureId: picture.id, itemNo: "TEE", mediaShopifyId: 8801n, state: "synced" },
+  });
   await deliver({
     topic: "app/scopes_update",
     shop: shop.domain,
@@ -169,6 +180,8 @@ async function rowsOf(shopId: string, domain: string) {
     locations: await prisma.shopifyLocation.count({ where: { shopId } }),
     locationSources: await prisma.shopifyLocationSource.count({ where: { shopId } }),
     inventoryLevels: await prisma.inventoryLevel.count({ where: { shopId } }),
+    pictures: await prisma.boItemPicture.count({ where: { shopId } }),
+    mediaMaps: await prisma.shopifyMediaMap.count({ where: { shopId } }),
     dataRequests: await prisma.dataRequest.count({ where: { shopId } }),
     webhooks: await prisma.webhookDelivery.count({ where: { shopDomain: domain } }),
     budgets: await prisma.shopApiBudget.count({ where: { shopDomain: domain } }),
@@ -196,6 +209,8 @@ describe("when Shopify asks us to redact a shop", () => {
       locations: 1,
       locationSources: 1,
       inventoryLevels: 1,
+      pictures: 1,
+      mediaMaps: 1,
       webhooks: 1,
       budgets: 1,
       reservations: 1,
@@ -218,6 +233,8 @@ describe("when Shopify asks us to redact a shop", () => {
       locations: 0,
       locationSources: 0,
       inventoryLevels: 0,
+      pictures: 0,
+      mediaMaps: 0,
       dataRequests: 0,
       webhooks: 1, // the record of this redaction alone: domain, topic and ids
       budgets: 0,

@@ -1,5 +1,7 @@
 import { enqueueSync } from "../../jobs/enqueue.server";
 import { adminClientFor } from "../../shopify/admin-client.server";
+import { picturesAwaitProducts } from "../images/records.server";
+import { syncImagesTask } from "../images/task.server";
 import { linksWithoutLevels } from "../inventory/levels.server";
 import { syncInventoryTask } from "../inventory/task.server";
 import { defineTask } from "../kit/manifest.server";
@@ -61,6 +63,16 @@ export const syncProductsTask = defineTask(
           jobKey: true,
         });
         ctx.log.info("variants linked: their stock is sent to Shopify next (Sync inventory queued)");
+      }
+      // Items that waited for a product of their own have one now: their pictures go next (the
+      // same category, so after this run).
+      if (settings.syncImages === "to_shopify" && (await picturesAwaitProducts(ctx.db, ctx.shop.id))) {
+        await enqueueSync(ctx.db, syncImagesTask, {
+          shop: ctx.shop.domain,
+          trigger: "back_office",
+          jobKey: true,
+        });
+        ctx.log.info("products linked: their items' pictures are sent next (Sync images queued)");
       }
     }
   },

@@ -1,0 +1,3 @@
+import { syncImagesTask } from "../app/sync/images/task.server";
+
+export default syncImagesTask.task;
