@@ -226,8 +226,10 @@ describe("the embedded admin in a browser", () => {
     expect(torontoClock.format(saved.nextRunAt!)).toBe("06:00");
 
     await admin.navigate("Tasks and schedules", "/app/tasks");
-    expect(await admin.page.getByText("Times in America/Toronto").count()).toBe(1);
+    // Read once the table is there (counts and texts do not wait for it).
     const invoices = admin.page.getByRole("row").filter({ hasText: "Batch post sales invoices" }).first();
+    await invoices.getByRole("cell").first().waitFor();
+    expect(await admin.page.getByText("Times in America/Toronto").count()).toBe(1);
     const cells = (await invoices.getByRole("cell").allInnerTexts()).map((cell) => cell.trim());
     expect(cells).toContain("Daily at 06:00");
     expect(

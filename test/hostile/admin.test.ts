@@ -239,7 +239,7 @@ describe("a session token that must not pass", () => {
             { answer: 401 },
           );
     }
-  });
+  }, 180_000); // every route × every bad token: a few thousand requests
 
   it("is answered 401 by the admin extensions' API, loader and action, and nothing changes", async () => {
     const tokens = badTokens(mine.shop.domain);
@@ -328,7 +328,7 @@ describe("npm start's server", () => {
             String,
             { answer: "401" },
           );
-  });
+  }, 180_000); // every route × every bad token: a few thousand requests
 });
 
 describe("a session token of one shop naming another shop's record", () => {

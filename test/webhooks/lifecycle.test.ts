@@ -88,13 +88,14 @@ describe("when a shop installs the app", () => {
     expect(schedules).toMatchObject([
       { task: "sync_companies", cron: "45 * * * *", enabled: true, category: "customers" },
       { task: "sync_customers", cron: "15 * * * *", enabled: true, category: "customers" },
+      { task: "sync_images", cron: "5 * * * *", enabled: true, category: "products" },
       { task: "sync_inventory", cron: "30 2 * * *", enabled: true, category: "shipments" },
       { task: "sync_orders", cron: "*/15 * * * *", enabled: true, category: "orders", filters: {} },
       { task: "sync_products", cron: "0 * * * *", enabled: true, category: "products", filters: {} },
     ]);
-    expect(schedules[4]!.nextRunAt!.getTime()).toBeLessThanOrEqual(Date.now() + 60 * 60_000);
-    expect(schedules[4]!.nextRunAt!.getTime() % (60 * 60_000)).toBe(0);
-    expect(schedules[3]!.nextRunAt!.getTime()).toBeLessThanOrEqual(Date.now() + 15 * 60_000);
+    expect(schedules[5]!.nextRunAt!.getTime()).toBeLessThanOrEqual(Date.now() + 60 * 60_000);
+    expect(schedules[5]!.nextRunAt!.getTime() % (60 * 60_000)).toBe(0);
+    expect(schedules[4]!.nextRunAt!.getTime()).toBeLessThanOrEqual(Date.now() + 15 * 60_000);
     // A new shop's card leaves the others idle: only the order sync's run is queued.
     await tickSchedules(new Date(Date.now() + 16 * 60_000));
     expect(await prisma.syncRun.findMany({ where: { shopId: shop.id } })).toMatchObject([
@@ -119,6 +120,7 @@ describe("when a shop installs the app", () => {
     ).toMatchObject([
       { task: "sync_companies", cron: "45 * * * *", enabled: true },
       { task: "sync_customers", cron: "15 * * * *", enabled: true },
+      { task: "sync_images", cron: "5 * * * *", enabled: true },
       { task: "sync_inventory", cron: "30 2 * * *", enabled: true },
       { task: "sync_orders", cron: "0 * * * *", enabled: false, nextRunAt: null },
       { task: "sync_products", cron: "0 * * * *", enabled: true },
