@@ -41,11 +41,19 @@ function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** Whether some task follows the entity: a change of another (a posted shipment's) rings nothing. */
+function followed(entity: ChangeEntity): boolean {
+  return SYNC_TASKS.some((task) => task.manifest.backOfficeDoorbell?.entities.includes(entity));
+}
+
 /** Queues the runs one change notification asks for; returns how many it queued or joined. */
 export async function ringBackOffice(
   db: Db,
   note: { shopId: string; entity: ChangeEntity },
 ): Promise<number> {
+  // Every posting notifies its shipment and its stock, and every worker process hears both:
+  // a change no task follows is answered without reading the shop and its settings.
+  if (!followed(note.entity)) return 0;
   const shop = await db.shop.findUnique({ where: { id: note.shopId }, include: { settings: true } });
   if (!shop?.settings || shop.uninstalledAt) return 0;
   const tasks = backOfficeDoorbellTasks(note.entity, shop.settings);
