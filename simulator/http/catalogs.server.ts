@@ -19,7 +19,7 @@ import { createMarket } from "../resolvers/catalogs-markets.server";
 import { changePublication, createPublication } from "../resolvers/catalogs-publications.server";
 import type { UserError } from "../resolvers/context.server";
 import { emitWebhook } from "../webhooks/emit.server";
-import { HttpError, type RoutedRequest } from "./server.server";
+import { HttpError, jsonBody, type RoutedRequest } from "./server.server";
 
 /**
  * The control API's catalog routes: what a merchant does in Shopify admin (Products > Catalogs,
@@ -120,23 +120,6 @@ const marketBody = z
     adjustment: adjustment.optional(),
   })
   .strict();
-
-function parse<T>(schema: z.ZodType<T>, request: RoutedRequest): T {
-  let value: unknown;
-  try {
-    value = JSON.parse(request.body || "{}");
-  } catch {
-    throw new HttpError(400, { error: "body is not JSON" });
-  }
-  const result = schema.safeParse(value);
-  if (!result.success)
-    throw new HttpError(400, {
-      error: result.error.issues
-        .map((issue) => `${issue.path.join(".") || "body"}: ${issue.message}`)
-        .join("; "),
-    });
-  return result.data;
-}
 
 const toGid = (type: string, value: string | number) => gid(type, numericId(value, type) ?? 0);
 
@@ -256,7 +239,7 @@ export function catalogControlRoute(
   if (extra.length > 0) throw unknown();
   try {
     if (resource === "catalogs" && method === "POST" && !ref) {
-      const made = merchantCatalog(shop, parse(catalogBody, request), now);
+      const made = merchantCatalog(shop, jsonBody(catalogBody, request), now);
       answer(made.errors, 201, () => catalogJson(shop, made.catalog!));
       return true;
     }
@@ -271,7 +254,7 @@ export function catalogControlRoute(
         return true;
       }
       if (method === "POST") {
-        const body = parse(catalogUpdateBody, request);
+        const body = jsonBody(catalogUpdateBody, request);
         const errors = updateCatalog(
           shop,
           catalog,
@@ -292,7 +275,7 @@ export function catalogControlRoute(
       const list = shop.priceLists.get(numericId(ref, "PriceList") ?? 0);
       if (!list) throw new HttpError(404, { error: `no price list ${ref}` });
       if (!verb) {
-        const body = parse(priceListBody, request);
+        const body = jsonBody(priceListBody, request);
         const { errors } = updatePriceList(
           shop,
           list,
@@ -317,7 +300,7 @@ export function catalogControlRoute(
         return true;
       }
       if (verb === "prices") {
-        const body = parse(pricesBody, request);
+        const body = jsonBody(pricesBody, request);
         const prices = toPriceInputs(list, body.prices ?? []);
         const removing = deletions(
           shop,
@@ -341,7 +324,7 @@ export function catalogControlRoute(
     if (resource === "publications" && ref && verb === "products" && method === "POST") {
       const publication = shop.publications.get(numericId(ref, "Publication") ?? 0);
       if (!publication) throw new HttpError(404, { error: `no publication ${ref}` });
-      const body = parse(publicationBody, request);
+      const body = jsonBody(publicationBody, request);
       const add = (body.add ?? []).map((p) => toGid("Product", p));
       const remove = (body.remove ?? []).map((p) => toGid("Product", p));
       const errors: UserError[] = [];
@@ -361,7 +344,7 @@ export function catalogControlRoute(
       return true;
     }
     if (resource === "markets" && !ref && method === "POST") {
-      const body = parse(marketBody, request);
+      const body = jsonBody(marketBody, request);
       const made = createMarket(shop, body, now);
       if (made.market) emitWebhook(contextFor(sim, domain), "markets/create", made.market);
       answer(made.errors, 201, () => {

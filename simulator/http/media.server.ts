@@ -16,7 +16,7 @@ import {
   setMediaSettings,
   settleMedia,
 } from "../resolvers/media-processing.server";
-import { HttpError, type RoutedRequest } from "./server.server";
+import { HttpError, jsonBody, type RoutedRequest } from "./server.server";
 
 /**
  * The simulator's image host and the control API's media routes.
@@ -64,23 +64,6 @@ const faultBody = z
   })
   .strict();
 
-function parse<T>(schema: z.ZodType<T>, request: RoutedRequest): T {
-  let value: unknown;
-  try {
-    value = JSON.parse(request.body || "{}");
-  } catch {
-    throw new HttpError(400, { error: "body is not JSON" });
-  }
-  const result = schema.safeParse(value);
-  if (!result.success)
-    throw new HttpError(400, {
-      error: result.error.issues
-        .map((issue) => `${issue.path.join(".") || "body"}: ${issue.message}`)
-        .join("; "),
-    });
-  return result.data;
-}
-
 function settingsJson(sim: Simulator) {
   const settings = mediaSettings(sim);
   return {
@@ -98,7 +81,7 @@ export function mediaSettingsRoute(
   send: Send,
 ) {
   if (request.method === "POST") {
-    const body = parse(settingsBody, request);
+    const body = jsonBody(settingsBody, request);
     setMediaSettings(sim, {
       ...(body.processingDelayMs !== undefined ? { delayMs: body.processingDelayMs } : {}),
       ...(body.manualProcessing !== undefined ? { manual: body.manualProcessing } : {}),
@@ -123,7 +106,7 @@ export function shopMediaRoute(
   if (request.method === "POST" && verb === "advance") return send(response, 200, advanceMedia(env));
   if (request.method === "POST" && verb === "settle") return send(response, 200, settleMedia(env));
   if (request.method === "POST" && verb === "faults") {
-    const body = parse(faultBody, request);
+    const body = jsonBody(faultBody, request);
     const code = body.code ?? "IMAGE_PROCESSING_FAILURE";
     if (!MEDIA_ERROR_MESSAGES[code] && !body.message)
       throw new HttpError(400, { error: `give a message for ${code}` });

@@ -10,7 +10,7 @@ import {
   settlePayments,
   updateDispute,
 } from "../resolvers/payments-ledger.server";
-import { HttpError, type RoutedRequest } from "./server.server";
+import { HttpError, jsonBody, type RoutedRequest } from "./server.server";
 
 type Send = (response: ServerResponse, status: number, body: unknown) => void;
 
@@ -38,23 +38,6 @@ const disputeUpdate = z
   })
   .strict();
 
-function body<T>(schema: z.ZodType<T>, request: RoutedRequest): T {
-  let value: unknown;
-  try {
-    value = JSON.parse(request.body || "{}");
-  } catch {
-    throw new HttpError(400, { error: "body is not JSON" });
-  }
-  const result = schema.safeParse(value);
-  if (!result.success)
-    throw new HttpError(400, {
-      error: result.error.issues
-        .map((issue) => `${issue.path.join(".") || "body"}: ${issue.message}`)
-        .join("; "),
-    });
-  return result.data;
-}
-
 /**
  * Shopify Payments behind the app's back (payments-ledger.server.ts):
  * - `POST /_sim/shops/<shop>/payments/settle`: the ledger follows the orders up to now (it also
@@ -81,8 +64,8 @@ export function paymentsControlRoute(
   if (resource !== "disputes") return false;
   try {
     const dispute = ref
-      ? updateDispute(shop, Number(ref), body(disputeUpdate, request), contextFor(sim, domain))
-      : openDispute(shop, body(disputeBody, request), contextFor(sim, domain));
+      ? updateDispute(shop, Number(ref), jsonBody(disputeUpdate, request), contextFor(sim, domain))
+      : openDispute(shop, jsonBody(disputeBody, request), contextFor(sim, domain));
     send(response, ref ? 200 : 201, { dispute });
   } catch (error) {
     if (error instanceof DisputeInputError)

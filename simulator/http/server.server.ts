@@ -1,3 +1,4 @@
+import type { z } from "zod";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Simulator, SIM_API_VERSION, type RequestFaults } from "../simulator.server";
@@ -40,6 +41,24 @@ export class HttpError extends Error {
     this.status = status;
     this.body = body;
   }
+}
+
+/** A control API request's JSON body checked with `schema`; anything else is a 400 that says what is wrong. */
+export function jsonBody<T>(schema: z.ZodType<T>, request: RoutedRequest): T {
+  let value: unknown;
+  try {
+    value = JSON.parse(request.body || "{}");
+  } catch {
+    throw new HttpError(400, { error: "body is not JSON" });
+  }
+  const result = schema.safeParse(value);
+  if (!result.success)
+    throw new HttpError(400, {
+      error: result.error.issues
+        .map((issue) => `${issue.path.join(".") || "body"}: ${issue.message}`)
+        .join("; "),
+    });
+  return result.data;
 }
 
 function readBytes(request: IncomingMessage, maxBytes: number): Promise<Buffer> {
